@@ -1,0 +1,90 @@
+#pragma once
+// The outbox side of the storage port, for the dispatcher (issue 5) and operators (gatewayctl).
+// Items are written by store::commit in the same transaction as the change that caused them.
+//
+// Ordering: items are ordered per (channel, ordering_key) by creation. Only the head of a key is
+// ever eligible: the oldest item of the key that is not delivered. If the head is dead, the items
+// behind it wait until it is requeued (they are never silently skipped). A fetched item is leased,
+// so at most one item per key is in flight.
+//
+// Thread safety: every member may be called from any thread. Completion callbacks run on the
+// store's own threads, after the change is durable; they must not block (post to your executor).
+
+#include "gateway/core/store_callback.hpp"
+#include "gateway/core/store_records.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gateway::core {
+
+enum class outbox_state : std::uint8_t { pending, delivered, dead };
+
+struct outbox_entry {
+  outbox_item item;
+  outbox_state state = outbox_state::pending;
+  std::int64_t seq = 0;  // creation order, global
+  int attempts = 0;      // attempts started (fetch_due counts one)
+  std::chrono::system_clock::time_point created_at{};
+  std::chrono::system_clock::time_point next_attempt_at{};
+  std::optional<std::chrono::system_clock::time_point> leased_until;
+  std::optional<std::chrono::system_clock::time_point> delivered_at;
+  std::string last_error;
+};
+
+struct outbox_list_query {
+  std::optional<outbox_state> state;
+  std::optional<std::string> channel;
+  std::optional<std::int64_t> after_seq; // paging: the last seq of the previous page
+  std::size_t count = 100;
+};
+
+struct outbox_stats {
+  std::int64_t pending = 0;
+  std::int64_t dead = 0;
+  std::optional<std::chrono::system_clock::time_point> oldest_pending_created_at;
+};
+
+using outbox_entries_outcome = boost::system::result<std::vector<outbox_entry>>;
+using outbox_entry_outcome = boost::system::result<outbox_entry>;
+using outbox_stats_outcome = boost::system::result<outbox_stats>;
+
+class outbox_store {
+public:
+  using time_point = std::chrono::system_clock::time_point;
+
+  virtual ~outbox_store() = default;
+
+  // Leases up to `limit` eligible items: pending, next_attempt_at <= now, not leased (or lease
+  // expired), head of their key. Each is leased until now + lease and its attempts go up by one.
+  // A crash while leased only delays: the lease runs out and the item is fetched again (same id).
+  virtual void fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
+                         store_callback<outbox_entries_outcome> done) = 0;
+  // Ends the lease. delivered: the key's next item becomes eligible.
+  virtual void mark_delivered(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
+  // Stays pending, retried at next_attempt_at; the error is kept as last_error.
+  virtual void mark_failed(std::string id, time_point next_attempt_at, std::string error,
+                           store_callback<boost::system::error_code> done) = 0;
+  // Dead-letter: visible, blocks its key until requeued.
+  virtual void park_dead(std::string id, std::string error, store_callback<boost::system::error_code> done) = 0;
+  // Dead (or pending) -> pending, due at `at`, attempts reset. invalid_request if delivered.
+  virtual void requeue(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
+  // Every dead item -> pending; the callback gets how many.
+  virtual void requeue_all_dead(time_point at, store_callback<boost::system::result<std::int64_t>> done) = 0;
+  // Clears every lease; call once at dispatcher start-up (one dispatcher per store).
+  virtual void release_leases(store_callback<boost::system::error_code> done) = 0;
+
+  virtual void list_outbox(outbox_list_query query, store_callback<outbox_entries_outcome> done) = 0;
+  virtual void show_outbox(std::string id, store_callback<outbox_entry_outcome> done) = 0;
+  virtual void outbox_counts(store_callback<outbox_stats_outcome> done) = 0;
+
+  // Called (on a store thread) after each commit that added outbox items or requeued one, so the
+  // dispatcher can wake instead of polling. Set once, before traffic starts.
+  virtual void on_outbox_ready(std::function<void()> notify) = 0;
+};
+
+} // namespace gateway::core
