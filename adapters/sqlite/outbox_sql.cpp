@@ -1,0 +1,174 @@
+#include "adapters/sqlite/outbox_sql.hpp"
+
+namespace gateway::sqlite {
+namespace {
+
+namespace core = gateway::core;
+using core::store_errc;
+using std::chrono::milliseconds;
+
+std::int64_t to_ms(outbox_clock::time_point t) {
+  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+outbox_clock::time_point from_ms(std::int64_t ms) { return outbox_clock::time_point(milliseconds(ms)); }
+
+constexpr const char* columns = "SELECT seq, id, channel, destination, ordering_key, content_type, payload, state, "
+                                "attempts, created_at, next_attempt_at, leased_until, delivered_at, last_error "
+                                "FROM outbox ";
+
+core::outbox_state state_from(const std::string& s) {
+  if (s == "delivered")
+    return core::outbox_state::delivered;
+  if (s == "dead")
+    return core::outbox_state::dead;
+  return core::outbox_state::pending;
+}
+
+const char* state_name(core::outbox_state s) {
+  switch (s) {
+  case core::outbox_state::delivered: return "delivered";
+  case core::outbox_state::dead: return "dead";
+  case core::outbox_state::pending: break;
+  }
+  return "pending";
+}
+
+core::outbox_entry entry_from(const statement& s) {
+  core::outbox_entry e;
+  e.seq = s.int64(0);
+  e.item = core::outbox_item{s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+  e.state = state_from(s.text(7));
+  e.attempts = static_cast<int>(s.int64(8));
+  e.created_at = from_ms(s.int64(9));
+  e.next_attempt_at = from_ms(s.int64(10));
+  if (!s.is_null(11))
+    e.leased_until = from_ms(s.int64(11));
+  if (!s.is_null(12))
+    e.delivered_at = from_ms(s.int64(12));
+  e.last_error = s.text(13);
+  return e;
+}
+
+// After an UPDATE that matched nothing: not_found if the id is unknown, else `otherwise`.
+boost::system::error_code explain_no_change(connection& db, const std::string& id, store_errc otherwise) {
+  auto& s = db.cached("SELECT 1 FROM outbox WHERE id = ?1");
+  return make_error_code(s.bind_all(id).step() ? otherwise : store_errc::not_found);
+}
+
+} // namespace
+
+core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time_point now, std::size_t limit,
+                                              milliseconds lease) {
+  // Eligible: pending, due, not leased, and no older undelivered item (pending, leased or dead)
+  // of the same (channel, ordering_key): only heads of keys, and none behind a dead one.
+  auto& s = db.cached(std::string(columns) +
+                      "o WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
+                      "AND (o.leased_until IS NULL OR o.leased_until <= ?1) "
+                      "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel "
+                      "AND p.ordering_key = o.ordering_key AND p.state <> 'delivered' AND p.seq < o.seq) "
+                      "ORDER BY o.next_attempt_at, o.seq LIMIT ?2");
+  s.bind_all(to_ms(now), static_cast<std::int64_t>(limit));
+  std::vector<core::outbox_entry> due;
+  while (s.step())
+    due.push_back(entry_from(s));
+  s.reset();
+  const std::int64_t until = to_ms(now + lease);
+  for (auto& e : due) {
+    db.cached("UPDATE outbox SET leased_until = ?1, attempts = attempts + 1 WHERE seq = ?2")
+        .bind_all(until, e.seq)
+        .run();
+    e.leased_until = from_ms(until);
+    ++e.attempts;
+  }
+  return due;
+}
+
+boost::system::error_code outbox_mark_delivered(connection& db, const std::string& id, outbox_clock::time_point at) {
+  // Also from dead: an operator may park an item while its last attempt is still on the wire.
+  db.cached("UPDATE outbox SET state = 'delivered', delivered_at = ?2, leased_until = NULL WHERE id = ?1")
+      .bind_all(id, to_ms(at))
+      .run();
+  return db.changes() == 0 ? make_error_code(store_errc::not_found) : boost::system::error_code();
+}
+
+boost::system::error_code outbox_mark_failed(connection& db, const std::string& id, outbox_clock::time_point next,
+                                             const std::string& error) {
+  db.cached("UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, leased_until = NULL "
+            "WHERE id = ?1 AND state = 'pending'")
+      .bind_all(id, to_ms(next), error)
+      .run();
+  return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
+}
+
+boost::system::error_code outbox_park_dead(connection& db, const std::string& id, const std::string& error) {
+  db.cached("UPDATE outbox SET state = 'dead', last_error = ?2, leased_until = NULL "
+            "WHERE id = ?1 AND state <> 'delivered'")
+      .bind_all(id, error)
+      .run();
+  return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
+}
+
+boost::system::error_code outbox_requeue(connection& db, const std::string& id, outbox_clock::time_point at) {
+  db.cached("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, leased_until = NULL "
+            "WHERE id = ?1 AND state <> 'delivered'")
+      .bind_all(id, to_ms(at))
+      .run();
+  return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
+}
+
+boost::system::result<std::int64_t> outbox_requeue_all_dead(connection& db, outbox_clock::time_point at) {
+  db.cached("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1, leased_until = NULL "
+            "WHERE state = 'dead'")
+      .bind_all(to_ms(at))
+      .run();
+  return static_cast<std::int64_t>(db.changes());
+}
+
+boost::system::error_code outbox_release_leases(connection& db) {
+  db.cached("UPDATE outbox SET leased_until = NULL WHERE leased_until IS NOT NULL AND state = 'pending'").run();
+  return {};
+}
+
+core::outbox_entries_outcome outbox_list(connection& db, const core::outbox_list_query& query) {
+  std::string sql = std::string(columns) + "WHERE seq > ?1";
+  if (query.state)
+    sql += " AND state = ?2";
+  if (query.channel)
+    sql += " AND channel = ?3";
+  sql += " ORDER BY seq LIMIT ?4";
+  auto& s = db.cached(sql);
+  s.bind(1, query.after_seq.value_or(0));
+  if (query.state)
+    s.bind(2, state_name(*query.state));
+  if (query.channel)
+    s.bind(3, *query.channel);
+  s.bind(4, static_cast<std::int64_t>(query.count));
+  std::vector<core::outbox_entry> out;
+  while (s.step())
+    out.push_back(entry_from(s));
+  return out;
+}
+
+core::outbox_entry_outcome outbox_show(connection& db, const std::string& id) {
+  auto& s = db.cached(std::string(columns) + "WHERE id = ?1");
+  if (!s.bind_all(id).step())
+    return make_error_code(store_errc::not_found);
+  return entry_from(s);
+}
+
+core::outbox_stats_outcome outbox_stats(connection& db) {
+  core::outbox_stats stats;
+  auto& s = db.cached("SELECT state, count(*), min(created_at) FROM outbox "
+                      "WHERE state IN ('pending', 'dead') GROUP BY state");
+  while (s.step()) {
+    if (s.text(0) == "dead") {
+      stats.dead = s.int64(1);
+    } else {
+      stats.pending = s.int64(1);
+      stats.oldest_pending_created_at = from_ms(s.int64(2));
+    }
+  }
+  return stats;
+}
+
+} // namespace gateway::sqlite

@@ -1,0 +1,156 @@
+#include "adapters/sqlite/schema.hpp"
+
+#include <iterator>
+
+namespace gateway::sqlite {
+namespace {
+
+struct migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: never edit a migration that has shipped; add the next one.
+constexpr migration migrations[] = {
+    {1, R"sql(
+-- Every version of every resource. seq is the global write order: the keyset-paging tie-breaker.
+CREATE TABLE resource_history (
+  seq          INTEGER PRIMARY KEY,
+  type         TEXT    NOT NULL,
+  id           TEXT    NOT NULL,
+  version      INTEGER NOT NULL,
+  last_updated TEXT    NOT NULL,
+  owner_org    TEXT    NOT NULL,
+  deleted      INTEGER NOT NULL,
+  json         TEXT    NOT NULL,
+  UNIQUE (type, id, version)
+);
+-- The current version of each resource; its JSON is the history row it points at.
+CREATE TABLE resources (
+  type         TEXT    NOT NULL,
+  id           TEXT    NOT NULL,
+  version      INTEGER NOT NULL,
+  last_updated TEXT    NOT NULL,
+  seq          INTEGER NOT NULL REFERENCES resource_history (seq),
+  owner_org    TEXT    NOT NULL,
+  deleted      INTEGER NOT NULL,
+  PRIMARY KEY (type, id)
+) WITHOUT ROWID;
+CREATE INDEX resources_by_updated ON resources (type, last_updated, seq);
+CREATE INDEX resources_by_owner ON resources (type, owner_org, last_updated, seq);
+-- Search parameters of current versions, computed by the core.
+CREATE TABLE search_index (
+  type  TEXT NOT NULL,
+  param TEXT NOT NULL,
+  value TEXT NOT NULL,
+  id    TEXT NOT NULL,
+  PRIMARY KEY (type, param, value, id),
+  FOREIGN KEY (type, id) REFERENCES resources (type, id)
+) WITHOUT ROWID;
+CREATE INDEX search_index_by_resource ON search_index (type, id, param, value);
+-- Business identifiers: one holder per (owner_org, system, value), forever.
+CREATE TABLE identifier_claims (
+  owner_org     TEXT NOT NULL,
+  system        TEXT NOT NULL,
+  value         TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  PRIMARY KEY (owner_org, system, value)
+) WITHOUT ROWID;
+-- Messages to deliver. Times are milliseconds since the Unix epoch.
+CREATE TABLE outbox (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT    NOT NULL UNIQUE,
+  channel         TEXT    NOT NULL,
+  destination     TEXT    NOT NULL,
+  ordering_key    TEXT    NOT NULL,
+  content_type    TEXT    NOT NULL,
+  payload         TEXT    NOT NULL,
+  state           TEXT    NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  leased_until    INTEGER,
+  delivered_at    INTEGER,
+  last_error      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_open_by_key ON outbox (channel, ordering_key, seq) WHERE state <> 'delivered';
+CREATE INDEX outbox_due ON outbox (next_attempt_at, seq) WHERE state = 'pending';
+CREATE INDEX outbox_by_state ON outbox (state, seq);
+CREATE TABLE audit (
+  seq         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL,
+  recorded    TEXT NOT NULL,
+  caller_org  TEXT NOT NULL,
+  caller_role TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  outcome     TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  json        TEXT NOT NULL
+);
+CREATE INDEX audit_by_entity ON audit (entity_type, entity_id, seq);
+CREATE INDEX audit_by_time ON audit (recorded, seq);
+)sql"},
+};
+
+std::string pragma_text(connection& db, const char* sql) {
+  auto stmt = db.prepare(sql);
+  return stmt->step() ? stmt->text(0) : std::string();
+}
+
+} // namespace
+
+int latest_schema_version() noexcept { return std::prev(std::end(migrations))->version; }
+
+std::string prepare_database(connection& db, std::int64_t max_page_count) {
+  try {
+    // journal_mode is the first statement that reads the file: "not a database" shows up here.
+    if (const auto mode = pragma_text(db, "PRAGMA journal_mode=WAL"); mode != "wal")
+      return "cannot switch the database to WAL mode (journal_mode is '" + mode + "')";
+    db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    if (max_page_count > 0)
+      pragma_text(db, ("PRAGMA max_page_count=" + std::to_string(max_page_count)).c_str());
+
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const int current = std::stoi(pragma_text(db, "PRAGMA user_version"));
+      if (current > latest_schema_version()) {
+        db.exec("ROLLBACK");
+        return "database schema version " + std::to_string(current) + " is newer than this gateway supports (" +
+               std::to_string(latest_schema_version()) + ")";
+      }
+      for (const auto& m : migrations) {
+        if (m.version <= current)
+          continue;
+        db.exec(m.sql);
+        db.exec(("PRAGMA user_version=" + std::to_string(m.version)).c_str());
+      }
+      db.exec("COMMIT");
+    } catch (...) {
+      db.try_exec("ROLLBACK");
+      throw;
+    }
+    // Verify the schema is readable (catches corrupt pages in the schema early).
+    pragma_text(db, "SELECT count(*) FROM sqlite_schema");
+    return {};
+  } catch (const db_error& e) {
+    return std::string("cannot prepare database: ") + e.what();
+  } catch (const std::exception& e) {
+    return std::string("cannot prepare database: ") + e.what();
+  }
+}
+
+std::string prepare_reader(connection& db) {
+  try {
+    db.exec("PRAGMA foreign_keys=ON; PRAGMA query_only=ON;");
+    if (std::stoi(pragma_text(db, "PRAGMA user_version")) != latest_schema_version())
+      return "reader sees an unexpected schema version";
+    return {};
+  } catch (const std::exception& e) {
+    return std::string("cannot prepare reader connection: ") + e.what();
+  }
+}
+
+} // namespace gateway::sqlite

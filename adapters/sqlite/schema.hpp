@@ -1,0 +1,22 @@
+#pragma once
+// The database schema and its migrations. The schema version lives in PRAGMA user_version;
+// migrations run in order at start-up, each in the same transaction as its version bump, so a
+// crash mid-migration leaves the previous version intact and a reopen is a no-op.
+
+#include "adapters/sqlite/connection.hpp"
+
+#include <string>
+
+namespace gateway::sqlite {
+
+// The version this build writes.
+int latest_schema_version() noexcept;
+
+// Sets the connection pragmas (WAL, synchronous=FULL, foreign keys) and migrates to the latest
+// version. Returns "" on success, else a message for the operator (never throws).
+std::string prepare_database(connection& db, std::int64_t max_page_count);
+
+// Pragmas for a read-only connection (foreign keys, query_only). Returns "" or a message.
+std::string prepare_reader(connection& db);
+
+} // namespace gateway::sqlite

@@ -1,0 +1,166 @@
+#include "adapters/sqlite/writer.hpp"
+
+#include "gateway/core/store_time.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace gateway::sqlite {
+
+using gateway::core::store_errc;
+
+writer::writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queue, std::int64_t last_ms,
+               store_counters& counters)
+    : db_(std::move(db)), max_batch_(std::max<std::size_t>(1, max_batch)), max_queue_(max_queue),
+      last_ms_(last_ms), counters_(counters), thread_([this] { run(); }) {}
+
+writer::~writer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void writer::submit(std::unique_ptr<write_job> job, bool bounded) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      refused_.push_back(std::move(job)); // unreachable in practice: the owner is being destroyed
+    } else if (bounded && queue_.size() >= max_queue_) {
+      counters_.too_busy.fetch_add(1, std::memory_order_relaxed);
+      refused_.push_back(std::move(job));
+    } else {
+      queue_.push_back(std::move(job));
+      counters_.write_queue_depth.store(queue_.size(), std::memory_order_relaxed);
+    }
+  }
+  wake_.notify_one();
+}
+
+void writer::on_outbox_ready(std::function<void()> notify) {
+  std::lock_guard lock(mutex_);
+  outbox_notify_ = std::move(notify);
+}
+
+void writer::run() {
+  std::vector<std::unique_ptr<write_job>> batch;
+  std::vector<std::unique_ptr<write_job>> refused;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !refused_.empty(); });
+      if (queue_.empty() && refused_.empty() && stopping_)
+        return;
+      const std::size_t n = std::min(max_batch_, queue_.size());
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      refused.swap(refused_);
+      counters_.write_queue_depth.store(queue_.size(), std::memory_order_relaxed);
+    }
+    for (auto& job : refused)
+      job->fail(store_errc::too_busy, "write queue full");
+    refused.clear();
+    if (!batch.empty())
+      run_batch(batch);
+    batch.clear();
+  }
+}
+
+write_context writer::next_context() {
+  using namespace std::chrono;
+  // Commit times never go backwards, even if the wall clock does: keyset paging relies on new
+  // rows sorting after old ones.
+  const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  last_ms_ = std::max<std::int64_t>(last_ms_, now);
+  return write_context{*db_, gateway::core::format_instant(system_clock::time_point(milliseconds(last_ms_))),
+                       last_ms_};
+}
+
+void writer::fail_all(std::vector<std::unique_ptr<write_job>>& jobs, const std::string& why) {
+  counters_.transactions_failed.fetch_add(1, std::memory_order_relaxed);
+  for (auto& job : jobs)
+    job->fail(store_errc::unavailable, why);
+}
+
+void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
+  enum class status : char { applied, rejected, storage_failed };
+  std::vector<status> statuses(jobs.size(), status::applied);
+  std::vector<std::string> errors(jobs.size());
+  write_context ctx = next_context();
+  connection& db = *db_;
+
+  if (const int rc = db.try_exec("BEGIN IMMEDIATE"); rc != SQLITE_OK)
+    return fail_all(jobs, describe(db.handle(), rc, "begin"));
+
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (const int rc = db.try_exec("SAVEPOINT unit"); rc != SQLITE_OK) {
+      const std::string why = describe(db.handle(), rc, "savepoint");
+      db.try_exec("ROLLBACK");
+      return fail_all(jobs, why);
+    }
+    try {
+      statuses[i] = jobs[i]->apply(ctx) ? status::applied : status::rejected;
+    } catch (const std::exception& e) {
+      statuses[i] = status::storage_failed;
+      errors[i] = e.what();
+    }
+    db.reset_busy();
+    // Disk full or I/O errors may make SQLite roll back the whole transaction; then nothing of
+    // this batch is on disk and every unit must hear so.
+    if (!db.in_transaction()) {
+      db.try_exec("ROLLBACK");
+      return fail_all(jobs, errors[i].empty() ? "transaction rolled back by storage" : errors[i]);
+    }
+    const bool keep = statuses[i] == status::applied;
+    const int rc = keep ? db.try_exec("RELEASE unit") : db.try_exec("ROLLBACK TO unit; RELEASE unit");
+    if (rc != SQLITE_OK) {
+      const std::string why = describe(db.handle(), rc, "savepoint");
+      db.try_exec("ROLLBACK");
+      return fail_all(jobs, why);
+    }
+  }
+
+  if (const int rc = db.try_exec("COMMIT"); rc != SQLITE_OK) {
+    const std::string why = describe(db.handle(), rc, "commit");
+    db.try_exec("ROLLBACK");
+    return fail_all(jobs, why);
+  }
+
+  // Durable: only now does anyone hear about this batch.
+  counters_.transactions_committed.fetch_add(1, std::memory_order_relaxed);
+  std::uint64_t largest = counters_.largest_batch.load(std::memory_order_relaxed);
+  while (jobs.size() > largest && !counters_.largest_batch.compare_exchange_weak(largest, jobs.size())) {
+  }
+  bool wake_outbox = false;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    switch (statuses[i]) {
+    case status::applied:
+      counters_.units_committed.fetch_add(1, std::memory_order_relaxed);
+      wake_outbox = wake_outbox || jobs[i]->wakes_outbox();
+      jobs[i]->succeed();
+      break;
+    case status::rejected:
+      counters_.units_rejected.fetch_add(1, std::memory_order_relaxed);
+      jobs[i]->succeed();
+      break;
+    case status::storage_failed:
+      jobs[i]->fail(store_errc::unavailable, errors[i]);
+      break;
+    }
+  }
+  if (wake_outbox) {
+    std::function<void()> notify;
+    {
+      std::lock_guard lock(mutex_);
+      notify = outbox_notify_;
+    }
+    if (notify)
+      notify();
+  }
+}
+
+} // namespace gateway::sqlite
