@@ -1,0 +1,154 @@
+#pragma once
+// The compiled validation model: every R4 datatype and resource (and any profile loaded with them)
+// as an element tree with precomputed JSON-name lookup, plus the value sets behind `required`
+// bindings. Built once by load_model(); immutable afterwards, so one instance may be shared by any
+// number of threads without locking. Strings are views into the source documents the model owns.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/system/result.hpp>
+#include <rapidjson/document.h>
+
+namespace fhir {
+
+using type_index = std::uint32_t;
+inline constexpr type_index no_type = UINT32_MAX;
+inline constexpr std::uint32_t unbounded = UINT32_MAX;
+
+enum class type_kind : std::uint8_t { primitive, complex, backbone, resource };
+
+enum class primitive_kind : std::uint8_t {
+  none, boolean, integer, unsigned_int, positive_int, decimal, string, code, id, markdown, uri, url,
+  canonical, oid, uuid, base64_binary, date, date_time, instant, time, xhtml
+};
+
+enum class binding_strength : std::uint8_t { none, required, extensible, preferred, example };
+
+// Codes of one value set, by system. A value set that includes a system we cannot enumerate
+// (UCUM, mime types, currencies) accepts any code of that system.
+struct value_set {
+  std::string_view url;
+  struct include {
+    std::string_view system;
+    const std::unordered_set<std::string_view>* codes = nullptr;  // null: not enumerable, accept all
+  };
+  std::vector<include> includes;
+
+  // Whether `code` (of `system`, or of any included system when system is empty) is in the set.
+  bool contains(std::string_view system, std::string_view code) const;
+};
+
+struct element_def {
+  std::string_view name;  // JSON name; for choice elements the stem ("value" for value[x])
+  std::string_view path;  // as in the StructureDefinition, e.g. "ServiceRequest.subject"
+  std::uint32_t min = 0;
+  std::uint32_t max = 1;  // `unbounded` for "*"
+  bool is_choice = false;
+  bool is_array = false;                // max > 1: JSON form is an array
+  std::vector<type_index> types;        // one, or the allowed types of a choice
+  binding_strength binding = binding_strength::none;
+  const value_set* bound_set = nullptr;  // only for required bindings we can check
+  std::string_view bound_set_url;
+  std::vector<type_index> target_types;  // allowed resource types of a Reference; empty means any
+  const rapidjson::Value* fixed = nullptr;
+  const rapidjson::Value* pattern = nullptr;
+  std::uint32_t max_length = 0;  // 0: no limit beyond the datatype's
+};
+
+// What a JSON property name means inside one type.
+struct member_slot {
+  std::uint32_t element = 0;       // index into type_def::elements
+  type_index type = no_type;       // the concrete type (for choices, the one the name selects)
+  bool primitive_extension = false;  // "_name": the id/extension part of a primitive
+};
+
+struct type_def {
+  std::string_view name;  // "Patient", "HumanName", or a backbone path "Bundle.entry"
+  std::string_view url;   // canonical URL of the StructureDefinition (profiles), may be empty
+  type_kind kind = type_kind::complex;
+  primitive_kind primitive = primitive_kind::none;
+  bool is_abstract = false;
+  std::vector<element_def> elements;
+  std::unordered_map<std::string_view, member_slot> members;
+
+  const member_slot* find_member(std::string_view json_name) const {
+    auto it = members.find(json_name);
+    return it == members.end() ? nullptr : &it->second;
+  }
+};
+
+class model {
+ public:
+  model() = default;
+  model(const model&) = delete;
+  model& operator=(const model&) = delete;
+
+  const type_def& type(type_index i) const { return types_[i]; }
+  std::size_t type_count() const { return types_.size(); }
+  // A datatype or resource by its FHIR name ("Patient", "string"); no_type when unknown.
+  type_index find_type(std::string_view name) const;
+  // A concrete (non-abstract) resource type by name; no_type otherwise.
+  type_index find_resource_type(std::string_view name) const;
+  // A profile (or base definition) by canonical URL; no_type when unknown.
+  type_index find_profile(std::string_view url) const;
+  const value_set* find_value_set(std::string_view url) const;
+
+  // Frequently used types, resolved once at load.
+  struct well_known {
+    type_index reference = no_type, extension = no_type, coding = no_type, codeable_concept = no_type,
+               bundle = no_type, resource = no_type, string = no_type;
+  };
+  const well_known& known() const { return known_; }
+
+ private:
+  friend class model_builder;
+  std::vector<std::unique_ptr<rapidjson::Document>> sources_;
+  std::deque<std::string> owned_strings_;  // generated names such as "valueString"
+  std::vector<type_def> types_;
+  std::unordered_map<std::string_view, type_index> types_by_name_;
+  std::unordered_map<std::string_view, type_index> profiles_by_url_;
+  std::deque<std::unordered_set<std::string_view>> code_systems_storage_;
+  std::unordered_map<std::string_view, const std::unordered_set<std::string_view>*> code_systems_;
+  std::deque<value_set> value_sets_storage_;
+  std::unordered_map<std::string_view, const value_set*> value_sets_;
+  well_known known_;
+};
+
+enum class model_errc { bad_json, bad_definition, unknown_base };
+
+struct model_error {
+  model_errc code = model_errc::bad_definition;
+  std::string message;
+};
+
+[[noreturn]] void throw_exception_from_error(const model_error& e, const boost::source_location& loc);
+
+// Definition sources, each a JSON Bundle (or a single resource) of StructureDefinitions,
+// ValueSets and CodeSystems. Order: datatypes, resources, value sets, then profiles (a profile's
+// base must already be loaded). The text is parsed and copied; it need not outlive the call.
+struct model_sources {
+  std::vector<std::string_view> bundles;
+};
+
+boost::system::result<std::shared_ptr<const model>, model_error> load_model(const model_sources& sources);
+
+// The built-in R4 model: the embedded 4.0.1 definitions plus the referral profile. Loaded on first
+// call (thread-safe static), then shared. Aborts the process if the embedded data is broken,
+// which a unit test rules out.
+const model& r4_model();
+
+// The embedded sources r4_model() is built from, for callers that add their own profiles:
+// load_model({embedded_r4_sources() + their bundles}).
+model_sources embedded_r4_sources();
+
+// Reads a file (for profiles shipped beside the binary). Error as a value.
+boost::system::result<std::string, model_error> read_definition_file(const std::string& path);
+
+}  // namespace fhir

@@ -1,0 +1,140 @@
+// The referral rules that a StructureDefinition cannot express (see referral_profile.hpp); the
+// rest of the profile is data, applied by the ordinary walk with the profile's compiled type.
+
+#include "fhir/referral_profile.hpp"
+
+#include "fhir/json_view.hpp"
+#include "fhir/model.hpp"
+#include "fhir/nhs_number.hpp"
+#include "fhir/validation_context.hpp"
+
+namespace fhir {
+namespace {
+
+using json_value = rapidjson::Value;
+using detail::path_node;
+using detail::walk_context;
+
+// Reports a missing or invalid NHS number on `patient`; `at` names the Patient.
+void check_patient_nhs_number(walk_context& ctx, const json_value& patient, const path_node& at) {
+  const json_value* ids = json::member(patient, "identifier");
+  if (ids && ids->IsArray()) {
+    for (rapidjson::SizeType i = 0; i < ids->Size(); ++i) {
+      if (json::string_member((*ids)[i], "system") != nhs_number_system) continue;
+      path_node id_node{&at, "identifier", static_cast<std::int64_t>(i)};
+      path_node value_node{&id_node, "value", -1};
+      if (!is_valid_nhs_number(json::string_member((*ids)[i], "value"))) {
+        ctx.sink.error(issue_code::value, "the NHS number is not valid: it must be ten digits with a correct "
+                                          "modulus-11 check digit",
+                       &value_node);
+      }
+      return;
+    }
+  }
+  path_node ident{&at, "identifier", -1};
+  ctx.sink.error(issue_code::required, "the referred patient has no NHS number (identifier with system " +
+                                           std::string(nhs_number_system) + ")",
+                 &ident);
+}
+
+void check_subject(walk_context& ctx, const json_value& sr, const path_node& root, const resource_resolver& resolve) {
+  const json_value* subject = json::member(sr, "subject");
+  if (!subject || !subject->IsObject()) return;  // missing subject is reported by the profile (min 1)
+  path_node subject_path{&root, "subject", -1};
+  const std::string_view ref = json::string_member(*subject, "reference");
+  if (!ref.empty()) {
+    const json_value* target = detail::resolve_reference(ctx, ref).target;
+    if (!target && resolve && ref[0] != '#') target = resolve(ref);
+    if (target) {
+      if (json::string_member(*target, "resourceType") != "Patient") {
+        ctx.sink.error(issue_code::invariant, "the subject of a referral must be a Patient", &subject_path);
+        return;
+      }
+      // Name the contained Patient by index when it is one; otherwise point at the reference.
+      const json_value* contained = json::member(sr, "contained");
+      if (ref[0] == '#' && contained && contained->IsArray()) {
+        for (rapidjson::SizeType i = 0; i < contained->Size(); ++i) {
+          if (&(*contained)[i] == target) {
+            path_node at{&root, "contained", static_cast<std::int64_t>(i)};
+            check_patient_nhs_number(ctx, *target, at);
+            return;
+          }
+        }
+      }
+      check_patient_nhs_number(ctx, *target, subject_path);
+      return;
+    }
+  }
+  const json_value* ident = json::member(*subject, "identifier");
+  if (ident && ident->IsObject() && json::string_member(*ident, "system") == nhs_number_system) {
+    path_node ident_path{&subject_path, "identifier", -1};
+    path_node value_path{&ident_path, "value", -1};
+    if (!is_valid_nhs_number(json::string_member(*ident, "value"))) {
+      ctx.sink.error(issue_code::value, "the NHS number is not valid: it must be ten digits with a correct "
+                                        "modulus-11 check digit",
+                     &value_path);
+    }
+    return;
+  }
+  ctx.sink.error(issue_code::invariant,
+                 "the subject must resolve to a Patient with an NHS number: a contained Patient (#id), a Bundle "
+                 "entry, or subject.identifier with system " + std::string(nhs_number_system),
+                 &subject_path);
+}
+
+void check_referral_rules(walk_context& ctx, const json_value& sr, const path_node& root,
+                          const referral_profile_options& options, const resource_resolver& resolve) {
+  if (!sr.IsObject() || json::string_member(sr, "resourceType") != "ServiceRequest") return;
+  if (!json::member(sr, "reasonCode") && !json::member(sr, "reasonReference")) {
+    path_node at{&root, "reasonCode", -1};
+    ctx.sink.error(issue_code::required, "a referral needs a reason: reasonCode or reasonReference", &at);
+  }
+  const std::string_view status = json::string_member(sr, "status");
+  if (status == "draft" && !options.validate_only) {
+    path_node at{&root, "status", -1};
+    ctx.sink.error(issue_code::invariant, "a referral must have status 'active' to be accepted ('draft' is only "
+                                          "accepted by $validate)",
+                   &at);
+  }
+  check_subject(ctx, sr, root, resolve);
+}
+
+}  // namespace
+
+outcome validate_referral(const json_value& sr, const referral_profile_options& options, const resource_resolver& resolve) {
+  outcome out;
+  detail::issue_sink sink(out, options.issue_cap);
+  const model& m = r4_model();
+  walk_context ctx{m, sink, &sr, nullptr};
+  const path_node root{nullptr, "ServiceRequest", -1};
+  detail::walk_resource(ctx, sr, m.find_profile(referral_profile_url), root, false);
+  if (!sink.full()) check_referral_rules(ctx, sr, root, options, resolve);
+  return out;
+}
+
+outcome validate_referral_in_bundle(const json_value& bundle, std::size_t entry_index,
+                                    const referral_profile_options& options) {
+  outcome out;
+  detail::issue_sink sink(out, options.issue_cap);
+  const path_node bundle_root{nullptr, "Bundle", -1};
+  const json_value* entries = json::member(bundle, "entry");
+  if (!entries || !entries->IsArray() || entry_index >= entries->Size()) {
+    sink.error(issue_code::not_found, "the Bundle has no entry " + std::to_string(entry_index), &bundle_root);
+    return out;
+  }
+  const path_node entry{&bundle_root, "entry", static_cast<std::int64_t>(entry_index)};
+  const path_node root{&entry, "resource", -1};
+  const json_value* sr = json::member((*entries)[static_cast<rapidjson::SizeType>(entry_index)], "resource");
+  if (!sr) {
+    sink.error(issue_code::required, "the entry has no resource", &root);
+    return out;
+  }
+  const model& m = r4_model();
+  const detail::bundle_index index = detail::index_bundle(bundle);
+  walk_context ctx{m, sink, sr, &index};
+  detail::walk_resource(ctx, *sr, m.find_profile(referral_profile_url), root, false);
+  if (!sink.full()) check_referral_rules(ctx, *sr, root, options, {});
+  return out;
+}
+
+}  // namespace fhir

@@ -1,0 +1,75 @@
+#pragma once
+// Internal state of one validation run: where we are (a chain of path nodes on the stack, turned
+// into a FHIRPath string only when an issue is reported), where issues go (capped), and which
+// resource and Bundle references resolve against. One per call; never shared between threads.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <rapidjson/document.h>
+
+#include "fhir/model.hpp"
+#include "fhir/outcome.hpp"
+
+namespace fhir::detail {
+
+struct path_node {
+  const path_node* parent = nullptr;
+  std::string_view name;     // JSON name, or the resource type at the root
+  std::int64_t index = -1;   // array index, or -1
+};
+
+std::string render_path(const path_node* p);
+
+class issue_sink {
+ public:
+  issue_sink(outcome& out, std::size_t cap) : out_(out), cap_(cap) {}
+  // Once full, further issues are dropped and the walk may stop early.
+  bool full() const { return out_.capped; }
+  void add(severity s, issue_code c, std::string diagnostics, const path_node* at);
+  void error(issue_code c, std::string diagnostics, const path_node* at) {
+    add(severity::error, c, std::move(diagnostics), at);
+  }
+
+ private:
+  outcome& out_;
+  std::size_t cap_;
+};
+
+// fullUrl -> entry resource of the Bundle being walked, for urn:uuid and absolute references.
+using bundle_index = std::unordered_map<std::string_view, const rapidjson::Value*>;
+
+struct walk_context {
+  const model& m;
+  issue_sink& sink;
+  const rapidjson::Value* container = nullptr;  // resource whose `contained` "#id" resolves against
+  const bundle_index* bundle = nullptr;
+};
+
+// Walks one resource (its own type from resourceType, or `profile` when given) and reports every
+// problem. `path` names the resource (the root node carries its type name).
+void walk_resource(walk_context& ctx, const rapidjson::Value& resource, type_index profile,
+                   const path_node& path, bool contained);
+
+// Checks a Reference object's form, ref-1, and that the target type is allowed.
+void check_reference(walk_context& ctx, const element_def& e, const rapidjson::Value& ref,
+                     const path_node& path);
+
+// What a reference string points at, when that can be told from the text or the Bundle.
+struct resolved_reference {
+  std::string_view type;                         // resource type, empty when unknown
+  const rapidjson::Value* target = nullptr;       // the resource, when it is in this message
+};
+resolved_reference resolve_reference(const walk_context& ctx, std::string_view reference);
+
+// Resource-level invariants (see fhir/invariants.cpp for the list).
+void check_domain_resource(walk_context& ctx, const rapidjson::Value& resource, const path_node& path);
+void check_bundle(walk_context& ctx, const rapidjson::Value& bundle, const path_node& path);
+void check_extension(walk_context& ctx, const rapidjson::Value& ext, const path_node& path);
+
+// Builds the fullUrl index of a Bundle's entries.
+bundle_index index_bundle(const rapidjson::Value& bundle);
+
+}  // namespace fhir::detail

@@ -1,0 +1,97 @@
+#include "fhir/model.hpp"
+
+#include <chrono>
+
+#include <gtest/gtest.h>
+
+#include "fhir/invariants.hpp"
+
+namespace fhir {
+namespace {
+
+TEST(model, embedded_r4_definitions_load_with_every_resource_type) {
+  const model& m = r4_model();
+  for (std::string_view name : {"Patient", "ServiceRequest", "Bundle", "Task", "OperationOutcome", "Questionnaire"}) {
+    EXPECT_NE(m.find_resource_type(name), no_type) << name;
+  }
+  EXPECT_EQ(m.find_resource_type("Resource"), no_type) << "abstract types are not resource types";
+  EXPECT_EQ(m.find_resource_type("HumanName"), no_type);
+  EXPECT_EQ(m.find_resource_type("NoSuchThing"), no_type);
+}
+
+TEST(model, choice_elements_get_one_json_name_per_type) {
+  const model& m = r4_model();
+  const type_def& obs = m.type(m.find_type("Observation"));
+  ASSERT_NE(obs.find_member("valueQuantity"), nullptr);
+  ASSERT_NE(obs.find_member("valueString"), nullptr);
+  ASSERT_NE(obs.find_member("_valueString"), nullptr);
+  EXPECT_EQ(obs.find_member("value"), nullptr);
+  EXPECT_EQ(obs.find_member("valueHumanName"), nullptr);
+}
+
+TEST(model, content_reference_points_at_the_backbone) {
+  const model& m = r4_model();
+  const type_def& q = m.type(m.find_type("Questionnaire"));
+  const member_slot* item = q.find_member("item");
+  ASSERT_NE(item, nullptr);
+  const type_def& item_type = m.type(item->type);
+  const member_slot* nested = item_type.find_member("item");
+  ASSERT_NE(nested, nullptr);
+  EXPECT_EQ(nested->type, item->type);
+}
+
+TEST(model, required_binding_has_its_value_set) {
+  const model& m = r4_model();
+  const type_def& sr = m.type(m.find_type("ServiceRequest"));
+  const element_def& status = sr.elements[sr.find_member("status")->element];
+  ASSERT_NE(status.bound_set, nullptr);
+  EXPECT_TRUE(status.bound_set->contains({}, "active"));
+  EXPECT_FALSE(status.bound_set->contains({}, "open"));
+}
+
+TEST(model, referral_profile_tightens_a_copy_not_the_base) {
+  const model& m = r4_model();
+  const type_index profile = m.find_profile("https://referral-gateway.example.org/fhir/StructureDefinition/referral-servicerequest");
+  ASSERT_NE(profile, no_type);
+  const type_def& p = m.type(profile);
+  const type_def& base = m.type(m.find_type("ServiceRequest"));
+  EXPECT_EQ(p.elements[p.find_member("identifier")->element].min, 1u);
+  EXPECT_EQ(base.elements[base.find_member("identifier")->element].min, 0u);
+  const type_def& identifier = m.type(p.find_member("identifier")->type);
+  EXPECT_EQ(identifier.elements[identifier.find_member("system")->element].min, 1u);
+  const type_def& base_identifier = m.type(m.find_type("Identifier"));
+  EXPECT_EQ(base_identifier.elements[base_identifier.find_member("system")->element].min, 0u);
+}
+
+TEST(model, loads_well_under_a_second) {
+  const auto start = std::chrono::steady_clock::now();
+  auto m = load_model(embedded_r4_sources());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(m.has_value());
+  EXPECT_LT(ms, 1000);
+}
+
+TEST(model, a_profile_with_an_unknown_base_is_an_error_not_a_crash) {
+  model_sources s = embedded_r4_sources();
+  s.bundles.push_back(R"({"resourceType":"StructureDefinition","url":"x","type":"Patient","derivation":"constraint",
+                          "baseDefinition":"http://example.org/none","differential":{"element":[]}})");
+  auto m = load_model(s);
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().code, model_errc::unknown_base);
+}
+
+TEST(model, broken_definition_json_is_an_error) {
+  auto m = load_model(model_sources{{"{not json"}});
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().code, model_errc::bad_json);
+}
+
+TEST(invariants, table_lists_checked_and_unchecked_keys) {
+  bool has_checked = false, has_unchecked = false;
+  for (const auto& i : invariant_table()) (i.checked ? has_checked : has_unchecked) = true;
+  EXPECT_TRUE(has_checked);
+  EXPECT_TRUE(has_unchecked);
+}
+
+}  // namespace
+}  // namespace fhir

@@ -1,0 +1,45 @@
+#include "fhir/operation_outcome_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fhir/json_parse.hpp"
+#include "fhir/validator.hpp"
+
+namespace fhir {
+namespace {
+
+TEST(operation_outcome_json, empty_outcome_is_all_ok_information) {
+  auto doc = parse_json(to_operation_outcome_json(outcome{}));
+  ASSERT_TRUE(doc.has_value());
+  const auto& issue = (*doc)["issue"][0];
+  EXPECT_STREQ(issue["severity"].GetString(), "information");
+  EXPECT_STREQ(issue["code"].GetString(), "informational");
+  EXPECT_STREQ(issue["diagnostics"].GetString(), "All OK");
+  EXPECT_TRUE(validate(*doc).ok());
+}
+
+TEST(operation_outcome_json, issues_keep_severity_code_diagnostics_and_expression) {
+  outcome o = make_outcome(severity::error, issue_code::code_invalid, "bad \"code\"", "ServiceRequest.status");
+  o.issues.push_back(issue{severity::warning, issue_code::not_supported, "no expression", {}});
+  auto doc = parse_json(to_operation_outcome_json(o));
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_STREQ((*doc)["resourceType"].GetString(), "OperationOutcome");
+  const auto& first = (*doc)["issue"][0];
+  EXPECT_STREQ(first["severity"].GetString(), "error");
+  EXPECT_STREQ(first["code"].GetString(), "code-invalid");
+  EXPECT_STREQ(first["diagnostics"].GetString(), "bad \"code\"");
+  EXPECT_STREQ(first["expression"][0].GetString(), "ServiceRequest.status");
+  EXPECT_FALSE((*doc)["issue"][1].HasMember("expression"));
+  EXPECT_TRUE(validate(*doc).ok()) << "our own OperationOutcome must be valid R4";
+}
+
+TEST(operation_outcome_json, http_layer_codes_are_valid_r4_issue_types) {
+  for (issue_code c : {issue_code::not_found, issue_code::too_costly, issue_code::processing, issue_code::invalid}) {
+    auto doc = parse_json(to_operation_outcome_json(make_outcome(severity::error, c, "x")));
+    ASSERT_TRUE(doc.has_value());
+    EXPECT_TRUE(validate(*doc).ok()) << to_string(c);
+  }
+}
+
+}  // namespace
+}  // namespace fhir
