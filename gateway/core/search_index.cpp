@@ -1,0 +1,123 @@
+#include "gateway/core/search_index.hpp"
+
+#include "gateway/core/code_systems.hpp"
+#include "gateway/core/fhir_time.hpp"
+#include "gateway/core/json_read.hpp"
+#include "gateway/core/outcome_link.hpp"
+#include "gateway/core/request_priority.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace gateway::core {
+namespace {
+
+using rapidjson::Value;
+
+class index_builder {
+public:
+  void add(std::string_view param, std::string_view value) {
+    if (value.empty()) return;
+    index_entry e{std::string(param), std::string(value)};
+    // The same value reached twice (basedOn also the outcome link) is indexed once.
+    if (std::none_of(entries_.begin(), entries_.end(),
+                     [&](const index_entry& x) { return x.param == e.param && x.value == e.value; }))
+      entries_.push_back(std::move(e));
+  }
+
+  void token(std::string_view param, std::string_view system, std::string_view value) {
+    if (value.empty()) return;
+    if (!system.empty()) add(param, std::string(system) + "|" + std::string(value));
+    add(param, value);
+  }
+
+  void identifiers(const Value& resource) {
+    for (const Value& id : json::each(resource, "identifier"))
+      token("identifier", json::string_member(id, "system"), json::string_member(id, "value"));
+  }
+
+  void codings(std::string_view param, const Value* codeable_concept) {
+    if (!codeable_concept) return;
+    for (const Value& c : json::each(*codeable_concept, "coding"))
+      token(param, json::string_member(c, "system"), json::string_member(c, "code"));
+  }
+
+  // A Reference: its literal reference, and for an organisation named by ODS code, the code.
+  void reference(std::string_view param, const Value* ref) {
+    if (!ref) return;
+    add(param, json::string_member(*ref, "reference"));
+    if (const Value* id = json::object_member(*ref, "identifier"))
+      if (json::string_member(*id, "system") == systems::ods_organisation)
+        token(param, systems::ods_organisation, json::string_member(*id, "value"));
+  }
+
+  void references(std::string_view param, const Value& resource, std::string_view element) {
+    for (const Value& ref : json::each(resource, element)) reference(param, &ref);
+  }
+
+  void patient(const Value* ref) {
+    if (!ref) return;
+    const auto r = json::string_member(*ref, "reference");
+    if (r.starts_with("Patient/")) add("patient", r);
+  }
+
+  void date_time(std::string_view param, std::string_view text) {
+    if (text.empty()) return;
+    if (text.size() > 10)
+      if (auto t = parse_fhir_date_time(text)) return add(param, format_instant(*t));
+    add(param, text); // a date (or a partial one) sorts correctly as sent
+  }
+
+  std::vector<index_entry> take() { return std::move(entries_); }
+
+private:
+  std::vector<index_entry> entries_;
+};
+
+void service_request(const Value& r, index_builder& b) {
+  b.identifiers(r);
+  b.patient(json::object_member(r, "subject"));
+  b.add("status", json::string_member(r, "status"));
+  b.add("intent", json::string_member(r, "intent"));
+  b.reference("requester", json::object_member(r, "requester"));
+  b.date_time("authored", json::string_member(r, "authoredOn"));
+}
+
+void task(const Value& t, index_builder& b) {
+  b.identifiers(t);
+  b.references("based-on", t, "basedOn");
+  b.reference("focus", json::object_member(t, "focus"));
+  b.patient(json::object_member(t, "for"));
+  b.add("status", json::string_member(t, "status"));
+  b.codings("business-status", json::object_member(t, "businessStatus"));
+  b.reference("owner", json::object_member(t, "owner"));
+  b.reference("requester", json::object_member(t, "requester"));
+  const auto priority_code = json::string_member(t, "priority");
+  b.add("priority", priority_code);
+  const auto priority = parse_request_priority(priority_code).value_or(request_priority::routine);
+  b.add("priority-rank", std::to_string(priority_rank(priority)));
+  b.date_time("authored-on", json::string_member(t, "authoredOn"));
+  b.date_time("modified", json::string_member(t, "lastModified"));
+}
+
+void outcome(const Value& o, index_builder& b) {
+  b.identifiers(o);
+  if (auto sr = outcome_service_request(o)) b.add("based-on", *sr);
+  b.references("based-on", o, "basedOn");
+  b.patient(json::object_member(o, "subject"));
+  b.add("status", json::string_member(o, "status"));
+  if (json::string_member(o, "resourceType") == "Observation") b.codings("code", json::object_member(o, "code"));
+}
+
+} // namespace
+
+std::vector<index_entry> search_index_entries(const Value& resource) {
+  index_builder b;
+  const auto type = json::string_member(resource, "resourceType");
+  if (type == "ServiceRequest") service_request(resource, b);
+  else if (type == "Task") task(resource, b);
+  else if (is_outcome_type(type)) outcome(resource, b);
+  return b.take();
+}
+
+} // namespace gateway::core

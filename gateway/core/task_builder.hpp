@@ -1,0 +1,35 @@
+#pragma once
+// The Task the gateway creates for each accepted referral: the platform's work item and the
+// referrer's view of progress (DESIGN.md §2, issue 4 item 4).
+//
+//   status=requested, intent=order, code=fulfill, priority from triage,
+//   basedOn and focus = the ServiceRequest, for = the patient,
+//   requester = the referrer organisation, owner = the platform organisation (both as logical
+//   references by ODS code, so no Organization resource has to exist),
+//   businessStatus = awaiting-triage (platform business-status code system),
+//   input = the first-line triage suggestion (suggested step, flags, matched rules; coded from
+//   the triage-suggestion code system) and a note saying it is only a suggestion.
+// No id and no meta: the store assigns them.
+//
+// Thread safety: pure function; the returned document is the caller's.
+
+#include "gateway/core/triage_evaluate.hpp"
+
+#include <rapidjson/document.h>
+
+#include <string>
+
+namespace gateway::core {
+
+struct initial_task_input {
+  std::string service_request_reference; // "ServiceRequest/123"
+  std::string patient_reference;          // "Patient/456"
+  std::string requester_ods;              // the referring organisation
+  std::string platform_ods;               // the organisation that owns the work
+  std::string authored_on;                // FHIR instant, when the referral was accepted
+  triage_result triage;
+};
+
+rapidjson::Document build_initial_task(const initial_task_input& in);
+
+} // namespace gateway::core
