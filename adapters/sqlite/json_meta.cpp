@@ -26,7 +26,7 @@ public:
   bool Uint64(std::uint64_t) { return false; }
   bool Double(double) { return false; }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    return value([&] { return out_.RawNumber(s, n); });
+    return value([&] { return out_.RawValue(s, n, rapidjson::kNumberType); });
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     const bool after_type = depth_ == 1 && key_ == "resourceType" && skip_ == 0;
