@@ -201,6 +201,10 @@ std::string suggest(const type_def& td, std::string_view key) {
 
 void walk_object(walk_context& ctx, type_index t, const json_value& obj, const path_node& path, bool is_resource) {
   const type_def& td = ctx.m.type(t);
+  if (!obj.IsObject()) {
+    ctx.sink.error(issue_code::structure, "expected a JSON object (type " + std::string(td.name) + ")", &path);
+    return;
+  }
   if (obj.MemberCount() == 0) {
     ctx.sink.error(issue_code::invariant, "empty objects are not allowed (ele-1)", &path);
     return;

@@ -97,7 +97,9 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
       type = r.type;
     } else if (ref.rfind("urn:uuid:", 0) == 0) {
       if (!is_valid_uuid(ref)) {
-        ctx.sink.error(issue_code::value, "a urn:uuid reference must be urn:uuid: and a lower-case UUID", &at);
+        // R4 types Reference.reference as a string, so a malformed UUID is not an error of the
+        // resource; it is still worth telling the sender (published examples carry such ones).
+        ctx.sink.add(severity::warning, issue_code::value, "a urn:uuid reference should be urn:uuid: and a lower-case UUID", &at);
         return;
       }
       resolved_reference r = resolve_reference(ctx, ref);
@@ -111,16 +113,17 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
       type = resolve_reference(ctx, ref).type;
       const bool absolute = ref.find("://") != std::string_view::npos;
       if (!absolute && type.empty()) {
-        ctx.sink.error(issue_code::value, "a relative reference must be ResourceType/id with an R4 resource type, "
-                                          "or use an absolute URL, urn:uuid: or #contained",
-                       &at);
+        // Legal as a relative URL, but no server could resolve it: warn, do not refuse.
+        ctx.sink.add(severity::warning, issue_code::value, "a relative reference should be ResourceType/id with an R4 "
+                                                           "resource type, or use an absolute URL, urn:uuid: or #contained",
+                     &at);
         return;
       }
       if (!absolute) {
         std::string_view id = ref.substr(type.size() + 1);
         if (auto h = id.find("/_history/"); h != std::string_view::npos) id = id.substr(0, h);
         if (id.find('?') == std::string_view::npos && ref[type.size()] == '/' && !is_valid_id(id)) {
-          ctx.sink.error(issue_code::value, "the id part of the reference is not a valid id", &at);
+          ctx.sink.add(severity::warning, issue_code::value, "the id part of the reference is not a valid id", &at);
         }
       }
     }
