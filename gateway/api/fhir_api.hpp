@@ -1,0 +1,39 @@
+#pragma once
+// The FHIR REST front door (implements net::http_handler): request id, routing (404/405),
+// content negotiation (406/415), caller identification (401/403), the route's handler, then
+// the access log line and request metrics. Thread-safe: all state is immutable or atomic.
+#include <string>
+
+#include "gateway/api/caller_registry.hpp"
+#include "gateway/api/route_table.hpp"
+#include "gateway/net/http_handler.hpp"
+
+namespace gateway::telemetry {
+class metrics;
+}
+
+namespace gateway::api {
+
+class fhir_api final : public net::http_handler {
+ public:
+  // `routes`, `callers` and `metrics` must outlive this object; `routes` must not change once
+  // requests arrive.
+  fhir_api(std::string base_path, const route_table& routes, const caller_registry& callers,
+           telemetry::metrics& metrics);
+
+  boost::asio::awaitable<net::http_response> handle(net::http_request request,
+                                                    net::request_context context) override;
+  net::http_response fault_response(net::request_fault fault, const net::request_context& context) override;
+
+ private:
+  std::string base_path_;
+  const route_table& routes_;
+  const caller_registry& callers_;
+  telemetry::metrics& metrics_;
+};
+
+// A request id from the client's X-Request-ID if it is safe to echo and log (1-128 characters
+// of [A-Za-z0-9._:-]), otherwise a new random UUID.
+std::string request_id_for(std::string_view client_value);
+
+}  // namespace gateway::api

@@ -1,0 +1,178 @@
+#include "gateway/config/config_sections.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <set>
+
+#include "gateway/config/json_object_reader.hpp"
+
+namespace gateway::config {
+namespace {
+
+void read_tls(json_object_reader r, tls_settings& tls) {
+  r.read("cert", tls.cert, true);
+  r.read("key", tls.key, true);
+  r.read("client_ca", tls.client_ca, true);
+  std::string mode = tls.client_auth == client_auth_mode::require ? "require" : "optional";
+  r.read_choice("client_auth", mode, {"require", "optional"});
+  tls.client_auth = mode == "require" ? client_auth_mode::require : client_auth_mode::optional;
+  r.read_choice("min_version", tls.min_version, {"1.2", "1.3"});
+  r.finish();
+}
+
+void read_listen(json_object_reader r, https_listener& listen) {
+  r.read("address", listen.address);
+  r.read("port", listen.port);
+  r.read("base_path", listen.base_path);
+  read_tls(r.object("tls"), listen.tls);
+  r.finish();
+  if (listen.base_path.empty() || listen.base_path.front() != '/' ||
+      (listen.base_path.size() > 1 && listen.base_path.back() == '/')) {
+    r.errors().push_back({r.path_of("base_path"), "must start with '/' and not end with '/'"});
+  }
+}
+
+void read_ops(json_object_reader r, ops_listener& ops) {
+  r.read("enabled", ops.enabled);
+  r.read("address", ops.address);
+  r.read("port", ops.port);
+  r.finish();
+}
+
+void read_limits(json_object_reader r, limits_settings& l) {
+  r.read("header_bytes", l.header_bytes, 1024);
+  r.read("body_bytes", l.body_bytes, 1024);
+  r.read("header_timeout_ms", l.header_timeout);
+  r.read("body_timeout_ms", l.body_timeout);
+  r.read("idle_timeout_ms", l.idle_timeout);
+  r.read("write_timeout_ms", l.write_timeout);
+  r.read("handshake_timeout_ms", l.handshake_timeout);
+  r.read("max_connections", l.max_connections, 1);
+  r.finish();
+}
+
+void read_runtime(json_object_reader r, runtime_settings& rt) {
+  r.read("io_threads", rt.io_threads);
+  r.read("shutdown_grace_ms", rt.shutdown_grace);
+  r.finish();
+}
+
+void read_storage(json_object_reader r, storage_settings& s) {
+  r.read_choice("engine", s.engine, {"sqlite"});
+  r.read("path", s.path);
+  if (s.path.empty()) r.errors().push_back({r.path_of("path"), "must not be empty"});
+  r.finish();
+}
+
+// "CN=practice-a,OU=A81001,O=Example" -> {{"CN","practice-a"},{"OU","A81001"},{"O","Example"}}.
+// A backslash escapes the next character (RFC 4514 style), so values may contain commas.
+bool parse_subject(const std::string& text, std::vector<std::pair<std::string, std::string>>& out) {
+  std::string part;
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      part += text[++i];
+    } else if (text[i] == ',') {
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += text[i];
+    }
+  }
+  parts.push_back(part);
+  for (auto& p : parts) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) return false;
+    auto trim = [](std::string s) {
+      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
+      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+      return s;
+    };
+    out.emplace_back(trim(p.substr(0, eq)), trim(p.substr(eq + 1)));
+    if (out.back().first.empty() || out.back().second.empty()) return false;
+  }
+  return !out.empty();
+}
+
+void read_callers(json_object_reader& root, std::vector<caller>& callers) {
+  const auto* array = root.array("callers");
+  if (array == nullptr) return;
+  for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
+    const std::string path = "callers[" + std::to_string(i) + "]";
+    json_object_reader r(&(*array)[i], path, root.errors());
+    caller c;
+    r.read("name", c.name, true);
+    std::string subject;
+    r.read("subject", subject);
+    r.read("sha256", c.sha256);
+    r.read_choice("role", c.role, {"referrer", "platform"});
+    r.read("organization", c.organization, true);
+    r.finish();
+    if (c.role.empty()) r.errors().push_back({r.path_of("role"), "missing"});
+    if (subject.empty() == c.sha256.empty()) {
+      r.errors().push_back({path, "give exactly one of \"subject\" and \"sha256\""});
+    }
+    if (!subject.empty() && !parse_subject(subject, c.subject)) {
+      r.errors().push_back({r.path_of("subject"), "must look like \"CN=name,OU=org\""});
+    }
+    if (!c.sha256.empty()) {
+      std::string hex;
+      for (const char ch : c.sha256) {
+        if (ch == ':') continue;
+        hex += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+      if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        r.errors().push_back({r.path_of("sha256"), "must be 64 hex digits (SHA-256 of the DER certificate)"});
+      }
+      c.sha256 = hex;
+    }
+    callers.push_back(std::move(c));
+  }
+}
+
+void check_readable(const std::string& file, const std::string& path, config_errors& errors) {
+  if (file.empty()) return;
+  if (::access(file.c_str(), F_OK) != 0) {
+    errors.push_back({path, "file not found (" + file + ")"});
+  } else if (::access(file.c_str(), R_OK) != 0) {
+    errors.push_back({path, "file not readable (" + file + ")"});
+  }
+}
+
+}  // namespace
+
+void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out, config_errors& errors) {
+  json_object_reader root(&root_value, "", errors);
+  read_listen(root.object("listen"), out.listen);
+  read_ops(root.object("ops"), out.ops);
+  read_limits(root.object("limits"), out.limits);
+  read_runtime(root.object("runtime"), out.runtime);
+  {
+    auto log = root.object("log");
+    log.read_choice("level", out.log_level, {"debug", "info", "warn", "error"});
+    log.finish();
+  }
+  read_storage(root.object("storage"), out.storage);
+  read_callers(root, out.callers);
+  root.finish();
+}
+
+void check_gateway_config(const gateway_config& config, config_errors& errors) {
+  check_readable(config.listen.tls.cert, "listen.tls.cert", errors);
+  check_readable(config.listen.tls.key, "listen.tls.key", errors);
+  check_readable(config.listen.tls.client_ca, "listen.tls.client_ca", errors);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < config.callers.size(); ++i) {
+    if (!names.insert(config.callers[i].name).second) {
+      errors.push_back({"callers[" + std::to_string(i) + "].name", "duplicate caller name \"" +
+                                                                       config.callers[i].name + "\""});
+    }
+  }
+  if (config.ops.enabled && config.ops.port != 0 && config.ops.port == config.listen.port &&
+      config.ops.address == config.listen.address) {
+    errors.push_back({"ops.port", "must differ from listen.port"});
+  }
+}
+
+}  // namespace gateway::config

@@ -1,0 +1,79 @@
+#pragma once
+// The gateway's configuration as immutable typed values, parsed and checked once at start-up
+// (see config_loader.hpp). Share it read-only as std::shared_ptr<const gateway_config>.
+//
+// The JSON file mirrors these structs key for key; docs in README.md ("Configuration").
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gateway::config {
+
+enum class client_auth_mode { require, optional };
+
+struct tls_settings {
+  std::string cert;       // PEM certificate chain of this server
+  std::string key;        // PEM private key
+  std::string client_ca;  // PEM CA bundle that client certificates must chain to
+  client_auth_mode client_auth = client_auth_mode::require;
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+};
+
+struct https_listener {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8443;  // 0 = any free port, reported on stdout once listening
+  std::string base_path = "/fhir";
+  tls_settings tls;
+};
+
+struct ops_listener {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 9464;
+};
+
+struct limits_settings {
+  std::size_t header_bytes = 16 * 1024;
+  std::size_t body_bytes = 1024 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};  // first byte of a request to its last header byte
+  std::chrono::milliseconds body_timeout{30'000};    // end of headers to end of body
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds handshake_timeout{10'000};
+  std::size_t max_connections = 10'000;
+};
+
+struct runtime_settings {
+  unsigned io_threads = 0;  // 0 = one per core
+  std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: time allowed for in-flight requests
+};
+
+// One known client certificate. It matches by subject (every attribute listed must be present
+// with that value, order ignored) or by SHA-256 fingerprint of the DER certificate.
+struct caller {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> subject;  // e.g. {"CN","practice-a"},{"OU","A81001"}
+  std::string sha256;  // lower-case hex, no separators; empty when matched by subject
+  std::string role;    // "referrer" or "platform"
+  std::string organization;  // ODS code
+};
+
+struct storage_settings {
+  std::string engine = "sqlite";
+  std::string path = "var/gateway.db";
+};
+
+struct gateway_config {
+  https_listener listen;
+  ops_listener ops;
+  limits_settings limits;
+  runtime_settings runtime;
+  std::string log_level = "info";
+  storage_settings storage;
+  std::vector<caller> callers;
+};
+
+}  // namespace gateway::config

@@ -1,0 +1,51 @@
+#pragma once
+// Reads one JSON object of the configuration with type checks, records every problem with the
+// key's full path, and reports keys nobody asked for as unknown (finish()).
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "gateway/config/config_error.hpp"
+
+namespace gateway::config {
+
+class json_object_reader {
+ public:
+  // `value` may be absent (nullptr): every key then keeps its default.
+  json_object_reader(const rapidjson::Value* value, std::string path, config_errors& errors);
+
+  void read(std::string_view key, std::string& out, bool required = false);
+  void read(std::string_view key, bool& out);
+  void read(std::string_view key, std::uint16_t& out);
+  void read(std::string_view key, unsigned& out);
+  void read(std::string_view key, std::size_t& out, std::size_t min = 0);
+  void read(std::string_view key, std::chrono::milliseconds& out);
+  // A string that must be one of `choices`.
+  void read_choice(std::string_view key, std::string& out, std::initializer_list<std::string_view> choices);
+
+  json_object_reader object(std::string_view key);
+  // The array at `key` (nullptr when absent or not an array; a wrong type is recorded).
+  const rapidjson::Value* array(std::string_view key);
+
+  // Records every key of the object that no read/object/array call asked for.
+  void finish();
+
+  std::string path_of(std::string_view key) const;
+  config_errors& errors() { return errors_; }
+
+ private:
+  const rapidjson::Value* member(std::string_view key);
+  void fail(std::string_view key, std::string message);
+
+  const rapidjson::Value* value_;
+  std::string path_;
+  config_errors& errors_;
+  std::set<std::string, std::less<>> seen_;
+};
+
+}  // namespace gateway::config

@@ -1,0 +1,154 @@
+// referral-gateway: wiring from configuration, nothing else.
+#include <boost/asio/ssl/context.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "gateway/api/caller_registry.hpp"
+#include "gateway/api/fhir_api.hpp"
+#include "gateway/api/metadata_route.hpp"
+#include "gateway/api/ops_api.hpp"
+#include "gateway/app_routes.hpp"
+#include "gateway/config/config_loader.hpp"
+#include "gateway/net/server.hpp"
+#include "gateway/net/tls_context.hpp"
+#include "gateway/telemetry/log.hpp"
+#include "gateway/telemetry/metrics.hpp"
+
+namespace {
+
+constexpr int exit_config = 2;
+
+void usage(std::FILE* out) {
+  std::fputs(
+      "usage: referral-gateway [--config FILE] [--set key.path=value ...]\n"
+      "  --config FILE   JSON configuration (default: the embedded config/gateway.json)\n"
+      "  --set K=V       override one key of the configuration, e.g. --set listen.port=0\n"
+      "Once listening, prints {\"event\":\"listening\",\"https\":PORT,\"ops\":PORT} on stdout.\n",
+      out);
+}
+
+std::string now_fhir_datetime() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+const char* tls_key_name(gateway::net::tls_setup_error::part part) {
+  using part_t = gateway::net::tls_setup_error::part;
+  switch (part) {
+    case part_t::cert: return "listen.tls.cert";
+    case part_t::key: return "listen.tls.key";
+    case part_t::client_ca: return "listen.tls.client_ca";
+    case part_t::other: break;
+  }
+  return "listen.tls";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace gateway;
+  std::string config_file;
+  std::vector<config::override_setting> overrides;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      usage(stdout);
+      return 0;
+    }
+    if ((arg == "--config" || arg == "--set") && i + 1 >= argc) {
+      std::fprintf(stderr, "referral-gateway: %s needs a value\n", arg.c_str());
+      usage(stderr);
+      return exit_config;
+    }
+    if (arg == "--config") {
+      config_file = argv[++i];
+    } else if (arg == "--set") {
+      auto setting = config::parse_override(argv[++i]);
+      if (!setting) {
+        std::fprintf(stderr, "referral-gateway: --set %s: expected key.path=value\n", argv[i]);
+        return exit_config;
+      }
+      overrides.push_back(std::move(*setting));
+    } else {
+      std::fprintf(stderr, "referral-gateway: unknown argument %s\n", arg.c_str());
+      usage(stderr);
+      return exit_config;
+    }
+  }
+
+  auto loaded = config::load_config(config_file, overrides);
+  if (auto* errors = std::get_if<config::config_errors>(&loaded)) {
+    for (const auto& e : *errors) std::fprintf(stderr, "referral-gateway: configuration: %s\n", e.to_string().c_str());
+    return exit_config;
+  }
+  const auto cfg = std::get<std::shared_ptr<const config::gateway_config>>(loaded);
+  telemetry::level level = telemetry::level::info;
+  telemetry::parse_level(cfg->log_level, level);
+  telemetry::set_min_level(level);
+
+  auto tls = net::make_server_tls_context({cfg->listen.tls.cert, cfg->listen.tls.key, cfg->listen.tls.client_ca,
+                                           cfg->listen.tls.client_auth == config::client_auth_mode::require,
+                                           cfg->listen.tls.min_version == "1.3"});
+  if (auto* e = std::get_if<net::tls_setup_error>(&tls)) {
+    std::fprintf(stderr, "referral-gateway: configuration: %s: %s\n", tls_key_name(e->what), e->message.c_str());
+    return exit_config;
+  }
+
+  telemetry::metrics metrics;
+  net::server_options options;
+  options.io_threads = cfg->runtime.io_threads;
+  options.max_connections = cfg->limits.max_connections;
+  options.shutdown_grace = cfg->runtime.shutdown_grace;
+  options.limits = {cfg->limits.header_bytes, cfg->limits.body_bytes,  cfg->limits.header_timeout,
+                    cfg->limits.body_timeout, cfg->limits.idle_timeout, cfg->limits.write_timeout,
+                    cfg->limits.handshake_timeout};
+  net::server server(options, metrics);
+
+  api::route_table routes;
+  api::ops_api ops(metrics);
+  app_routes app(*cfg, routes, ops);
+  if (const std::string problem = app.start(server); !problem.empty()) {
+    std::fprintf(stderr, "referral-gateway: %s\n", problem.c_str());
+    return 1;
+  }
+  api::server_description description;
+  description.software_version = RG_VERSION;
+  description.date = now_fhir_datetime();
+  api::register_metadata_route(routes, description);
+  const api::caller_registry callers(cfg->callers);
+  api::fhir_api fhir(cfg->listen.base_path, routes, callers, metrics);
+
+  const auto https_port = server.add_listener(
+      {"https", cfg->listen.address, cfg->listen.port, std::get<std::shared_ptr<boost::asio::ssl::context>>(tls), &fhir});
+  if (auto* e = std::get_if<std::string>(&https_port)) {
+    std::fprintf(stderr, "referral-gateway: listen: %s\n", e->c_str());
+    return 1;
+  }
+  std::string listening = "{\"event\":\"listening\",\"https\":" + std::to_string(std::get<std::uint16_t>(https_port));
+  if (cfg->ops.enabled) {
+    const auto ops_port = server.add_listener({"ops", cfg->ops.address, cfg->ops.port, nullptr, &ops});
+    if (auto* e = std::get_if<std::string>(&ops_port)) {
+      std::fprintf(stderr, "referral-gateway: ops: %s\n", e->c_str());
+      return 1;
+    }
+    listening += ",\"ops\":" + std::to_string(std::get<std::uint16_t>(ops_port));
+  }
+  listening += "}\n";
+  std::fputs(listening.c_str(), stdout);
+  std::fflush(stdout);
+  telemetry::info("listening", {{"https_address", cfg->listen.address}, {"base_path", cfg->listen.base_path}});
+
+  server.run();
+  app.stop();
+  telemetry::info("stopped");
+  return 0;
+}

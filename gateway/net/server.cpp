@@ -1,0 +1,230 @@
+#include "gateway/net/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <list>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "gateway/net/http_session.hpp"
+#include "gateway/net/peer_certificate.hpp"
+#include "gateway/telemetry/log.hpp"
+#include "gateway/telemetry/metrics.hpp"
+
+namespace gateway::net {
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+using session_detail::tuple_awaitable;
+
+namespace {
+
+// What a connection coroutine needs; everything it points to outlives the io_context run.
+struct connection_env {
+  std::string listener;
+  std::shared_ptr<ssl::context> tls;
+  http_handler* handler;
+  session_limits limits;
+  server_state* state;
+  telemetry::metrics* metrics;
+};
+
+std::string remote_of(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : ep.address().to_string();
+}
+
+// Counts the connection as open for as long as it lives.
+struct connection_guard {
+  const connection_env& env;
+  explicit connection_guard(const connection_env& e) : env(e) { env.metrics->connection_opened(env.listener); }
+  ~connection_guard() {
+    env.metrics->connection_closed(env.listener);
+    env.state->connections.fetch_sub(1);
+  }
+};
+
+asio::awaitable<void> serve_plain(tcp::socket socket, connection_env env) {
+  connection_guard guard(env);
+  socket.set_option(tcp::no_delay(true));
+  boost::beast::flat_buffer buffer;
+  peer_identity anonymous;
+  request_context context{env.listener, &anonymous, remote_of(socket)};
+  co_await run_http_session(socket, buffer, env.limits, *env.handler, context, *env.state);
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
+}
+
+asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
+  connection_guard guard(env);
+  socket.set_option(tcp::no_delay(true));
+  const std::string remote = remote_of(socket);
+  ssl::stream<tcp::socket> stream(std::move(socket), *env.tls);
+  deadline timer(co_await asio::this_coro::executor);
+  const auto cancel = [&stream] { session_detail::cancel_pending(stream); };
+
+  timer.arm(env.limits.handshake_timeout, cancel);
+  auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::server, tuple_awaitable);
+  timer.disarm();
+  if (hs_ec) {
+    env.metrics->handshake_failed();
+    telemetry::write(telemetry::level::info, "tls handshake failed",
+                     {{"listener", env.listener}, {"remote", remote},
+                      {"reason", timer.fired() ? std::string("timeout") : hs_ec.message()}});
+    boost::system::error_code ignored;
+    stream.lowest_layer().close(ignored);
+    co_return;
+  }
+
+  const peer_identity peer = read_peer_identity(stream.native_handle());
+  boost::beast::flat_buffer buffer;
+  request_context context{env.listener, &peer, remote};
+  co_await run_http_session(stream, buffer, env.limits, *env.handler, context, *env.state);
+
+  // Best-effort close_notify; a peer that already left is normal.
+  timer.arm(std::chrono::seconds(1), cancel);
+  co_await stream.async_shutdown(tuple_awaitable);
+  timer.disarm();
+  boost::system::error_code ignored;
+  stream.lowest_layer().close(ignored);
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, connection_env env) {
+  auto& ioc = static_cast<asio::io_context&>(acceptor->get_executor().context());
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(ioc), tuple_awaitable);
+    if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+    if (ec) continue;  // e.g. EMFILE: the next accept may succeed
+    if (env.state->stopping.load()) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    if (env.state->connections.fetch_add(1) >= env.state->max_connections) {
+      env.state->connections.fetch_sub(1);
+      env.metrics->connection_refused_over_limit();
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    auto executor = socket.get_executor();
+    if (env.tls) {
+      asio::co_spawn(executor, serve_tls(std::move(socket), env), asio::detached);
+    } else {
+      asio::co_spawn(executor, serve_plain(std::move(socket), env), asio::detached);
+    }
+  }
+}
+
+}  // namespace
+
+struct server::impl {
+  server_options options;
+  telemetry::metrics& metrics;
+  asio::io_context ioc;
+  server_state state;
+  std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
+  std::list<std::function<void()>> shutdown_callbacks;
+  asio::signal_set signals{ioc};
+  asio::steady_timer drain_timer{ioc};
+  std::once_flag stop_once;
+  std::chrono::steady_clock::time_point drain_deadline;
+
+  impl(server_options o, telemetry::metrics& m)
+      : options(std::move(o)), metrics(m), ioc(static_cast<int>(threads())) {
+    state.max_connections = options.max_connections;
+  }
+
+  unsigned threads() const {
+    if (options.io_threads != 0) return options.io_threads;
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : n;
+  }
+
+  void begin_shutdown() {
+    std::call_once(stop_once, [this] {
+      asio::post(ioc, [this] {
+        telemetry::info("shutting down", {{"in_flight", state.in_flight.load()}});
+        state.stopping.store(true);
+        for (auto& acceptor : acceptors) {
+          boost::system::error_code ignored;
+          acceptor->close(ignored);
+        }
+        for (auto& callback : shutdown_callbacks) callback();
+        boost::system::error_code ignored;
+        signals.cancel(ignored);
+        drain_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+        wait_for_drain();
+      });
+    });
+  }
+
+  // Polls until no request is in flight (or the grace period ends), then stops the loop.
+  void wait_for_drain() {
+    if (state.in_flight.load() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(10));
+    drain_timer.async_wait([this](const boost::system::error_code&) { wait_for_drain(); });
+  }
+};
+
+server::server(server_options options, telemetry::metrics& metrics)
+    : impl_(std::make_unique<impl>(std::move(options), metrics)) {}
+
+server::~server() = default;
+
+asio::io_context& server::io() { return impl_->ioc; }
+
+void server::on_shutdown(std::function<void()> callback) {
+  impl_->shutdown_callbacks.push_back(std::move(callback));
+}
+
+std::variant<std::uint16_t, std::string> server::add_listener(listener_spec spec) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(spec.address, ec);
+  if (ec) return "address \"" + spec.address + "\" is not an IP address";
+  auto acceptor = std::make_shared<tcp::acceptor>(impl_->ioc);
+  const tcp::endpoint endpoint(address, spec.port);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return "cannot listen on " + spec.address + ":" + std::to_string(spec.port) + ": " + ec.message();
+  const std::uint16_t port = acceptor->local_endpoint().port();
+  impl_->acceptors.push_back(acceptor);
+  connection_env env{spec.name, spec.tls, spec.handler, impl_->options.limits, &impl_->state, &impl_->metrics};
+  asio::co_spawn(impl_->ioc, accept_loop(acceptor, std::move(env)), asio::detached);
+  return port;
+}
+
+void server::run() {
+  if (impl_->options.handle_signals) {
+    impl_->signals.add(SIGINT);
+    impl_->signals.add(SIGTERM);
+    impl_->signals.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) impl_->begin_shutdown();
+    });
+  }
+  std::vector<std::thread> threads;
+  const unsigned n = impl_->threads();
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void server::stop() { impl_->begin_shutdown(); }
+
+}  // namespace gateway::net

@@ -1,0 +1,62 @@
+#include "gateway/net/tls_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl/context.hpp>
+
+namespace gateway::net {
+namespace {
+
+std::string openssl_reason(const boost::system::error_code& ec) {
+  std::string text = ec.message();
+  const unsigned long err = ERR_get_error();
+  if (err != 0) {
+    char buf[256];
+    ERR_error_string_n(err, buf, sizeof buf);
+    text = buf;
+  }
+  ERR_clear_error();
+  return text;
+}
+
+}  // namespace
+
+tls_context_result make_server_tls_context(const server_tls_files& files) {
+  namespace ssl = boost::asio::ssl;
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  boost::system::error_code ec;
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                   ec);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, files.tls13_only ? TLS1_3_VERSION : TLS1_2_VERSION);
+  // Forward-secret AEAD suites only for TLS 1.2 (TLS 1.3 suites are all fine).
+  SSL_CTX_set_cipher_list(native,
+                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                          "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+
+  ctx->use_certificate_chain_file(files.cert, ec);
+  if (ec) return tls_setup_error{tls_setup_error::part::cert, "cannot use certificate: " + openssl_reason(ec)};
+  ctx->use_private_key_file(files.key, ssl::context::pem, ec);
+  if (ec) return tls_setup_error{tls_setup_error::part::key, "cannot use private key: " + openssl_reason(ec)};
+  if (SSL_CTX_check_private_key(native) != 1) {
+    ERR_clear_error();
+    return tls_setup_error{tls_setup_error::part::key, "private key does not match the certificate"};
+  }
+  ctx->load_verify_file(files.client_ca, ec);
+  if (ec) return tls_setup_error{tls_setup_error::part::client_ca, "cannot load CA: " + openssl_reason(ec)};
+  // Tell clients which CAs we accept, so they pick the right certificate.
+  if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(files.client_ca.c_str())) {
+    SSL_CTX_set_client_CA_list(native, names);
+  }
+  ERR_clear_error();
+  ctx->set_verify_mode(ssl::verify_peer | (files.require_client_cert ? ssl::verify_fail_if_no_peer_cert : 0), ec);
+  // Session resumption with client certificates needs a session id context.
+  static const unsigned char session_context[] = "referral-gateway";
+  SSL_CTX_set_session_id_context(native, session_context, sizeof session_context - 1);
+  return ctx;
+}
+
+}  // namespace gateway::net

@@ -1,0 +1,169 @@
+#include "gateway/config/config_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace gateway::config {
+namespace {
+
+// Every rejection names the key (path) it concerns.
+std::string first_error(std::string_view json, std::vector<override_setting> overrides = {}) {
+  auto r = load_config_text(json, "test.json", overrides);
+  auto* errors = std::get_if<config_errors>(&r);
+  if (errors == nullptr || errors->empty()) return "(no error)";
+  return errors->front().to_string();
+}
+
+std::vector<std::string> all_errors(std::string_view json) {
+  auto r = load_config_text(json, "test.json", {});
+  std::vector<std::string> out;
+  if (auto* errors = std::get_if<config_errors>(&r)) {
+    for (const auto& e : *errors) out.push_back(e.to_string());
+  }
+  return out;
+}
+
+// A configuration whose TLS files exist (this test file itself stands in for them).
+std::string minimal(const std::string& extra = {}) {
+  const std::string f = std::string(RG_SOURCE_DIR) + "/config/gateway.json";
+  return R"({"listen":{"tls":{"cert":")" + f + R"(","key":")" + f + R"(","client_ca":")" + f + R"("}})" + extra + "}";
+}
+
+TEST(config_loader, minimal_configuration_takes_safe_defaults) {
+  auto r = load_config_text(minimal(), "t", {});
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r)) << first_error(minimal());
+  const auto& c = *std::get<std::shared_ptr<const gateway_config>>(r);
+  EXPECT_EQ(c.listen.port, 8443);
+  EXPECT_EQ(c.limits.header_bytes, 16u * 1024);
+  EXPECT_EQ(c.limits.body_bytes, 1024u * 1024);
+  EXPECT_EQ(c.limits.header_timeout.count(), 10'000);
+  EXPECT_EQ(c.limits.idle_timeout.count(), 60'000);
+  EXPECT_EQ(c.listen.tls.client_auth, client_auth_mode::require);
+  EXPECT_EQ(c.ops.address, "127.0.0.1");
+  EXPECT_EQ(c.ops.port, 9464);
+}
+
+struct rejection {
+  const char* name;
+  std::string json;
+  std::string expected;
+};
+
+void PrintTo(const rejection& r, std::ostream* os) { *os << r.name; }
+
+class config_rejections : public ::testing::TestWithParam<rejection> {};
+
+TEST_P(config_rejections, names_the_key) {
+  EXPECT_EQ(first_error(GetParam().json), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    each_path, config_rejections,
+    ::testing::Values(
+        rejection{"bad_json", "{", "test.json: invalid JSON at byte 1: Missing a name for object member."},
+        rejection{"not_object", "[]", "test.json: the configuration must be a JSON object"},
+        rejection{"unknown_top_key", minimal(R"(,"colour":1)"), "colour: unknown key"},
+        rejection{"unknown_nested_key", minimal(R"(,"limits":{"speed":1})"), "limits.speed: unknown key"},
+        rejection{"section_not_object", minimal(R"(,"ops":3)"), "ops: must be an object"},
+        rejection{"port_type", minimal(R"(,"ops":{"port":"x"})"), "ops.port: must be a port number 0-65535"},
+        rejection{"port_range", minimal(R"(,"ops":{"port":70000})"), "ops.port: must be a port number 0-65535"},
+        rejection{"bool_type", minimal(R"(,"ops":{"enabled":"yes"})"), "ops.enabled: must be true or false"},
+        rejection{"timeout_zero", minimal(R"(,"limits":{"idle_timeout_ms":0})"),
+                  "limits.idle_timeout_ms: must be a positive number of milliseconds"},
+        rejection{"size_min", minimal(R"(,"limits":{"body_bytes":10})"), "limits.body_bytes: must be at least 1024"},
+        rejection{"choice", minimal(R"(,"log":{"level":"loud"})"),
+                  R"(log.level: "loud" is not one of "debug", "info", "warn", "error")"},
+        rejection{"storage_engine", minimal(R"(,"storage":{"engine":"oracle","path":"x"})"),
+                  R"(storage.engine: "oracle" is not one of "sqlite")"},
+        rejection{"callers_type", minimal(R"(,"callers":{})"), "callers: must be an array"},
+        rejection{"caller_role", minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"admin","organization":"X"}])"),
+                  R"(callers[0].role: "admin" is not one of "referrer", "platform")"},
+        rejection{"caller_missing_org", minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform"}])"),
+                  "callers[0].organization: missing"},
+        rejection{"caller_both_ids",
+                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","sha256":"ab","role":"platform","organization":"X"}])"),
+                  R"(callers[0]: give exactly one of "subject" and "sha256")"},
+        rejection{"caller_bad_subject", minimal(R"(,"callers":[{"name":"a","subject":"nonsense","role":"platform","organization":"X"}])"),
+                  R"(callers[0].subject: must look like "CN=name,OU=org")"},
+        rejection{"caller_bad_sha", minimal(R"(,"callers":[{"name":"a","sha256":"xyz","role":"platform","organization":"X"}])"),
+                  "callers[0].sha256: must be 64 hex digits (SHA-256 of the DER certificate)"},
+        rejection{"caller_unknown_key",
+                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X","x":1}])"),
+                  "callers[0].x: unknown key"},
+        rejection{"missing_cert", R"({"listen":{"tls":{"key":"k","client_ca":"c"}}})", "listen.tls.cert: missing"},
+        rejection{"cert_not_found",
+                  R"({"listen":{"tls":{"cert":"/nonexistent/c.crt","key":")" RG_SOURCE_DIR R"(/config/gateway.json","client_ca":")" RG_SOURCE_DIR R"(/config/gateway.json"}}})",
+                  "listen.tls.cert: file not found (/nonexistent/c.crt)"},
+        rejection{"base_path", R"({"listen":{"base_path":"fhir/","tls":{"cert":")" RG_SOURCE_DIR R"(/config/gateway.json","key":")" RG_SOURCE_DIR R"(/config/gateway.json","client_ca":")" RG_SOURCE_DIR R"(/config/gateway.json"}}})",
+                  "listen.base_path: must start with '/' and not end with '/'"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(config_loader, reports_every_problem_not_only_the_first) {
+  const auto errors = all_errors(minimal(R"(,"ops":{"port":"x","enabled":3},"colour":1)"));
+  EXPECT_EQ(errors.size(), 3u);
+}
+
+TEST(config_loader, duplicate_caller_names_are_refused) {
+  EXPECT_EQ(first_error(minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X"},)"
+                                R"({"name":"a","subject":"CN=b","role":"platform","organization":"Y"}])")),
+            R"(callers[1].name: duplicate caller name "a")");
+}
+
+TEST(config_loader, set_overrides_replace_values_and_create_objects) {
+  auto r = load_config_text(minimal(), "t", {{"listen.port", "0"}, {"storage.path", "var/x.db"}, {"ops.enabled", "false"}});
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
+  const auto& c = *std::get<std::shared_ptr<const gateway_config>>(r);
+  EXPECT_EQ(c.listen.port, 0);
+  EXPECT_EQ(c.storage.path, "var/x.db");
+  EXPECT_FALSE(c.ops.enabled);
+}
+
+TEST(config_loader, client_auth_mode_is_require_or_optional) {
+  EXPECT_EQ(first_error(minimal(), {{"listen.tls.client_auth", "sometimes"}}),
+            R"(listen.tls.client_auth: "sometimes" is not one of "require", "optional")");
+}
+
+TEST(config_loader, set_override_of_an_unknown_key_names_it) {
+  EXPECT_EQ(first_error(minimal(), {{"listen.tls.colour", "blue"}}), "listen.tls.colour: unknown key");
+}
+
+TEST(config_loader, set_override_into_an_array_element) {
+  const std::string json = minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X"}])");
+  auto r = load_config_text(json, "t", {{"callers.0.organization", "Y"}});
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
+  EXPECT_EQ(std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].organization, "Y");
+  EXPECT_EQ(first_error(json, {{"callers.5.organization", "Y"}}), "callers.5: --set: no such array element");
+}
+
+TEST(config_loader, parse_override_needs_an_equals_sign) {
+  EXPECT_FALSE(parse_override("listen.port").has_value());
+  EXPECT_FALSE(parse_override("=3").has_value());
+  const auto o = parse_override("a.b=c=d");
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->path, "a.b");
+  EXPECT_EQ(o->value, "c=d");
+}
+
+TEST(config_loader, subject_is_parsed_into_attributes) {
+  auto r = load_config_text(minimal(R"(,"callers":[{"name":"a","subject":"CN=practice-a, OU=A81001,O=Acme\\, Ltd","role":"referrer","organization":"A81001"}])"),
+                            "t", {});
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
+  const auto& subject = std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].subject;
+  ASSERT_EQ(subject.size(), 3u);
+  EXPECT_EQ(subject[1], (std::pair<std::string, std::string>{"OU", "A81001"}));
+  EXPECT_EQ(subject[2], (std::pair<std::string, std::string>{"O", "Acme, Ltd"}));
+}
+
+TEST(config_loader, embedded_default_parses_and_maps_the_four_development_callers) {
+  // File checks aside (certificates are made at run time), the embedded default is well formed.
+  auto r = load_config_text(embedded_default_config(), "embedded", {});
+  if (auto* errors = std::get_if<config_errors>(&r)) {
+    for (const auto& e : *errors) EXPECT_NE(e.path.find("listen.tls"), std::string::npos) << e.to_string();
+  }
+  EXPECT_NE(embedded_default_config().find("\"practice-a\""), std::string::npos);
+  EXPECT_NE(embedded_default_config().find("\"platform\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gateway::config

@@ -1,0 +1,35 @@
+// gatewayctl: the operator's and integrator's command line for the referral gateway.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tools/certs/certs_command.hpp"
+
+namespace {
+
+void usage(std::FILE* out) {
+  std::fputs(
+      "usage: gatewayctl COMMAND [ARGS]\n"
+      "commands:\n"
+      "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates\n",
+      out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "certs") return rg::certs::run_certs_command(args);
+  if (command == "help" || command == "--help" || command == "-h") {
+    usage(stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "gatewayctl: unknown command \"%s\"\n", command.c_str());
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command on a fresh Debian 12 machine: install what is missing, build, run every test
+# through ctest. Exits non-zero on any failure.
+#   RG_SANITIZE=1 tools/test.sh   also builds with ASan+UBSan (build-asan/) and runs the tests there
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+tools/build.sh
+(cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)")
+if [ "${RG_SANITIZE:-0}" = "1" ]; then
+  BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo tools/build.sh -DRG_SANITIZE=ON -DRG_BENCH=OFF
+  (cd build-asan && ctest --output-on-failure --timeout 900 -j"$(nproc)")
+fi
