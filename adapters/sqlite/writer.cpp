@@ -135,12 +135,23 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
   std::uint64_t largest = counters_.largest_batch.load(std::memory_order_relaxed);
   while (jobs.size() > largest && !counters_.largest_batch.compare_exchange_weak(largest, jobs.size())) {
   }
+  // Wake the dispatcher before answering, so whoever hears "committed" can rely on it being woken.
   bool wake_outbox = false;
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    wake_outbox = wake_outbox || (statuses[i] == status::applied && jobs[i]->wakes_outbox());
+  if (wake_outbox) {
+    std::function<void()> notify;
+    {
+      std::lock_guard lock(mutex_);
+      notify = outbox_notify_;
+    }
+    if (notify)
+      notify();
+  }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     switch (statuses[i]) {
     case status::applied:
       counters_.units_committed.fetch_add(1, std::memory_order_relaxed);
-      wake_outbox = wake_outbox || jobs[i]->wakes_outbox();
       jobs[i]->succeed();
       break;
     case status::rejected:
@@ -151,15 +162,6 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
       jobs[i]->fail(store_errc::unavailable, errors[i]);
       break;
     }
-  }
-  if (wake_outbox) {
-    std::function<void()> notify;
-    {
-      std::lock_guard lock(mutex_);
-      notify = outbox_notify_;
-    }
-    if (notify)
-      notify();
   }
 }
 

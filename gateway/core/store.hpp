@@ -18,7 +18,7 @@
 //
 // Thread safety: every member may be called from any thread, concurrently. Nothing runs on the
 // caller's thread: callbacks run on the store's own threads (writer or reader), exactly once,
-// and must not block (post to your executor). Over its queue bound the store answers too_busy at
+// and must neither block nor throw (post the result to your executor). Over its queue bound the store answers too_busy at
 // once, without queueing.
 
 #include "gateway/core/store_callback.hpp"
