@@ -1,17 +1,105 @@
 #include "gateway/app_routes.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/sqlite/sqlite_store.hpp"
+#include "fhir/model.hpp"
+#include "gateway/api/referral_create_route.hpp"
+#include "gateway/api/resource_read_routes.hpp"
+#include "gateway/core/embedded_config.hpp"
+#include "gateway/core/triage_rules.hpp"
+#include "gateway/net/server.hpp"
+#include "gateway/telemetry/metrics.hpp"
+
 namespace gateway {
 
-app_routes::app_routes(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops)
-    : config_(config), routes_(routes), ops_(ops) {}
+struct app_routes::parts {
+  std::unique_ptr<sqlite::sqlite_store> store;
+  std::unique_ptr<core::triage_rules> rules;
+  api::app_context context;
+};
+
+app_routes::app_routes(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
+                       telemetry::metrics& metrics)
+    : config_(config), routes_(routes), ops_(ops), metrics_(metrics), parts_(std::make_unique<parts>()) {}
 
 app_routes::~app_routes() = default;
 
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void collect_store_metrics(const core::store& store, std::string& out) {
+  const core::store_metrics m = store.metrics();
+  out += "# HELP gateway_store_transactions_total Group-commit transactions made durable (one fsync each).\n";
+  out += "# TYPE gateway_store_transactions_total counter\n";
+  out += "gateway_store_transactions_total " + std::to_string(m.transactions_committed) + "\n";
+  out += "# HELP gateway_store_units_committed_total Units of work committed.\n";
+  out += "# TYPE gateway_store_units_committed_total counter\n";
+  out += "gateway_store_units_committed_total " + std::to_string(m.units_committed) + "\n";
+  out += "# HELP gateway_store_too_busy_total Requests refused because the store queue was full.\n";
+  out += "# TYPE gateway_store_too_busy_total counter\n";
+  out += "gateway_store_too_busy_total " + std::to_string(m.too_busy) + "\n";
+  out += "# HELP gateway_store_write_queue_depth Units of work waiting for the writer.\n";
+  out += "# TYPE gateway_store_write_queue_depth gauge\n";
+  out += "gateway_store_write_queue_depth " + std::to_string(m.write_queue_depth) + "\n";
+}
+
+}  // namespace
+
 std::string app_routes::start(net::server&) {
-  ops_.add_readiness_check("fhir", [] { return std::string(); });
+  // Compile the FHIR definitions now rather than on the first request.
+  (void)fhir::r4_model();
+  // Triage rules: the configured file, else the embedded default.
+  const std::string rules_text =
+      config_.triage.rules.empty() ? std::string(core::embedded::triage_rules_json()) : read_text(config_.triage.rules);
+  auto rules = core::load_triage_rules(rules_text);
+  if (!rules) return "configuration: triage.rules: " + rules.error().text();
+  parts_->rules = std::make_unique<core::triage_rules>(std::move(*rules));
+
+  // Storage: create the folder of the database file, then open and migrate.
+  const std::filesystem::path db(config_.storage.path);
+  if (db.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(db.parent_path(), ec);
+  }
+  sqlite::sqlite_options options;
+  options.path = config_.storage.path;
+  options.read_connections = static_cast<int>(config_.storage.read_connections);
+  options.max_batch = config_.storage.max_batch;
+  options.max_queue = config_.storage.max_queue;
+  options.busy_timeout_ms = static_cast<int>(config_.storage.busy_timeout.count());
+  auto store = sqlite::sqlite_store::open(options);
+  if (!store) return "storage.path: " + store.error().message;
+  parts_->store = std::move(*store);
+
+  auto& ctx = parts_->context;
+  ctx.store = parts_->store.get();
+  ctx.triage_rules = parts_->rules.get();
+  ctx.platform_org = config_.platform.organization;
+  ctx.event_source = config_.platform.event_source;
+  ctx.json_limits.max_bytes = config_.limits.body_bytes;
+
+  api::register_referral_create_route(routes_, ctx);
+  for (const char* type : {"ServiceRequest", "Task", "Patient"}) api::register_resource_read_routes(routes_, ctx, type);
+
+  core::store* store_ptr = parts_->store.get();
+  metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });
+  ops_.add_readiness_check("storage", [store_ptr] {
+    const auto m = store_ptr->metrics();
+    return m.transactions_failed > 0 && m.transactions_committed == 0 ? std::string("store has only failed commits")
+                                                                     : std::string();
+  });
   return {};
 }
 
-void app_routes::stop() {}
+void app_routes::stop() { parts_->store.reset(); }
 
 }  // namespace gateway

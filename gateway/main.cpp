@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
 
   api::route_table routes;
   api::ops_api ops(metrics);
-  app_routes app(*cfg, routes, ops);
+  app_routes app(*cfg, routes, ops, metrics);
   if (const std::string problem = app.start(server); !problem.empty()) {
     std::fprintf(stderr, "referral-gateway: %s\n", problem.c_str());
     return 1;

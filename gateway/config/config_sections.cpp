@@ -62,6 +62,23 @@ void read_storage(json_object_reader r, storage_settings& s) {
   r.read_choice("engine", s.engine, {"sqlite"});
   r.read("path", s.path);
   if (s.path.empty()) r.errors().push_back({r.path_of("path"), "must not be empty"});
+  r.read("read_connections", s.read_connections);
+  if (s.read_connections == 0) r.errors().push_back({r.path_of("read_connections"), "must be at least 1"});
+  r.read("max_batch", s.max_batch, 1);
+  r.read("max_queue", s.max_queue, 1);
+  r.read("busy_timeout_ms", s.busy_timeout);
+  r.finish();
+}
+
+void read_platform(json_object_reader r, platform_settings& p) {
+  r.read("organization", p.organization, true);
+  r.read("event_source", p.event_source, true);
+  r.read("events_jsonl", p.events_jsonl, true);
+  r.finish();
+}
+
+void read_triage(json_object_reader r, triage_settings& t) {
+  r.read("rules", t.rules);
   r.finish();
 }
 
@@ -154,6 +171,9 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
     log.finish();
   }
   read_storage(root.object("storage"), out.storage);
+  if (root_value.HasMember("platform")) read_platform(root.object("platform"), out.platform);
+  else root.object("platform");
+  read_triage(root.object("triage"), out.triage);
   read_callers(root, out.callers);
   root.finish();
 }
@@ -162,6 +182,7 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
   check_readable(config.listen.tls.cert, "listen.tls.cert", errors);
   check_readable(config.listen.tls.key, "listen.tls.key", errors);
   check_readable(config.listen.tls.client_ca, "listen.tls.client_ca", errors);
+  check_readable(config.triage.rules, "triage.rules", errors);
   std::set<std::string> names;
   for (std::size_t i = 0; i < config.callers.size(); ++i) {
     if (!names.insert(config.callers[i].name).second) {

@@ -64,6 +64,21 @@ struct caller {
 struct storage_settings {
   std::string engine = "sqlite";
   std::string path = "var/gateway.db";
+  unsigned read_connections = 2;
+  std::size_t max_batch = 256;    // units of work per group commit
+  std::size_t max_queue = 4096;   // waiting requests before 429
+  std::chrono::milliseconds busy_timeout{5'000};
+};
+
+// The stepped-care platform: owner of every Task, receiver of triage events.
+struct platform_settings {
+  std::string organization = "PLT01";  // ODS code
+  std::string event_source = "urn:referral-gateway";  // CloudEvents "source"
+  std::string events_jsonl = "var/events.jsonl";      // embedded sink: one CloudEvent per line
+};
+
+struct triage_settings {
+  std::string rules;  // path of a rules file; empty = the embedded config/triage-rules.json
 };
 
 struct gateway_config {
@@ -73,6 +88,8 @@ struct gateway_config {
   runtime_settings runtime;
   std::string log_level = "info";
   storage_settings storage;
+  platform_settings platform;
+  triage_settings triage;
   std::vector<caller> callers;
 };
 

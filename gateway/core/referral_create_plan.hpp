@@ -1,0 +1,70 @@
+#pragma once
+// Accepting a new referral, as data: from a validated ServiceRequest (and its normalised form)
+// to the one unit of work the store commits atomically:
+//   - the ServiceRequest, owned by the requester organisation, its subject rewritten to the
+//     stored Patient (a contained Patient moves out into that Patient);
+//   - the Patient, when no Patient with this NHS number is stored yet (claimed by NHS number, so
+//     the gateway keeps one Patient per NHS number);
+//   - the claim on the referrer's identifier (system + value, per organisation): a repeat of the
+//     same referral fails the whole unit with identifier_taken and the stored referral's id;
+//   - the Task (status requested, triage priority and suggestion);
+//   - the referral.received triage event in the outbox (CloudEvents, ordered per referral);
+//   - the AuditEvent of the create.
+// The caller supplies ids and time (the core generates neither), so this stays pure.
+//
+// Thread safety: pure function.
+
+#include "gateway/core/audit_event.hpp"
+#include "gateway/core/referral.hpp"
+#include "gateway/core/store_records.hpp"
+#include "gateway/core/triage_evaluate.hpp"
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace gateway::core {
+
+inline constexpr const char* nhs_number_system = "https://fhir.nhs.uk/Id/nhs-number";
+inline constexpr const char* events_channel = "events";
+inline constexpr const char* platform_events_destination = "platform";
+
+struct referral_create_ids {
+  std::string service_request;
+  std::string task;
+  std::string new_patient;  // used only when no stored Patient exists
+  std::string event;
+  std::string audit;
+};
+
+struct referral_create_input {
+  const rapidjson::Value* service_request = nullptr;  // validated, resourceType ServiceRequest
+  const referral* normalised = nullptr;
+  // The Patient the request carried (contained, or a Bundle entry); nullptr for a logical
+  // NHS-number reference. Used only when the Patient is new.
+  const rapidjson::Value* patient = nullptr;
+  std::optional<std::string> stored_patient_id;  // the Patient already stored for this NHS number
+  triage_result triage;
+  std::string platform_org;
+  std::string event_source;  // CloudEvents source: the gateway's URI
+  referral_create_ids ids;
+  std::chrono::system_clock::time_point now{};
+  audit_input audit;  // who/request id; id, time, action, entity filled in here
+};
+
+struct referral_create_plan {
+  unit_of_work work;
+  std::string patient_id;
+  std::size_t service_request_write = 0;  // index in work.writes
+  std::size_t task_write = 0;
+};
+
+referral_create_plan plan_referral_create(const referral_create_input& in);
+
+// The ServiceRequest's subject pointed at the stored Patient, the contained Patient it named
+// removed, id and meta dropped (the store sets them). Exposed for tests and transaction Bundles.
+rapidjson::Document stored_service_request(const rapidjson::Value& service_request, const std::string& patient_id);
+
+}  // namespace gateway::core
