@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -74,7 +75,47 @@ void read_platform(json_object_reader r, platform_settings& p) {
   r.read("organization", p.organization, true);
   r.read("event_source", p.event_source, true);
   r.read("events_jsonl", p.events_jsonl, true);
+  r.read("webhook", p.webhook);
   r.finish();
+  if (!p.webhook.empty() && p.webhook.rfind("https://", 0) != 0) {
+    r.errors().push_back({r.path_of("webhook"), "must be an https:// URL (or empty)"});
+  }
+}
+
+void read_delivery(json_object_reader r, delivery_settings& d) {
+  r.read("client_cert", d.client_cert);
+  r.read("client_key", d.client_key);
+  r.read("server_ca", d.server_ca);
+  r.read("connect_timeout_ms", d.connect_timeout);
+  r.read("request_timeout_ms", d.request_timeout);
+  r.read("max_per_destination", d.max_per_destination);
+  if (d.max_per_destination == 0) r.errors().push_back({r.path_of("max_per_destination"), "must be at least 1"});
+  r.read("retry_base_ms", d.retry_base);
+  r.read("retry_cap_ms", d.retry_cap);
+  r.read("max_attempts", d.max_attempts);
+  if (d.max_attempts == 0) r.errors().push_back({r.path_of("max_attempts"), "must be at least 1"});
+  r.read("max_age_ms", d.max_age);
+  r.finish();
+}
+
+void read_referrers(json_object_reader& root, std::vector<referrer_settings>& referrers) {
+  const auto* array = root.array("referrers");
+  if (array == nullptr) return;
+  for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
+    json_object_reader r(&(*array)[i], "referrers[" + std::to_string(i) + "]", root.errors());
+    referrer_settings ref;
+    r.read("organization", ref.organization, true);
+    r.read("name", ref.name);
+    r.read_choice("delivery", ref.delivery, {"fhir-message", "none"});
+    r.read("endpoint", ref.endpoint);
+    r.read("server_ca", ref.server_ca);
+    r.read_choice("service_request", ref.service_request, {"reference", "resource"});
+    r.finish();
+    if (ref.delivery == "fhir-message" && ref.endpoint.rfind("https://", 0) != 0) {
+      r.errors().push_back({r.path_of("endpoint"), "must be an https:// URL when delivery is \"fhir-message\""});
+    }
+    referrers.push_back(std::move(ref));
+  }
 }
 
 void read_triage(json_object_reader r, triage_settings& t) {
@@ -174,6 +215,8 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
   if (root_value.HasMember("platform")) read_platform(root.object("platform"), out.platform);
   else root.object("platform");
   read_triage(root.object("triage"), out.triage);
+  read_delivery(root.object("delivery"), out.delivery);
+  read_referrers(root, out.referrers);
   read_callers(root, out.callers);
   root.finish();
 }
@@ -183,6 +226,26 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
   check_readable(config.listen.tls.key, "listen.tls.key", errors);
   check_readable(config.listen.tls.client_ca, "listen.tls.client_ca", errors);
   check_readable(config.triage.rules, "triage.rules", errors);
+  const bool delivers = !config.platform.webhook.empty() ||
+                        std::any_of(config.referrers.begin(), config.referrers.end(),
+                                    [](const referrer_settings& r) { return r.delivery != "none"; });
+  if (delivers) {
+    // Outbound deliveries need the gateway's client identity and a trust anchor.
+    for (const auto& [file, key] : {std::pair{config.delivery.client_cert, "delivery.client_cert"},
+                                    std::pair{config.delivery.client_key, "delivery.client_key"},
+                                    std::pair{config.delivery.server_ca, "delivery.server_ca"}}) {
+      if (file.empty()) errors.push_back({key, "missing (needed by referrers with a delivery mode, or platform.webhook)"});
+      else check_readable(file, key, errors);
+    }
+  }
+  std::set<std::string> orgs;
+  for (std::size_t i = 0; i < config.referrers.size(); ++i) {
+    const auto& r = config.referrers[i];
+    if (!orgs.insert(r.organization).second) {
+      errors.push_back({"referrers[" + std::to_string(i) + "].organization", "duplicate organisation \"" + r.organization + "\""});
+    }
+    check_readable(r.server_ca, "referrers[" + std::to_string(i) + "].server_ca", errors);
+  }
   std::set<std::string> names;
   for (std::size_t i = 0; i < config.callers.size(); ++i) {
     if (!names.insert(config.callers[i].name).second) {

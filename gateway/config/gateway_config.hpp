@@ -75,6 +75,32 @@ struct platform_settings {
   std::string organization = "PLT01";  // ODS code
   std::string event_source = "urn:referral-gateway";  // CloudEvents "source"
   std::string events_jsonl = "var/events.jsonl";      // embedded sink: one CloudEvent per line
+  std::string webhook;  // https URL the CloudEvents are POSTed to as well; empty = none
+};
+
+// How one referrer organisation receives status updates and outcome reports.
+struct referrer_settings {
+  std::string organization;        // ODS code, as in callers[].organization
+  std::string name;                // for operators
+  std::string delivery = "none";   // "fhir-message" | "none" (later "hl7v2")
+  std::string endpoint;            // fhir-message: https URL the message Bundle is POSTed to
+  std::string server_ca;           // CA for the endpoint's certificate; empty = delivery.server_ca
+  std::string service_request = "reference";  // "reference" | "resource": how messages carry it
+};
+
+// The gateway as an HTTPS client (feedback and webhooks): its own certificate (mTLS), trust and
+// timeouts, and the retry policy of the outbox dispatcher.
+struct delivery_settings {
+  std::string client_cert;
+  std::string client_key;
+  std::string server_ca;
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds request_timeout{15'000};
+  unsigned max_per_destination = 4;  // deliveries in flight per destination
+  std::chrono::milliseconds retry_base{500};
+  std::chrono::milliseconds retry_cap{300'000};
+  unsigned max_attempts = 12;
+  std::chrono::milliseconds max_age{86'400'000};
 };
 
 struct triage_settings {
@@ -90,6 +116,8 @@ struct gateway_config {
   storage_settings storage;
   platform_settings platform;
   triage_settings triage;
+  delivery_settings delivery;
+  std::vector<referrer_settings> referrers;
   std::vector<caller> callers;
 };
 
