@@ -86,6 +86,7 @@ std::string app_routes::start(net::server&) {
   ctx.platform_org = config_.platform.organization;
   ctx.event_source = config_.platform.event_source;
   ctx.json_limits.max_bytes = config_.limits.body_bytes;
+  ctx.config = &config_;
 
   api::register_referral_create_route(routes_, ctx);
   for (const char* type : {"ServiceRequest", "Task", "Patient"}) api::register_resource_read_routes(routes_, ctx, type);

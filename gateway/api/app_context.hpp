@@ -9,6 +9,9 @@ namespace gateway::core {
 class store;
 struct triage_rules;
 }  // namespace gateway::core
+namespace gateway::config {
+struct gateway_config;
+}
 
 namespace gateway::api {
 
@@ -18,6 +21,7 @@ struct app_context {
   std::string platform_org;   // ODS code of the platform: owner of every Task
   std::string event_source;   // CloudEvents "source" of the triage events
   fhir::json_limits json_limits;
+  const config::gateway_config* config = nullptr;  // referrers, delivery settings
 };
 
 }  // namespace gateway::api
