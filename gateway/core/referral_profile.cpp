@@ -1,6 +1,6 @@
 #include "gateway/core/referral_profile.hpp"
 
-#include "gateway/core/nhs_number.hpp"
+#include "fhir/nhs_number.hpp"
 
 namespace gateway::core {
 
@@ -14,7 +14,7 @@ std::vector<error> check_referral_profile(const referral& r) {
     fail("ServiceRequest.identifier", "a referral identifier with system and value is required");
   if (r.nhs_number.empty())
     fail("ServiceRequest.subject", "the patient's NHS number (system https://fhir.nhs.uk/Id/nhs-number) is required");
-  else if (!is_valid_nhs_number(r.nhs_number))
+  else if (!fhir::is_valid_nhs_number(r.nhs_number))
     // The number itself is not echoed: it is a patient identifier and this text reaches logs.
     fail("ServiceRequest.subject", "the NHS number fails the modulus-11 check");
   if (r.requester_ods.empty())
