@@ -67,6 +67,19 @@ std::map<std::string, std::string> parse_flat_json(const std::string& line) {
   return out;
 }
 
+// In the forked child: stdin from /dev/null, stdout/stderr to the given descriptors, then exec.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+  ::dup2(out_fd, 1);
+  ::dup2(err_fd, 2);
+  const int devnull = ::open("/dev/null", O_RDONLY);
+  ::dup2(devnull, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
 }  // namespace
 
 run_result run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
@@ -74,17 +87,8 @@ run_result run_command(const std::vector<std::string>& argv, std::chrono::second
   const std::string out_file = dir.str("out"), err_file = dir.str("err");
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv, ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
+               ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
   }
   run_result result;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -117,16 +121,7 @@ child_process::child_process(std::vector<std::string> argv, std::chrono::seconds
   pid_ = ::fork();
   if (pid_ == 0) {
     ::close(pipe_fds[0]);
-    ::dup2(pipe_fds[1], 1);
-    const int err = ::open(stderr_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(err, 2);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv, pipe_fds[1], ::open(stderr_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
   }
   ::close(pipe_fds[1]);
   stdout_fd_ = pipe_fds[0];
