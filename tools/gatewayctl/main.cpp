@@ -1,9 +1,11 @@
 // gatewayctl: the operator's and integrator's command line for the referral gateway.
 #include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "tools/certs/certs_command.hpp"
+#include "tools/gatewayctl/validate_command.hpp"
 
 namespace {
 
@@ -11,7 +13,8 @@ void usage(std::FILE* out) {
   std::fputs(
       "usage: gatewayctl COMMAND [ARGS]\n"
       "commands:\n"
-      "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates\n",
+      "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates\n"
+      "  validate [--type TYPE] FILE...           validate FHIR JSON as POST /fhir/$validate does\n",
       out);
 }
 
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "certs") return rg::certs::run_certs_command(args);
+  if (command == "validate") return rg::gatewayctl::run_validate_command(args, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     usage(stdout);
     return 0;
