@@ -424,6 +424,8 @@ std::vector<std::string> dev_file_names()
         names.push_back("client-" + std::string(client.name) + ".crt");
         names.push_back("client-" + std::string(client.name) + ".key");
     }
+    names.push_back(std::string(dev_gateway_client_file) + ".crt");
+    names.push_back(std::string(dev_gateway_client_file) + ".key");
     return names;
 }
 
@@ -455,6 +457,16 @@ leaf_spec dev_client_spec(dev_client const& client)
     };
 }
 
+leaf_spec dev_gateway_client_spec()
+{
+    return leaf_spec{
+        .subject = {.common_name = std::string(dev_gateway_common_name),
+                    .organisational_unit = std::string(dev_gateway_org_code),
+                    .organisation = std::string(dev_organisation)},
+        .client_auth = true,
+    };
+}
+
 result<void> write_dev_set(std::filesystem::path const& dir)
 {
     // Everything is made in memory first, so a failure to make a certificate writes nothing.
@@ -477,6 +489,10 @@ result<void> write_dev_set(std::filesystem::path const& dir)
             return leaf.error();
         items.push_back({"client-" + std::string(client.name), std::move(*leaf)});
     }
+    auto gateway_client = make_leaf(*ca, dev_gateway_client_spec());
+    if (!gateway_client)
+        return gateway_client.error();
+    items.push_back({std::string(dev_gateway_client_file), std::move(*gateway_client)});
     items.insert(items.begin(), item{"ca", std::move(*ca)});
 
     std::error_code ec;

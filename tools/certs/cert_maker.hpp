@@ -137,14 +137,23 @@ inline constexpr std::array<dev_client, 4> dev_clients{{
     {"platform", "PLT01", "platform"},
 }};
 
+// The gateway's own client certificate, presented when it delivers feedback to a referrer's
+// endpoint or posts to the platform webhook (mTLS; delivery.client_cert in config/gateway.json).
+// It is not a caller of the gateway, so it is kept apart from dev_clients. Subject
+// "CN=referral-gateway,OU=GW001,O=Referral Gateway (development)", files client-gateway.crt/.key.
+inline constexpr std::string_view dev_gateway_client_file = "client-gateway";
+inline constexpr std::string_view dev_gateway_common_name = "referral-gateway";
+inline constexpr std::string_view dev_gateway_org_code = "GW001";
+
 // The file names (no directory) of the development set, CA first: ca.crt, ca.key, server.crt,
-// server.key, then client-<name>.crt / .key in dev_clients order.
+// server.key, then client-<name>.crt / .key in dev_clients order, then client-gateway.crt / .key.
 std::vector<std::string> dev_file_names();
 
 // The specs the development set is made from (exposed so tests can compare against them).
 ca_spec dev_ca_spec();
 leaf_spec dev_server_spec();
 leaf_spec dev_client_spec(dev_client const& client);
+leaf_spec dev_gateway_client_spec();
 
 // Makes the whole development set in memory, then writes every file into `dir` (created if
 // missing), replacing files that exist. Callers decide beforehand whether replacing is wanted.

@@ -24,8 +24,9 @@ std::string_view certs_usage()
 {
     return "usage: gatewayctl certs init [--dir DIR] [--force]\n"
            "  Makes a development CA, a server certificate for localhost/127.0.0.1/::1 and\n"
-           "  client certificates (practice-a, practice-b, msk-clinic, platform) as PEM files\n"
-           "  in DIR (default certs/dev). Existing files are kept unless --force is given.\n";
+           "  client certificates (practice-a, practice-b, msk-clinic, platform, and gateway:\n"
+           "  the gateway's own for delivering feedback) as PEM files in DIR (default\n"
+           "  certs/dev). Existing files are kept unless --force is given.\n";
 }
 
 result<init_options> parse_certs_args(std::vector<std::string> const& args)

@@ -81,13 +81,14 @@ TEST_F(dev_set, creates_the_directory_and_every_file)
                                         "client-practice-a.crt", "client-practice-a.key",
                                         "client-practice-b.crt", "client-practice-b.key",
                                         "client-msk-clinic.crt", "client-msk-clinic.key",
-                                        "client-platform.crt", "client-platform.key"}));
+                                        "client-platform.crt", "client-platform.key",
+                                        "client-gateway.crt", "client-gateway.key"}));
     std::size_t entries = 0;
     for (auto const& entry : fs::directory_iterator(path())) {
         (void)entry;
         ++entries;
     }
-    EXPECT_EQ(entries, 12u) << "no temporary or extra files left behind";
+    EXPECT_EQ(entries, 14u) << "no temporary or extra files left behind";
 }
 
 TEST_F(dev_set, private_keys_are_mode_0600)
@@ -105,7 +106,8 @@ TEST_F(dev_set, every_key_matches_its_certificate)
                                     std::string("client-practice-a"),
                                     std::string("client-practice-b"),
                                     std::string("client-msk-clinic"),
-                                    std::string("client-platform")}) {
+                                    std::string("client-platform"),
+                                    std::string("client-gateway")}) {
         x509_ptr cert = load_cert(path() / (stem + ".crt"));
         auto key = read_key_pem(path() / (stem + ".key"));
         ASSERT_TRUE(cert && key) << stem;
@@ -150,6 +152,18 @@ TEST_F(dev_set, clients_chain_to_the_ca_for_client_auth_with_their_org_code_in_t
         EXPECT_EQ(subject_string(cert.get()), "CN=" + name + ",OU=" + std::string(client.org_code) +
                                                   ",O=Referral Gateway (development)");
     }
+}
+
+TEST_F(dev_set, gateway_client_certificate_chains_to_the_ca_for_client_auth_only)
+{
+    x509_ptr ca = load_cert(path() / "ca.crt");
+    x509_ptr cert = load_cert(path() / "client-gateway.crt");
+    ASSERT_TRUE(ca && cert);
+    EXPECT_EQ(verify_chain(cert.get(), ca.get(), X509_PURPOSE_SSL_CLIENT), X509_V_OK);
+    EXPECT_NE(verify_chain(cert.get(), ca.get(), X509_PURPOSE_SSL_SERVER), X509_V_OK);
+    EXPECT_EQ(X509_get_extended_key_usage(cert.get()), static_cast<uint32_t>(XKU_SSL_CLIENT));
+    EXPECT_EQ(subject_string(cert.get()),
+              "CN=referral-gateway,OU=GW001,O=Referral Gateway (development)");
 }
 
 TEST_F(dev_set, rerun_without_force_succeeds_and_changes_nothing)
