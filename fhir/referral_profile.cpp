@@ -8,6 +8,9 @@
 #include "fhir/nhs_number.hpp"
 #include "fhir/validation_context.hpp"
 
+#include <string>
+#include <vector>
+
 namespace fhir {
 namespace {
 
@@ -82,6 +85,29 @@ void check_subject(walk_context& ctx, const json_value& sr, const path_node& roo
                  &subject_path);
 }
 
+bool is_accepted_status(const referral_profile_options& options, std::string_view status) {
+  for (const std::string_view s : options.accepted_statuses) {
+    if (s == status) return true;
+  }
+  return false;
+}
+
+std::string accepted_list(const referral_profile_options& options) {
+  std::string out;
+  for (const std::string_view s : options.accepted_statuses) out += (out.empty() ? "" : ", ") + std::string(s);
+  return out;
+}
+
+// With accepted_statuses set, the profile's status binding (arrival statuses) gives way to that
+// set: drop the binding's code-invalid issue; check_referral_rules judges the status instead.
+void drop_status_binding_issue(outcome& out, const referral_profile_options& options, std::string_view root_expression) {
+  if (options.accepted_statuses.empty()) return;
+  const std::string expression = std::string(root_expression) + ".status";
+  std::erase_if(out.issues, [&](const issue& i) {
+    return i.severity == severity::error && i.code == issue_code::code_invalid && i.expression == expression;
+  });
+}
+
 void check_referral_rules(walk_context& ctx, const json_value& sr, const path_node& root,
                           const referral_profile_options& options, const resource_resolver& resolve) {
   if (!sr.IsObject() || json::string_member(sr, "resourceType") != "ServiceRequest") return;
@@ -90,7 +116,14 @@ void check_referral_rules(walk_context& ctx, const json_value& sr, const path_no
     ctx.sink.error(issue_code::required, "a referral needs a reason: reasonCode or reasonReference", &at);
   }
   const std::string_view status = json::string_member(sr, "status");
-  if (status == "draft" && !options.validate_only) {
+  if (!options.accepted_statuses.empty()) {
+    if (json::member(sr, "status") && !is_accepted_status(options, status)) {
+      path_node at{&root, "status", -1};
+      ctx.sink.error(issue_code::code_invalid, "the status " + std::string(status) + " is not accepted here (accepted: " +
+                                                   accepted_list(options) + ")",
+                     &at);
+    }
+  } else if (status == "draft" && !options.validate_only) {
     path_node at{&root, "status", -1};
     ctx.sink.error(issue_code::invariant, "a referral must have status 'active' to be accepted ('draft' is only "
                                           "accepted by $validate)",
@@ -108,6 +141,7 @@ outcome validate_referral(const json_value& sr, const referral_profile_options& 
   walk_context ctx{m, sink, &sr, nullptr};
   const path_node root{nullptr, "ServiceRequest", -1};
   detail::walk_resource(ctx, sr, m.find_profile(referral_profile_url), root, false);
+  drop_status_binding_issue(out, options, "ServiceRequest");
   if (!sink.full()) check_referral_rules(ctx, sr, root, options, resolve);
   return out;
 }
@@ -133,6 +167,7 @@ outcome validate_referral_in_bundle(const json_value& bundle, std::size_t entry_
   const detail::bundle_index index = detail::index_bundle(bundle);
   walk_context ctx{m, sink, sr, &index};
   detail::walk_resource(ctx, *sr, m.find_profile(referral_profile_url), root, false);
+  drop_status_binding_issue(out, options, "Bundle.entry[" + std::to_string(entry_index) + "].resource");
   if (!sink.full()) check_referral_rules(ctx, *sr, root, options, {});
   return out;
 }

@@ -4,7 +4,8 @@
 // and value, status/intent value sets, subject to Patient, requester, authoredOn), plus the rules
 // only code can say:
 //   - a reason: reasonCode or reasonReference;
-//   - status `active`; `draft` only when options.validate_only ($validate);
+//   - status `active`; `draft` only when options.validate_only ($validate); for an update
+//     (PUT), the caller's own set instead (options.accepted_statuses, e.g. active, on-hold, revoked);
 //   - the subject resolves to a Patient (contained "#id", a Bundle entry, a resolver, or a logical
 //     reference with subject.identifier) carrying an NHS number
 //     (https://fhir.nhs.uk/Id/nhs-number) of ten digits with a valid modulus-11 check digit.
@@ -13,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -25,6 +27,10 @@ inline constexpr std::string_view referral_profile_url =
 
 struct referral_profile_options {
   bool validate_only = false;  // $validate: also accept status "draft"
+  // When not empty, the statuses accepted instead of the profile's referral-status value set
+  // (which holds the statuses a referral may *arrive* with): an update may also put a referral
+  // on hold or revoke it. Any other status is an error naming ServiceRequest.status.
+  std::vector<std::string_view> accepted_statuses;
   std::size_t issue_cap = default_issue_cap;
 };
 

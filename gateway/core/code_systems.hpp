@@ -31,6 +31,9 @@ inline constexpr std::string_view outcome_summary =
     "https://referral-gateway.example.org/fhir/CodeSystem/outcome-summary";
 inline constexpr std::string_view triage_suggestion =
     "https://referral-gateway.example.org/fhir/CodeSystem/triage-suggestion";
+// MessageHeader.eventCoding of feedback messages (config/codesystem-message-event.json).
+inline constexpr std::string_view message_event =
+    "https://referral-gateway.example.org/fhir/CodeSystem/message-event";
 
 } // namespace gateway::core::systems
 

@@ -85,6 +85,26 @@ TEST(referral_profile, draft_is_accepted_only_in_validate_only_mode) {
   EXPECT_FALSE(validate_referral(d).ok());
 }
 
+TEST(referral_profile, an_update_accepts_its_own_statuses_instead_of_the_arrival_ones) {
+  referral_profile_options update;
+  update.accepted_statuses = {"active", "on-hold", "revoked"};
+  for (const char* status : {"active", "on-hold", "revoked"}) {
+    auto d = referral();
+    rapidjson::Pointer("/status").Set(d, status);
+    const outcome o = validate_referral(d, update);
+    EXPECT_TRUE(o.ok()) << status << "\n" << dump(o);
+  }
+  for (const char* status : {"completed", "draft", "entered-in-error"}) {
+    auto d = referral();
+    rapidjson::Pointer("/status").Set(d, status);
+    const outcome o = validate_referral(d, update);
+    EXPECT_TRUE(has_error_at(o, "ServiceRequest.status")) << status << "\n" << dump(o);
+  }
+  auto revoked = referral();
+  rapidjson::Pointer("/status").Set(revoked, "revoked");
+  EXPECT_TRUE(has_error_at(validate_referral(revoked), "ServiceRequest.status")) << "a new referral cannot arrive revoked";
+}
+
 TEST(referral_profile, logical_reference_by_valid_nhs_number_is_enough) {
   auto d = referral();
   rapidjson::Pointer("/contained").Erase(d);
