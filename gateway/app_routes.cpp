@@ -11,6 +11,7 @@
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
+#include "gateway/outbox/outbox_service.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
 namespace gateway {
@@ -19,6 +20,7 @@ struct app_routes::parts {
   std::unique_ptr<sqlite::sqlite_store> store;
   std::unique_ptr<core::triage_rules> rules;
   api::app_context context;
+  std::unique_ptr<outbox::outbox_service> outbox;  // declared after the store: goes first
 };
 
 app_routes::app_routes(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
@@ -54,7 +56,7 @@ void collect_store_metrics(const core::store& store, std::string& out) {
 
 }  // namespace
 
-std::string app_routes::start(net::server&) {
+std::string app_routes::start(net::server& server) {
   // Compile the FHIR definitions now rather than on the first request.
   (void)fhir::r4_model();
   // Triage rules: the configured file, else the embedded default.
@@ -98,9 +100,15 @@ std::string app_routes::start(net::server&) {
     return m.transactions_failed > 0 && m.transactions_committed == 0 ? std::string("store has only failed commits")
                                                                      : std::string();
   });
+  std::string problem;
+  parts_->outbox = outbox::outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
+  if (!parts_->outbox) return problem;
   return {};
 }
 
-void app_routes::stop() { parts_->store.reset(); }
+void app_routes::stop() {
+  parts_->outbox.reset();
+  parts_->store.reset();
+}
 
 }  // namespace gateway

@@ -204,6 +204,7 @@ std::vector<std::string> gateway_args(const std::string& certs, const temp_dir& 
                                 "--set", "listen.tls.key=" + certs + "/server.key",
                                 "--set", "listen.tls.client_ca=" + certs + "/ca.crt",
                                 "--set", "storage.path=" + dir.str("gateway.db"),
+                                "--set", "platform.events_jsonl=" + dir.str("events.jsonl"),
                                 "--set", "runtime.io_threads=2"};
   for (const auto& s : extra_sets) {
     args.push_back("--set");

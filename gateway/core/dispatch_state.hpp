@@ -1,0 +1,108 @@
+#pragma once
+// The outbox dispatcher's scheduling decisions as a plain state machine (issue 5 item 1): how
+// many items to fetch and when, which fetched items may start, and when to look again. No I/O,
+// no clock, no threads: the driver (gateway/outbox/dispatcher.hpp) feeds it events with the time
+// and does what it answers.
+//
+// Guarantees:
+// - an item id is held (waiting or in flight) at most once: when a lease ran out and the store
+//   hands the same item out again, the copy is ignored, so an item is never sent twice at once;
+// - at most limit(channel, destination) items are in flight per (channel, destination); items
+//   fetched over that bound wait here, still leased, in the order the store handed them out;
+// - at most `max_held` items are held in total, so what one fetch asks for is bounded;
+// - ordering per (channel, ordering_key) is the store's: it leases only the head of a key, so
+//   at most one item per key is ever held, and the next one is fetched only after the head's
+//   result was recorded (finished()).
+//
+// Thread safety: none; one driver thread owns an instance.
+
+#include "gateway/core/store_outbox.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace gateway::core {
+
+struct dispatch_limits {
+  std::size_t batch = 64;     // most items per fetch
+  std::size_t max_held = 256; // waiting + in flight
+  // Look again this long after a fetch that found nothing more: items due later that this process
+  // did not schedule (e.g. after a restart), and leases that ran out.
+  std::chrono::milliseconds idle_poll{1'000};
+  std::chrono::milliseconds fetch_retry{1'000}; // wait after a failed fetch (store busy or down)
+  std::size_t max_tracked_retries = 4'096;      // beyond this the idle poll finds later retries
+};
+
+class dispatch_state {
+public:
+  using time_point = std::chrono::system_clock::time_point;
+  // In-flight bound for a (channel, destination); a 0 answer counts as 1.
+  using limit_fn = std::function<unsigned(const std::string& channel, const std::string& destination)>;
+
+  dispatch_state(dispatch_limits limits, limit_fn limit);
+
+  // New or requeued items exist (store on_outbox_ready): fetch at the next opportunity.
+  void wake() { dirty_ = true; }
+
+  // How many items to fetch now; 0 = do not fetch (one outstanding, nothing due, no room, stopped).
+  std::size_t fetch_size(time_point now) const;
+  void fetch_started(time_point now, std::size_t size);
+  // The fetched items (in the store's order); answers those to start now.
+  std::vector<outbox_entry> fetch_done(std::vector<outbox_entry> items, time_point now);
+  void fetch_failed(time_point now);
+
+  // A started item's result is recorded (or recording failed and its lease will run out): its
+  // slot frees. Answers the waiting items of its destination to start now.
+  std::vector<outbox_entry> finished(const std::string& id);
+
+  // A retry is due at `at`: look again then.
+  void retry_at(time_point at);
+
+  // When the driver should call fetch_size again if nothing else happens; time_point::max() while a
+  // fetch is outstanding or no room is left (its answer, or finished(), comes first).
+  time_point next_look(time_point now) const;
+
+  // No more fetches or starts; waiting items are dropped (their leases are released at the next
+  // start-up, or run out).
+  void stop();
+  bool stopping() const { return stopping_; }
+  // Nothing in flight and no fetch outstanding.
+  bool idle() const { return in_flight_.empty() && !fetching_; }
+
+  std::size_t in_flight() const { return in_flight_.size(); }
+  std::size_t waiting() const { return held_ - in_flight_.size(); }
+  std::size_t ignored_duplicates() const { return ignored_; }
+
+private:
+  struct destination_queue {
+    unsigned in_flight = 0;
+    std::deque<outbox_entry> waiting;
+  };
+
+  std::vector<outbox_entry> start_from(const std::string& key, destination_queue& q);
+
+  dispatch_limits limits_;
+  limit_fn limit_;
+  bool dirty_ = true; // fetch at once after start-up
+  bool fetching_ = false;
+  bool stopping_ = false;
+  std::size_t asked_ = 0;
+  std::size_t held_ = 0;
+  std::size_t ignored_ = 0;
+  time_point poll_at_{};    // the idle poll
+  time_point backoff_until_{};
+  std::multiset<time_point> retries_;
+  std::map<std::string, destination_queue> destinations_; // key: channel '\n' destination
+  std::unordered_map<std::string, std::string> in_flight_; // id -> destination key
+  std::unordered_set<std::string> held_ids_;               // waiting or in flight
+};
+
+} // namespace gateway::core
