@@ -1,0 +1,88 @@
+#include "tools/referrer-sim/sim_options.hpp"
+
+#include <charconv>
+#include <cstdint>
+
+namespace rg::referrer_sim {
+namespace {
+
+bool to_int(const std::string& text, std::int64_t min, std::int64_t max, std::int64_t& out) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) return false;
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+const char* sim_usage() {
+  return "usage: referrer-sim [--address 127.0.0.1] [--port 0] [--cert F] [--key F] [--client-ca F]\n"
+         "                    [--path /fhir/$process-message] [--out FILE] [--no-fsync]\n"
+         "                    [--fail-first N] [--retry-after S] [--answer-400] [--delay-ms D]\n"
+         "                    [--close-mid-request N|always] [--max-body-bytes B]\n"
+         "A referrer's receiving end: HTTPS with mutual TLS, FHIR messages POSTed to --path are\n"
+         "validated, de-duplicated by MessageHeader.id and appended to --out as JSON lines.\n"
+         "GET /stats answers the counts. Prints {\"event\":\"listening\",\"https\":PORT} once ready.\n";
+}
+
+std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::string>& args) {
+  sim_options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    const auto value = [&](std::string& out) -> bool {
+      if (i + 1 >= args.size()) return false;
+      out = args[++i];
+      return true;
+    };
+    std::string v;
+    std::int64_t n = 0;
+    if (flag == "--answer-400") {
+      o.answer_400 = true;
+    } else if (flag == "--no-fsync") {
+      o.fsync = false;
+    } else if (flag == "--address" || flag == "--cert" || flag == "--key" || flag == "--client-ca" ||
+               flag == "--path" || flag == "--out") {
+      if (!value(v) || v.empty()) return flag + " needs a value";
+      if (flag == "--address") o.address = v;
+      if (flag == "--cert") o.cert = v;
+      if (flag == "--key") o.key = v;
+      if (flag == "--client-ca") o.client_ca = v;
+      if (flag == "--out") o.out = v;
+      if (flag == "--path") {
+        if (v.front() != '/') return std::string("--path must start with /");
+        o.path = v;
+      }
+    } else if (flag == "--port") {
+      if (!value(v) || !to_int(v, 0, 65535, n)) return std::string("--port needs a number 0-65535");
+      o.port = static_cast<std::uint16_t>(n);
+    } else if (flag == "--fail-first") {
+      if (!value(v) || !to_int(v, 0, INT64_MAX, n)) return std::string("--fail-first needs a count");
+      o.fail_first = n;
+    } else if (flag == "--retry-after") {
+      if (!value(v) || !to_int(v, 0, 86'400, n)) return std::string("--retry-after needs seconds (0-86400)");
+      o.retry_after = n;
+    } else if (flag == "--delay-ms") {
+      if (!value(v) || !to_int(v, 0, 3'600'000, n)) return std::string("--delay-ms needs milliseconds");
+      o.delay = std::chrono::milliseconds(n);
+    } else if (flag == "--close-mid-request") {
+      if (!value(v)) return std::string("--close-mid-request needs a count or \"always\"");
+      if (v == "always") {
+        o.close_mid_request = -1;
+      } else if (to_int(v, 0, INT64_MAX, n)) {
+        o.close_mid_request = n;
+      } else {
+        return std::string("--close-mid-request needs a count or \"always\"");
+      }
+    } else if (flag == "--max-body-bytes") {
+      if (!value(v) || !to_int(v, 1, INT64_MAX, n)) return std::string("--max-body-bytes needs a size");
+      o.max_body_bytes = static_cast<std::size_t>(n);
+    } else {
+      return "unknown argument \"" + flag + "\"";
+    }
+  }
+  if (o.retry_after && o.fail_first == 0) return std::string("--retry-after goes with --fail-first N");
+  return o;
+}
+
+}  // namespace rg::referrer_sim
