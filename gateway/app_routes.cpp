@@ -8,6 +8,7 @@
 #include "fhir/model.hpp"
 #include "gateway/api/referral_create_route.hpp"
 #include "gateway/api/resource_read_routes.hpp"
+#include "gateway/api/search_routes.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
@@ -92,6 +93,7 @@ std::string app_routes::start(net::server& server) {
 
   api::register_referral_create_route(routes_, ctx);
   for (const char* type : {"ServiceRequest", "Task", "Patient"}) api::register_resource_read_routes(routes_, ctx, type);
+  api::register_search_routes(routes_, ctx);
 
   core::store* store_ptr = parts_->store.get();
   metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });

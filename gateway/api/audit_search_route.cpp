@@ -1,0 +1,84 @@
+#include "gateway/api/audit_search_route.hpp"
+
+#include <functional>
+
+#include "gateway/api/audit_trail.hpp"
+#include "gateway/api/fhir_response.hpp"
+#include "gateway/api/resource_answer.hpp"
+#include "gateway/api/search_audit_params.hpp"
+#include "gateway/api/search_bundle.hpp"
+#include "gateway/api/store_await.hpp"
+#include "gateway/core/access_policy.hpp"
+#include "gateway/core/store.hpp"
+
+namespace gateway::api {
+namespace asio = boost::asio;
+
+namespace {
+
+class audit_search_handler final : public route_handler {
+ public:
+  explicit audit_search_handler(const app_context& context) : ctx_(context) {}
+
+  asio::awaitable<net::http_response> handle(const api_request& request) override {
+    if (core::decide(core_caller(*request.who), core::access_action::read_audit, {}) != core::access_decision::allow) {
+      co_return refuse(request, api_error::single(403, fhir::issue_code::processing,
+                                                  "audit records are available to the platform only"));
+    }
+    audit_translate_outcome search = translate_audit_search(request.query);
+    if (!search) {
+      co_return refuse(request, api_error::single(400, fhir::issue_code::value, search.error().message));
+    }
+    if (!search->ignored.empty() && prefers_strict_handling(request.http["Prefer"])) {
+      co_return refuse(request, api_error{400, strict_refusal(search->ignored), {}});
+    }
+    const std::optional<std::string> cursor = search->query.cursor;
+    auto run = std::bind_front(&core::store::search_audit, ctx_.store, search->query);
+    core::audit_outcome page = co_await await_store<core::audit_outcome>(std::move(run));
+    if (!page) {
+      if (page.error() == core::store_errc::invalid_request && cursor) {
+        co_return refuse(request, api_error::single(400, fhir::issue_code::value,
+                                                    "_cursor: not a cursor of this search (follow the next link as given)"));
+      }
+      co_return refuse(request, error_from_store(page.error()));
+    }
+
+    searchset bundle;
+    bundle.self_url = search_url(request.base_url, "AuditEvent", search->applied, cursor);
+    if (page->next_cursor) bundle.next_url = search_url(request.base_url, "AuditEvent", search->applied, page->next_cursor);
+    bundle.matches.reserve(page->items.size());
+    for (auto& item : page->items) {
+      bundle.matches.push_back({request.base_url + "/AuditEvent/" + item.id, std::move(item.json)});
+    }
+    bundle.notes = search_notes(search->ignored, search->requested_count, search->query.count);
+    record_access(*ctx_.store, request, access(true, {}));
+    co_return make_fhir_response(200, searchset_json(bundle));
+  }
+
+ private:
+  static audited_access access(bool success, std::string why) {
+    return audited_access{core::audit_action::execute, "search-type", {}, {}, success, std::move(why)};
+  }
+
+  net::http_response refuse(const api_request& request, const api_error& error) const {
+    record_access(*ctx_.store, request, access(false, "audit search refused (" + std::to_string(error.status) + ")"));
+    return make_error_response(error);
+  }
+
+  const app_context& ctx_;
+};
+
+}  // namespace
+
+void register_audit_search_route(route_table& routes, const app_context& context) {
+  route r;
+  r.method = boost::beast::http::verb::get;
+  r.pattern = "/AuditEvent";
+  r.resource_type = "AuditEvent";
+  r.kind = interaction::search_type;
+  r.search_params = audit_capability_search_params();
+  r.handler = std::make_shared<audit_search_handler>(context);
+  routes.add(std::move(r));
+}
+
+}  // namespace gateway::api

@@ -1,0 +1,87 @@
+#include "gateway/api/search_routes.hpp"
+
+#include <functional>
+
+#include "gateway/api/audit_search_route.hpp"
+#include "gateway/api/audit_trail.hpp"
+#include "gateway/api/fhir_response.hpp"
+#include "gateway/api/resource_answer.hpp"
+#include "gateway/api/search_bundle.hpp"
+#include "gateway/api/search_params.hpp"
+#include "gateway/api/store_await.hpp"
+#include "gateway/core/access_policy.hpp"
+#include "gateway/core/store.hpp"
+
+namespace gateway::api {
+namespace asio = boost::asio;
+
+namespace {
+
+class resource_search_handler final : public route_handler {
+ public:
+  resource_search_handler(const app_context& context, const search_definition& def) : ctx_(context), def_(def) {}
+
+  asio::awaitable<net::http_response> handle(const api_request& request) override {
+    const core::caller who = core_caller(*request.who);
+    translate_outcome search = translate_search(def_, request.query, core::search_scope(who));
+    if (!search) {
+      co_return refuse(request, api_error::single(400, fhir::issue_code::value, search.error().message));
+    }
+    if (!search->ignored.empty() && prefers_strict_handling(request.http["Prefer"])) {
+      co_return refuse(request, api_error{400, strict_refusal(search->ignored), {}});
+    }
+    const std::optional<std::string> cursor = search->query.cursor;
+    auto run = std::bind_front(&core::store::search, ctx_.store, search->query);
+    core::search_outcome page = co_await await_store<core::search_outcome>(std::move(run));
+    if (!page) {
+      if (page.error() == core::store_errc::invalid_request && cursor) {
+        co_return refuse(request, api_error::single(400, fhir::issue_code::value,
+                                                    "_cursor: not a cursor of this search (follow the next link as given)"));
+      }
+      co_return refuse(request, error_from_store(page.error()));
+    }
+
+    searchset bundle;
+    bundle.total = page->total;
+    bundle.self_url = search_url(request.base_url, def_.type, search->applied, cursor);
+    if (page->next_cursor) bundle.next_url = search_url(request.base_url, def_.type, search->applied, page->next_cursor);
+    bundle.matches.reserve(page->items.size());
+    for (auto& item : page->items) {
+      bundle.matches.push_back({request.base_url + "/" + item.type + "/" + item.id, std::move(item.json)});
+    }
+    bundle.notes = search_notes(search->ignored, search->requested_count, search->query.count);
+    record_access(*ctx_.store, request, access(true, {}));
+    co_return make_fhir_response(200, searchset_json(bundle));
+  }
+
+ private:
+  static audited_access access(bool success, std::string why) {
+    return audited_access{core::audit_action::execute, "search-type", {}, {}, success, std::move(why)};
+  }
+
+  net::http_response refuse(const api_request& request, const api_error& error) const {
+    record_access(*ctx_.store, request, access(false, "search refused (" + std::to_string(error.status) + ")"));
+    return make_error_response(error);
+  }
+
+  const app_context& ctx_;
+  const search_definition& def_;
+};
+
+}  // namespace
+
+void register_search_routes(route_table& routes, const app_context& context) {
+  for (const auto& def : resource_search_definitions()) {
+    route r;
+    r.method = boost::beast::http::verb::get;
+    r.pattern = "/" + def.type;
+    r.resource_type = def.type;
+    r.kind = interaction::search_type;
+    r.search_params = capability_search_params(def);
+    r.handler = std::make_shared<resource_search_handler>(context, def);
+    routes.add(std::move(r));
+  }
+  register_audit_search_route(routes, context);
+}
+
+}  // namespace gateway::api
