@@ -1,15 +1,21 @@
 #include "gateway/outbox/outbox_service.hpp"
 
+#include <boost/asio/io_context.hpp>
+
 #include <algorithm>
 #include <variant>
 #include <vector>
 
+#include "adapters/delivery/https_sender.hpp"
 #include "adapters/sinks/jsonl_sink.hpp"
 #include "gateway/api/ops_api.hpp"
 #include "gateway/api/ops_outbox_routes.hpp"
 #include "gateway/config/gateway_config.hpp"
+#include "gateway/core/feedback_message.hpp"
 #include "gateway/core/referral_create_plan.hpp"
+#include "gateway/net/https_client_pool.hpp"
 #include "gateway/net/server.hpp"
+#include "gateway/outbox/delivery_chain.hpp"
 #include "gateway/outbox/delivery_registry.hpp"
 #include "gateway/outbox/discard_port.hpp"
 #include "gateway/outbox/dispatcher.hpp"
@@ -19,25 +25,51 @@
 
 namespace gateway::outbox {
 
-inline constexpr const char* feedback_channel = "feedback";
+using core::feedback_channel;
 
-// Declaration order is teardown order reversed: the dispatcher stops before the ports it uses go.
+// Teardown (~outbox_service): the dispatcher stops first (its thread joined, deliveries in flight
+// given the grace period), idle client connections close, then the ports go, then the pool, and
+// last the dispatcher with its io_context, on which the HTTPS deliveries ran.
 struct outbox_service::parts {
   outbox_metrics metrics;
-  std::unique_ptr<sinks::jsonl_sink> events_file;
-  discard_port discard;
-  std::vector<std::unique_ptr<core::delivery_port>> other_ports;
   delivery_registry registry;
   std::unique_ptr<dispatcher> run;
+  std::unique_ptr<net::https_client_pool> pool;
+  std::unique_ptr<sinks::jsonl_sink> events_file;
+  discard_port discard;
+  std::vector<std::shared_ptr<core::delivery_port>> ports;  // HTTPS senders, chains
 };
 
 outbox_service::outbox_service(std::unique_ptr<parts> p) : parts_(std::move(p)) {}
 
 outbox_service::~outbox_service() {
-  if (parts_ && parts_->run) parts_->run->stop();
+  if (!parts_) return;
+  if (parts_->run) parts_->run->stop();
+  if (parts_->pool) parts_->pool->close_idle();
 }
 
 namespace {
+
+net::client_options client_options_from(const config::delivery_settings& d) {
+  net::client_options o;
+  o.connect_timeout = d.connect_timeout;
+  o.request_timeout = d.request_timeout;
+  o.max_per_destination = std::max(1u, d.max_per_destination);
+  o.max_idle_per_destination = o.max_per_destination;
+  return o;
+}
+
+// An HTTPS sender, or the start-up problem naming the configuration key.
+std::shared_ptr<core::delivery_port> make_sender(net::https_client_pool& pool, const std::string& url,
+                                                 net::client_tls_files tls, const std::string& key,
+                                                 std::string& problem) {
+  auto made = delivery::https_sender::create(pool, url, std::move(tls));
+  if (auto* e = std::get_if<std::string>(&made)) {
+    problem = "configuration: " + key + ": " + *e;
+    return nullptr;
+  }
+  return std::get<std::shared_ptr<delivery::https_sender>>(std::move(made));
+}
 
 dispatcher_options options_from(const config::delivery_settings& d) {
   dispatcher_options o;
@@ -58,32 +90,50 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
                                                       api::ops_api& ops, telemetry::metrics& metrics,
                                                       net::server& server, std::string& problem) {
   auto p = std::make_unique<parts>();
-  const unsigned per_destination = std::max(1u, config.delivery.max_per_destination);
+  const config::delivery_settings& d = config.delivery;
+  const unsigned per_destination = std::max(1u, d.max_per_destination);
+  // Not started yet: the registry is filled below, before start().
+  auto options = options_from(d);
+  options.stop_grace = config.runtime.shutdown_grace;
+  p->run = std::make_unique<dispatcher>(store, p->registry, options, p->metrics);
+  p->pool = std::make_unique<net::https_client_pool>(p->run->io().get_executor(), client_options_from(d));
 
-  // Triage events: the JSON Lines file, exactly once per event id.
+  // Triage events: the JSON Lines file, exactly once per event id; then the webhook if configured.
   auto opened = sinks::jsonl_sink::open({config.platform.events_jsonl});
   if (auto* e = std::get_if<std::string>(&opened)) {
     problem = "configuration: " + *e;
     return nullptr;
   }
   p->events_file = std::move(std::get<std::unique_ptr<sinks::jsonl_sink>>(opened));
-  if (!config.platform.webhook.empty()) {
-    // The HTTPS sender (adapters/delivery) is not part of this build yet; refuse rather than
-    // silently not posting events the configuration asks for.
-    problem = "configuration: platform.webhook: webhook delivery is not available in this build";
-    return nullptr;
+  if (config.platform.webhook.empty()) {
+    p->registry.add(core::events_channel, core::platform_events_destination,
+                    {p->events_file.get(), std::max(per_destination, local_file_in_flight), "jsonl"});
+  } else {
+    auto webhook = make_sender(*p->pool, config.platform.webhook, {d.server_ca, d.client_cert, d.client_key},
+                               "platform.webhook", problem);
+    if (!webhook) return nullptr;
+    auto chain = std::make_shared<delivery_chain>(*p->events_file, *webhook);
+    p->ports.push_back(std::move(webhook));
+    p->registry.add(core::events_channel, core::platform_events_destination, {chain.get(), per_destination, "jsonl+webhook"});
+    p->ports.push_back(std::move(chain));
   }
-  p->registry.add(core::events_channel, core::platform_events_destination,
-                  {p->events_file.get(), std::max(per_destination, local_file_in_flight), "jsonl"});
 
   // Feedback: per referrer. "none" (and unknown referrers) are delivered at once without sending.
   p->registry.set_default(feedback_channel, {&p->discard, per_destination, "none"});
   for (const auto& r : config.referrers) {
+    const std::string key = "referrers[" + r.organization + "]";
     if (r.delivery == "none") {
       p->registry.add(feedback_channel, r.organization, {&p->discard, per_destination, "none"});
+    } else if (r.delivery == "fhir-message") {
+      auto sender = make_sender(*p->pool, r.endpoint,
+                                {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key},
+                                key + ".endpoint", problem);
+      if (!sender) return nullptr;
+      p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, "fhir-message"});
+      p->ports.push_back(std::move(sender));
     } else {
-      // No port yet for this mode: the dispatcher dead-letters its items (visible, replayable)
-      // instead of dropping them as the default would.
+      // No sender for this mode in this build: its items are dead-lettered (visible, replayable)
+      // rather than dropped as the default would.
       p->registry.add(feedback_channel, r.organization, {nullptr, per_destination, r.delivery});
       telemetry::warn("outbox: no sender for this delivery mode in this build; its feedback is dead-lettered",
                       {{"organization", r.organization}, {"delivery", r.delivery}});
@@ -94,7 +144,6 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
   outbox_metrics* m = &p->metrics;
   metrics.add_collector([m](std::string& out) { m->collect(out); });
 
-  p->run = std::make_unique<dispatcher>(store, p->registry, options_from(config.delivery), p->metrics);
   dispatcher* run = p->run.get();
   server.on_shutdown([run] { run->begin_stop(); });
   run->start();
