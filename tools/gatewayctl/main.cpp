@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tools/certs/certs_command.hpp"
+#include "tools/gatewayctl/outbox_command.hpp"
 #include "tools/gatewayctl/validate_command.hpp"
 
 namespace {
@@ -14,7 +15,9 @@ void usage(std::FILE* out) {
       "usage: gatewayctl COMMAND [ARGS]\n"
       "commands:\n"
       "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates\n"
-      "  validate [--type TYPE] FILE...           validate FHIR JSON as POST /fhir/$validate does\n",
+      "  validate [--type TYPE] FILE...           validate FHIR JSON as POST /fhir/$validate does\n"
+      "  outbox list|show ID|retry ID|retry --all-dead|park ID [--ops URL]   the outbox of a running gateway\n"
+      "  status [--ops URL]                       readiness and outbox depth of a running gateway\n",
       out);
 }
 
@@ -29,6 +32,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "certs") return rg::certs::run_certs_command(args);
   if (command == "validate") return rg::gatewayctl::run_validate_command(args, std::cout, std::cerr);
+  if (command == "outbox") return rg::gatewayctl::run_outbox_command(args, std::cout, std::cerr);
+  if (command == "status") return rg::gatewayctl::run_status_command(args, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     usage(stdout);
     return 0;
