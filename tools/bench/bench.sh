@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# The project's benchmarks against the real binaries on loopback (DESIGN.md §5).
+#
+#   tools/bench/bench.sh intake  [--runs 3] [--connections 64] [--duration-s 10] [--warmup-s 2]
+#                                [--client-threads 1] [--io-threads N] [--no-build]
+#       Builds Release, makes certificates with gatewayctl in a temporary directory, starts the
+#       bare-Beast ceiling (bench-ceiling) and, for each run, a fresh referral-gateway (port 0,
+#       temporary storage, runtime.io_threads = cores), and runs rg-bench against the gateway and
+#       then the ceiling: validated, durable POST /fhir/ServiceRequest as practice-a, a unique
+#       referral identifier per request. Prints each run and the medians; appends them to the
+#       log (--log FILE, default BUILD_DIR/bench-results.md).
+#   tools/bench/bench.sh memory  [--connections 1000]
+#       Resident memory of a fresh gateway before and with N idle TLS connections (each made one
+#       GET /fhir/metadata first).
+#   tools/bench/bench.sh profile [--duration-s 10] [--perf-out FILE]
+#       perf record -g on the gateway under the intake load; prints the top symbols.
+#
+# BUILD_DIR (default ./build-bench) is the Release build tree used. The load generator shares
+# the machine's cores with the server: read the figures as "gateway + client on N cores".
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+mode=${1:-}
+[[ $# -gt 0 ]] && shift
+build=${BUILD_DIR:-$root/build-bench}
+runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --duration-s) duration=$2; shift 2 ;;
+    --warmup-s) warmup=$2; shift 2 ;;
+    --client-threads) client_threads=$2; shift 2 ;;
+    --io-threads) io_threads=$2; shift 2 ;;
+    --no-build) do_build=0; shift ;;
+    --log) log=$2; shift 2 ;;
+    --perf-out) perf_out=$2; shift 2 ;;
+    *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+case $mode in
+  intake) connections=${connections:-64} ;;
+  memory) connections=${connections:-1000} ;;
+  profile) connections=${connections:-64} ;;
+  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+esac
+log=${log:-$build/bench-results.md}
+
+if [[ $do_build == 1 ]]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRG_BENCH=ON >/dev/null
+  cmake --build "$build" --target referral-gateway gatewayctl rg-bench bench-ceiling >/dev/null
+fi
+gateway_bin=$build/gateway/referral-gateway
+ctl_bin=$build/tools/gatewayctl
+bench_bin=$build/tools/bench/rg-bench
+ceiling_bin=$build/tools/bench/bench-ceiling
+
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+work=$(mktemp -d "${TMPDIR:-/tmp}/rg-bench.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$ctl_bin" certs init --dir "$work/certs" >/dev/null
+certs=$work/certs
+
+# start NAME CMD...: runs CMD in the background, waits for its {"event":"listening",...} line,
+# sets $started_pid and $started_port (the "https" port).
+start() {
+  local name=$1
+  shift
+  "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  started_pid=$!
+  pids+=("$started_pid")
+  for _ in $(seq 1 300); do
+    if grep -q '"event":"listening"' "$work/$name.out" 2>/dev/null; then
+      started_port=$(grep -o '"https":[0-9]*' "$work/$name.out" | head -1 | cut -d: -f2)
+      return 0
+    fi
+    kill -0 "$started_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench.sh: $name did not start:" >&2
+  cat "$work/$name.err" >&2
+  exit 1
+}
+
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+start_gateway() {
+  local dir=$work/$1
+  mkdir -p "$dir"
+  start "$1" "$gateway_bin" --config "$root/config/gateway.json" \
+    --set listen.port=0 --set ops.port=0 \
+    --set "listen.tls.cert=$certs/server.crt" --set "listen.tls.key=$certs/server.key" \
+    --set "listen.tls.client_ca=$certs/ca.crt" \
+    --set "storage.path=$dir/gateway.db" --set "platform.events_jsonl=$dir/events.jsonl" \
+    --set "runtime.io_threads=$io_threads"
+}
+
+intake_load() {  # intake_load LABEL PORT
+  "$bench_bin" load --label "$1" --port "$2" --certs "$certs" --client practice-a \
+    --connections "$connections" --threads "$client_threads" --warmup-s "$warmup" --duration-s "$duration" \
+    --body "$root/tests/data/core/servicerequest-contained.json" --marker REF-2024-0001 \
+    --path /fhir/ServiceRequest
+}
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# median LABEL FIELD: the median of FIELD over the result lines of LABEL in $work/results.
+median() {
+  grep "^result label=$1 " "$work/results" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2 | sort -g |
+    awk '{v[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
+}
+
+machine() {
+  echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+case $mode in
+intake)
+  command_line="tools/bench/bench.sh intake --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads"
+  echo "# $command_line"
+  echo "# $(machine)"
+  start ceiling "$ceiling_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
+    --io-threads "$io_threads"
+  ceiling_pid=$started_pid ceiling_port=$started_port
+  : >"$work/results"
+  for run in $(seq 1 "$runs"); do
+    start_gateway "gateway-$run"
+    gateway_pid=$started_pid
+    echo "## run $run (load $(cut -d' ' -f1 /proc/loadavg))"
+    intake_load gateway "$started_port" | tee -a "$work/results"
+    echo "  gateway resident memory after the run: $(( $(rss_kib "$gateway_pid") / 1024 )) MiB"
+    stop "$gateway_pid"
+    intake_load ceiling "$ceiling_port" | tee -a "$work/results"
+  done
+  stop "$ceiling_pid"
+  g_rps=$(median gateway rps) c_rps=$(median ceiling rps)
+  ratio=$(awk -v g="$g_rps" -v c="$c_rps" 'BEGIN {printf (c > 0 ? "%.2f" : "n/a"), (c > 0 ? g / c : 0)}')
+  summary=$(cat <<TABLE
+
+### intake $(date -u +%Y-%m-%dT%H:%M:%SZ) (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)), medians of $runs runs
+\`$command_line\`
+$(machine | sed 's/load before/load after/')
+
+| server | requests/s | p50 ms | p90 ms | p99 ms | max ms |
+|---|---|---|---|---|---|
+| referral-gateway | $g_rps | $(median gateway p50_ms) | $(median gateway p90_ms) | $(median gateway p99_ms) | $(median gateway max_ms) |
+| bench-ceiling | $c_rps | $(median ceiling p50_ms) | $(median ceiling p90_ms) | $(median ceiling p99_ms) | $(median ceiling max_ms) |
+
+gateway / ceiling: $ratio
+TABLE
+)
+  echo "$summary"
+  { echo "$summary"; echo; echo '```'; cat "$work/results"; echo '```'; } >>"$log"
+  echo "(appended to $log)"
+  ;;
+memory)
+  start_gateway gateway
+  gateway_pid=$started_pid gateway_port=$started_port
+  sleep 1
+  before=$(rss_kib "$gateway_pid")
+  "$bench_bin" idle --port "$gateway_port" --certs "$certs" --client practice-a --connections "$connections" \
+    --threads "$client_threads" --hold-s 60 --first-get /fhir/metadata >"$work/idle.out" 2>"$work/idle.err" &
+  idle_pid=$!
+  pids+=("$idle_pid")
+  for _ in $(seq 1 600); do
+    grep -q '^idle opened=' "$work/idle.out" && break
+    sleep 0.1
+  done
+  sleep 1
+  opened=$(cat "$work/idle.out")
+  with=$(rss_kib "$gateway_pid")
+  hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$gateway_pid/status")
+  stop "$idle_pid"
+  text="memory $(date -u +%Y-%m-%dT%H:%M:%SZ): gateway resident $((before / 1024)) MiB idle, $((with / 1024)) MiB with $connections TLS connections ($opened), peak $((hwm / 1024)) MiB; $(( (with - before) / connections )) KiB per connection"
+  echo "$text"
+  echo "$text" >>"$log"
+  ;;
+profile)
+  start_gateway gateway
+  gateway_pid=$started_pid
+  perf_out=${perf_out:-$work/perf.data}
+  perf record -g -o "$perf_out" -p "$gateway_pid" -- sleep "$((warmup + duration))" 2>"$work/perf.err" &
+  perf_pid=$!
+  intake_load gateway "$started_port"
+  wait "$perf_pid" || true
+  perf report -i "$perf_out" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^$' | grep '%' | head -40
+  echo "(perf data: $perf_out)"
+  ;;
+esac

@@ -1,0 +1,268 @@
+#include "tools/bench/load_client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+namespace rg::bench {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+using tls_stream = ssl::stream<beast::tcp_stream>;
+
+namespace {
+
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+std::shared_ptr<ssl::context> make_client_tls(const client_tls_files& files, std::string& error) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  boost::system::error_code ec;
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->load_verify_file(files.ca, ec);
+  if (!ec) ctx->use_certificate_chain_file(files.cert, ec);
+  if (!ec) ctx->use_private_key_file(files.key, ssl::context::pem, ec);
+  if (!ec) ctx->set_verify_mode(ssl::verify_peer, ec);
+  if (ec) {
+    error = "client TLS files (" + files.ca + ", " + files.cert + ", " + files.key + "): " + ec.message();
+    return nullptr;
+  }
+  return ctx;
+}
+
+// Connect and handshake, each bounded by `timeout`. Returns the error, if any.
+asio::awaitable<boost::system::error_code> open_connection(tls_stream& stream, tcp::endpoint endpoint,
+                                                           const client_tls_files& tls,
+                                                           std::chrono::milliseconds timeout) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  tcp_layer.expires_after(timeout);
+  auto [connect_ec] = co_await tcp_layer.async_connect(endpoint, tuple_awaitable);
+  if (connect_ec) co_return connect_ec;
+  tcp_layer.socket().set_option(tcp::no_delay(true));
+  if (SSL_set_tlsext_host_name(stream.native_handle(), tls.server_name.c_str()) != 1) {
+    co_return boost::system::error_code(EINVAL, boost::system::generic_category());  // SNI name rejected
+  }
+  stream.set_verify_callback(ssl::host_name_verification(tls.server_name));
+  tcp_layer.expires_after(timeout);
+  auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::client, tuple_awaitable);
+  tcp_layer.expires_never();
+  co_return hs_ec;
+}
+
+// Best-effort close_notify, bounded.
+asio::awaitable<void> close_connection(tls_stream& stream) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  tcp_layer.expires_after(std::chrono::seconds(1));
+  co_await stream.async_shutdown(tuple_awaitable);
+  boost::system::error_code ignored;
+  tcp_layer.socket().close(ignored);
+}
+
+struct load_plan {
+  const load_options* options;
+  ssl::context* tls;
+  tcp::endpoint endpoint;
+  clock_type::time_point measure_from;
+  clock_type::time_point measure_until;
+};
+
+void note_error(connection_record& record, const char* step, const boost::system::error_code& ec) {
+  ++record.errors[std::string(step) + ": " + ec.message()];
+}
+
+http::request<http::string_body> make_request(const load_options& o, unsigned index, std::uint64_t sequence) {
+  http::request<http::string_body> request{http::string_to_verb(o.method), o.path, 11};
+  request.set(http::field::host, o.target.tls.server_name);
+  request.set(http::field::accept, "application/fhir+json");
+  for (const auto& [name, value] : o.headers) request.set(name, value);
+  if (o.body != nullptr) {
+    request.set(http::field::content_type, "application/fhir+json");
+    request.body() = o.body->body(o.run_tag, index, sequence);
+  }
+  request.keep_alive(true);
+  request.prepare_payload();
+  return request;
+}
+
+// One connection: requests back to back until the window closes; reconnects after an error.
+asio::awaitable<void> drive_connection(const load_plan* plan, unsigned index, connection_record* record) {
+  const load_options& o = *plan->options;
+  auto executor = co_await asio::this_coro::executor;
+  std::uint64_t sequence = 0;
+  while (clock_type::now() < plan->measure_until) {
+    tls_stream stream(executor, *plan->tls);
+    if (const auto ec = co_await open_connection(stream, plan->endpoint, o.target.tls, o.timeout)) {
+      note_error(*record, "connect", ec);
+      asio::steady_timer pause(executor, std::chrono::milliseconds(100));
+      co_await pause.async_wait(tuple_awaitable);
+      continue;
+    }
+    ++record->connects;
+    beast::flat_buffer buffer;
+    bool open = true;
+    while (open && clock_type::now() < plan->measure_until) {
+      auto request = make_request(o, index, sequence++);
+      auto& tcp_layer = beast::get_lowest_layer(stream);
+      const auto started = clock_type::now();
+      tcp_layer.expires_after(o.timeout);
+      auto [write_ec, written] = co_await http::async_write(stream, request, tuple_awaitable);
+      (void)written;
+      if (write_ec) {
+        note_error(*record, "write", write_ec);
+        break;
+      }
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(64 * 1024 * 1024);
+      tcp_layer.expires_after(o.timeout);
+      auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+      (void)read;
+      const auto finished = clock_type::now();
+      if (read_ec) {
+        note_error(*record, "read", read_ec);
+        break;
+      }
+      if (finished >= plan->measure_from && finished < plan->measure_until) {
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count();
+        record->latency_us.push_back(static_cast<std::uint32_t>(us));
+        ++record->statuses[parser.get().result_int()];
+      }
+      open = parser.get().keep_alive();
+    }
+    co_await close_connection(stream);
+  }
+}
+
+void run_threads(asio::io_context& ioc, unsigned threads) {
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+std::vector<connection_record> run_load(const load_options& options, std::string& error) {
+  auto tls = make_client_tls(options.target.tls, error);
+  if (!tls) return {};
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(options.target.host, ec);
+  if (ec) {
+    error = "host " + options.target.host + " is not an IP address";
+    return {};
+  }
+  const unsigned threads = options.threads == 0 ? 1 : options.threads;
+  asio::io_context ioc(static_cast<int>(threads));
+  std::vector<connection_record> records(options.connections);
+  for (auto& r : records) r.latency_us.reserve(1 << 15);
+  const auto start = clock_type::now();
+  const load_plan plan{&options, tls.get(), tcp::endpoint(address, options.target.port), start + options.warmup,
+                       start + options.warmup + options.duration};
+  for (unsigned i = 0; i < options.connections; ++i) {
+    asio::co_spawn(asio::make_strand(ioc), drive_connection(&plan, i, &records[i]), asio::detached);
+  }
+  run_threads(ioc, threads);
+  return records;
+}
+
+namespace {
+
+struct idle_plan {
+  const idle_options* options;
+  ssl::context* tls;
+  tcp::endpoint endpoint;
+  clock_type::time_point hold_until;
+  std::atomic<unsigned> opened{0};
+  std::atomic<unsigned> failed{0};
+};
+
+void count_attempt(idle_plan& plan, bool ok) {
+  (ok ? plan.opened : plan.failed).fetch_add(1);
+  if (plan.opened.load() + plan.failed.load() == plan.options->connections) {
+    std::printf("idle opened=%u failed=%u\n", plan.opened.load(), plan.failed.load());
+    std::fflush(stdout);
+  }
+}
+
+asio::awaitable<void> hold_connection(idle_plan* plan) {
+  const idle_options& o = *plan->options;
+  auto executor = co_await asio::this_coro::executor;
+  tls_stream stream(executor, *plan->tls);
+  if (co_await open_connection(stream, plan->endpoint, o.target.tls, o.timeout)) {
+    count_attempt(*plan, false);
+    co_return;
+  }
+  if (!o.first_request_path.empty()) {
+    http::request<http::empty_body> request{http::verb::get, o.first_request_path, 11};
+    request.set(http::field::host, o.target.tls.server_name);
+    request.set(http::field::accept, "application/fhir+json");
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    tcp_layer.expires_after(o.timeout);
+    auto [write_ec, written] = co_await http::async_write(stream, request, tuple_awaitable);
+    (void)written;
+    beast::flat_buffer buffer;
+    http::response<http::string_body> answer;
+    boost::system::error_code read_ec = write_ec;
+    if (!write_ec) {
+      auto [ec, read] = co_await http::async_read(stream, buffer, answer, tuple_awaitable);
+      (void)read;
+      read_ec = ec;
+    }
+    tcp_layer.expires_never();
+    if (read_ec || !answer.keep_alive()) {
+      count_attempt(*plan, false);
+      co_return;
+    }
+  }
+  count_attempt(*plan, true);
+  asio::steady_timer hold(executor, plan->hold_until);
+  co_await hold.async_wait(tuple_awaitable);
+  co_await close_connection(stream);
+}
+
+}  // namespace
+
+unsigned hold_idle(const idle_options& options, std::string& error) {
+  auto tls = make_client_tls(options.target.tls, error);
+  if (!tls) return 0;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(options.target.host, ec);
+  if (ec) {
+    error = "host " + options.target.host + " is not an IP address";
+    return 0;
+  }
+  const unsigned threads = options.threads == 0 ? 1 : options.threads;
+  asio::io_context ioc(static_cast<int>(threads));
+  idle_plan plan{&options, tls.get(), tcp::endpoint(address, options.target.port), {}};
+  plan.hold_until = clock_type::now() + options.hold;
+  for (unsigned i = 0; i < options.connections; ++i) {
+    asio::co_spawn(asio::make_strand(ioc), hold_connection(&plan), asio::detached);
+  }
+  run_threads(ioc, threads);
+  return plan.opened.load();
+}
+
+}  // namespace rg::bench
