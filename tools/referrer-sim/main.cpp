@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   sim_counters counters;
   sim_handler handler(options, log, counters);
   listener_settings settings{options.address, options.port, options.cert, options.key, options.client_ca, {},
-                             options.close_mid_request};
+                             options.close_mid_request, options.path};
   settings.limits.body_bytes = options.max_body_bytes;
   sim_listener listener(settings, handler, counters);
   auto opened = listener.open();

@@ -51,6 +51,7 @@ struct connection_env {
   net::server_state* state;
   close_budget* closer;
   sim_counters* counters;
+  const std::string* message_path;  // only requests for it are closed mid-way
 };
 
 // Reads into `buffer` until it holds the end of a request's headers; false on error, timeout,
@@ -79,6 +80,18 @@ asio::awaitable<bool> read_through_headers(Stream& stream, boost::beast::flat_bu
   co_return true;
 }
 
+// The target of the request line at the start of `buffer` ("POST /fhir/$process-message HTTP/1.1").
+std::string_view request_target(const boost::beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  std::string_view line(static_cast<const char*>(data.data()), data.size());
+  line = line.substr(0, line.find("\r\n"));
+  const std::size_t first = line.find(' ');
+  if (first == std::string_view::npos) return {};
+  const std::size_t second = line.find(' ', first + 1);
+  if (second == std::string_view::npos) return {};
+  return line.substr(first + 1, second - first - 1);
+}
+
 asio::awaitable<void> serve(tcp::socket socket, connection_env env) {
   socket.set_option(tcp::no_delay(true));
   boost::system::error_code ignored;
@@ -103,7 +116,7 @@ asio::awaitable<void> serve(tcp::socket socket, connection_env env) {
       stream.lowest_layer().close(ignored);
       co_return;
     }
-    if (env.closer->take()) {
+    if (request_target(buffer) == *env.message_path && env.closer->take()) {
       env.counters->closed.fetch_add(1);
       // No close_notify: the client sees the connection drop mid-request.
       stream.lowest_layer().close(ignored);
@@ -167,7 +180,8 @@ std::variant<std::uint16_t, std::string> sim_listener::open() {
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return "cannot listen on " + s.address + ":" + std::to_string(s.port) + ": " + ec.message();
   impl_->acceptor = acceptor;
-  connection_env env{impl_->tls, &impl_->handler, s.limits, &impl_->state, &impl_->closer, &impl_->counters};
+  connection_env env{impl_->tls,     &impl_->handler,  s.limits,       &impl_->state,
+                     &impl_->closer, &impl_->counters, &s.message_path};
   asio::co_spawn(impl_->ioc, accept_loop(acceptor, env), asio::detached);
   return acceptor->local_endpoint().port();
 }

@@ -4,9 +4,11 @@
 // loop of its own so that --close-mid-request can drop a connection after reading a request's
 // headers and before answering, which a handler behind net::server cannot do.
 //
-// --close-mid-request N: the first N requests (counted over all connections) are read up to the
-// end of their headers and the connection is then closed without an answer; -1 does so always.
-// A connection whose first request is served normally stays normal (keep-alive) for good.
+// --close-mid-request N: the first N requests for the message path (counted over all
+// connections) are read up to the end of their headers and the connection is then closed without
+// an answer; -1 does so always. Only a connection's first request is considered (a closed
+// connection has no second one); a connection whose first request is served normally (for
+// example GET /stats, or a message once the N are spent) stays normal, keep-alive, for good.
 //
 // Single-threaded: run() serves everything on the calling thread until SIGINT/SIGTERM.
 #include <cstdint>
@@ -27,6 +29,7 @@ struct listener_settings {
   std::string cert, key, client_ca;
   gateway::net::session_limits limits;
   std::int64_t close_mid_request = 0;
+  std::string message_path;
 };
 
 class sim_listener {

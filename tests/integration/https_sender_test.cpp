@@ -1,0 +1,323 @@
+// https_sender (the gateway's HTTPS delivery over its client pool) against a real referrer-sim
+// process on loopback, over real mutual TLS with certificates made by gatewayctl certs init:
+// what each receiver behaviour becomes as a core::delivery_result, and keep-alive reuse.
+#include "adapters/delivery/https_sender.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "gateway/core/retry_schedule.hpp"
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/https_client.hpp"
+
+namespace rg::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using gateway::core::delivery_result;
+using kind = gateway::core::delivery_result::kind;
+
+std::string referrer_sim_binary() { return std::string(RG_BINARY_DIR) + "/tools/referrer-sim/referrer-sim"; }
+
+// A valid FHIR message: MessageHeader first (id = the outbox item's stable id), then the Task.
+std::string message(const std::string& id) {
+  return R"({"resourceType":"Bundle","id":")" + id + R"(","type":"message","timestamp":"2024-05-01T10:00:00Z",)"
+         R"("entry":[{"fullUrl":"urn:uuid:)" + id + R"(","resource":{"resourceType":"MessageHeader","id":")" + id +
+         R"(","eventCoding":{"system":"https://example.org/message-events","code":"status-update"},)"
+         R"("source":{"endpoint":"urn:referral-gateway"},"focus":[{"reference":"Task/t1"}]}},)"
+         R"({"fullUrl":"https://gateway.example.org/fhir/Task/t1","resource":{"resourceType":"Task","id":"t1",)"
+         R"("status":"accepted","intent":"order"}}]})";
+}
+
+gateway::core::outbox_entry item(const std::string& id, std::string payload = {}) {
+  gateway::core::outbox_entry e;
+  e.item.id = id;
+  e.item.channel = "feedback";
+  e.item.destination = "A81001";
+  e.item.ordering_key = "sr-1";
+  e.item.content_type = "application/fhir+json";
+  e.item.payload = payload.empty() ? message(id) : std::move(payload);
+  return e;
+}
+
+std::string uuid(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "6a1f7c2e-5b9d-4e8a-9c3f-%012d", n);
+  return buf;
+}
+
+class https_sender_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    io_thread_ = std::thread([this] { ioc_.run(); });
+  }
+  void TearDown() override {
+    sim_.reset();
+    work_.reset();
+    ioc_.stop();
+    io_thread_.join();
+  }
+
+  static const std::string& certs() { return shared_certs_dir(); }
+
+  // Starts referrer-sim with the development server certificate (or `server_dir`'s) and `flags`.
+  void start_sim(const std::vector<std::string>& flags = {}, const std::string& server_dir = certs()) {
+    std::vector<std::string> argv{referrer_sim_binary(), "--cert", server_dir + "/server.crt", "--key",
+                                  server_dir + "/server.key", "--client-ca", certs() + "/ca.crt",
+                                  "--out", out_file()};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    sim_ = std::make_unique<child_process>(argv);
+    ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
+    port_ = sim_->port("https");
+    ASSERT_GT(port_, 0);
+  }
+
+  std::string url() const { return "https://localhost:" + std::to_string(port_) + "/fhir/$process-message"; }
+  std::string out_file() const { return dir_.str("received.jsonl"); }
+
+  gateway::net::client_tls_files gateway_tls() const {
+    return {certs() + "/ca.crt", certs() + "/client-gateway.crt", certs() + "/client-gateway.key"};
+  }
+
+  std::shared_ptr<gateway::delivery::https_sender> sender(gateway::net::client_tls_files tls) {
+    auto made = gateway::delivery::https_sender::create(pool_, url(), std::move(tls));
+    if (auto* error = std::get_if<std::string>(&made)) {
+      ADD_FAILURE() << *error;
+      return nullptr;
+    }
+    return std::get<std::shared_ptr<gateway::delivery::https_sender>>(made);
+  }
+  std::shared_ptr<gateway::delivery::https_sender> sender() { return sender(gateway_tls()); }
+
+  // deliver() and wait (bounded) for its callback.
+  static delivery_result deliver(gateway::delivery::https_sender& s, const gateway::core::outbox_entry& e) {
+    auto promise = std::make_shared<std::promise<delivery_result>>();
+    auto future = promise->get_future();
+    s.deliver(e, [promise](delivery_result r) { promise->set_value(std::move(r)); });
+    if (future.wait_for(30s) != std::future_status::ready) {
+      ADD_FAILURE() << "no delivery result within 30 s";
+      return {};
+    }
+    return future.get();
+  }
+
+  // One of the simulator's /stats counters.
+  long stat(const std::string& name) {
+    https_client c(port_, certs() + "/ca.crt", dev_identity(certs(), "practice-a"));
+    const auto a = c.request("GET", "/stats");
+    EXPECT_EQ(a.status, 200) << a.body;
+    const auto at = a.body.find("\"" + name + "\":");
+    if (at == std::string::npos) return -1;
+    return std::stol(a.body.substr(at + name.size() + 3));
+  }
+
+  std::vector<std::string> recorded_lines() const {
+    std::vector<std::string> lines;
+    std::ifstream in(out_file());
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+  static gateway::net::client_options options() {
+    gateway::net::client_options o;
+    o.connect_timeout = 5s;
+    o.request_timeout = 10s;
+    o.max_per_destination = 2;
+    return o;
+  }
+
+  temp_dir dir_;
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{ioc_.get_executor()};
+  std::thread io_thread_;
+  gateway::net::https_client_pool pool_{ioc_.get_executor(), options()};
+  std::unique_ptr<child_process> sim_;
+  int port_ = 0;
+};
+
+gateway::core::next_action decide(const delivery_result& r) {
+  const gateway::core::retry_schedule schedule({}, [] { return 0.5; });
+  return schedule.decide({1, std::chrono::system_clock::now()}, r, std::chrono::system_clock::now());
+}
+
+TEST_F(https_sender_test, accepted_message_is_delivered_and_recorded_by_the_referrer) {
+  start_sim();
+  auto s = sender();
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(1)));
+  EXPECT_EQ(r.what, kind::http_response) << gateway::core::describe(r);
+  EXPECT_EQ(r.http_status, 200);
+  EXPECT_TRUE(gateway::core::is_delivered(r));
+  const auto lines = recorded_lines();  // fsync'ed before the 200
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(uuid(1)), std::string::npos);
+  EXPECT_EQ(stat("accepted"), 1);
+}
+
+TEST_F(https_sender_test, repeated_message_id_is_answered_200_and_counted_as_a_duplicate) {
+  start_sim();
+  auto s = sender();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(deliver(*s, item(uuid(2))).http_status, 200);
+  EXPECT_EQ(deliver(*s, item(uuid(2))).http_status, 200);
+  EXPECT_EQ(stat("accepted"), 1);
+  EXPECT_EQ(stat("duplicates"), 1);
+  EXPECT_EQ(recorded_lines().size(), 1u);
+}
+
+TEST_F(https_sender_test, unavailable_receiver_gives_503_with_its_retry_after) {
+  start_sim({"--fail-first", "2", "--retry-after", "3"});
+  auto s = sender();
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 2; ++i) {
+    const auto r = deliver(*s, item(uuid(3)));
+    EXPECT_EQ(r.what, kind::http_response) << gateway::core::describe(r);
+    EXPECT_EQ(r.http_status, 503);
+    ASSERT_TRUE(r.retry_after.has_value());
+    EXPECT_EQ(*r.retry_after, 3s);
+    const auto next = decide(r);
+    EXPECT_EQ(next.what, gateway::core::next_action::kind::retry);
+    EXPECT_GE(next.retry_at - std::chrono::system_clock::now(), 2s) << "Retry-After is a lower bound";
+  }
+  const auto third = deliver(*s, item(uuid(3)));
+  EXPECT_EQ(third.http_status, 200);
+  EXPECT_EQ(stat("failed"), 2);
+  EXPECT_EQ(stat("accepted"), 1);
+}
+
+TEST_F(https_sender_test, bad_request_goes_to_dead_letter) {
+  start_sim({"--answer-400"});
+  auto s = sender();
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(4)));
+  EXPECT_EQ(r.what, kind::http_response);
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_FALSE(gateway::core::is_retryable(r));
+  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::dead);
+}
+
+TEST_F(https_sender_test, invalid_fhir_message_is_refused_by_the_referrer_validator) {
+  start_sim();
+  auto s = sender();
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(5), R"({"resourceType":"Bundle","type":"message","bogus":true})"));
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(stat("invalid"), 1);
+  EXPECT_TRUE(recorded_lines().empty());
+}
+
+TEST_F(https_sender_test, receiver_certificate_from_another_ca_is_a_tls_failure_saying_it_is_not_trusted) {
+  temp_dir other;
+  ASSERT_EQ(run_command({gatewayctl_binary(), "certs", "init", "--dir", other.str()}).exit_code, 0);
+  start_sim({}, other.str());
+  auto s = sender();
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(6)));
+  EXPECT_EQ(r.what, kind::tls_failure) << gateway::core::describe(r);
+  EXPECT_NE(r.detail.find("certificate verify failed"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("unable to get local issuer certificate"), std::string::npos) << r.detail;
+  const auto next = decide(r);
+  EXPECT_EQ(next.what, gateway::core::next_action::kind::retry);
+  EXPECT_NE(next.error.find("TLS failure: certificate verify failed"), std::string::npos) << next.error;
+  EXPECT_EQ(pool_.connections_opened(), 0u);
+}
+
+TEST_F(https_sender_test, receiver_refusing_the_gateway_without_client_certificate_is_a_tls_failure) {
+  start_sim();
+  auto s = sender({certs() + "/ca.crt", "", ""});
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(7)));
+  EXPECT_EQ(r.what, kind::tls_failure) << gateway::core::describe(r);
+  EXPECT_FALSE(r.detail.empty());
+}
+
+TEST_F(https_sender_test, several_posts_reuse_one_keep_alive_connection) {
+  start_sim();
+  auto s = sender();
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(deliver(*s, item(uuid(100 + i))).http_status, 200);
+  EXPECT_EQ(pool_.connections_opened(), 1u);
+  EXPECT_EQ(stat("accepted"), 5);
+  EXPECT_EQ(recorded_lines().size(), 5u);
+}
+
+TEST_F(https_sender_test, concurrent_posts_stay_within_the_connections_per_destination) {
+  start_sim({"--delay-ms", "20"});
+  auto s = sender();
+  ASSERT_TRUE(s);
+  std::vector<std::future<delivery_result>> results;
+  for (int i = 0; i < 12; ++i) {
+    auto promise = std::make_shared<std::promise<delivery_result>>();
+    results.push_back(promise->get_future());
+    s->deliver(item(uuid(200 + i)), [promise](delivery_result r) { promise->set_value(std::move(r)); });
+  }
+  for (auto& f : results) {
+    ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
+    EXPECT_EQ(f.get().http_status, 200);
+  }
+  EXPECT_LE(pool_.connections_opened(), 2u) << "max_per_destination = 2";
+  EXPECT_GE(pool_.connections_opened(), 1u);
+  EXPECT_EQ(stat("accepted"), 12);
+}
+
+TEST_F(https_sender_test, connection_closed_mid_request_is_connection_lost) {
+  start_sim({"--close-mid-request", "always"});
+  auto s = sender();
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(8)));
+  EXPECT_EQ(r.what, kind::connection_lost) << gateway::core::describe(r);
+  EXPECT_TRUE(gateway::core::is_retryable(r));
+  EXPECT_EQ(stat("closed"), 1);
+}
+
+TEST_F(https_sender_test, close_mid_request_first_n_then_accepts) {
+  start_sim({"--close-mid-request", "1"});
+  auto s = sender();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(deliver(*s, item(uuid(9))).what, kind::connection_lost);
+  EXPECT_EQ(deliver(*s, item(uuid(9))).http_status, 200);
+}
+
+TEST_F(https_sender_test, slow_receiver_is_a_timeout) {
+  start_sim({"--delay-ms", "3000"});
+  gateway::net::client_options fast = options();
+  fast.request_timeout = 300ms;
+  gateway::net::https_client_pool pool(ioc_.get_executor(), fast);
+  auto made = gateway::delivery::https_sender::create(pool, url(), gateway_tls());
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<gateway::delivery::https_sender>>(made));
+  auto s = std::get<std::shared_ptr<gateway::delivery::https_sender>>(made);
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = deliver(*s, item(uuid(10)));
+  EXPECT_EQ(r.what, kind::timeout) << gateway::core::describe(r);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms);
+}
+
+TEST_F(https_sender_test, stopped_receiver_is_connection_refused) {
+  start_sim();
+  sim_->signal(SIGTERM);
+  ASSERT_TRUE(sim_->wait().has_value());
+  auto s = sender();
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(11)));
+  EXPECT_EQ(r.what, kind::connection_refused) << gateway::core::describe(r);
+}
+
+TEST_F(https_sender_test, bad_configuration_is_reported_when_the_sender_is_made) {
+  auto bad_url = gateway::delivery::https_sender::create(pool_, "http://localhost/x", gateway_tls());
+  ASSERT_TRUE(std::holds_alternative<std::string>(bad_url));
+  EXPECT_NE(std::get<std::string>(bad_url).find("https"), std::string::npos);
+  auto bad_ca = gateway::delivery::https_sender::create(pool_, "https://localhost:1/x",
+                                                        {dir_.str("missing-ca.crt"), "", ""});
+  ASSERT_TRUE(std::holds_alternative<std::string>(bad_ca));
+  EXPECT_NE(std::get<std::string>(bad_ca).find("missing-ca.crt"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rg::testing
