@@ -248,6 +248,19 @@ TEST_F(https_sender_test, several_posts_reuse_one_keep_alive_connection) {
   EXPECT_EQ(recorded_lines().size(), 5u);
 }
 
+TEST_F(https_sender_test, keep_alive_connection_closed_by_the_idle_receiver_is_replaced_transparently) {
+  start_sim({"--idle-timeout-ms", "100"});
+  auto s = sender();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(deliver(*s, item(uuid(20))).http_status, 200);
+  // The receiver closes the idle connection after 100 ms; the pool only finds out when it reuses it.
+  std::this_thread::sleep_for(400ms);
+  const auto r = deliver(*s, item(uuid(21)));
+  EXPECT_EQ(r.http_status, 200) << gateway::core::describe(r);
+  EXPECT_EQ(pool_.connections_opened(), 2u);
+  EXPECT_EQ(stat("accepted"), 2);
+}
+
 TEST_F(https_sender_test, concurrent_posts_stay_within_the_connections_per_destination) {
   start_sim({"--delay-ms", "20"});
   auto s = sender();

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   listener_settings settings{options.address, options.port, options.cert, options.key, options.client_ca, {},
                              options.close_mid_request, options.path};
   settings.limits.body_bytes = options.max_body_bytes;
+  settings.limits.idle_timeout = options.idle_timeout;
   sim_listener listener(settings, handler, counters);
   auto opened = listener.open();
   if (auto* error = std::get_if<std::string>(&opened)) {

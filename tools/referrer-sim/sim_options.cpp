@@ -20,7 +20,7 @@ const char* sim_usage() {
   return "usage: referrer-sim [--address 127.0.0.1] [--port 0] [--cert F] [--key F] [--client-ca F]\n"
          "                    [--path /fhir/$process-message] [--out FILE] [--no-fsync]\n"
          "                    [--fail-first N] [--retry-after S] [--answer-400] [--delay-ms D]\n"
-         "                    [--close-mid-request N|always] [--max-body-bytes B]\n"
+         "                    [--close-mid-request N|always] [--idle-timeout-ms T] [--max-body-bytes B]\n"
          "A referrer's receiving end: HTTPS with mutual TLS, FHIR messages POSTed to --path are\n"
          "validated, de-duplicated by MessageHeader.id and appended to --out as JSON lines.\n"
          "GET /stats answers the counts. Prints {\"event\":\"listening\",\"https\":PORT} once ready.\n";
@@ -74,6 +74,9 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
       } else {
         return std::string("--close-mid-request needs a count or \"always\"");
       }
+    } else if (flag == "--idle-timeout-ms") {
+      if (!value(v) || !to_int(v, 1, 3'600'000, n)) return std::string("--idle-timeout-ms needs milliseconds");
+      o.idle_timeout = std::chrono::milliseconds(n);
     } else if (flag == "--max-body-bytes") {
       if (!value(v) || !to_int(v, 1, INT64_MAX, n)) return std::string("--max-body-bytes needs a size");
       o.max_body_bytes = static_cast<std::size_t>(n);

@@ -20,6 +20,7 @@ struct sim_options {
   std::string out;         // JSON Lines file of accepted messages; empty: not recorded
   bool fsync = true;       // each accepted line is durable before the 200
   std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connections closed after this idle time
 
   // Failure injection.
   std::int64_t fail_first = 0;                 // the first N messages get 503
