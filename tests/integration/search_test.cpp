@@ -163,6 +163,19 @@ TEST_F(search_test, finds_referrals_by_identifier_patient_and_status) {
   EXPECT_EQ(view(a.request("GET", "/fhir/ServiceRequest?_lastUpdated=lt2020-01-01T00:00:00Z")).total, 0);
 }
 
+TEST_F(search_test, finds_referrals_by_a_requester_named_by_ods_code) {
+  auto b = client("practice-b");
+  std::string logical = read_text(source_dir() + "/tests/data/core/servicerequest-logical.json");
+  logical = replace_once(logical, R"(,
+  "supportingInfo": [ { "reference": "urn:uuid:3f1c2a50-4c9e-4f55-9a58-1f0b8b0d7a10" } ])", "");
+  const std::string id = create_id(b, logical);
+  EXPECT_EQ(view(b.request("GET", "/fhir/ServiceRequest?requester=B82002")).ids, std::vector<std::string>{id});
+  EXPECT_EQ(view(b.request("GET", "/fhir/ServiceRequest?requester=https://fhir.nhs.uk/Id/ods-organization-code%7CB82002")).ids,
+            std::vector<std::string>{id});
+  EXPECT_EQ(view(b.request("GET", "/fhir/ServiceRequest?requester=A81001")).total, 0);
+  EXPECT_EQ(view(b.request("GET", "/fhir/Task?requester=B82002")).total, 1);
+}
+
 TEST_F(search_test, a_referrer_sees_only_its_own_organisations_referrals_and_the_platform_sees_all) {
   auto a = client("practice-a");
   auto b = client("practice-b");
