@@ -66,7 +66,7 @@ std::int64_t read_last_commit_ms(connection& db) {
   auto& s = db.cached("SELECT max(last_updated) FROM resource_history");
   if (!s.step() || s.is_null(0))
     return 0;
-  const std::string t = s.text(0); // YYYY-MM-DDThh:mm:ss.sssZ, written by format_instant
+  const std::string t = s.text(0); // YYYY-MM-DDThh:mm:ss.sssZ, written by format_store_instant
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, ms = 0;
   if (std::sscanf(t.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &se, &ms) != 7)
     return 0;

@@ -76,7 +76,7 @@ write_context writer::next_context() {
   // rows sorting after old ones.
   const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   last_ms_ = std::max<std::int64_t>(last_ms_, now);
-  return write_context{*db_, gateway::core::format_instant(system_clock::time_point(milliseconds(last_ms_))),
+  return write_context{*db_, gateway::core::format_store_instant(system_clock::time_point(milliseconds(last_ms_))),
                        last_ms_};
 }
 

@@ -9,7 +9,7 @@
 
 namespace gateway::core {
 
-inline std::string format_instant(std::chrono::system_clock::time_point t) {
+inline std::string format_store_instant(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   const auto ms = floor<milliseconds>(t);
   const auto day = floor<days>(ms);
