@@ -6,6 +6,7 @@
 
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "fhir/model.hpp"
+#include "gateway/api/bundle_route.hpp"
 #include "gateway/api/referral_create_route.hpp"
 #include "gateway/api/resource_read_routes.hpp"
 #include "gateway/api/search_routes.hpp"
@@ -92,7 +93,10 @@ std::string app_routes::start(net::server& server) {
   ctx.config = &config_;
 
   api::register_referral_create_route(routes_, ctx);
+  api::register_bundle_route(routes_, ctx);
   for (const char* type : {"ServiceRequest", "Task", "Patient"}) api::register_resource_read_routes(routes_, ctx, type);
+  // What a transaction stores beside the referral (outcome types are read by the outcome routes).
+  for (const char* type : {"Practitioner", "PractitionerRole", "Organization", "Condition"}) api::register_resource_read_routes(routes_, ctx, type);
   api::register_search_routes(routes_, ctx);
 
   core::store* store_ptr = parts_->store.get();

@@ -71,6 +71,9 @@ std::string build_capability_statement(const route_table& routes, const server_d
   for (const auto& r : routes.routes()) {
     if (r.resource_type.empty()) {
       if (const char* code = system_interaction_code(r.kind)) system_interactions.insert(code);
+      for (const interaction also : r.also_provides) {
+        if (const char* code = system_interaction_code(also)) system_interactions.insert(code);
+      }
       if (r.kind == interaction::operation) system_operations[r.operation] = r.operation_definition;
       continue;
     }

@@ -38,6 +38,9 @@ struct route {
   std::string pattern;        // relative to the base path: "/metadata", "/ServiceRequest/{id}"
   std::string resource_type;  // "" for whole-system interactions
   interaction kind;
+  // Further whole-system interactions the same handler serves on this method and path (POST /
+  // is transaction and batch: the Bundle's type decides), listed in the CapabilityStatement.
+  std::vector<interaction> also_provides;
   std::string operation;      // for kind == operation: the name without '$' ("validate")
   std::string operation_definition;  // canonical URL of the OperationDefinition
   std::vector<search_param_spec> search_params;

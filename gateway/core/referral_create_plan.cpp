@@ -1,5 +1,6 @@
 #include "gateway/core/referral_create_plan.hpp"
 
+#include "gateway/core/bundle_references.hpp"
 #include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/search_index.hpp"
@@ -42,6 +43,28 @@ resource_write write_of(write_kind kind, std::string type, std::string id, std::
   return w;
 }
 
+// Where each Bundle fullUrl is stored; empty for a plain create (nothing to rewrite).
+reference_map stored_references(const referral_create_input& in, const std::string& patient_id) {
+  reference_map map;
+  if (!in.service_request_full_url.empty()) map[in.service_request_full_url] = "ServiceRequest/" + in.ids.service_request;
+  if (!in.patient_full_url.empty()) map[in.patient_full_url] = "Patient/" + patient_id;
+  for (const auto& extra : in.accompanying) {
+    if (!extra.full_url.empty()) {
+      map[extra.full_url] = std::string(json::string_member(*extra.resource, "resourceType")) + "/" + extra.id;
+    }
+  }
+  return map;
+}
+
+rapidjson::Document stored_copy(const rapidjson::Value& resource, const reference_map& references) {
+  rapidjson::Document doc;
+  doc.CopyFrom(resource, doc.GetAllocator());
+  doc.RemoveMember("id");
+  doc.RemoveMember("meta");
+  rewrite_references(doc, references, doc.GetAllocator());
+  return doc;
+}
+
 }  // namespace
 
 rapidjson::Document stored_service_request(const rapidjson::Value& service_request, const std::string& patient_id) {
@@ -78,7 +101,10 @@ referral_create_plan plan_referral_create(const referral_create_input& in) {
   const std::string sr_ref = "ServiceRequest/" + in.ids.service_request;
   const std::string patient_ref = "Patient/" + plan.patient_id;
 
-  const rapidjson::Document sr = stored_service_request(*in.service_request, plan.patient_id);
+  const reference_map references = stored_references(in, plan.patient_id);
+
+  rapidjson::Document sr = stored_service_request(*in.service_request, plan.patient_id);
+  rewrite_references(sr, references, sr.GetAllocator());
   plan.service_request_write = plan.work.writes.size();
   plan.work.writes.push_back(write_of(write_kind::create, "ServiceRequest", in.ids.service_request, r.requester_ods, sr));
   plan.work.claims.push_back({r.requester_ods, r.referrer_identifier.system, r.referrer_identifier.value,
@@ -86,9 +112,18 @@ referral_create_plan plan_referral_create(const referral_create_input& in) {
 
   if (!in.stored_patient_id) {
     // Patients are shared by every referrer of the same person: no owner, platform-visible only.
-    const rapidjson::Document patient = new_patient(in.patient, r.nhs_number);
+    rapidjson::Document patient = new_patient(in.patient, r.nhs_number);
+    rewrite_references(patient, references, patient.GetAllocator());
+    plan.patient_write = plan.work.writes.size();
     plan.work.writes.push_back(write_of(write_kind::create, "Patient", plan.patient_id, "", patient));
     plan.work.claims.push_back({"", nhs_number_system, r.nhs_number, "Patient", plan.patient_id});
+  }
+
+  for (const auto& extra : in.accompanying) {
+    const rapidjson::Document doc = stored_copy(*extra.resource, references);
+    plan.accompanying_writes.push_back(plan.work.writes.size());
+    plan.work.writes.push_back(write_of(write_kind::create, std::string(json::string_member(doc, "resourceType")),
+                                        extra.id, r.requester_ods, doc));
   }
 
   initial_task_input task_in;

@@ -9,7 +9,12 @@
 //     same referral fails the whole unit with identifier_taken and the stored referral's id;
 //   - the Task (status requested, triage priority and suggestion);
 //   - the referral.received triage event in the outbox (CloudEvents, ordered per referral);
-//   - the AuditEvent of the create.
+//   - the AuditEvent of the create;
+//   - for a transaction Bundle, the resources that came with the referral (its Practitioner,
+//     Organization, Condition, supporting Observations, ...), owned by the requester, with every
+//     Bundle urn:uuid: reference (in them, the ServiceRequest and a new Patient) rewritten to the
+//     stored Type/id. The Bundle's Patient entry is the Patient above: when one is stored for the
+//     NHS number already, references to the entry point at that one and it is not written again.
 // The caller supplies ids and time (the core generates neither), so this stays pure.
 //
 // Thread safety: pure function.
@@ -24,6 +29,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gateway::core {
 
@@ -39,6 +45,13 @@ struct referral_create_ids {
   std::string audit;
 };
 
+// A resource that arrives with the referral (a transaction Bundle's other entries).
+struct accompanying_resource {
+  const rapidjson::Value* resource = nullptr;  // validated; carries resourceType
+  std::string id;                              // the id to store it under (the caller makes it)
+  std::string full_url;                        // its Bundle fullUrl; "" when nothing refers to it
+};
+
 struct referral_create_input {
   const rapidjson::Value* service_request = nullptr;  // validated, resourceType ServiceRequest
   const referral* normalised = nullptr;
@@ -52,6 +65,10 @@ struct referral_create_input {
   referral_create_ids ids;
   std::chrono::system_clock::time_point now{};
   audit_input audit;  // who/request id; id, time, action, entity filled in here
+  // Transaction Bundles only (empty for a plain create):
+  std::string service_request_full_url;
+  std::string patient_full_url;  // the Patient entry's fullUrl
+  std::vector<accompanying_resource> accompanying;
 };
 
 struct referral_create_plan {
@@ -59,6 +76,8 @@ struct referral_create_plan {
   std::string patient_id;
   std::size_t service_request_write = 0;  // index in work.writes
   std::size_t task_write = 0;
+  std::optional<std::size_t> patient_write;    // when the Patient is new
+  std::vector<std::size_t> accompanying_writes;  // one per input.accompanying, same order
 };
 
 referral_create_plan plan_referral_create(const referral_create_input& in);
