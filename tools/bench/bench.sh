@@ -9,6 +9,9 @@
 #       then the ceiling: validated, durable POST /fhir/ServiceRequest as practice-a, a unique
 #       referral identifier per request. Prints each run and the medians; appends them to the
 #       log (--log FILE, default BUILD_DIR/bench-results.md).
+#       --storage-dir DIR puts the gateway's database there (e.g. /dev/shm, to see what the disk
+#       costs; not durable, a diagnostic only). After each gateway run it prints the CPU seconds
+#       the gateway used, in total and on its busiest thread (the SQLite writer).
 #   tools/bench/bench.sh memory  [--connections 1000]
 #       Resident memory of a fresh gateway before and with N idle TLS connections (each made one
 #       GET /fhir/metadata first).
@@ -22,7 +25,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-}
 [[ $# -gt 0 ]] && shift
 build=${BUILD_DIR:-$root/build-bench}
-runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out=""
+runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -34,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) do_build=0; shift ;;
     --log) log=$2; shift 2 ;;
     --perf-out) perf_out=$2; shift 2 ;;
+    --storage-dir) storage_dir=$2; shift 2 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -56,11 +60,11 @@ ceiling_bin=$build/tools/bench/bench-ceiling
 
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/rg-bench.XXXXXX")
-pids=()
+pids=() store_dirs=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  rm -rf "$work" "${store_dirs[@]}"
 }
 trap cleanup EXIT
 "$ctl_bin" certs init --dir "$work/certs" >/dev/null
@@ -94,6 +98,10 @@ stop() {
 
 start_gateway() {
   local dir=$work/$1
+  if [[ -n $storage_dir ]]; then
+    dir=$(mktemp -d "$storage_dir/rg-bench-store.XXXXXX")
+    store_dirs+=("$dir")
+  fi
   mkdir -p "$dir"
   start "$1" "$gateway_bin" --config "$root/config/gateway.json" \
     --set listen.port=0 --set ops.port=0 \
@@ -110,6 +118,17 @@ intake_load() {  # intake_load LABEL PORT
     --path /fhir/ServiceRequest
 }
 
+# thread_ticks PID: "TID TICKS" per thread (user + system clock ticks).
+thread_ticks() { for t in /proc/"$1"/task/*; do echo "${t##*/} $(awk '{print $14 + $15}' "$t/stat")"; done | sort; }
+
+# cpu_report PID BEFORE_FILE: CPU seconds since BEFORE_FILE, in total and on the busiest thread.
+cpu_report() {
+  local hz
+  hz=$(getconf CLK_TCK)
+  thread_ticks "$1" | join "$2" - | awk -v hz="$hz" '{d = $3 - $2; t += d; if (d > m) m = d}
+    END {printf "  gateway CPU during the load: %.1f s in total, %.1f s on its busiest thread (the store writer)\n", t / hz, m / hz}'
+}
+
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # median LABEL FIELD: the median of FIELD over the result lines of LABEL in $work/results.
@@ -124,7 +143,7 @@ machine() {
 
 case $mode in
 intake)
-  command_line="tools/bench/bench.sh intake --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads"
+  command_line="tools/bench/bench.sh intake${storage_dir:+ --storage-dir $storage_dir} --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads"
   echo "# $command_line"
   echo "# $(machine)"
   start ceiling "$ceiling_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
@@ -135,7 +154,9 @@ intake)
     start_gateway "gateway-$run"
     gateway_pid=$started_pid
     echo "## run $run (load $(cut -d' ' -f1 /proc/loadavg))"
+    thread_ticks "$gateway_pid" >"$work/ticks"
     intake_load gateway "$started_port" | tee -a "$work/results"
+    cpu_report "$gateway_pid" "$work/ticks"
     echo "  gateway resident memory after the run: $(( $(rss_kib "$gateway_pid") / 1024 )) MiB"
     stop "$gateway_pid"
     intake_load ceiling "$ceiling_port" | tee -a "$work/results"
