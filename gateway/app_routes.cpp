@@ -7,9 +7,12 @@
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "fhir/model.hpp"
 #include "gateway/api/bundle_route.hpp"
+#include "gateway/api/outcome_routes.hpp"
 #include "gateway/api/referral_create_route.hpp"
+#include "gateway/api/referral_update_route.hpp"
 #include "gateway/api/resource_read_routes.hpp"
 #include "gateway/api/search_routes.hpp"
+#include "gateway/api/task_update_route.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
@@ -98,6 +101,9 @@ std::string app_routes::start(net::server& server) {
   // What a transaction stores beside the referral (outcome types are read by the outcome routes).
   for (const char* type : {"Practitioner", "PractitionerRole", "Organization", "Condition"}) api::register_resource_read_routes(routes_, ctx, type);
   api::register_search_routes(routes_, ctx);
+  api::register_referral_update_route(routes_, ctx);
+  api::register_task_update_route(routes_, ctx);
+  api::register_outcome_routes(routes_, ctx);
 
   core::store* store_ptr = parts_->store.get();
   metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });

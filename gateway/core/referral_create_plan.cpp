@@ -86,6 +86,9 @@ rapidjson::Document stored_service_request(const rapidjson::Value& service_reque
           break;
         }
       }
+      // The other contained resources (a Condition, an Observation) may name the Patient as
+      // "#id" too: point them at the stored Patient, or the stored referral breaks ref-1.
+      rewrite_references(*contained, reference_map{{contained_ref, "Patient/" + patient_id}}, a);
       if (contained->Empty()) doc.RemoveMember("contained");
     }
   }

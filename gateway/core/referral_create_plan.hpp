@@ -83,7 +83,8 @@ struct referral_create_plan {
 referral_create_plan plan_referral_create(const referral_create_input& in);
 
 // The ServiceRequest's subject pointed at the stored Patient, the contained Patient it named
-// removed, id and meta dropped (the store sets them). Exposed for tests and transaction Bundles.
+// removed (other contained resources' "#id" references to it now name the stored Patient), id and
+// meta dropped (the store sets them). Exposed for tests and transaction Bundles.
 rapidjson::Document stored_service_request(const rapidjson::Value& service_request, const std::string& patient_id);
 
 }  // namespace gateway::core

@@ -30,11 +30,9 @@ void set_id(rapidjson::Document& d, const char* id) {
   d.AddMember("id", rapidjson::Value(id, d.GetAllocator()), d.GetAllocator());
 }
 
-// The logical-subject fixture: stored_service_request leaves the contained fixture's other
-// contained resources pointing at the removed "#patient" (reported to the lead), which would make
-// a message carrying the full ServiceRequest invalid for a reason outside this builder.
+// The contained-Patient fixture as stored: its other contained resources name the stored Patient.
 rapidjson::Document stored_referral() {
-  auto sr = stored_service_request(fixtures::load_fixture("servicerequest-logical.json"), "p1");
+  auto sr = stored_service_request(fixtures::load_fixture("servicerequest-contained.json"), "p1");
   set_id(sr, "sr1");
   return sr;
 }
