@@ -15,6 +15,14 @@
 #   tools/bench/bench.sh memory  [--connections 1000]
 #       Resident memory of a fresh gateway before and with N idle TLS connections (each made one
 #       GET /fhir/metadata first).
+#   tools/bench/bench.sh delivery [--count 5000] [--connections 16]
+#       Feedback delivery to referrer-sim over mTLS keep-alive. First a backlog: a gateway whose
+#       practice-a endpoint refuses connections, with delivery.max_attempts=1, gets --count new
+#       referrals whose Tasks the platform moves to received (one status-update message each,
+#       parked dead at its first attempt). Then a gateway on the same storage pointing at
+#       referrer-sim (--no-fsync) requeues them all (gatewayctl outbox retry --all-dead) and the
+#       time until the last is delivered gives messages/s.
+#   --gateway-set K=V (any mode, repeatable) adds a --set to every gateway started.
 #   tools/bench/bench.sh profile [--duration-s 10] [--perf-out FILE]
 #       perf record -g on the gateway under the intake load; prints the top symbols.
 #
@@ -25,7 +33,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-}
 [[ $# -gt 0 ]] && shift
 build=${BUILD_DIR:-$root/build-bench}
-runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir=""
+runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 gateway_sets=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -38,6 +46,8 @@ while [[ $# -gt 0 ]]; do
     --log) log=$2; shift 2 ;;
     --perf-out) perf_out=$2; shift 2 ;;
     --storage-dir) storage_dir=$2; shift 2 ;;
+    --count) count=$2; shift 2 ;;
+    --gateway-set) gateway_sets+=(--set "$2"); shift 2 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -45,18 +55,20 @@ case $mode in
   intake) connections=${connections:-64} ;;
   memory) connections=${connections:-1000} ;;
   profile) connections=${connections:-64} ;;
+  delivery) connections=${connections:-16} ;;
   *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac
 log=${log:-$build/bench-results.md}
 
 if [[ $do_build == 1 ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRG_BENCH=ON >/dev/null
-  cmake --build "$build" --target referral-gateway gatewayctl rg-bench bench-ceiling >/dev/null
+  cmake --build "$build" --target referral-gateway gatewayctl rg-bench bench-ceiling referrer-sim >/dev/null
 fi
 gateway_bin=$build/gateway/referral-gateway
 ctl_bin=$build/tools/gatewayctl
 bench_bin=$build/tools/bench/rg-bench
 ceiling_bin=$build/tools/bench/bench-ceiling
+sim_bin=$build/tools/referrer-sim/referrer-sim
 
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/rg-bench.XXXXXX")
@@ -67,6 +79,11 @@ cleanup() {
   rm -rf "$work" "${store_dirs[@]}"
 }
 trap cleanup EXIT
+store_base=$work
+if [[ -n $storage_dir ]]; then
+  store_base=$(mktemp -d "$storage_dir/rg-bench-store.XXXXXX")
+  store_dirs+=("$store_base")
+fi
 "$ctl_bin" certs init --dir "$work/certs" >/dev/null
 certs=$work/certs
 
@@ -96,19 +113,24 @@ stop() {
   wait "$1" 2>/dev/null || true
 }
 
+# start_gateway NAME [STORE] [--set K=V ...]: a gateway keeping its database in STORE (default:
+# NAME) under the storage directory; a second gateway with the same STORE reopens that database.
 start_gateway() {
-  local dir=$work/$1
-  if [[ -n $storage_dir ]]; then
-    dir=$(mktemp -d "$storage_dir/rg-bench-store.XXXXXX")
-    store_dirs+=("$dir")
+  local name=$1 store=$1
+  shift
+  if [[ $# -gt 0 && $1 != --set ]]; then
+    store=$1
+    shift
   fi
+  local dir=$store_base/$store
   mkdir -p "$dir"
-  start "$1" "$gateway_bin" --config "$root/config/gateway.json" \
+  start "$name" "$gateway_bin" --config "$root/config/gateway.json" \
     --set listen.port=0 --set ops.port=0 \
     --set "listen.tls.cert=$certs/server.crt" --set "listen.tls.key=$certs/server.key" \
     --set "listen.tls.client_ca=$certs/ca.crt" \
     --set "storage.path=$dir/gateway.db" --set "platform.events_jsonl=$dir/events.jsonl" \
-    --set "runtime.io_threads=$io_threads"
+    --set "runtime.io_threads=$io_threads" "${gateway_sets[@]}" "$@"
+  started_ops=$(grep -o '"ops":[0-9]*' "$work/$name.out" | head -1 | cut -d: -f2)
 }
 
 intake_load() {  # intake_load LABEL PORT
@@ -135,6 +157,27 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 median() {
   grep "^result label=$1 " "$work/results" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2 | sort -g |
     awk '{v[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
+}
+
+# metric OPS_PORT LINE_PREFIX: the value of the first /metrics line starting with LINE_PREFIX (0 if none).
+metric() {
+  local fd text
+  exec {fd}<>"/dev/tcp/127.0.0.1/$1"
+  printf 'GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n' >&"$fd"
+  text=$(cat <&"$fd")
+  exec {fd}>&-
+  awk -v p="$2 " 'index($0, p) == 1 {print $2; found = 1; exit} END {if (!found) print 0}' <<<"$text"
+}
+
+# wait_metric OPS_PORT LINE_PREFIX TARGET SECONDS: polls until the metric reaches TARGET.
+wait_metric() {
+  local deadline=$((SECONDS + $4))
+  while (( SECONDS < deadline )); do
+    [[ $(metric "$1" "$2") -ge $3 ]] && return 0
+    sleep 0.02
+  done
+  echo "bench.sh: $2 did not reach $3 within $4 s (now $(metric "$1" "$2"))" >&2
+  return 1
 }
 
 machine() {
@@ -201,6 +244,41 @@ memory)
   hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$gateway_pid/status")
   stop "$idle_pid"
   text="memory $(date -u +%Y-%m-%dT%H:%M:%SZ): gateway resident $((before / 1024)) MiB idle, $((with / 1024)) MiB with $connections TLS connections ($opened), peak $((hwm / 1024)) MiB; $(( (with - before) / connections )) KiB per connection"
+  echo "$text"
+  echo "$text" >>"$log"
+  ;;
+delivery)
+  command_line="tools/bench/bench.sh delivery --count $count --connections $connections --client-threads $client_threads --io-threads $io_threads"
+  echo "# $command_line"
+  echo "# $(machine)"
+  delivery_sets=(--set referrers.0.delivery=fhir-message --set "delivery.client_cert=$certs/client-gateway.crt"
+    --set "delivery.client_key=$certs/client-gateway.key" --set "delivery.server_ca=$certs/ca.crt")
+  # The backlog: practice-a's endpoint refuses connections and one attempt is all an item gets.
+  start_gateway backlog store "${delivery_sets[@]}" --set delivery.max_attempts=1 \
+    --set 'referrers.0.endpoint=https://localhost:1/fhir/$process-message'
+  backlog_pid=$started_pid
+  "$bench_bin" feedback --port "$started_port" --certs "$certs" --client practice-a --connections "$connections" \
+    --threads "$client_threads" --count "$count" --body "$root/tests/data/core/servicerequest-contained.json" \
+    --marker REF-2024-0001
+  wait_metric "$started_ops" 'gateway_outbox_items{state="dead"}' "$count" 300
+  stop "$backlog_pid"
+  start sim "$sim_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
+    --out "$work/sim.jsonl" --no-fsync
+  sim_pid=$started_pid
+  start_gateway deliver store "${delivery_sets[@]}" \
+    --set "referrers.0.endpoint=https://localhost:$started_port/fhir/\$process-message"
+  gateway_pid=$started_pid
+  thread_ticks "$gateway_pid" >"$work/ticks"
+  started=$(date +%s.%N)
+  "$ctl_bin" outbox retry --all-dead --ops "http://127.0.0.1:$started_ops"
+  wait_metric "$started_ops" 'gateway_outbox_deliveries_total{channel="feedback",result="delivered"}' "$count" 600
+  finished=$(date +%s.%N)
+  cpu_report "$gateway_pid" "$work/ticks"
+  stop "$gateway_pid"
+  stop "$sim_pid"
+  received=$(wc -l <"$work/sim.jsonl")
+  text=$(awk -v n="$count" -v a="$started" -v b="$finished" -v r="$received" -v cmd="$command_line" -v m="$(machine)" \
+    'BEGIN {printf "delivery %s: %d status-update messages delivered to referrer-sim in %.2f s = %.0f messages/s (referrer-sim recorded %d)\n`%s`; %s\n", strftime("%Y-%m-%dT%H:%M:%SZ", systime(), 1), n, b - a, n / (b - a), r, cmd, m}')
   echo "$text"
   echo "$text" >>"$log"
   ;;

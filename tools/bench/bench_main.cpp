@@ -1,6 +1,7 @@
 // rg-bench: the project's load generator (see tools/bench/README.md and tools/bench/bench.sh).
 //   rg-bench load  --port P --certs DIR [--client practice-a] [options]   measure requests/s and latency
 //   rg-bench idle  --port P --certs DIR [--connections 1000] [--hold-s 30] hold idle TLS connections
+//   rg-bench feedback --port P --certs DIR --body FILE [--count 1000]      queue status-update feedback
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -10,18 +11,21 @@
 #include <unistd.h>
 #include <vector>
 
+#include "tools/bench/feedback_client.hpp"
 #include "tools/bench/load_client.hpp"
 
 namespace {
 
 void usage(std::FILE* out) {
   std::fputs(
-      "usage: rg-bench load|idle --port P (--certs DIR [--client NAME] | --ca F --cert F --key F) [options]\n"
+      "usage: rg-bench load|idle|feedback --port P (--certs DIR [--client NAME] | --ca F --cert F --key F) [options]\n"
       "common:  --host 127.0.0.1  --server-name localhost  --threads 1  --timeout-s 30\n"
       "load:    --connections 64  --warmup-s 2  --duration-s 10  --method POST  --path /fhir/ServiceRequest\n"
       "         --body FILE  --marker TEXT (replaced per request by a unique value)  --header 'Name: value'\n"
       "         --label NAME (names the result line)  --tag TEXT (prefix of the unique values)\n"
       "idle:    --connections 1000  --hold-s 30 (from start)  --first-get PATH (one GET per connection first)\n"
+      "feedback: --count 1000  --connections 16  --body FILE  --marker TEXT: new referrals as --client, each Task\n"
+      "         then moved to received by the platform (certs DIR/client-platform.*): one feedback message each\n"
       "load prints a summary and a line 'result label=... rps=... p50_ms=... p99_ms=...';\n"
       "idle prints 'idle opened=N failed=M' once every connection attempt has finished.\n",
       out);
@@ -66,7 +70,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string mode = argv[1];
-  if (mode != "load" && mode != "idle") {
+  if (mode != "load" && mode != "idle" && mode != "feedback") {
     std::fprintf(stderr, "rg-bench: unknown mode \"%s\"\n", mode.c_str());
     usage(stderr);
     return 2;
@@ -78,7 +82,7 @@ int main(int argc, char** argv) {
   target_spec target;
   std::string certs, client = "practice-a", body_file, marker = "REF-2024-0001", label = "target";
   std::string tag = "B" + std::to_string(std::time(nullptr)) + "-" + std::to_string(::getpid());
-  unsigned port = 0, connections = mode == "load" ? 64 : 1000, threads = 1;
+  unsigned port = 0, connections = mode == "load" ? 64 : mode == "feedback" ? 16 : 1000, threads = 1, count = 1000;
   std::chrono::milliseconds timeout{30000};
 
   arguments args{{argv + 2, argv + argc}};
@@ -107,6 +111,7 @@ int main(int argc, char** argv) {
     else if (flag == "--label") label = *v;
     else if (flag == "--tag") tag = *v;
     else if (flag == "--hold-s") ok = to_seconds(*v, idle.hold);
+    else if (flag == "--count") ok = to_unsigned(*v, count) && count > 0;
     else if (flag == "--first-get") idle.first_request_path = *v;
     else if (flag == "--header") {
       const auto colon = v->find(':');
@@ -152,6 +157,10 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (mode == "feedback" && body_file.empty()) {
+    std::fprintf(stderr, "rg-bench: feedback needs --body FILE\n");
+    return 2;
+  }
   std::optional<request_template> body;
   if (!body_file.empty()) {
     body = request_template::load(body_file, marker, error);
@@ -160,6 +169,30 @@ int main(int argc, char** argv) {
       return 2;
     }
     load.body = &*body;
+  }
+  if (mode == "feedback") {
+    feedback_options f;
+    f.referrer = target;
+    f.platform = target;
+    if (!certs.empty()) {
+      f.platform.tls.cert = certs + "/client-platform.crt";
+      f.platform.tls.key = certs + "/client-platform.key";
+    }
+    f.referral = &*body;
+    f.run_tag = tag;
+    f.count = count;
+    f.connections = connections;
+    f.threads = threads;
+    f.timeout = timeout;
+    const feedback_result r = make_feedback(f, error);
+    if (!error.empty()) {
+      std::fprintf(stderr, "rg-bench: %s\n", error.c_str());
+      return 1;
+    }
+    std::printf("feedback made=%llu failed=%llu seconds=%.2f%s%s\n", static_cast<unsigned long long>(r.made),
+                static_cast<unsigned long long>(r.failed), r.seconds, r.first_failure.empty() ? "" : " first_failure=",
+                r.first_failure.c_str());
+    return r.failed == 0 ? 0 : 1;
   }
   load.target = target;
   load.connections = connections;
