@@ -33,7 +33,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-}
 [[ $# -gt 0 ]] && shift
 build=${BUILD_DIR:-$root/build-bench}
-runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 gateway_sets=()
+runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 gateway_sets=() gateway_set_text=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -47,7 +47,7 @@ while [[ $# -gt 0 ]]; do
     --perf-out) perf_out=$2; shift 2 ;;
     --storage-dir) storage_dir=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
-    --gateway-set) gateway_sets+=(--set "$2"); shift 2 ;;
+    --gateway-set) gateway_sets+=(--set "$2") gateway_set_text+=" --gateway-set $2"; shift 2 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -148,7 +148,7 @@ cpu_report() {
   local hz
   hz=$(getconf CLK_TCK)
   thread_ticks "$1" | join "$2" - | awk -v hz="$hz" '{d = $3 - $2; t += d; if (d > m) m = d}
-    END {printf "  gateway CPU during the load: %.1f s in total, %.1f s on its busiest thread (the store writer)\n", t / hz, m / hz}'
+    END {printf "  gateway CPU during the load: %.1f s in total, %.1f s on its busiest thread (in intake: the store writer)\n", t / hz, m / hz}'
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -186,7 +186,7 @@ machine() {
 
 case $mode in
 intake)
-  command_line="tools/bench/bench.sh intake${storage_dir:+ --storage-dir $storage_dir} --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads"
+  command_line="tools/bench/bench.sh intake${storage_dir:+ --storage-dir $storage_dir} --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
   echo "# $command_line"
   echo "# $(machine)"
   start ceiling "$ceiling_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
@@ -248,7 +248,7 @@ memory)
   echo "$text" >>"$log"
   ;;
 delivery)
-  command_line="tools/bench/bench.sh delivery --count $count --connections $connections --client-threads $client_threads --io-threads $io_threads"
+  command_line="tools/bench/bench.sh delivery --count $count --connections $connections --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
   echo "# $command_line"
   echo "# $(machine)"
   delivery_sets=(--set referrers.0.delivery=fhir-message --set "delivery.client_cert=$certs/client-gateway.crt"
@@ -290,7 +290,10 @@ profile)
   perf_pid=$!
   intake_load gateway "$started_port"
   wait "$perf_pid" || true
-  perf report -i "$perf_out" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^$' | grep '%' | head -40
+  echo "samples per thread (the busiest is the store writer):"
+  perf report -i "$perf_out" --no-children --sort pid -g none --stdio 2>/dev/null | grep "%" | head -8
+  echo "top symbols:"
+  perf report -i "$perf_out" --no-children --sort dso,symbol -g none --stdio 2>/dev/null | grep "%" | head -40 | cut -c1-160
   echo "(perf data: $perf_out)"
   ;;
 esac
