@@ -11,6 +11,7 @@
 #include "gateway/api/referral_create_route.hpp"
 #include "gateway/api/referral_update_route.hpp"
 #include "gateway/api/resource_read_routes.hpp"
+#include "gateway/api/validate_route.hpp"
 #include "gateway/api/search_routes.hpp"
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/core/embedded_config.hpp"
@@ -100,6 +101,7 @@ std::string app_routes::start(net::server& server) {
   for (const char* type : {"ServiceRequest", "Task", "Patient"}) api::register_resource_read_routes(routes_, ctx, type);
   // What a transaction stores beside the referral (outcome types are read by the outcome routes).
   for (const char* type : {"Practitioner", "PractitionerRole", "Organization", "Condition"}) api::register_resource_read_routes(routes_, ctx, type);
+  api::register_validate_routes(routes_, ctx);
   api::register_search_routes(routes_, ctx);
   api::register_referral_update_route(routes_, ctx);
   api::register_task_update_route(routes_, ctx);
