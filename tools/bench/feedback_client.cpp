@@ -52,9 +52,10 @@ void fail(feedback_plan& plan, const std::string& why) {
   if (plan.first_failure.empty()) plan.first_failure = why;
 }
 
-// One request and its answer on a keep-alive connection; nullopt on a transport error.
+// One request and its answer on a keep-alive connection; nullopt on a transport error. The request
+// is the caller's named local (g++ 12: no non-trivial temporaries inside a co_await expression).
 asio::awaitable<std::optional<answer>> exchange(tls_stream& stream, beast::flat_buffer& buffer,
-                                                http::request<http::string_body> request,
+                                                http::request<http::string_body>& request,
                                                 std::chrono::milliseconds timeout) {
   request.set(http::field::host, "localhost");
   request.set(http::field::accept, "application/fhir+json");
@@ -124,7 +125,7 @@ asio::awaitable<void> feedback_worker(feedback_plan* plan, unsigned index) {
   for (std::uint64_t sequence = 0; plan->next.fetch_add(1) < o.count; ++sequence) {
     http::request<http::string_body> post{http::verb::post, "/fhir/ServiceRequest", 11};
     post.body() = o.referral->body(o.run_tag, index, sequence);
-    auto created = co_await exchange(referrer, referrer_buffer, std::move(post), o.timeout);
+    auto created = co_await exchange(referrer, referrer_buffer, post, o.timeout);
     if (!created || created->result_int() != 201) {
       fail(*plan, created ? "POST answered " + std::to_string(created->result_int()) : "POST failed");
       if (!created) co_return;
@@ -134,7 +135,7 @@ asio::awaitable<void> feedback_worker(feedback_plan* plan, unsigned index) {
     sr.Parse(created->body().c_str());
     const std::string sr_id = sr.HasParseError() ? std::string() : string_member(sr, "id");
     http::request<http::string_body> search{http::verb::get, "/fhir/Task?based-on=ServiceRequest/" + sr_id, 11};
-    auto found = co_await exchange(platform, platform_buffer, std::move(search), o.timeout);
+    auto found = co_await exchange(platform, platform_buffer, search, o.timeout);
     if (!found) {
       fail(*plan, "Task search failed");
       co_return;
@@ -147,7 +148,7 @@ asio::awaitable<void> feedback_worker(feedback_plan* plan, unsigned index) {
     http::request<http::string_body> put{http::verb::put, "/fhir/Task/" + task->id, 11};
     put.set(http::field::if_match, "W/\"" + task->version + "\"");
     put.body() = std::move(task->body);
-    auto updated = co_await exchange(platform, platform_buffer, std::move(put), o.timeout);
+    auto updated = co_await exchange(platform, platform_buffer, put, o.timeout);
     if (!updated) {
       fail(*plan, "PUT failed");
       co_return;
