@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
 tools/build.sh
-build/tools/gatewayctl certs init --dir certs/dev
+# Certificates are made once; `build/tools/gatewayctl certs init --dir certs/dev --force` renews them.
+[ -f certs/dev/ca.crt ] || build/tools/gatewayctl certs init --dir certs/dev
 mkdir -p var
 
 cat >&2 <<'MSG'
