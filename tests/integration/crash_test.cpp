@@ -1,0 +1,275 @@
+// kill -9 under load (DESIGN.md §6, issue 4): 8 clients post distinct referrals over keep-alive as
+// fast as the gateway answers; the gateway is killed with SIGKILL mid-stream and restarted on the
+// same storage. Every referral that got 201 must be readable, no referral may exist twice, and
+// every stored referral must reach the JSON Lines event file (platform.events_jsonl, written by the
+// outbox dispatcher) exactly once as referral.received.
+//
+// RG_CRASH_ROUNDS (default 1) repeats kill/restart/verify on the same storage, so later rounds
+// also prove that earlier crashes left a store that survives the next one.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/https_client.hpp"
+
+namespace rg::testing {
+namespace {
+
+constexpr int client_threads = 8;
+constexpr const char* referral_system = "https://fhir.a81001.example.org/referral";
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int crash_rounds() {
+  const char* text = std::getenv("RG_CRASH_ROUNDS");
+  const int n = text != nullptr ? std::atoi(text) : 1;
+  return n > 0 ? n : 1;
+}
+
+// A valid NHS number made from `seed`: nine digits, then the modulus-11 check digit (weights 10..2,
+// 11 - sum mod 11, 11 reads as 0); seeds whose check would be 10 are skipped.
+std::string nhs_number(std::uint64_t& seed) {
+  for (;; ++seed) {
+    const std::string nine = std::to_string(900000000 + seed % 100000000);
+    int sum = 0;
+    for (int i = 0; i < 9; ++i) sum += (nine[static_cast<std::size_t>(i)] - '0') * (10 - i);
+    int check = 11 - sum % 11;
+    if (check == 11) check = 0;
+    if (check == 10) continue;
+    ++seed;
+    return nine + static_cast<char>('0' + check);
+  }
+}
+
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// "https://localhost:1234/fhir/ServiceRequest/ID/_history/1" -> "ID".
+std::string id_from_location(const std::string& location) {
+  const std::string marker = "/ServiceRequest/";
+  const auto at = location.find(marker);
+  if (at == std::string::npos) return {};
+  const auto start = at + marker.size();
+  return location.substr(start, location.find('/', start) - start);
+}
+
+std::string path_of(const std::string& url) {
+  const auto at = url.find("/fhir/");
+  return at == std::string::npos ? url : url.substr(at);
+}
+
+struct acknowledged {
+  std::string id;
+  std::string number;  // the referral identifier value
+};
+
+// What the clients of one round saw.
+struct load_result {
+  std::vector<acknowledged> created;
+  std::map<int, int> other_statuses;  // status -> count (0: connection broken by the kill)
+};
+
+class crash_test : public ::testing::Test {
+ protected:
+  void start() {
+    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
+    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
+  }
+  https_client client() {
+    return https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt",
+                        dev_identity(shared_certs_dir(), "practice-a"));
+  }
+
+  // Runs 8 posting clients, kills the gateway with SIGKILL once they are in full flow, and
+  // returns what was acknowledged.
+  load_result post_and_kill(int round) {
+    const std::string base = read_text(source_dir() + "/tests/data/core/servicerequest-contained.json");
+    std::mutex mutex;
+    std::condition_variable progress;
+    load_result result;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < client_threads; ++t) {
+      threads.emplace_back([&, t] {
+        auto c = client();
+        if (!c.connected()) return;
+        std::uint64_t seed = static_cast<std::uint64_t>(round) * 10000000u + static_cast<std::uint64_t>(t) * 1000000u;
+        for (int i = 0; !stop.load(); ++i) {
+          const std::string number = "CRASH-" + std::to_string(round) + "-" + std::to_string(t) + "-" + std::to_string(i);
+          std::string body = replace_once(base, "REF-2024-0001", number);
+          body = replace_once(body, "9434765919", nhs_number(seed));
+          const auto a = c.request("POST", "/fhir/ServiceRequest", body);
+          std::lock_guard lock(mutex);
+          if (a.status == 201) {
+            result.created.push_back({id_from_location(a.header("location")), number});
+            progress.notify_all();
+          } else {
+            ++result.other_statuses[a.status];
+          }
+          if (a.status == 0) return;  // the gateway is gone
+        }
+      });
+    }
+    {
+      // Kill once the clients are in full flow, at a point that differs from round to round.
+      std::unique_lock lock(mutex);
+      progress.wait_for(lock, std::chrono::seconds(30), [&] { return result.created.size() >= 100; });
+    }
+    std::mt19937 random(static_cast<unsigned>(std::random_device{}()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500 + random() % 1000));
+    gateway_->signal(SIGKILL);
+    const auto code = gateway_->wait();
+    EXPECT_EQ(code, 128 + SIGKILL);
+    stop = true;
+    for (auto& th : threads) th.join();
+    gateway_.reset();
+    return result;
+  }
+
+  // Every ServiceRequest the store holds, by paging through the search: id -> identifier value.
+  std::multimap<std::string, std::string> stored_referrals(https_client& c) {
+    std::multimap<std::string, std::string> by_number;
+    std::string target = "/fhir/ServiceRequest?_count=100";
+    for (int page = 0; !target.empty() && page < 100000; ++page) {
+      const auto a = c.request("GET", target);
+      EXPECT_EQ(a.status, 200) << a.body;
+      if (a.status != 200) break;
+      rapidjson::Document doc;
+      doc.Parse(a.body.c_str());
+      target.clear();
+      if (!doc.IsObject()) break;
+      if (doc.HasMember("entry")) {
+        for (const auto& e : doc["entry"].GetArray()) {
+          if (!e.HasMember("resource")) continue;
+          const auto& r = e["resource"];
+          if (std::string(r["resourceType"].GetString()) != "ServiceRequest") continue;
+          for (const auto& ident : r["identifier"].GetArray()) {
+            if (std::string(ident["system"].GetString()) == referral_system) {
+              by_number.emplace(ident["value"].GetString(), r["id"].GetString());
+            }
+          }
+        }
+      }
+      if (doc.HasMember("link")) {
+        for (const auto& l : doc["link"].GetArray()) {
+          if (std::string(l["relation"].GetString()) == "next") target = path_of(l["url"].GetString());
+        }
+      }
+    }
+    return by_number;
+  }
+
+  // referral.received events in the JSON Lines file: ServiceRequest id -> count. Polls (the file
+  // is written by the gateway's dispatcher) until every id in `expected` has one, or a deadline.
+  std::map<std::string, int> received_events(const std::set<std::string>& expected) {
+    const std::string file = dir_.str("events.jsonl");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::map<std::string, int> counts;
+    for (;;) {
+      counts.clear();
+      std::istringstream lines(read_text(file));
+      for (std::string line; std::getline(lines, line);) {
+        rapidjson::Document event;
+        event.Parse(line.c_str());
+        if (!event.IsObject() || !event.HasMember("type") || !event.HasMember("subject")) continue;
+        if (std::string(event["type"].GetString()) != "referral.received") continue;
+        const std::string subject = event["subject"].GetString();
+        ++counts[subject.substr(subject.find('/') + 1)];
+      }
+      bool all = true;
+      for (const auto& id : expected) all = all && counts.count(id) > 0;
+      if (all || std::chrono::steady_clock::now() > deadline) return counts;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  temp_dir dir_;
+  std::unique_ptr<child_process> gateway_;
+};
+
+TEST_F(crash_test, sigkill_under_load_loses_no_acknowledged_referral_and_duplicates_none) {
+  const int rounds = crash_rounds();
+  std::vector<acknowledged> all_created;
+  start();
+  for (int round = 0; round < rounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round + 1) + " of " + std::to_string(rounds));
+    const load_result load = post_and_kill(round);
+    ASSERT_GE(load.created.size(), 100u) << "the clients never got going";
+    std::string statuses;
+    for (const auto& [status, n] : load.other_statuses) statuses += " " + std::to_string(status) + "x" + std::to_string(n);
+    std::printf("[ crash    ] round %d: %zu referrals acknowledged (201) before SIGKILL; other answers:%s\n", round + 1,
+                load.created.size(), statuses.c_str());
+    for (const auto& status : load.other_statuses) {
+      EXPECT_TRUE(status.first == 0 || status.first == 429 || status.first == 503)
+          << "unexpected status " << status.first << " before the kill";
+    }
+
+    start();  // same storage path (and event file): dir_
+    auto c = client();
+    ASSERT_TRUE(c.connected()) << c.error();
+
+    // Each acknowledged referral of this round reads back, under its own identifier.
+    for (const auto& created : load.created) {
+      ASSERT_FALSE(created.id.empty()) << "201 without a Location naming the ServiceRequest";
+      const auto a = c.request("GET", "/fhir/ServiceRequest/" + created.id);
+      ASSERT_EQ(a.status, 200) << "acknowledged referral " << created.number << " lost: " << a.body;
+      EXPECT_NE(a.body.find("\"" + created.number + "\""), std::string::npos) << a.body;
+    }
+    all_created.insert(all_created.end(), load.created.begin(), load.created.end());
+
+    // The whole store: every referral acknowledged in any round, none twice.
+    const auto stored = stored_referrals(c);
+    std::set<std::string> stored_ids;
+    for (const auto& [number, id] : stored) {
+      EXPECT_EQ(stored.count(number), 1u) << "referral " << number << " stored more than once";
+      stored_ids.insert(id);
+    }
+    for (const auto& created : all_created) {
+      const auto it = stored.find(created.number);
+      ASSERT_NE(it, stored.end()) << "acknowledged referral " << created.number << " not found by search";
+      EXPECT_EQ(it->second, created.id);
+    }
+
+    // Events: every stored referral (acknowledged or committed just before the kill) reaches the
+    // JSON Lines file exactly once.
+    EXPECT_TRUE(std::filesystem::exists(dir_.str("events.jsonl"))) << "platform.events_jsonl not written";
+    const auto events = received_events(stored_ids);
+    for (const auto& id : stored_ids) {
+      const auto it = events.find(id);
+      EXPECT_TRUE(it != events.end() && it->second == 1)
+          << "ServiceRequest/" << id << " has " << (it == events.end() ? 0 : it->second) << " referral.received events";
+    }
+    for (const auto& [id, n] : events) {
+      EXPECT_TRUE(stored_ids.count(id)) << "event for ServiceRequest/" << id << " which is not stored";
+    }
+    std::printf("[ crash    ] round %d: after restart %zu referrals stored (%zu acknowledged in all rounds), %zu with "
+                "their referral.received event\n",
+                round + 1, stored_ids.size(), all_created.size(), events.size());
+    if (HasFailure()) break;
+  }
+}
+
+}  // namespace
+}  // namespace rg::testing
