@@ -26,7 +26,7 @@
 #   tools/bench/bench.sh profile [--duration-s 10] [--perf-out FILE]
 #       perf record -g on the gateway under the intake load; prints the top symbols.
 #
-# BUILD_DIR (default ./build-bench) is the Release build tree used. The load generator shares
+# BUILD_DIR (default build-bench in the repository) is the Release build tree used. The load generator shares
 # the machine's cores with the server: read the figures as "gateway + client on N cores".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,7 +56,7 @@ case $mode in
   memory) connections=${connections:-1000} ;;
   profile) connections=${connections:-64} ;;
   delivery) connections=${connections:-16} ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0" >&2; exit 2 ;;
 esac
 log=${log:-$build/bench-results.md}
 
