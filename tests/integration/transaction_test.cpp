@@ -1,0 +1,284 @@
+// POST /fhir with transaction and batch Bundles through the real binary over mutual TLS: a
+// referral stored with its resources and references rewritten, all or nothing, repeats, the
+// Patient shared per NHS number, batch entries answered one by one, and what /metadata says.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/https_client.hpp"
+
+namespace rg::testing {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("fixture text not found: " + from);
+  return text.replace(at, from.size(), to);
+}
+
+// The nine-entry referral transaction from practice-a, with its own referral number.
+std::string transaction(const std::string& number) {
+  return replaced(read_text(source_dir() + "/tests/data/api/transaction-referral.json"), "REF-TX-0001", number);
+}
+
+std::string plain_referral(const std::string& number) {
+  return replaced(read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"), "REF-2024-0001", number);
+}
+
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  return doc;
+}
+
+std::string str(const rapidjson::Value& v, const char* member) {
+  if (!v.IsObject() || !v.HasMember(member) || !v[member].IsString()) return {};
+  return v[member].GetString();
+}
+
+std::string reference(const rapidjson::Value& v) { return str(v, "reference"); }
+
+// "Observation/abc/_history/1" -> "Observation/abc".
+std::string without_history(const std::string& location) { return location.substr(0, location.find("/_history")); }
+
+class transaction_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
+    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
+  }
+  https_client client(const std::string& who) {
+    return https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), who));
+  }
+
+  temp_dir dir_;
+  std::unique_ptr<child_process> gateway_;
+};
+
+TEST_F(transaction_test, a_referral_and_its_resources_are_stored_with_references_rewritten) {
+  auto a = client("practice-a");
+  const auto r = a.request("POST", "/fhir", transaction("REF-TX-1"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto answer = parse(r.body);
+  ASSERT_EQ(str(answer, "type"), "transaction-response") << r.body;
+  const auto& entries = answer["entry"];
+  ASSERT_EQ(entries.Size(), 9u);
+  const char* types[] = {"ServiceRequest", "Patient",     "Practitioner",          "PractitionerRole", "Organization",
+                         "Condition",      "Observation", "QuestionnaireResponse", "DocumentReference"};
+  std::map<std::string, std::string> stored;  // type -> "Type/id"
+  for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
+    const auto& response = entries[i]["response"];
+    EXPECT_EQ(str(response, "status"), "201 Created") << i;
+    const std::string location = str(response, "location");
+    EXPECT_EQ(location.rfind(std::string(types[i]) + "/", 0), 0u) << location;
+    EXPECT_NE(location.find("/_history/1"), std::string::npos) << location;
+    EXPECT_EQ(str(response, "etag"), "W/\"1\"");
+    EXPECT_FALSE(str(response, "lastModified").empty());
+    stored[types[i]] = without_history(location);
+  }
+  EXPECT_EQ(r.body.find("urn:uuid:"), std::string::npos) << "no Bundle-local reference is left";
+
+  // Read back what was stored: the references point at the stored resources.
+  const auto sr_read = a.request("GET", "/fhir/" + stored["ServiceRequest"]);
+  ASSERT_EQ(sr_read.status, 200) << sr_read.body;
+  const auto sr = parse(sr_read.body);
+  EXPECT_EQ(reference(sr["subject"]), stored["Patient"]);
+  EXPECT_EQ(reference(sr["requester"]), stored["PractitionerRole"]);
+  EXPECT_EQ(reference(sr["reasonReference"][0]), stored["Condition"]);
+  EXPECT_EQ(reference(sr["supportingInfo"][0]), stored["Observation"]);
+  EXPECT_EQ(reference(sr["supportingInfo"][1]), stored["QuestionnaireResponse"]);
+  EXPECT_EQ(reference(sr["supportingInfo"][2]), stored["DocumentReference"]);
+
+  const auto role_read = a.request("GET", "/fhir/" + stored["PractitionerRole"]);
+  ASSERT_EQ(role_read.status, 200) << role_read.body;
+  const auto role = parse(role_read.body);
+  EXPECT_EQ(reference(role["practitioner"]), stored["Practitioner"]);
+  EXPECT_EQ(reference(role["organization"]), stored["Organization"]);
+  EXPECT_EQ(a.request("GET", "/fhir/" + stored["Practitioner"]).status, 200);
+  const auto condition = parse(a.request("GET", "/fhir/" + stored["Condition"]).body);
+  EXPECT_EQ(reference(condition["subject"]), stored["Patient"]);
+  const auto org = parse(a.request("GET", "/fhir/" + stored["Organization"]).body);
+  EXPECT_EQ(str(org, "name"), "Practice A");
+
+  // Patients are the platform's to read (shared by every referrer of the person).
+  auto platform = client("platform");
+  const auto patient_read = platform.request("GET", "/fhir/" + stored["Patient"]);
+  ASSERT_EQ(patient_read.status, 200) << patient_read.body;
+  EXPECT_EQ(reference(parse(patient_read.body)["generalPractitioner"][0]), stored["Organization"]);
+
+  // The supporting resources as the answer carried them (what the store wrote).
+  const auto& observation = entries[6]["resource"];
+  EXPECT_EQ(str(observation, "resourceType"), "Observation");
+  EXPECT_EQ(reference(observation["subject"]), stored["Patient"]);
+  EXPECT_EQ(reference(entries[8]["resource"]["subject"]), stored["Patient"]);
+
+  // Another organisation sees none of it.
+  auto b = client("practice-b");
+  EXPECT_EQ(b.request("GET", "/fhir/" + stored["ServiceRequest"]).status, 404);
+  EXPECT_EQ(b.request("GET", "/fhir/" + stored["PractitionerRole"]).status, 404);
+}
+
+TEST_F(transaction_test, one_bad_entry_fails_the_whole_transaction_and_stores_nothing) {
+  auto a = client("practice-a");
+  const std::string good = transaction("REF-TX-2");
+  struct bad_case {
+    std::string body;
+    int status;
+    std::string expression;
+  };
+  const std::vector<bad_case> cases = {
+      // not R4: a status outside its value set
+      {replaced(good, R"("status": "final")", R"("status": "bogus")"), 400, "Bundle.entry[6].resource"},
+      // a reference to no entry
+      {replaced(good, R"({ "reference": "urn:uuid:7f1d0c53-0000-4000-8000-000000000008" })",
+                R"({ "reference": "urn:uuid:7f1d0c53-0000-4000-8000-00000000dead" })"),
+       400, "Bundle.entry[0].resource.supportingInfo[1].reference"},
+      // a resource type a referral does not carry
+      {replaced(good, R"({ "method": "POST", "url": "DocumentReference" })",
+                R"({ "method": "POST", "url": "DocumentReference" } },)"
+                R"({ "resource": { "resourceType": "Person", "name": [ { "family": "Jones" } ] },)"
+                R"(   "request": { "method": "POST", "url": "Person" })"),
+       400, "Bundle.entry[9].resource.resourceType"},
+      // a method other than create
+      {replaced(good, R"({ "method": "POST", "url": "Practitioner" })", R"({ "method": "PUT", "url": "Practitioner/1" })"),
+       400, "Bundle.entry[2].request.method"},
+      // fails the referral profile: the NHS number's check digit
+      {replaced(good, "9434765919", "9434765918"), 422, "Bundle.entry["},
+  };
+  for (const auto& c : cases) {
+    const auto r = a.request("POST", "/fhir/", c.body);
+    EXPECT_EQ(r.status, c.status) << c.expression << ": " << r.body;
+    EXPECT_EQ(str(parse(r.body), "resourceType"), "OperationOutcome");
+    EXPECT_NE(r.body.find(c.expression), std::string::npos) << r.body;
+  }
+  // Another organisation's referral is refused before anything is stored.
+  auto b = client("practice-b");
+  const auto refused = b.request("POST", "/fhir", good);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_NE(refused.body.find("Bundle.entry[0].resource.requester"), std::string::npos) << refused.body;
+
+  // Nothing was stored: the referral number is unclaimed and this NHS number has no Patient yet.
+  const auto r = a.request("POST", "/fhir", good);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto answer = parse(r.body);
+  EXPECT_EQ(str(answer["entry"][0]["response"], "status"), "201 Created");
+  EXPECT_EQ(str(answer["entry"][1]["response"], "status"), "201 Created") << "the Patient is new";
+}
+
+TEST_F(transaction_test, a_repeated_referral_answers_200_with_the_stored_referral_and_creates_nothing) {
+  auto a = client("practice-a");
+  const auto first = a.request("POST", "/fhir", transaction("REF-TX-3"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto created = parse(first.body);
+  const std::string location = str(created["entry"][0]["response"], "location");
+
+  const auto again = a.request("POST", "/fhir", transaction("REF-TX-3"));
+  ASSERT_EQ(again.status, 200) << again.body;
+  const auto repeat = parse(again.body);
+  EXPECT_EQ(str(repeat, "type"), "transaction-response");
+  ASSERT_EQ(repeat["entry"].Size(), 9u);
+  EXPECT_EQ(str(repeat["entry"][0]["response"], "status"), "200 OK");
+  EXPECT_EQ(str(repeat["entry"][0]["response"], "location"), location);
+  for (rapidjson::SizeType i = 1; i < 9; ++i) {
+    EXPECT_EQ(str(repeat["entry"][i]["response"], "status"), "200 OK");
+    EXPECT_TRUE(str(repeat["entry"][i]["response"], "location").empty()) << "nothing new was created";
+  }
+  // The same referral number sent as a plain create is the same referral.
+  const auto plain = a.request("POST", "/fhir/ServiceRequest", plain_referral("REF-TX-3"));
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_EQ("ServiceRequest/" + str(parse(plain.body), "id"), without_history(location));
+}
+
+TEST_F(transaction_test, a_known_patient_is_not_stored_again) {
+  auto a = client("practice-a");
+  const auto first = parse(a.request("POST", "/fhir", transaction("REF-TX-4")).body);
+  const std::string patient = without_history(str(first["entry"][1]["response"], "location"));
+  ASSERT_FALSE(patient.empty());
+  const auto second = a.request("POST", "/fhir", transaction("REF-TX-5"));
+  ASSERT_EQ(second.status, 200) << second.body;
+  const auto answer = parse(second.body);
+  EXPECT_EQ(str(answer["entry"][0]["response"], "status"), "201 Created");
+  EXPECT_EQ(str(answer["entry"][1]["response"], "status"), "200 OK");
+  EXPECT_EQ(str(answer["entry"][1]["response"], "location"), patient);
+  EXPECT_EQ(reference(answer["entry"][0]["resource"]["subject"]), patient);
+  EXPECT_EQ(reference(answer["entry"][5]["resource"]["subject"]), patient) << "the Condition names the stored Patient";
+}
+
+TEST_F(transaction_test, a_batch_answers_each_entry_on_its_own) {
+  auto a = client("practice-a");
+  const auto existing = a.request("POST", "/fhir/ServiceRequest", plain_referral("REF-B-0"));
+  ASSERT_EQ(existing.status, 201);
+  const std::string existing_id = str(parse(existing.body), "id");
+  const std::string bad = replaced(plain_referral("REF-B-2"), R"("status": "active")", R"("status": "bogus")");
+  const std::string batch = R"({"resourceType":"Bundle","type":"batch","entry":[)"
+                            R"({"resource":)" + plain_referral("REF-B-1") +
+                            R"(,"request":{"method":"POST","url":"ServiceRequest"}},)"
+                            R"({"resource":)" + bad +
+                            R"(,"request":{"method":"POST","url":"ServiceRequest"}},)"
+                            R"({"request":{"method":"GET","url":"ServiceRequest/)" + existing_id + R"("}},)"
+                            R"({"request":{"method":"GET","url":"ServiceRequest/no-such-referral"}},)"
+                            R"({"request":{"method":"DELETE","url":"ServiceRequest/)" + existing_id + R"("}},)"
+                            R"({"resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient"}})"
+                            R"(]})";
+  const auto r = a.request("POST", "/fhir", batch);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto answer = parse(r.body);
+  EXPECT_EQ(str(answer, "type"), "batch-response");
+  const auto& entries = answer["entry"];
+  ASSERT_EQ(entries.Size(), 6u) << r.body;
+  const auto status = [&](rapidjson::SizeType i) { return str(entries[i]["response"], "status"); };
+  EXPECT_EQ(status(0), "201 Created");
+  EXPECT_EQ(status(1), "400 Bad Request");
+  EXPECT_EQ(str(entries[1]["response"]["outcome"], "resourceType"), "OperationOutcome");
+  EXPECT_NE(r.body.find("ServiceRequest.status"), std::string::npos) << "the bad entry's outcome names the element";
+  EXPECT_EQ(status(2), "200 OK");
+  EXPECT_EQ(str(entries[2]["resource"], "id"), existing_id);
+  EXPECT_EQ(status(3), "404 Not Found");
+  EXPECT_EQ(status(4), "405 Method Not Allowed");
+  EXPECT_EQ(status(5), "405 Method Not Allowed");
+
+  // The good entry is stored; the batch's other failures did not undo it.
+  const std::string location = str(entries[0]["response"], "location");
+  ASSERT_EQ(location.rfind("ServiceRequest/", 0), 0u) << location;
+  EXPECT_EQ(a.request("GET", "/fhir/" + without_history(location)).status, 200);
+  // Each entry is the request sent alone: a repeat inside a batch is a 200, not a new referral.
+  const auto repeat = a.request("POST", "/fhir", batch);
+  EXPECT_EQ(str(parse(repeat.body)["entry"][0]["response"], "status"), "200 OK");
+}
+
+TEST_F(transaction_test, other_bundle_types_and_other_resources_are_refused) {
+  auto a = client("practice-a");
+  auto r = a.request("POST", "/fhir", R"({"resourceType":"Bundle","type":"collection","entry":[]})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("Bundle.type"), std::string::npos) << r.body;
+  r = a.request("POST", "/fhir/", plain_referral("REF-X"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("Bundle"), std::string::npos) << r.body;
+  EXPECT_EQ(a.request("GET", "/fhir/").status, 405);
+}
+
+TEST_F(transaction_test, metadata_lists_transaction_and_batch) {
+  auto a = client("practice-a");
+  const auto r = a.request("GET", "/fhir/metadata");
+  ASSERT_EQ(r.status, 200);
+  const auto doc = parse(r.body);
+  std::vector<std::string> codes;
+  for (const auto& i : doc["rest"][0]["interaction"].GetArray()) codes.push_back(str(i, "code"));
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "transaction"), codes.end()) << r.body;
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "batch"), codes.end()) << r.body;
+}
+
+}  // namespace
+}  // namespace rg::testing
