@@ -63,8 +63,15 @@ TEST_F(listener_test, handshake_without_client_certificate_is_refused_when_requi
   if (c.connected()) {
     EXPECT_EQ(c.request("GET", "/fhir/metadata").status, 0);
   }
-  const auto metrics = http_get(gateway_->port("ops"), "/metrics");
-  EXPECT_NE(metrics.body.find("gateway_tls_handshake_failures_total 1"), std::string::npos) << metrics.body;
+  // The server counts the failure once its handshake completes, which may be just after the
+  // client saw the alert: poll briefly.
+  std::string metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = http_get(gateway_->port("ops"), "/metrics").body;
+    if (metrics.find("gateway_tls_handshake_failures_total 1") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(metrics.find("gateway_tls_handshake_failures_total 1"), std::string::npos) << metrics;
 }
 
 TEST_F(listener_test, certificate_from_an_unknown_ca_is_refused_at_the_handshake) {
