@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <chrono>
 #include <optional>
 #include <variant>
 
@@ -68,13 +69,21 @@ std::variant<std::string, std::string> message_id(const rapidjson::Value& bundle
   return result(std::in_place_index<0>, std::string(id->GetString(), id->GetStringLength()));
 }
 
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 std::string sim_counters::json() const {
   return "{\"received\":" + std::to_string(received.load()) + ",\"accepted\":" + std::to_string(accepted.load()) +
          ",\"duplicates\":" + std::to_string(duplicates.load()) + ",\"invalid\":" + std::to_string(invalid.load()) +
          ",\"failed\":" + std::to_string(failed.load()) + ",\"rejected\":" + std::to_string(rejected.load()) +
-         ",\"closed\":" + std::to_string(closed.load()) + "}";
+         ",\"closed\":" + std::to_string(closed.load()) +
+         ",\"first_failed_at_ms\":" + std::to_string(first_failed_at_ms.load()) +
+         ",\"last_failed_at_ms\":" + std::to_string(last_failed_at_ms.load()) +
+         ",\"last_accepted_at_ms\":" + std::to_string(last_accepted_at_ms.load()) + "}";
 }
 
 sim_handler::sim_handler(const sim_options& options, message_log& log, sim_counters& counters)
@@ -106,6 +115,10 @@ asio::awaitable<http_response> sim_handler::handle(http_request request, gateway
   }
   if (fail_remaining_.load() > 0 && fail_remaining_.fetch_sub(1) > 0) {
     counters_.failed.fetch_add(1);
+    const std::int64_t now = unix_ms_now();
+    std::int64_t never = 0;
+    counters_.first_failed_at_ms.compare_exchange_strong(never, now);
+    counters_.last_failed_at_ms.store(now);
     http_response r = problem(http::status::service_unavailable, fhir::issue_code::processing,
                               "unavailable (--fail-first)");
     if (options_.retry_after) r.set(http::field::retry_after, std::to_string(*options_.retry_after));
@@ -147,6 +160,7 @@ http_response sim_handler::accept_message(const http_request& request) {
     return problem(http::status::internal_server_error, fhir::issue_code::processing, "cannot record the message");
   }
   counters_.accepted.fetch_add(1);
+  counters_.last_accepted_at_ms.store(unix_ms_now());
   return outcome_answer(http::status::ok, fhir::make_outcome(fhir::severity::information, fhir::issue_code::processing,
                                                              "message " + message + " accepted"));
 }

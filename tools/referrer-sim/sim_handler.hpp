@@ -27,6 +27,11 @@ struct sim_counters {
   std::atomic<std::int64_t> failed{0};      // --fail-first: 503
   std::atomic<std::int64_t> rejected{0};    // --answer-400
   std::atomic<std::int64_t> closed{0};      // --close-mid-request: closed without an answer
+  // When (Unix ms, 0 = never) the first and the last 503 went out and the last message was
+  // accepted, so a test can check that the sender waited for Retry-After.
+  std::atomic<std::int64_t> first_failed_at_ms{0};
+  std::atomic<std::int64_t> last_failed_at_ms{0};
+  std::atomic<std::int64_t> last_accepted_at_ms{0};
 
   std::string json() const;
 };

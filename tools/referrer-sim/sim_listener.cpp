@@ -153,6 +153,9 @@ struct sim_listener::impl {
   std::shared_ptr<ssl::context> tls;
   net::server_state state;
   close_budget closer;
+  // Registered in open(), before the port is announced: a SIGTERM sent as soon as the caller has
+  // read the "listening" line must stop the simulator cleanly, not kill it.
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
 
   impl(listener_settings s, net::http_handler& h, sim_counters& c)
       : settings(std::move(s)), handler(h), counters(c), closer(settings.close_mid_request) {}
@@ -183,19 +186,16 @@ std::variant<std::uint16_t, std::string> sim_listener::open() {
   connection_env env{impl_->tls,     &impl_->handler,  s.limits,       &impl_->state,
                      &impl_->closer, &impl_->counters, &s.message_path};
   asio::co_spawn(impl_->ioc, accept_loop(acceptor, env), asio::detached);
-  return acceptor->local_endpoint().port();
-}
-
-void sim_listener::run() {
-  asio::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
-  signals.async_wait([this](const boost::system::error_code& ec, int) {
-    if (ec) return;
+  impl_->signals.async_wait([this](const boost::system::error_code& error, int) {
+    if (error) return;
     impl_->state.stopping.store(true);
     boost::system::error_code ignored;
     impl_->acceptor->close(ignored);
     impl_->ioc.stop();
   });
-  impl_->ioc.run();
+  return acceptor->local_endpoint().port();
 }
+
+void sim_listener::run() { impl_->ioc.run(); }
 
 }  // namespace rg::referrer_sim

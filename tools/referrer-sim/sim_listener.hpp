@@ -37,7 +37,8 @@ class sim_listener {
   sim_listener(listener_settings settings, gateway::net::http_handler& handler, sim_counters& counters);
   ~sim_listener();
 
-  // Loads TLS files, binds and listens. Returns the bound port or why it failed.
+  // Loads TLS files, binds, listens and takes over SIGINT/SIGTERM (so a signal that arrives after
+  // the port is announced stops run() cleanly). Returns the bound port or why it failed.
   std::variant<std::uint16_t, std::string> open();
 
   // Serves until SIGINT or SIGTERM.
