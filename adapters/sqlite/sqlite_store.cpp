@@ -78,9 +78,17 @@ boost::system::result<std::unique_ptr<sqlite_store>, open_error> sqlite_store::o
       read_dbs.push_back(std::move(db));
     }
 
+    auto checkpoint_db = connection::open(options.path, false, options.busy_timeout_ms, error);
+    if (!checkpoint_db)
+      return open_failure(error);
+    // FULL: the database file is fsync'd by each checkpoint before WAL frames it copied are reused.
+    checkpoint_db->exec("PRAGMA synchronous=FULL");
+    auto checkpoints = std::make_unique<checkpointer>(std::move(checkpoint_db), options.wal_checkpoint_pages,
+                                                      options.wal_restart_pages);
+
     std::unique_ptr<sqlite_store> store(new sqlite_store());
     store->writer_ = std::make_unique<writer>(std::move(write_db), options.max_batch, options.max_queue, last_ms,
-                                              store->counters_);
+                                              store->counters_, std::move(checkpoints));
     store->readers_ = std::make_unique<reader_pool>(std::move(read_dbs), options.max_queue, store->counters_);
     return store;
   } catch (const std::exception& e) {

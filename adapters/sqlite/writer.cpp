@@ -9,10 +9,22 @@ namespace gateway::sqlite {
 
 using gateway::core::store_errc;
 
+namespace {
+int on_wal_commit(void* ckpt, sqlite3*, const char*, int frames) {
+  static_cast<checkpointer*>(ckpt)->wal_grew(frames);
+  return SQLITE_OK;
+}
+} // namespace
+
 writer::writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queue, std::int64_t last_ms,
-               store_counters& counters)
-    : db_(std::move(db)), max_batch_(std::max<std::size_t>(1, max_batch)), max_queue_(max_queue),
-      last_ms_(last_ms), counters_(counters), thread_([this] { run(); }) {}
+               store_counters& counters, std::unique_ptr<checkpointer> checkpoints)
+    : db_(std::move(db)), checkpoints_(std::move(checkpoints)), max_batch_(std::max<std::size_t>(1, max_batch)), max_queue_(max_queue),
+      last_ms_(last_ms), counters_(counters), thread_([this] {
+        // The hook replaces SQLite's auto-checkpoint (itself a WAL hook) on this connection.
+        sqlite3_wal_autocheckpoint(db_->handle(), 0);
+        sqlite3_wal_hook(db_->handle(), on_wal_commit, checkpoints_.get());
+        run();
+      }) {}
 
 writer::~writer() {
   {
@@ -67,6 +79,7 @@ void writer::run() {
     if (!batch.empty())
       run_batch(batch);
     batch.clear();
+    checkpoints_->run_tail_if_due(*db_);
   }
 }
 

@@ -5,6 +5,7 @@
 //
 // Thread safety: submit() from any thread. Jobs are answered on the writer thread.
 
+#include "adapters/sqlite/checkpointer.hpp"
 #include "adapters/sqlite/connection.hpp"
 #include "adapters/sqlite/store_counters.hpp"
 #include "adapters/sqlite/write_job.hpp"
@@ -22,8 +23,9 @@ namespace gateway::sqlite {
 class writer {
 public:
   // last_ms: the latest commit time already on disk, so times never go backwards across restarts.
+  // checkpoints: takes over the WAL checkpoint (auto-checkpoint is turned off on db).
   writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queue, std::int64_t last_ms,
-         store_counters& counters);
+         store_counters& counters, std::unique_ptr<checkpointer> checkpoints);
   // Finishes every queued job, then stops.
   ~writer();
   writer(const writer&) = delete;
@@ -42,6 +44,7 @@ private:
   write_context next_context();
 
   std::unique_ptr<connection> db_;
+  std::unique_ptr<checkpointer> checkpoints_;
   const std::size_t max_batch_;
   const std::size_t max_queue_;
   std::int64_t last_ms_;
