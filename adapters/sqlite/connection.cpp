@@ -107,6 +107,17 @@ statement& connection::cached(const std::string& sql) {
   return *it->second;
 }
 
+int connection::try_run_cached(const std::string& sql) noexcept {
+  try {
+    cached(sql).run();
+    return SQLITE_OK;
+  } catch (const db_error& e) {
+    return e.rc();
+  } catch (...) {
+    return SQLITE_NOMEM;
+  }
+}
+
 std::unique_ptr<statement> connection::prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT,

@@ -80,6 +80,9 @@ public:
   int try_exec(const char* sql) noexcept;
   // A prepared statement kept for the life of the connection, reset and ready to bind.
   statement& cached(const std::string& sql);
+  // Runs a cached statement without results (SAVEPOINT, RELEASE: parsed once, not per unit);
+  // returns the SQLite result code instead of throwing.
+  int try_run_cached(const std::string& sql) noexcept;
   // A one-off prepared statement.
   std::unique_ptr<statement> prepare(const std::string& sql);
 

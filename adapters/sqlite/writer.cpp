@@ -110,7 +110,7 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
     return fail_all(jobs, describe(db.handle(), rc, "begin"));
 
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (const int rc = db.try_exec("SAVEPOINT unit"); rc != SQLITE_OK) {
+    if (const int rc = db.try_run_cached("SAVEPOINT unit"); rc != SQLITE_OK) {
       const std::string why = describe(db.handle(), rc, "savepoint");
       db.try_exec("ROLLBACK");
       return fail_all(jobs, why);
@@ -129,7 +129,9 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
       return fail_all(jobs, errors[i].empty() ? "transaction rolled back by storage" : errors[i]);
     }
     const bool keep = statuses[i] == status::applied;
-    const int rc = keep ? db.try_exec("RELEASE unit") : db.try_exec("ROLLBACK TO unit; RELEASE unit");
+    int rc = keep ? SQLITE_OK : db.try_run_cached("ROLLBACK TO unit");
+    if (rc == SQLITE_OK)
+      rc = db.try_run_cached("RELEASE unit");
     if (rc != SQLITE_OK) {
       const std::string why = describe(db.handle(), rc, "savepoint");
       db.try_exec("ROLLBACK");
