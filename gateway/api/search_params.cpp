@@ -6,6 +6,7 @@
 #include <map>
 
 #include "gateway/api/search_date.hpp"
+#include "gateway/core/search_index.hpp"
 
 namespace gateway::api {
 namespace {
@@ -16,8 +17,8 @@ search_param_def token(std::string name, std::string doc) {
   std::string index = name;
   return {std::move(name), param_kind::token, std::move(index), {}, std::move(doc)};
 }
-search_param_def code(std::string name, std::string doc) {
-  std::string index = name;
+search_param_def code(std::string name, std::string doc, std::string index = {}) {
+  if (index.empty()) index = name;
   return {std::move(name), param_kind::code, std::move(index), {}, std::move(doc)};
 }
 search_param_def reference(std::string name, std::string index, std::vector<std::string> targets, std::string doc) {
@@ -61,7 +62,7 @@ std::vector<search_definition> make_definitions() {
                    token("business-status", "platform business status: system|code or code"),
                    organisation("owner", {"Organization"}, "the platform: ODS code or Organization/id"),
                    organisation("requester", requester_types, "the referrer: ODS code or Organization/id"),
-                   code("priority", "routine, urgent, asap, stat")},
+                   code("priority", "routine, urgent, asap, stat", "priority-rank")},
                   {{"priority", {"priority-rank"}}, {"authored-on", {"authored-on"}}, {"modified", {"modified"}}}});
   defs.push_back(make_observation());
   defs.push_back({"QuestionnaireResponse", outcome_params("based-on"), {}});
@@ -341,7 +342,9 @@ translate_outcome translate_search(const search_definition& def, const std::vect
                               : it->kind == param_kind::code ? code_values(p.name, alternatives)
                                                              : reference_values(*it, p.name, modifier, alternatives);
       if (!values) return values.error();
-      out.query.criteria.push_back(search_criterion{it->index_param, std::move(*values)});
+      // The forms the index stores these values in (search_index.hpp).
+      out.query.criteria.push_back(
+          search_criterion{it->index_param, core::index_query_values(it->index_param, std::move(*values))});
       out.applied.push_back(p);
     }
   }

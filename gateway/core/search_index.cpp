@@ -36,19 +36,29 @@ public:
       token("identifier", json::string_member(id, "system"), json::string_member(id, "value"));
   }
 
-  void codings(std::string_view param, const Value* codeable_concept) {
+  // single_form_system: codings of this system are indexed as "system|code" only (the search
+  // translation asks for that form too when given a bare code, see index_query_values).
+  void codings(std::string_view param, const Value* codeable_concept, std::string_view single_form_system = {}) {
     if (!codeable_concept) return;
-    for (const Value& c : json::each(*codeable_concept, "coding"))
-      token(param, json::string_member(c, "system"), json::string_member(c, "code"));
+    for (const Value& c : json::each(*codeable_concept, "coding")) {
+      const auto system = json::string_member(c, "system");
+      const auto code = json::string_member(c, "code");
+      if (!single_form_system.empty() && system == single_form_system && !code.empty())
+        add(param, std::string(system) + "|" + std::string(code));
+      else
+        token(param, system, code);
+    }
   }
 
-  // A Reference: its literal reference, and for an organisation named by ODS code, the code.
+  // A Reference: its literal reference, and for an organisation named by ODS code,
+  // "ods-system|CODE" (one form: a bare CODE in a search is translated to it).
   void reference(std::string_view param, const Value* ref) {
     if (!ref) return;
     add(param, json::string_member(*ref, "reference"));
     if (const Value* id = json::object_member(*ref, "identifier"))
       if (json::string_member(*id, "system") == systems::ods_organisation)
-        token(param, systems::ods_organisation, json::string_member(*id, "value"));
+        if (const auto code = json::string_member(*id, "value"); !code.empty())
+          add(param, std::string(systems::ods_organisation) + "|" + std::string(code));
   }
 
   void references(std::string_view param, const Value& resource, std::string_view element) {
@@ -89,12 +99,11 @@ void task(const Value& t, index_builder& b) {
   b.reference("focus", json::object_member(t, "focus"));
   b.patient(json::object_member(t, "for"));
   b.add("status", json::string_member(t, "status"));
-  b.codings("business-status", json::object_member(t, "businessStatus"));
+  b.codings("business-status", json::object_member(t, "businessStatus"), systems::business_status);
   b.reference("owner", json::object_member(t, "owner"));
   b.reference("requester", json::object_member(t, "requester"));
-  const auto priority_code = json::string_member(t, "priority");
-  b.add("priority", priority_code);
-  const auto priority = parse_request_priority(priority_code).value_or(request_priority::routine);
+  // priority is searched through its rank (index_query_values): one row serves both.
+  const auto priority = parse_request_priority(json::string_member(t, "priority")).value_or(request_priority::routine);
   b.add("priority-rank", std::to_string(priority_rank(priority)));
   b.date_time("authored-on", json::string_member(t, "authoredOn"));
   b.date_time("modified", json::string_member(t, "lastModified"));
@@ -109,7 +118,29 @@ void outcome(const Value& o, index_builder& b) {
   if (json::string_member(o, "resourceType") == "Observation") b.codings("code", json::object_member(o, "code"));
 }
 
+bool has_any(std::string_view text, std::string_view chars) { return text.find_first_of(chars) != std::string_view::npos; }
+
 } // namespace
+
+std::vector<std::string> index_query_values(std::string_view index_param, std::vector<std::string> values) {
+  std::vector<std::string> out;
+  out.reserve(values.size() * 2);
+  for (auto& v : values) {
+    if (index_param == "priority-rank") {
+      const auto p = parse_request_priority(v);
+      out.push_back(p ? std::to_string(priority_rank(*p)) : std::string()); // "" is never indexed
+      continue;
+    }
+    std::string extra;
+    if (index_param == "business-status" && !has_any(v, "|"))
+      extra = std::string(systems::business_status) + "|" + v;
+    else if ((index_param == "owner" || index_param == "requester") && !has_any(v, "|/"))
+      extra = std::string(systems::ods_organisation) + "|" + v;
+    out.push_back(std::move(v)); // the bare form too: rows indexed before the one-form encoding
+    if (!extra.empty()) out.push_back(std::move(extra));
+  }
+  return out;
+}
 
 std::vector<index_entry> search_index_entries(const Value& resource) {
   index_builder b;

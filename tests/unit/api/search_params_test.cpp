@@ -77,13 +77,24 @@ TEST(search_params, references_of_the_wrong_type_are_refused) {
 
 TEST(search_params, organisations_match_ods_codes_and_references) {
   const auto bare = ok("ServiceRequest", {{"requester", "A81001"}});
+  // The index holds an ODS code as its token only (search_index.hpp); the bare form matches older rows.
   EXPECT_EQ(criterion(bare, "requester")->any_of,
-            (values{"A81001", "Organization/A81001", "PractitionerRole/A81001", "Practitioner/A81001"}));
+            (values{"A81001", "https://fhir.nhs.uk/Id/ods-organization-code|A81001", "Organization/A81001",
+                    "PractitionerRole/A81001", "Practitioner/A81001"}));
   const auto token = ok("Task", {{"owner", "https://fhir.nhs.uk/Id/ods-organization-code|PLT01"}});
   EXPECT_EQ(criterion(token, "owner")->any_of, (values{"https://fhir.nhs.uk/Id/ods-organization-code|PLT01"}));
   const auto identifier = ok("Task", {{"requester:identifier", "https://fhir.nhs.uk/Id/ods-organization-code|A81001"}});
   EXPECT_EQ(criterion(identifier, "requester")->any_of, (values{"https://fhir.nhs.uk/Id/ods-organization-code|A81001"}));
   EXPECT_EQ(criterion(ok("Task", {{"owner", "Organization/o1"}}), "owner")->any_of, (values{"Organization/o1"}));
+}
+
+TEST(search_params, business_status_and_priority_ask_for_the_forms_the_index_holds) {
+  const std::string bs = "https://referral-gateway.example.org/fhir/CodeSystem/business-status";
+  EXPECT_EQ(criterion(ok("Task", {{"business-status", "received"}}), "business-status")->any_of,
+            (values{"received", bs + "|received"}));
+  EXPECT_EQ(criterion(ok("Task", {{"business-status", bs + "|received"}}), "business-status")->any_of,
+            (values{bs + "|received"}));
+  EXPECT_EQ(criterion(ok("Task", {{"priority", "urgent,stat"}}), "priority-rank")->any_of, (values{"2", "0"}));
 }
 
 TEST(search_params, document_reference_related_searches_the_referral_link) {

@@ -31,7 +31,7 @@ TEST(search_index, service_request_entries) {
   EXPECT_EQ(values(idx, "identifier"), (strings{"https://fhir.b82002.example.org/referral|B-77", "B-77"}));
   EXPECT_EQ(values(idx, "patient"), strings{"Patient/p1"});
   EXPECT_EQ(values(idx, "status"), strings{"active"});
-  EXPECT_EQ(values(idx, "requester"), (strings{"https://fhir.nhs.uk/Id/ods-organization-code|B82002", "B82002"}));
+  EXPECT_EQ(values(idx, "requester"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|B82002"});
   EXPECT_EQ(values(idx, "authored"), strings{"2024-04-02T07:15:00Z"}); // +01:00 normalised to UTC
 }
 
@@ -45,22 +45,39 @@ TEST(search_index, task_entries_with_priority_rank) {
     in.triage.priority = *parse_request_priority(r.priority);
     const auto task = build_initial_task(in);
     const auto idx = search_index_entries(task);
-    EXPECT_EQ(values(idx, "priority"), strings{r.priority});
+    EXPECT_EQ(values(idx, "priority"), strings{}); // searched through priority-rank
     EXPECT_EQ(values(idx, "priority-rank"), strings{r.rank});
     EXPECT_EQ(values(idx, "based-on"), strings{"ServiceRequest/sr1"});
     EXPECT_EQ(values(idx, "focus"), strings{"ServiceRequest/sr1"});
     EXPECT_EQ(values(idx, "patient"), strings{"Patient/p1"});
     EXPECT_EQ(values(idx, "status"), strings{"requested"});
     EXPECT_EQ(values(idx, "business-status"),
-              (strings{"https://referral-gateway.example.org/fhir/CodeSystem/business-status|awaiting-triage",
-                       "awaiting-triage"}));
-    EXPECT_EQ(values(idx, "owner"), (strings{"https://fhir.nhs.uk/Id/ods-organization-code|PLAT01", "PLAT01"}));
-    EXPECT_EQ(values(idx, "requester"), (strings{"https://fhir.nhs.uk/Id/ods-organization-code|A81001", "A81001"}));
+              strings{"https://referral-gateway.example.org/fhir/CodeSystem/business-status|awaiting-triage"});
+    EXPECT_EQ(values(idx, "owner"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|PLAT01"});
+    EXPECT_EQ(values(idx, "requester"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|A81001"});
     EXPECT_EQ(values(idx, "authored-on"), strings{"2024-05-01T10:00:00Z"});
   }
   // A Task without priority sorts as routine.
   const auto bare = fixtures::parse(R"({"resourceType":"Task","status":"requested"})");
   EXPECT_EQ(values(search_index_entries(bare), "priority-rank"), strings{"3"});
+}
+
+TEST(search_index, business_status_of_other_systems_keeps_both_forms) {
+  const auto t = fixtures::parse(
+      R"({"resourceType":"Task","businessStatus":{"coding":[{"system":"http://example.org/bs","code":"x"}]}})");
+  EXPECT_EQ(values(search_index_entries(t), "business-status"), (strings{"http://example.org/bs|x", "x"}));
+}
+
+TEST(search_index, query_values_ask_for_every_stored_form) {
+  const std::string bs = "https://referral-gateway.example.org/fhir/CodeSystem/business-status";
+  const std::string ods = "https://fhir.nhs.uk/Id/ods-organization-code";
+  EXPECT_EQ(index_query_values("business-status", {"received", bs + "|received"}),
+            (strings{"received", bs + "|received", bs + "|received"}));
+  EXPECT_EQ(index_query_values("owner", {"PLAT01", "Organization/PLAT01", ods + "|PLAT01"}),
+            (strings{"PLAT01", ods + "|PLAT01", "Organization/PLAT01", ods + "|PLAT01"}));
+  EXPECT_EQ(index_query_values("requester", {"A81001"}), (strings{"A81001", ods + "|A81001"}));
+  EXPECT_EQ(index_query_values("priority-rank", {"stat", "urgent", "routine", "3"}), (strings{"0", "2", "3", ""}));
+  EXPECT_EQ(index_query_values("status", {"active"}), strings{"active"});
 }
 
 TEST(search_index, outcomes_index_their_referral) {
