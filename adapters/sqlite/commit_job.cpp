@@ -76,12 +76,15 @@ private:
     std::optional<std::int64_t> current;
     bool current_deleted = false;
     std::string current_owner;
+    std::int64_t rkey = 0;
     {
-      auto& find = ctx.db.cached("SELECT version, deleted, owner_org FROM resources WHERE type = ?1 AND id = ?2");
+      auto& find =
+          ctx.db.cached("SELECT version, deleted, owner_org, rkey FROM resources WHERE type = ?1 AND id = ?2");
       if (find.bind_all(w.type, w.id).step()) {
         current = find.int64(0);
         current_deleted = find.int64(1) != 0;
         current_owner = find.text(2);
+        rkey = find.int64(3);
       }
     }
 
@@ -128,22 +131,25 @@ private:
                   std::int64_t{deleting}, record.json)
         .run();
     const std::int64_t seq = ctx.db.last_insert_rowid();
+    if (!current)
+      rkey = seq; // the search key of a resource: its first version's seq (schema.cpp, migration 2)
     ctx.db
-        .cached("INSERT INTO resources (type, id, version, last_updated, seq, owner_org, deleted) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (type, id) DO UPDATE SET "
+        .cached("INSERT INTO resources (type, id, version, last_updated, seq, owner_org, deleted, rkey) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (type, id) DO UPDATE SET "
                 "version = excluded.version, last_updated = excluded.last_updated, seq = excluded.seq, "
                 "owner_org = excluded.owner_org, deleted = excluded.deleted")
         .bind_all(record.type, record.id, record.version, record.last_updated, seq, record.owner_org,
-                  std::int64_t{deleting})
+                  std::int64_t{deleting}, rkey)
         .run();
 
-    // The index describes the current version only.
-    ctx.db.cached("DELETE FROM search_index WHERE type = ?1 AND id = ?2").bind_all(w.type, w.id).run();
+    // The index describes the current version only (a new resource has no rows yet).
+    if (current)
+      ctx.db.cached("DELETE FROM search_keys WHERE rkey = ?1").bind_all(rkey).run();
     if (!deleting) {
       for (const auto& e : w.index)
         ctx.db
-            .cached("INSERT OR IGNORE INTO search_index (type, param, value, id) VALUES (?1, ?2, ?3, ?4)")
-            .bind_all(w.type, e.param, e.value, w.id)
+            .cached("INSERT OR IGNORE INTO search_keys (type, param, value, rkey) VALUES (?1, ?2, ?3, ?4)")
+            .bind_all(w.type, e.param, e.value, rkey)
             .run();
     }
     result_.written.push_back(std::move(record));

@@ -82,7 +82,7 @@ core::search_outcome run_search(connection& db, const core::search_query& query)
   for (const auto& c : query.criteria) {
     if (c.any_of.empty())
       return make_error_code(store_errc::invalid_request);
-    filters += " AND r.id IN (SELECT s.id FROM search_index s WHERE s.type = " + type +
+    filters += " AND r.rkey IN (SELECT s.rkey FROM search_keys s WHERE s.type = " + type +
                " AND s.param = " + sql.param(c.param) + " AND s.value IN (";
     for (std::size_t i = 0; i < c.any_of.size(); ++i)
       filters += (i ? ", " : "") + sql.param(c.any_of[i]);
@@ -94,7 +94,7 @@ core::search_outcome run_search(connection& db, const core::search_query& query)
     if (k.param == core::sort_last_updated)
       keys.push_back({"r.last_updated", k.descending});
     else
-      keys.push_back({"coalesce((SELECT min(s.value) FROM search_index s WHERE s.type = r.type AND s.id = r.id "
+      keys.push_back({"coalesce((SELECT min(s.value) FROM search_keys s WHERE s.rkey = r.rkey "
                       "AND s.param = " + sql.param(k.param) + "), '')",
                       k.descending});
   }

@@ -93,6 +93,60 @@ TEST_F(open_test, migrations_run_once_and_reopen_is_a_no_op) {
   EXPECT_EQ(user_version(o.path), latest_schema_version());
 }
 
+// Migration 2 (search rows keyed by rkey instead of the resource id): a database written by a
+// gateway at schema 1 keeps every search working, and later updates replace the migrated rows.
+TEST_F(open_test, a_version_1_database_migrates_its_search_index) {
+  const auto o = options("v1.db");
+  {
+    std::string error;
+    auto db = connection::open(o.path, false, 100, error);
+    ASSERT_TRUE(db) << error;
+    ASSERT_EQ(prepare_database(*db, 0, 1), "");
+    db->exec(R"sql(
+      INSERT INTO resource_history (seq, type, id, version, last_updated, owner_org, deleted, json) VALUES
+        (1, 'Task', 't1', 1, '2024-01-01T00:00:00.000Z', 'ORG-A', 0, '{"resourceType":"Task","id":"t1"}'),
+        (2, 'Task', 't2', 1, '2024-01-01T00:00:01.000Z', 'ORG-A', 0, '{"resourceType":"Task","id":"t2"}'),
+        (3, 'Task', 't1', 2, '2024-01-01T00:00:02.000Z', 'ORG-A', 0, '{"resourceType":"Task","id":"t1"}');
+      INSERT INTO resources (type, id, version, last_updated, seq, owner_org, deleted) VALUES
+        ('Task', 't1', 2, '2024-01-01T00:00:02.000Z', 3, 'ORG-A', 0),
+        ('Task', 't2', 1, '2024-01-01T00:00:01.000Z', 2, 'ORG-A', 0);
+      INSERT INTO search_index (type, param, value, id) VALUES
+        ('Task', 'status', 'requested', 't1'), ('Task', 'priority-rank', '3', 't1'),
+        ('Task', 'status', 'requested', 't2'), ('Task', 'priority-rank', '1', 't2');
+    )sql");
+  }
+  EXPECT_EQ(user_version(o.path), 1);
+  auto r = sqlite_store::open(o);
+  ASSERT_TRUE(r) << r.error().message;
+  auto& store = **r;
+  EXPECT_EQ(user_version(o.path), latest_schema_version());
+  auto find = [&](const std::string& status) {
+    core::search_query q;
+    q.type = "Task";
+    q.criteria = {{"status", {status}}};
+    q.sort = {{"priority-rank", false}};
+    auto page = wait_for<core::search_outcome>([&](auto cb) { store.search(q, std::move(cb)); });
+    EXPECT_TRUE(page);
+    std::vector<std::string> ids;
+    for (const auto& item : page->items)
+      ids.push_back(item.id);
+    return ids;
+  };
+  EXPECT_EQ(find("requested"), (std::vector<std::string>{"t2", "t1"})); // rank 1 before rank 3
+
+  core::resource_write w = create("Task", "t1");
+  w.kind = core::write_kind::update;
+  w.index = {{"status", "accepted"}, {"priority-rank", "0"}};
+  ASSERT_TRUE(wait_for<core::commit_outcome>([&](auto cb) { store.commit(unit(w), std::move(cb)); }));
+  EXPECT_EQ(find("requested"), (std::vector<std::string>{"t2"}));
+  EXPECT_EQ(find("accepted"), (std::vector<std::string>{"t1"}));
+
+  // A new resource after the migration gets its own key: no clash with the migrated ones.
+  ASSERT_TRUE(wait_for<core::commit_outcome>(
+      [&](auto cb) { store.commit(unit(create("Task", "t3", "ORG-A", {{"status", "requested"}})), std::move(cb)); }));
+  EXPECT_EQ(find("requested"), (std::vector<std::string>{"t3", "t2"})); // no rank sorts as "" first
+}
+
 TEST_F(open_test, a_database_locked_by_another_writer_is_an_error_not_a_hang) {
   const auto o = options("locked.db");
   { ASSERT_TRUE(sqlite_store::open(o)); }
