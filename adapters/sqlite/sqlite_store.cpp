@@ -51,6 +51,32 @@ private:
   bool wakes_;
 };
 
+// Several mark_delivered in one unit: one savepoint and one job for the dispatcher's coalesced results.
+class mark_delivered_many_job final : public write_job {
+public:
+  mark_delivered_many_job(std::vector<std::string> ids, outbox_clock::time_point at,
+                          store_callback<std::vector<error_code>> done)
+      : ids_(std::move(ids)), at_(at), done_(std::move(done)) {}
+
+  bool apply(write_context& ctx) override {
+    errors_.clear();
+    for (const auto& id : ids_)
+      errors_.push_back(outbox_mark_delivered(ctx.db, id, at_));
+    return true; // an unknown id changed nothing; the others stand
+  }
+  void succeed() override { done_(std::move(errors_)); }
+  void fail(store_errc code, const std::string&) override {
+    done_(std::vector<error_code>(ids_.size(), make_error_code(code)));
+  }
+  bool wakes_outbox() const override { return true; }
+
+private:
+  std::vector<std::string> ids_;
+  outbox_clock::time_point at_;
+  store_callback<std::vector<error_code>> done_;
+  std::vector<error_code> errors_;
+};
+
 open_error open_failure(std::string message) { return open_error{make_error_code(store_errc::unavailable), message}; }
 
 } // namespace
@@ -166,6 +192,13 @@ void sqlite_store::mark_delivered(std::string id, time_point at, store_callback<
                       [id = std::move(id), at](connection& db) { return outbox_mark_delivered(db, id, at); },
                       std::move(done), true),
                   false);
+}
+
+void sqlite_store::mark_delivered_many(std::vector<std::string> ids, time_point at,
+                                       store_callback<std::vector<error_code>> done) {
+  if (ids.empty())
+    return done({});
+  writer_->submit(std::make_unique<mark_delivered_many_job>(std::move(ids), at, std::move(done)), false);
 }
 
 void sqlite_store::mark_failed(std::string id, time_point next_attempt_at, std::string error,

@@ -16,6 +16,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +68,33 @@ public:
                          store_callback<outbox_entries_outcome> done) = 0;
   // Ends the lease. delivered: the key's next item becomes eligible.
   virtual void mark_delivered(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
+  // mark_delivered for several items in one unit of work (the dispatcher records the results that
+  // arrive while one is being written together); `done` gets one error per id, in order. The
+  // default records them one by one.
+  virtual void mark_delivered_many(std::vector<std::string> ids, time_point at,
+                                   store_callback<std::vector<boost::system::error_code>> done) {
+    struct gather {
+      std::mutex mutex;
+      std::vector<boost::system::error_code> errors;
+      std::size_t left;
+      store_callback<std::vector<boost::system::error_code>> done;
+    };
+    if (ids.empty())
+      return done({});
+    auto g = std::make_shared<gather>();
+    g->errors.resize(ids.size());
+    g->left = ids.size();
+    g->done = std::move(done);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      mark_delivered(std::move(ids[i]), at, [g, i](boost::system::error_code ec) {
+        std::unique_lock lock(g->mutex);
+        g->errors[i] = ec;
+        if (--g->left == 0) {
+          lock.unlock();
+          g->done(std::move(g->errors));
+        }
+      });
+  }
   // Stays pending, retried at next_attempt_at; the error is kept as last_error.
   virtual void mark_failed(std::string id, time_point next_attempt_at, std::string error,
                            store_callback<boost::system::error_code> done) = 0;

@@ -63,6 +63,26 @@ TEST_F(outbox_test, only_the_head_of_each_key_is_due_and_in_order) {
   EXPECT_EQ(show("a3").attempts, 1);
 }
 
+TEST_F(outbox_test, several_deliveries_recorded_in_one_unit_free_their_keys_and_report_unknown_ids) {
+  enqueue("a1", "A");
+  enqueue("a2", "A");
+  enqueue("b1", "B");
+  enqueue("b2", "B");
+  ASSERT_EQ(fetch(later_), (std::vector<std::string>{"a1", "b1"}));
+  const auto units_before = store_->metrics().units_committed;
+  const auto errors = wait_for<std::vector<error_code>>([&](auto cb) {
+    store_->mark_delivered_many({"a1", "nope", "b1"}, clock_type::now(), std::move(cb));
+  });
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_FALSE(errors[0]);
+  EXPECT_EQ(errors[1], store_errc::not_found);
+  EXPECT_FALSE(errors[2]);
+  EXPECT_EQ(store_->metrics().units_committed, units_before + 1); // one unit for the three
+  EXPECT_EQ(show("a1").state, core::outbox_state::delivered);
+  EXPECT_EQ(show("b1").state, core::outbox_state::delivered);
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2", "b2"}));
+}
+
 TEST_F(outbox_test, failed_item_waits_for_its_next_attempt_and_keeps_its_error) {
   enqueue("a1", "sr-a");
   enqueue("a2", "sr-a");
