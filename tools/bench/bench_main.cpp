@@ -81,7 +81,11 @@ int main(int argc, char** argv) {
   idle.first_request_path = "";
   target_spec target;
   std::string certs, client = "practice-a", body_file, marker = "REF-2024-0001", label = "target";
-  std::string tag = "B" + std::to_string(std::time(nullptr)) + "-" + std::to_string(::getpid());
+  // Built by append: g++ 12 warns (-Wrestrict, a false positive) on "literal" + std::string here.
+  std::string tag = "B";
+  tag += std::to_string(std::time(nullptr));
+  tag += '-';
+  tag += std::to_string(::getpid());
   unsigned port = 0, connections = mode == "load" ? 64 : mode == "feedback" ? 16 : 1000, threads = 1, count = 1000;
   std::chrono::milliseconds timeout{30000};
 
