@@ -88,8 +88,8 @@ struct dispatcher::impl {
   core::dispatch_state state;
   core::retry_schedule schedule;
   std::unordered_map<std::string, flight> flights;
-  std::vector<std::string> to_mark;  // delivered, waiting for the batch being recorded
-  bool marking = false;              // a mark_delivered_many is in the store
+  std::vector<std::string> to_mark;  // delivered, to record at the end of this turn of the loop
+  bool flush_posted = false;
   bool released = false;
   bool stats_outstanding = false;
   std::thread thread;
@@ -192,30 +192,33 @@ struct dispatcher::impl {
     }
   }
 
-  // Deliveries are recorded in batches: while one mark_delivered_many is being written, the results
-  // that arrive wait and go in the next one, so the store's writer gets one unit per batch instead
-  // of one per item. Crash safety is unchanged: an item stays leased until its batch is durable and
-  // is sent again (same id) if the process dies first.
+  // Deliveries are recorded in batches: the results that arrive in one turn of the dispatcher's
+  // loop (a sink completing several at once) go to the store as one mark_delivered_many, one unit
+  // of work instead of one per item. A batch never waits for the previous one (that would hold the
+  // key's next items back and let the outbox grow). Crash safety is unchanged: an item stays leased
+  // until its batch is durable and is sent again (same id) if the process dies first.
   void flush_delivered() {
-    if (marking || to_mark.empty()) return;
-    marking = true;
-    std::vector<std::string> ids;
-    ids.swap(to_mark);
-    auto d = door;
-    auto ids_copy = ids;
-    store.mark_delivered_many(std::move(ids_copy), sys_clock::now(),
-                              [d, this, ids = std::move(ids)](std::vector<boost::system::error_code> errors) mutable {
-                                d->post([this, ids = std::move(ids), errors = std::move(errors)] {
-                                  on_marked(ids, errors);
+    if (flush_posted) return;
+    flush_posted = true;
+    asio::post(ioc, [this] {
+      flush_posted = false;
+      if (to_mark.empty()) return;
+      std::vector<std::string> ids;
+      ids.swap(to_mark);
+      auto d = door;
+      auto ids_copy = ids;
+      store.mark_delivered_many(std::move(ids_copy), sys_clock::now(),
+                                [d, this, ids = std::move(ids)](std::vector<boost::system::error_code> errors) mutable {
+                                  d->post([this, ids = std::move(ids), errors = std::move(errors)] {
+                                    on_marked(ids, errors);
+                                  });
                                 });
-                              });
+    });
   }
 
   void on_marked(const std::vector<std::string>& ids, const std::vector<boost::system::error_code>& errors) {
-    marking = false;
     for (std::size_t i = 0; i < ids.size(); ++i)
       on_recorded(ids[i], i < errors.size() ? errors[i] : make_error_code(boost::system::errc::io_error));
-    flush_delivered();
   }
 
   void on_recorded(const std::string& id, boost::system::error_code ec) {
