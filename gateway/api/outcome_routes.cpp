@@ -8,6 +8,7 @@
 #include "gateway/api/fhir_response.hpp"
 #include "gateway/api/referral_lookup.hpp"
 #include "gateway/api/resource_answer.hpp"
+#include "gateway/api/resource_body.hpp"
 #include "gateway/api/resource_read_routes.hpp"
 #include "gateway/api/store_await.hpp"
 #include "gateway/core/embedded_config.hpp"
@@ -34,15 +35,9 @@ class outcome_post_handler final : public route_handler {
         outcome_codes_(core::load_code_system(core::embedded::outcome_summary_code_system_json()).value()) {}
 
   asio::awaitable<net::http_response> handle(const api_request& request) override {
-    auto parsed = fhir::parse_json(request.http.body(), ctx_.json_limits);
-    if (!parsed) co_return make_error_response(error_from_validation(400, fhir::to_outcome(parsed.error())));
-    const rapidjson::Document& body = *parsed;
-    if (!body.IsObject() || core::json::string_member(body, "resourceType") != type_) {
-      co_return make_error_response(api_error::single(400, fhir::issue_code::invalid,
-                                                      "POST /" + type_ + " takes a " + type_ + " resource", "resourceType"));
-    }
-    fhir::outcome r4 = fhir::validate(body);
-    if (!r4.ok()) co_return make_error_response(error_from_validation(400, std::move(r4)));
+    auto read_body = read_resource_body(request, type_, ctx_.json_limits);
+    if (auto* refused = std::get_if<api_error>(&read_body)) co_return make_error_response(*refused);
+    const rapidjson::Document& body = std::get<rapidjson::Document>(read_body);
     auto link = core::check_outcome_link(body);
     if (!link) co_return make_error_response(error_from_core(link.error()));
     const std::string sr_id = id_in_reference(*link, "ServiceRequest");

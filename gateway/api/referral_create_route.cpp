@@ -5,6 +5,7 @@
 #include "gateway/api/fhir_response.hpp"
 #include "gateway/api/referral_intake.hpp"
 #include "gateway/api/resource_answer.hpp"
+#include "gateway/api/resource_body.hpp"
 #include "gateway/core/json_read.hpp"
 #include "gateway/core/normalise_service_request.hpp"
 
@@ -34,16 +35,9 @@ class referral_create_handler final : public route_handler {
   explicit referral_create_handler(const app_context& context) : ctx_(context) {}
 
   asio::awaitable<net::http_response> handle(const api_request& request) override {
-    auto parsed = fhir::parse_json(request.http.body(), ctx_.json_limits);
-    if (!parsed) co_return make_error_response(error_from_validation(400, fhir::to_outcome(parsed.error())));
-    const rapidjson::Document& sr = *parsed;
-    if (!sr.IsObject() || core::json::string_member(sr, "resourceType") != "ServiceRequest") {
-      co_return make_error_response(api_error::single(400, fhir::issue_code::invalid,
-                                                      "POST /ServiceRequest takes a ServiceRequest resource",
-                                                      "resourceType"));
-    }
-    fhir::outcome r4 = fhir::validate(sr);
-    if (!r4.ok()) co_return make_error_response(error_from_validation(400, std::move(r4)));
+    auto read_body = read_resource_body(request, "ServiceRequest", ctx_.json_limits);
+    if (auto* refused = std::get_if<api_error>(&read_body)) co_return make_error_response(*refused);
+    const rapidjson::Document& sr = std::get<rapidjson::Document>(read_body);
     fhir::outcome profile = fhir::validate_referral(sr);
     if (!profile.ok()) co_return make_error_response(error_from_validation(422, std::move(profile)));
     auto normalised = core::normalise_service_request(sr);

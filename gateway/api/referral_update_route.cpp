@@ -11,6 +11,7 @@
 #include "gateway/api/if_match.hpp"
 #include "gateway/api/referral_lookup.hpp"
 #include "gateway/api/resource_answer.hpp"
+#include "gateway/api/resource_body.hpp"
 #include "gateway/api/store_await.hpp"
 #include "gateway/core/json_read.hpp"
 #include "gateway/core/normalise_service_request.hpp"
@@ -78,15 +79,9 @@ class referral_update_handler final : public route_handler {
   asio::awaitable<net::http_response> handle(const api_request& request) override {
     const if_match wanted = parse_if_match(request.http[boost::beast::http::field::if_match]);
     if (auto bad = malformed_if_match(wanted)) co_return make_error_response(*bad);
-    auto parsed = fhir::parse_json(request.http.body(), ctx_.json_limits);
-    if (!parsed) co_return make_error_response(error_from_validation(400, fhir::to_outcome(parsed.error())));
-    const rapidjson::Document& body = *parsed;
-    if (!body.IsObject() || core::json::string_member(body, "resourceType") != "ServiceRequest") {
-      co_return make_error_response(api_error::single(
-          400, fhir::issue_code::invalid, "PUT /ServiceRequest/{id} takes a ServiceRequest resource", "resourceType"));
-    }
-    fhir::outcome r4 = fhir::validate(body);
-    if (!r4.ok()) co_return make_error_response(error_from_validation(400, std::move(r4)));
+    auto read_body = read_resource_body(request, "ServiceRequest", ctx_.json_limits);
+    if (auto* refused = std::get_if<api_error>(&read_body)) co_return make_error_response(*refused);
+    const rapidjson::Document& body = std::get<rapidjson::Document>(read_body);
 
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
       std::optional<net::http_response> answer = co_await try_update(request, &body, wanted);

@@ -11,6 +11,7 @@
 #include "gateway/api/if_match.hpp"
 #include "gateway/api/referral_lookup.hpp"
 #include "gateway/api/resource_answer.hpp"
+#include "gateway/api/resource_body.hpp"
 #include "gateway/api/store_await.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/fhir_time.hpp"
@@ -35,15 +36,9 @@ class task_update_handler final : public route_handler {
   asio::awaitable<net::http_response> handle(const api_request& request) override {
     const if_match wanted = parse_if_match(request.http[boost::beast::http::field::if_match]);
     if (auto bad = malformed_if_match(wanted)) co_return make_error_response(*bad);
-    auto parsed = fhir::parse_json(request.http.body(), ctx_.json_limits);
-    if (!parsed) co_return make_error_response(error_from_validation(400, fhir::to_outcome(parsed.error())));
-    const rapidjson::Document& body = *parsed;
-    if (!body.IsObject() || core::json::string_member(body, "resourceType") != "Task") {
-      co_return make_error_response(
-          api_error::single(400, fhir::issue_code::invalid, "PUT /Task/{id} takes a Task resource", "resourceType"));
-    }
-    fhir::outcome r4 = fhir::validate(body);
-    if (!r4.ok()) co_return make_error_response(error_from_validation(400, std::move(r4)));
+    auto read_body = read_resource_body(request, "Task", ctx_.json_limits);
+    if (auto* refused = std::get_if<api_error>(&read_body)) co_return make_error_response(*refused);
+    const rapidjson::Document& body = std::get<rapidjson::Document>(read_body);
 
     // Without If-Match a concurrent change makes the commit conflict: merge onto the new version.
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
