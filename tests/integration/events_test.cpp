@@ -14,25 +14,12 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string referral(const std::string& number) {
-  std::string body = read_text(source_dir() + "/tests/data/core/servicerequest-contained.json");
-  const std::string old_number = "REF-2024-0001";
-  body.replace(body.find(old_number), old_number.size(), number);
-  return body;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -81,7 +68,7 @@ class events_test : public ::testing::Test {
     https_client c(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), "practice-a"));
     std::vector<std::string> ids;
     for (int i = from; i < to; ++i) {
-      const auto r = c.request("POST", "/fhir/ServiceRequest", referral("REF-EVT-" + std::to_string(i)));
+      const auto r = c.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-EVT-" + std::to_string(i)));
       EXPECT_EQ(r.status, 201) << r.body;
       rapidjson::Document doc;
       doc.Parse(r.body.c_str());

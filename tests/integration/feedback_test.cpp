@@ -32,8 +32,6 @@ namespace {
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-std::string referrer_sim_binary() { return std::string(RG_BINARY_DIR) + "/tools/referrer-sim/referrer-sim"; }
-
 int crash_rounds() {
   const char* text = std::getenv("RG_CRASH_ROUNDS");
   const int n = text != nullptr ? std::atoi(text) : 1;

@@ -24,8 +24,6 @@ using namespace std::chrono_literals;
 using gateway::core::delivery_result;
 using kind = gateway::core::delivery_result::kind;
 
-std::string referrer_sim_binary() { return std::string(RG_BINARY_DIR) + "/tools/referrer-sim/referrer-sim"; }
-
 // A valid FHIR message: MessageHeader first (id = the outbox item's stable id), then the Task.
 std::string message(const std::string& id) {
   return R"({"resourceType":"Bundle","id":")" + id + R"(","type":"message","timestamp":"2024-05-01T10:00:00Z",)"

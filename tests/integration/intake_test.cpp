@@ -12,26 +12,12 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The contained-Patient referral from practice-a, with its own referral number.
-std::string referral(const std::string& number) {
-  std::string body = read_text(source_dir() + "/tests/data/core/servicerequest-contained.json");
-  const std::string old_number = "REF-2024-0001";
-  body.replace(body.find(old_number), old_number.size(), number);
-  return body;
-}
 
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -62,7 +48,7 @@ class intake_test : public ::testing::Test {
 
 TEST_F(intake_test, create_answers_201_with_location_etag_and_the_stored_referral) {
   auto a = client("practice-a");
-  const auto r = a.request("POST", "/fhir/ServiceRequest", referral("REF-1"));
+  const auto r = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-1"));
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.header("etag"), "W/\"1\"");
   EXPECT_FALSE(r.header("last-modified").empty());
@@ -77,20 +63,20 @@ TEST_F(intake_test, create_answers_201_with_location_etag_and_the_stored_referra
 
 TEST_F(intake_test, prefer_minimal_and_operation_outcome_shape_the_body) {
   auto a = client("practice-a");
-  auto r = a.request("POST", "/fhir/ServiceRequest", referral("REF-P1"), {{"Prefer", "return=minimal"}});
+  auto r = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-P1"), {{"Prefer", "return=minimal"}});
   EXPECT_EQ(r.status, 201);
   EXPECT_TRUE(r.body.empty());
   EXPECT_FALSE(r.header("location").empty());
-  r = a.request("POST", "/fhir/ServiceRequest", referral("REF-P2"), {{"Prefer", "return=OperationOutcome"}});
+  r = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-P2"), {{"Prefer", "return=OperationOutcome"}});
   EXPECT_EQ(r.status, 201);
   EXPECT_NE(r.body.find("OperationOutcome"), std::string::npos);
 }
 
 TEST_F(intake_test, a_repeated_referral_identifier_returns_the_stored_referral_with_200) {
   auto a = client("practice-a");
-  const auto first = a.request("POST", "/fhir/ServiceRequest", referral("REF-2"));
+  const auto first = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-2"));
   ASSERT_EQ(first.status, 201);
-  const auto again = a.request("POST", "/fhir/ServiceRequest", referral("REF-2"));
+  const auto again = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-2"));
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(json_string(again.body, "id"), json_string(first.body, "id"));
 }
@@ -103,7 +89,7 @@ TEST_F(intake_test, fifty_concurrent_identical_creates_make_one_referral) {
   for (int i = 0; i < 50; ++i) {
     threads.emplace_back([&] {
       auto c = client("practice-a");
-      const auto r = c.request("POST", "/fhir/ServiceRequest", referral("REF-CONCURRENT"));
+      const auto r = c.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-CONCURRENT"));
       if (r.status == 201) ++created;
       else if (r.status == 200) ++repeated;
       else ++other;
@@ -120,21 +106,21 @@ TEST_F(intake_test, fifty_concurrent_identical_creates_make_one_referral) {
 
 TEST_F(intake_test, if_none_exist_returns_the_existing_referral) {
   auto a = client("practice-a");
-  const auto first = a.request("POST", "/fhir/ServiceRequest", referral("REF-3"));
+  const auto first = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-3"));
   ASSERT_EQ(first.status, 201);
   // A different body, but the condition names the stored identifier: nothing new is created.
-  const auto conditional = a.request("POST", "/fhir/ServiceRequest", referral("REF-4"),
+  const auto conditional = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-4"),
                                      {{"If-None-Exist", "identifier=https://fhir.a81001.example.org/referral|REF-3"}});
   EXPECT_EQ(conditional.status, 200);
   EXPECT_EQ(json_string(conditional.body, "id"), json_string(first.body, "id"));
-  const auto unsupported = a.request("POST", "/fhir/ServiceRequest", referral("REF-5"), {{"If-None-Exist", "status=active"}});
+  const auto unsupported = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-5"), {{"If-None-Exist", "status=active"}});
   EXPECT_EQ(unsupported.status, 400);
 }
 
 TEST_F(intake_test, one_patient_is_kept_per_nhs_number) {
   auto a = client("practice-a");
-  const auto one = a.request("POST", "/fhir/ServiceRequest", referral("REF-6"));
-  const auto two = a.request("POST", "/fhir/ServiceRequest", referral("REF-7"));
+  const auto one = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-6"));
+  const auto two = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-7"));
   ASSERT_EQ(one.status, 201);
   ASSERT_EQ(two.status, 201);
   const auto subject = [](const std::string& body) {
@@ -146,30 +132,30 @@ TEST_F(intake_test, one_patient_is_kept_per_nhs_number) {
 
 TEST_F(intake_test, structural_errors_are_400_and_profile_failures_422_naming_the_element) {
   auto a = client("practice-a");
-  auto r = a.request("POST", "/fhir/ServiceRequest", replace_once(referral("REF-8"), "\"status\": \"active\"", "\"status\": \"bogus\""));
+  auto r = a.request("POST", "/fhir/ServiceRequest", replace_once(referral_fixture("REF-8"), "\"status\": \"active\"", "\"status\": \"bogus\""));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("ServiceRequest.status"), std::string::npos) << r.body;
-  r = a.request("POST", "/fhir/ServiceRequest", replace_once(referral("REF-9"), "9434765919", "9434765918"));
+  r = a.request("POST", "/fhir/ServiceRequest", replace_once(referral_fixture("REF-9"), "9434765919", "9434765918"));
   EXPECT_EQ(r.status, 422);
   EXPECT_NE(r.body.find("ServiceRequest.contained[0].identifier[0].value"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("NHS number"), std::string::npos);
   r = a.request("POST", "/fhir/ServiceRequest", "{\"resourceType\":");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("OperationOutcome"), std::string::npos);
-  r = a.request("POST", "/fhir/ServiceRequest", referral("REF-10"), {{"Content-Type", "text/plain"}});
+  r = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-10"), {{"Content-Type", "text/plain"}});
   EXPECT_EQ(r.status, 415);
 }
 
 TEST_F(intake_test, a_referrer_may_not_refer_for_another_organisation) {
   auto b = client("practice-b");
-  const auto r = b.request("POST", "/fhir/ServiceRequest", referral("REF-11"));
+  const auto r = b.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-11"));
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("ServiceRequest.requester"), std::string::npos);
 }
 
 TEST_F(intake_test, another_organisations_referral_reads_as_404_like_a_missing_one) {
   auto a = client("practice-a");
-  const auto created = a.request("POST", "/fhir/ServiceRequest", referral("REF-12"));
+  const auto created = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-12"));
   ASSERT_EQ(created.status, 201);
   const std::string id = json_string(created.body, "id");
   auto b = client("practice-b");
@@ -182,7 +168,7 @@ TEST_F(intake_test, another_organisations_referral_reads_as_404_like_a_missing_o
 
 TEST_F(intake_test, vread_and_history_of_a_referral) {
   auto a = client("practice-a");
-  const auto created = a.request("POST", "/fhir/ServiceRequest", referral("REF-13"));
+  const auto created = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-13"));
   const std::string id = json_string(created.body, "id");
   const auto v1 = a.request("GET", "/fhir/ServiceRequest/" + id + "/_history/1");
   EXPECT_EQ(v1.status, 200);
@@ -202,7 +188,7 @@ TEST(intake_access, a_certificate_of_our_ca_that_no_caller_maps_is_refused_with_
       {R"(callers=[{"name":"platform","subject":"CN=platform,OU=PLT01","role":"platform","organization":"PLT01"}])"}));
   ASSERT_TRUE(gateway.started()) << gateway.stderr_text();
   https_client a(gateway.port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), "practice-a"));
-  const auto r = a.request("POST", "/fhir/ServiceRequest", referral("REF-15"));
+  const auto r = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-15"));
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("not registered"), std::string::npos);
   EXPECT_EQ(a.request("GET", "/fhir/metadata").status, 200) << "capabilities stay readable";

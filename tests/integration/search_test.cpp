@@ -13,18 +13,12 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);

@@ -9,32 +9,16 @@
 #include <map>
 #include <sstream>
 
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  if (at == std::string::npos) throw std::runtime_error("fixture text not found: " + from);
-  return text.replace(at, from.size(), to);
-}
-
 // The nine-entry referral transaction from practice-a, with its own referral number.
 std::string transaction(const std::string& number) {
   return replaced(read_text(source_dir() + "/tests/data/api/transaction-referral.json"), "REF-TX-0001", number);
-}
-
-std::string plain_referral(const std::string& number) {
-  return replaced(read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"), "REF-2024-0001", number);
 }
 
 rapidjson::Document parse(const std::string& body) {
@@ -196,7 +180,7 @@ TEST_F(transaction_test, a_repeated_referral_answers_200_with_the_stored_referra
     EXPECT_TRUE(str(repeat["entry"][i]["response"], "location").empty()) << "nothing new was created";
   }
   // The same referral number sent as a plain create is the same referral.
-  const auto plain = a.request("POST", "/fhir/ServiceRequest", plain_referral("REF-TX-3"));
+  const auto plain = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-TX-3"));
   EXPECT_EQ(plain.status, 200);
   EXPECT_EQ("ServiceRequest/" + str(parse(plain.body), "id"), without_history(location));
 }
@@ -218,12 +202,12 @@ TEST_F(transaction_test, a_known_patient_is_not_stored_again) {
 
 TEST_F(transaction_test, a_batch_answers_each_entry_on_its_own) {
   auto a = client("practice-a");
-  const auto existing = a.request("POST", "/fhir/ServiceRequest", plain_referral("REF-B-0"));
+  const auto existing = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-B-0"));
   ASSERT_EQ(existing.status, 201);
   const std::string existing_id = str(parse(existing.body), "id");
-  const std::string bad = replaced(plain_referral("REF-B-2"), R"("status": "active")", R"("status": "bogus")");
+  const std::string bad = replaced(referral_fixture("REF-B-2"), R"("status": "active")", R"("status": "bogus")");
   const std::string batch = R"({"resourceType":"Bundle","type":"batch","entry":[)"
-                            R"({"resource":)" + plain_referral("REF-B-1") +
+                            R"({"resource":)" + referral_fixture("REF-B-1") +
                             R"(,"request":{"method":"POST","url":"ServiceRequest"}},)"
                             R"({"resource":)" + bad +
                             R"(,"request":{"method":"POST","url":"ServiceRequest"}},)"
@@ -263,7 +247,7 @@ TEST_F(transaction_test, other_bundle_types_and_other_resources_are_refused) {
   auto r = a.request("POST", "/fhir", R"({"resourceType":"Bundle","type":"collection","entry":[]})");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("Bundle.type"), std::string::npos) << r.body;
-  r = a.request("POST", "/fhir/", plain_referral("REF-X"));
+  r = a.request("POST", "/fhir/", referral_fixture("REF-X"));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("Bundle"), std::string::npos) << r.body;
   EXPECT_EQ(a.request("GET", "/fhir/").status, 405);

@@ -15,18 +15,12 @@
 
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "fhir/validator.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 rapidjson::Document parse(const std::string& text) {
   rapidjson::Document d;

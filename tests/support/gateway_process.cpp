@@ -181,6 +181,7 @@ std::string child_process::stderr_text() const { return read_file(stderr_file_);
 
 std::string gateway_binary() { return std::string(RG_BINARY_DIR) + "/gateway/referral-gateway"; }
 std::string gatewayctl_binary() { return std::string(RG_BINARY_DIR) + "/tools/gatewayctl"; }
+std::string referrer_sim_binary() { return std::string(RG_BINARY_DIR) + "/tools/referrer-sim/referrer-sim"; }
 std::string source_dir() { return RG_SOURCE_DIR; }
 
 const std::string& shared_certs_dir() {

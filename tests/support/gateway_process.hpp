@@ -66,6 +66,7 @@ class child_process {
 // Paths of the binaries under test (from the build tree).
 std::string gateway_binary();
 std::string gatewayctl_binary();
+std::string referrer_sim_binary();
 std::string source_dir();
 
 // Makes the development certificate set once per test process (gatewayctl certs init) and
