@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the gateway needs to build, run and test. As root it runs
 # apt-get; otherwise it prints the one apt-get line to run and fails if anything is missing.
+#   tools/install-deps.sh --fuzz   also clang and its libFuzzer runtime (tests/fuzz/run.sh)
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,9 @@ packages=(
   libgtest-dev libbenchmark-dev
   curl openssl ca-certificates
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

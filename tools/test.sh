@@ -2,10 +2,18 @@
 # One command on a fresh Debian 12 machine: install what is missing, build, run every test
 # through ctest. Exits non-zero on any failure.
 #   RG_SANITIZE=1 tools/test.sh   also builds with ASan+UBSan (build-asan/) and runs the tests there
+#   RG_FUZZ_SECONDS=60 tools/test.sh   also runs the validator's libFuzzer target that long
+#                                    (CI does, for 60 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
 tools/build.sh
+fuzz_seconds=${RG_FUZZ_SECONDS:-}
+if [ -z "$fuzz_seconds" ] && [ "${CI:-}" = "true" ]; then fuzz_seconds=60; fi
+if [ -n "$fuzz_seconds" ] && [ "$fuzz_seconds" != "0" ]; then
+  tools/install-deps.sh --fuzz
+  tests/fuzz/run.sh "$fuzz_seconds" "$PWD/build-fuzz"
+fi
 (cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)")
 if [ "${RG_SANITIZE:-0}" = "1" ]; then
   BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo tools/build.sh -DRG_SANITIZE=ON -DRG_BENCH=OFF

@@ -7,7 +7,8 @@ seconds="${1:-60}"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${2:-$repo/../build-fuzz}"
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_COMPILER=clang++-14 -DRG_FUZZ=ON -DRG_BENCH=OFF >/dev/null
+  -DCMAKE_CXX_COMPILER=clang++-14 -DRG_FUZZ=ON -DRG_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" >/dev/null
 cmake --build "$build" --target fuzz_fhir_validate -j2
 corpus="$build/fuzz-corpus"
 mkdir -p "$corpus"
