@@ -35,13 +35,7 @@ class audit_search_handler final : public route_handler {
     const std::optional<std::string> cursor = search->query.cursor;
     auto run = std::bind_front(&core::store::search_audit, ctx_.store, search->query);
     core::audit_outcome page = co_await await_store<core::audit_outcome>(std::move(run));
-    if (!page) {
-      if (page.error() == core::store_errc::invalid_request && cursor) {
-        co_return refuse(request, api_error::single(400, fhir::issue_code::value,
-                                                    "_cursor: not a cursor of this search (follow the next link as given)"));
-      }
-      co_return refuse(request, error_from_store(page.error()));
-    }
+    if (!page) co_return refuse(request, search_store_error(page.error(), cursor.has_value()));
 
     searchset bundle;
     bundle.self_url = search_url(request.base_url, "AuditEvent", search->applied, cursor);

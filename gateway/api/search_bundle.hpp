@@ -4,6 +4,8 @@
 // say (parameters ignored, _count clamped), an OperationOutcome entry with search.mode "outcome".
 //
 // Thread safety: pure functions.
+#include <boost/system/error_code.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "fhir/outcome.hpp"
+#include "gateway/api/api_error.hpp"
 #include "gateway/api/api_request.hpp"
 
 namespace gateway::api {
@@ -45,5 +48,9 @@ fhir::outcome search_notes(const std::vector<std::string>& ignored, std::optiona
 
 // The 400 of a strict search: an error per ignored parameter.
 fhir::outcome strict_refusal(const std::vector<std::string>& ignored);
+
+// A failed store search as an answer: a cursor the store does not recognise (the caller edited
+// or reused a next link) is the caller's 400; anything else maps as every store error does.
+api_error search_store_error(const boost::system::error_code& ec, bool had_cursor);
 
 }  // namespace gateway::api

@@ -33,13 +33,7 @@ class resource_search_handler final : public route_handler {
     const std::optional<std::string> cursor = search->query.cursor;
     auto run = std::bind_front(&core::store::search, ctx_.store, search->query);
     core::search_outcome page = co_await await_store<core::search_outcome>(std::move(run));
-    if (!page) {
-      if (page.error() == core::store_errc::invalid_request && cursor) {
-        co_return refuse(request, api_error::single(400, fhir::issue_code::value,
-                                                    "_cursor: not a cursor of this search (follow the next link as given)"));
-      }
-      co_return refuse(request, error_from_store(page.error()));
-    }
+    if (!page) co_return refuse(request, search_store_error(page.error(), cursor.has_value()));
 
     searchset bundle;
     bundle.total = page->total;
