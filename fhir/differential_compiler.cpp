@@ -49,7 +49,8 @@ boost::system::result<void, model_error> model_builder::compile_differential(con
     for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
       const std::uint32_t idx = find_element(m_.types_[current], rest.substr(0, dot));
       if (idx == UINT32_MAX || m_.types_[current].elements[idx].types.empty()) {
-        return model_error{model_errc::bad_definition, "profile " + std::string(url) + ": no element " + std::string(path)};
+        return model_error{model_errc::bad_definition,
+                           "profile " + std::string(url) + ": no element " + std::string(path)};
       }
       type_index child = m_.types_[current].elements[idx].types.front();
       if (!owned.count(child)) {
@@ -67,7 +68,8 @@ boost::system::result<void, model_error> model_builder::compile_differential(con
     }
     const std::uint32_t idx = find_element(m_.types_[current], rest);
     if (idx == UINT32_MAX) {
-      return model_error{model_errc::bad_definition, "profile " + std::string(url) + ": no element " + std::string(path)};
+      return model_error{model_errc::bad_definition,
+                         "profile " + std::string(url) + ": no element " + std::string(path)};
     }
     element_def& e = m_.types_[current].elements[idx];
     if (const auto* mn = json::member(el, "min"); mn && mn->IsUint()) e.min = mn->GetUint();
@@ -77,8 +79,8 @@ boost::system::result<void, model_error> model_builder::compile_differential(con
     if (const auto* b = json::member(el, "binding")) {
       apply_binding(e, *b);
       if (e.binding == binding_strength::required && e.bound_set == nullptr) {
-        return model_error{model_errc::bad_definition, "profile " + std::string(url) + ": unknown value set " +
-                                                           std::string(e.bound_set_url)};
+        return model_error{model_errc::bad_definition,
+                           "profile " + std::string(url) + ": unknown value set " + std::string(e.bound_set_url)};
       }
     }
     apply_fixed_and_pattern(e, el);

@@ -58,7 +58,8 @@ bool matches_pattern(const json_value& pattern, const json_value& v) {
   return pattern == v;
 }
 
-void check_coded(walk_context& ctx, const element_def& e, const type_def& td, const json_value& v, const path_node& path) {
+void check_coded(walk_context& ctx, const element_def& e, const type_def& td, const json_value& v,
+                 const path_node& path) {
   if (e.binding != binding_strength::required || e.bound_set == nullptr || !v.IsObject()) return;
   auto coding_ok = [&](const json_value& coding) {
     std::string_view code = json::string_member(coding, "code");
@@ -85,17 +86,20 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
   if (td.kind == type_kind::primitive) {
     std::string_view problem = check_primitive(td.primitive, v);
     if (!problem.empty()) {
-      ctx.sink.error(issue_code::value, "the value " + std::string(problem) + " (type " + std::string(td.name) + ")", &path);
+      ctx.sink.error(issue_code::value, "the value " + std::string(problem) + " (type " + std::string(td.name) + ")",
+                     &path);
       return;
     }
     if (v.IsString()) {
       std::string_view s = json::as_string(v);
       if (e.max_length != 0 && s.size() > e.max_length) {
-        ctx.sink.error(issue_code::value, "the value is longer than " + std::to_string(e.max_length) + " characters", &path);
+        ctx.sink.error(issue_code::value, "the value is longer than " + std::to_string(e.max_length) + " characters",
+                       &path);
       }
       if (td.primitive == primitive_kind::code && e.binding == binding_strength::required && e.bound_set &&
           !e.bound_set->contains({}, s)) {
-        ctx.sink.error(issue_code::code_invalid, "the code " + quoted(s) + " is not in the required " + describe_value_set(e), &path);
+        ctx.sink.error(issue_code::code_invalid,
+                       "the code " + quoted(s) + " is not in the required " + describe_value_set(e), &path);
       }
     }
   } else if (td.kind == type_kind::resource) {
@@ -138,8 +142,9 @@ void walk_member(walk_context& ctx, const element_def& e, type_index t, const js
     return;
   }
   if (!v.IsArray()) {
-    ctx.sink.error(issue_code::structure, "must be a JSON array (max cardinality " +
-                                              (e.max == unbounded ? std::string("*") : std::to_string(e.max)) + ")",
+    ctx.sink.error(issue_code::structure,
+                   "must be a JSON array (max cardinality " +
+                       (e.max == unbounded ? std::string("*") : std::to_string(e.max)) + ")",
                    &path);
     return;
   }
@@ -151,8 +156,9 @@ void walk_member(walk_context& ctx, const element_def& e, type_index t, const js
     path_node item{path.parent, path.name, static_cast<std::int64_t>(i)};
     if (v[i].IsNull()) {
       if (!null_allowed(twin, i)) {
-        ctx.sink.error(issue_code::structure, "null is not allowed in an array unless its _" + std::string(path.name) +
-                                                  " twin has an extension at the same index",
+        ctx.sink.error(issue_code::structure,
+                       "null is not allowed in an array unless its _" + std::string(path.name) +
+                           " twin has an extension at the same index",
                        &item);
       }
       continue;
@@ -165,7 +171,8 @@ void walk_member(walk_context& ctx, const element_def& e, type_index t, const js
 void walk_primitive_extension(walk_context& ctx, const element_def& e, type_index t, const json_value& v,
                               const path_node& path, const json_value* value_twin) {
   if (e.is_array != v.IsArray()) {
-    ctx.sink.error(issue_code::structure, e.is_array ? "must be a JSON array matching its value array" : "must be a JSON object", &path);
+    ctx.sink.error(issue_code::structure,
+                   e.is_array ? "must be a JSON array matching its value array" : "must be a JSON object", &path);
     return;
   }
   if (!e.is_array) {
@@ -189,8 +196,7 @@ void walk_primitive_extension(walk_context& ctx, const element_def& e, type_inde
 
 std::string suggest(const type_def& td, std::string_view key) {
   for (const auto& [name, slot] : td.members) {
-    if (name.size() == key.size() &&
-        std::equal(name.begin(), name.end(), key.begin(), [](char a, char b) {
+    if (name.size() == key.size() && std::equal(name.begin(), name.end(), key.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         })) {
       return " (did you mean '" + std::string(name) + "'?)";
@@ -231,9 +237,10 @@ void walk_object(walk_context& ctx, type_index t, const json_value& obj, const p
     path_node child{&path, key, -1};
     const member_slot* slot = td.find_member(key);
     if (slot == nullptr) {
-      ctx.sink.error(issue_code::structure, "unknown element '" + std::string(key.substr(0, 80)) + "' in " +
-                                                std::string(td.name) + suggest(td, key),
-                     &child);
+      ctx.sink.error(
+          issue_code::structure,
+          "unknown element '" + std::string(key.substr(0, 80)) + "' in " + std::string(td.name) + suggest(td, key),
+          &child);
       continue;
     }
     const element_def& e = td.elements[slot->element];
@@ -246,8 +253,9 @@ void walk_object(walk_context& ctx, type_index t, const json_value& obj, const p
     }
     if (e.is_choice) {
       if (choice[slot->element] != nullptr && key != choice[slot->element]) {
-        ctx.sink.error(issue_code::structure, "only one of " + std::string(e.name) + "[x] may be present (found '" +
-                                                  std::string(choice[slot->element]) + "' too)",
+        ctx.sink.error(issue_code::structure,
+                       "only one of " + std::string(e.name) + "[x] may be present (found '" +
+                           std::string(choice[slot->element]) + "' too)",
                        &child);
         continue;
       }
@@ -274,9 +282,10 @@ void walk_object(walk_context& ctx, type_index t, const json_value& obj, const p
                      &missing);
     } else if (counts[i] > e.max) {
       path_node over{&path, e.name, -1};
-      ctx.sink.error(issue_code::structure,
-                     "too many '" + std::string(e.name) + "': " + std::to_string(counts[i]) + ", at most " + std::to_string(e.max),
-                     &over);
+      ctx.sink.error(
+          issue_code::structure,
+          "too many '" + std::string(e.name) + "': " + std::to_string(counts[i]) + ", at most " + std::to_string(e.max),
+          &over);
     }
   }
 }
@@ -297,12 +306,14 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   const std::string_view type_name = json::as_string(*rt);
   type_index t = ctx.m.find_resource_type(type_name);
   if (t == no_type) {
-    ctx.sink.error(issue_code::not_supported, "unknown resourceType " + quoted(type_name) + " (not an R4 resource)", &path);
+    ctx.sink.error(issue_code::not_supported, "unknown resourceType " + quoted(type_name) + " (not an R4 resource)",
+                   &path);
     return;
   }
   if (profile != no_type) {
     if (ctx.m.type(profile).name != type_name) {
-      ctx.sink.error(issue_code::structure, "expected a " + std::string(ctx.m.type(profile).name) + ", found " + quoted(type_name), &path);
+      ctx.sink.error(issue_code::structure,
+                     "expected a " + std::string(ctx.m.type(profile).name) + ", found " + quoted(type_name), &path);
       return;
     }
     t = profile;

@@ -11,16 +11,17 @@
 #error "RG_FHIR_DEFINITIONS_DIR must name the fhir/definitions directory"
 #endif
 
-#define RG_EMBED(symbol, file)                                         \
-  asm(".section .rodata." #symbol ",\"a\",@progbits\n"                 \
-      ".balign 16\n"                                                   \
-      ".type " #symbol "_begin, @object\n"                             \
-      #symbol "_begin:\n"                                              \
-      ".incbin \"" RG_FHIR_DEFINITIONS_DIR "/" file "\"\n"             \
-      #symbol "_end:\n"                                                \
-      ".byte 0\n"                                                      \
-      ".previous\n");                                                  \
-  extern "C" const char symbol##_begin[];                              \
+#define RG_EMBED(symbol, file)                                     \
+  asm(".section .rodata." #symbol                                  \
+      ",\"a\",@progbits\n"                                         \
+      ".balign 16\n"                                               \
+      ".type " #symbol "_begin, @object\n" #symbol                 \
+      "_begin:\n"                                                  \
+      ".incbin \"" RG_FHIR_DEFINITIONS_DIR "/" file "\"\n" #symbol \
+      "_end:\n"                                                    \
+      ".byte 0\n"                                                  \
+      ".previous\n");                                              \
+  extern "C" const char symbol##_begin[];                          \
   extern "C" const char symbol##_end[]
 
 RG_EMBED(rg_fhir_profiles_types, "profiles-types.json");

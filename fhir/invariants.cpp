@@ -38,8 +38,9 @@ constexpr invariant_status table[] = {
     {"per-1", false, "Period start <= end: not checked (needs date arithmetic across precisions)"},
     {"qty-3", false, "Quantity code needs system: not checked"},
     {"sqty-1", false, "SimpleQuantity has no comparator: type profiles are not applied"},
-    {"ref-2..", false, "other datatype and resource invariants (FHIRPath expressions): not checked; there is no "
-                       "FHIRPath engine, only the rules listed as checked are implemented"},
+    {"ref-2..", false,
+     "other datatype and resource invariants (FHIRPath expressions): not checked; there is no "
+     "FHIRPath engine, only the rules listed as checked are implemented"},
 };
 
 using json_value = rapidjson::Value;
@@ -70,7 +71,9 @@ void collect_local_refs(const json_value& v, std::unordered_map<std::string_view
 
 }  // namespace
 
-std::span<const invariant_status> invariant_table() { return table; }
+std::span<const invariant_status> invariant_table() {
+  return table;
+}
 
 namespace detail {
 
@@ -92,12 +95,14 @@ void check_domain_resource(walk_context& ctx, const json_value& resource, const 
     collect_local_refs(c, own);
     refers_to_container = own.count("") != 0;
     if (!refers_to_container && (id.empty() || !referenced.count(id))) {
-      ctx.sink.error(issue_code::invariant, "a contained resource must have an id and be referenced as #id from "
-                                            "the resource that contains it (dom-3)",
+      ctx.sink.error(issue_code::invariant,
+                     "a contained resource must have an id and be referenced as #id from "
+                     "the resource that contains it (dom-3)",
                      &at);
     }
     if (has_meta_field(c, "versionId") || has_meta_field(c, "lastUpdated")) {
-      ctx.sink.error(issue_code::invariant, "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)", &at);
+      ctx.sink.error(issue_code::invariant,
+                     "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)", &at);
     }
     if (has_meta_field(c, "security")) {
       ctx.sink.error(issue_code::invariant, "a contained resource must not have meta.security (dom-5)", &at);
@@ -113,7 +118,9 @@ void check_extension(walk_context& ctx, const json_value& ext, const path_node& 
   }
   const bool has_nested = json::member(ext, "extension") != nullptr;
   if (has_value == has_nested) {
-    ctx.sink.error(issue_code::invariant, "an extension must have either nested extensions or a value[x], not both and not neither (ext-1)", &path);
+    ctx.sink.error(issue_code::invariant,
+                   "an extension must have either nested extensions or a value[x], not both and not neither (ext-1)",
+                   &path);
   }
 }
 
@@ -143,7 +150,8 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
     const json_value* ident = json::member(bundle, "identifier");
     if (!ident || json::string_member(*ident, "system").empty() || json::string_member(*ident, "value").empty()) {
       path_node at{&path, "identifier", -1};
-      ctx.sink.error(issue_code::invariant, "a document Bundle needs identifier.system and identifier.value (bdl-9)", &at);
+      ctx.sink.error(issue_code::invariant, "a document Bundle needs identifier.system and identifier.value (bdl-9)",
+                     &at);
     }
     if (!json::member(bundle, "timestamp")) {
       path_node at{&path, "timestamp", -1};
@@ -154,8 +162,10 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
   if (!entries || !entries->IsArray()) {
     if (document || message) {
       path_node at{&path, "entry", -1};
-      ctx.sink.error(issue_code::invariant, std::string("a ") + std::string(type) + " Bundle needs a first entry (" +
-                                                (document ? "bdl-11" : "bdl-12") + ")", &at);
+      ctx.sink.error(issue_code::invariant,
+                     std::string("a ") + std::string(type) + " Bundle needs a first entry (" +
+                         (document ? "bdl-11" : "bdl-12") + ")",
+                     &at);
     }
     return;
   }
@@ -172,14 +182,16 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
     }
     if (has_request != needs_request) {
       path_node at{&entry_base, "request", -1};
-      ctx.sink.error(issue_code::invariant, needs_request ? "entry.request is required in a " + std::string(type) + " Bundle (bdl-3)"
-                                                          : "entry.request is not allowed in a " + std::string(type) + " Bundle (bdl-3)",
+      ctx.sink.error(issue_code::invariant,
+                     needs_request ? "entry.request is required in a " + std::string(type) + " Bundle (bdl-3)"
+                                   : "entry.request is not allowed in a " + std::string(type) + " Bundle (bdl-3)",
                      &at);
     }
     if (has_response != needs_response) {
       path_node at{&entry_base, "response", -1};
-      ctx.sink.error(issue_code::invariant, needs_response ? "entry.response is required in a " + std::string(type) + " Bundle (bdl-4)"
-                                                           : "entry.response is not allowed in a " + std::string(type) + " Bundle (bdl-4)",
+      ctx.sink.error(issue_code::invariant,
+                     needs_response ? "entry.response is required in a " + std::string(type) + " Bundle (bdl-4)"
+                                    : "entry.response is not allowed in a " + std::string(type) + " Bundle (bdl-4)",
                      &at);
     }
     if (!resource && !has_request && !has_response) {
@@ -191,7 +203,10 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
       if (url.find("/_history/") != std::string_view::npos) {
         ctx.sink.error(issue_code::invariant, "fullUrl must not be version-specific (bdl-8)", &at);
       }
-      std::string_view version = resource ? json::string_member(json::member(*resource, "meta") ? *json::member(*resource, "meta") : *resource, "versionId") : std::string_view{};
+      std::string_view version =
+          resource ? json::string_member(json::member(*resource, "meta") ? *json::member(*resource, "meta") : *resource,
+                                         "versionId")
+                   : std::string_view{};
       auto [it, inserted] = seen_urls.emplace(url, version);
       if (!inserted && !history && it->second == version) {
         ctx.sink.error(issue_code::invariant, "fullUrl appears twice in this Bundle (bdl-7)", &at);
@@ -201,8 +216,9 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
       const std::string_view first = resource ? json::string_member(*resource, "resourceType") : std::string_view{};
       const std::string_view wanted = document ? "Composition" : "MessageHeader";
       if (first != wanted) {
-        ctx.sink.error(issue_code::invariant, "the first entry of a " + std::string(type) + " Bundle must be a " +
-                                                  std::string(wanted) + (document ? " (bdl-11)" : " (bdl-12)"),
+        ctx.sink.error(issue_code::invariant,
+                       "the first entry of a " + std::string(type) + " Bundle must be a " + std::string(wanted) +
+                           (document ? " (bdl-11)" : " (bdl-12)"),
                        &entry_base);
       }
     }

@@ -26,10 +26,11 @@ void issue_sink::add(severity s, issue_code c, std::string diagnostics, const pa
   if (out_.capped) return;
   if (out_.issues.size() >= cap_) {
     out_.capped = true;
-    out_.issues.push_back(issue{severity::error, issue_code::processing,
-                                "more than " + std::to_string(cap_) +
-                                    " issues found; validation stopped and the rest are not listed",
-                                {}});
+    out_.issues.push_back(
+        issue{severity::error,
+              issue_code::processing,
+              "more than " + std::to_string(cap_) + " issues found; validation stopped and the rest are not listed",
+              {}});
     return;
   }
   out_.issues.push_back(issue{s, c, std::move(diagnostics), render_path(at)});

@@ -17,8 +17,8 @@ namespace {
 using input_stream = rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream>;
 
 // Iterative parsing keeps the call stack flat whatever the input; the depth limit is ours.
-constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseFullPrecisionFlag;
+constexpr unsigned parse_flags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
 
 // A SAX filter in front of the Document: counts depth and remembers each object's keys so a
 // duplicate is found with its offset. Keys live in one arena that grows and shrinks with the
@@ -96,9 +96,8 @@ class limited_handler {
     if (n < 2) return true;
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = first + i;
-    std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
-      return key_text(keys_[a]) < key_text(keys_[b]);
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [this](std::size_t a, std::size_t b) { return key_text(keys_[a]) < key_text(keys_[b]); });
     for (std::size_t i = 1; i < n; ++i) {
       const key_entry& a = keys_[order[i - 1]];
       const key_entry& b = keys_[order[i]];
@@ -131,7 +130,10 @@ json_error grammar_error(rapidjson::ParseErrorCode code, std::size_t offset) {
   json_errc kind = json_errc::syntax;
   std::string what = rapidjson::GetParseError_En(code);
   switch (code) {
-    case rapidjson::kParseErrorDocumentEmpty: kind = json_errc::empty; what = "the body is empty, JSON was expected"; break;
+    case rapidjson::kParseErrorDocumentEmpty:
+      kind = json_errc::empty;
+      what = "the body is empty, JSON was expected";
+      break;
     case rapidjson::kParseErrorDocumentRootNotSingular:
       kind = json_errc::trailing_content;
       what = "unexpected content after the end of the JSON value";
@@ -140,15 +142,16 @@ json_error grammar_error(rapidjson::ParseErrorCode code, std::size_t offset) {
       kind = json_errc::invalid_utf8;
       what = "a string is not valid UTF-8";
       break;
-    default: what = "invalid JSON: " + what; break;
+    default:
+      what = "invalid JSON: " + what;
+      break;
   }
   return json_error{kind, offset, what + " (at byte " + std::to_string(offset) + ")"};
 }
 
 }  // namespace
 
-boost::system::result<rapidjson::Document, json_error> parse_json(std::string_view body,
-                                                                  const json_limits& limits) {
+boost::system::result<rapidjson::Document, json_error> parse_json(std::string_view body, const json_limits& limits) {
   if (body.size() > limits.max_bytes) {
     return json_error{json_errc::too_large, limits.max_bytes,
                       "the body is " + std::to_string(body.size()) + " bytes, more than the limit of " +

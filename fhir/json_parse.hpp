@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include <boost/system/result.hpp>
 #include <rapidjson/document.h>
+#include <boost/system/result.hpp>
 
 #include "fhir/outcome.hpp"
 

@@ -13,8 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include <boost/system/result.hpp>
 #include <rapidjson/document.h>
+#include <boost/system/result.hpp>
 
 namespace fhir {
 
@@ -25,8 +25,27 @@ inline constexpr std::uint32_t unbounded = UINT32_MAX;
 enum class type_kind : std::uint8_t { primitive, complex, backbone, resource };
 
 enum class primitive_kind : std::uint8_t {
-  none, boolean, integer, unsigned_int, positive_int, decimal, string, code, id, markdown, uri, url,
-  canonical, oid, uuid, base64_binary, date, date_time, instant, time, xhtml
+  none,
+  boolean,
+  integer,
+  unsigned_int,
+  positive_int,
+  decimal,
+  string,
+  code,
+  id,
+  markdown,
+  uri,
+  url,
+  canonical,
+  oid,
+  uuid,
+  base64_binary,
+  date,
+  date_time,
+  instant,
+  time,
+  xhtml
 };
 
 enum class binding_strength : std::uint8_t { none, required, extensible, preferred, example };
@@ -51,8 +70,8 @@ struct element_def {
   std::uint32_t min = 0;
   std::uint32_t max = 1;  // `unbounded` for "*"
   bool is_choice = false;
-  bool is_array = false;                // max > 1: JSON form is an array
-  std::vector<type_index> types;        // one, or the allowed types of a choice
+  bool is_array = false;          // max > 1: JSON form is an array
+  std::vector<type_index> types;  // one, or the allowed types of a choice
   binding_strength binding = binding_strength::none;
   const value_set* bound_set = nullptr;  // only for required bindings we can check
   std::string_view bound_set_url;
@@ -64,8 +83,8 @@ struct element_def {
 
 // What a JSON property name means inside one type.
 struct member_slot {
-  std::uint32_t element = 0;       // index into type_def::elements
-  type_index type = no_type;       // the concrete type (for choices, the one the name selects)
+  std::uint32_t element = 0;         // index into type_def::elements
+  type_index type = no_type;         // the concrete type (for choices, the one the name selects)
   bool primitive_extension = false;  // "_name": the id/extension part of a primitive
 };
 
@@ -102,8 +121,8 @@ class model {
 
   // Frequently used types, resolved once at load.
   struct well_known {
-    type_index reference = no_type, extension = no_type, coding = no_type, codeable_concept = no_type,
-               bundle = no_type, resource = no_type, string = no_type;
+    type_index reference = no_type, extension = no_type, coding = no_type, codeable_concept = no_type, bundle = no_type,
+               resource = no_type, string = no_type;
   };
   const well_known& known() const { return known_; }
 

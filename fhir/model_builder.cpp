@@ -106,7 +106,9 @@ boost::system::result<void, model_error> model_builder::build() {
   return {};
 }
 
-std::string_view model_builder::own(std::string s) { return m_.owned_strings_.emplace_back(std::move(s)); }
+std::string_view model_builder::own(std::string s) {
+  return m_.owned_strings_.emplace_back(std::move(s));
+}
 
 type_index model_builder::new_type(type_def t) {
   m_.types_.push_back(std::move(t));
@@ -157,7 +159,7 @@ void model_builder::apply_target_profiles(element_def& e, const json_value& type
   for (const auto& t : targets->GetArray()) {
     std::string_view url = json::as_string(t);
     type_index target = m_.find_profile(url);
-    if (target == no_type) continue;  // an unknown profile cannot narrow the check
+    if (target == no_type) continue;      // an unknown profile cannot narrow the check
     if (m_.types_[target].is_abstract) {  // "Resource": anything goes
       e.target_types.clear();
       return;

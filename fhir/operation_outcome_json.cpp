@@ -12,8 +12,8 @@ void write_string(json_writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-void write_issue(json_writer& w, std::string_view sev, std::string_view code,
-                 std::string_view diagnostics, std::string_view expression) {
+void write_issue(json_writer& w, std::string_view sev, std::string_view code, std::string_view diagnostics,
+                 std::string_view expression) {
   w.StartObject();
   w.Key("severity");
   write_string(w, sev);

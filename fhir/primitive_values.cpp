@@ -10,7 +10,9 @@ namespace {
 // R4: a string may be at most 1 MB.
 constexpr std::size_t max_string_bytes = 1024u * 1024u;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads exactly n digits at s[pos..]; returns -1 when they are not all digits.
 int digits(std::string_view s, std::size_t pos, std::size_t n) {
@@ -23,7 +25,9 @@ int digits(std::string_view s, std::size_t pos, std::size_t n) {
   return v;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -74,7 +78,9 @@ bool has_bad_controls(std::string_view s) {
   });
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 std::string_view check_string_value(primitive_kind kind, std::string_view s) {
   if (s.empty()) return "must not be an empty string (leave the element out instead)";
@@ -84,22 +90,34 @@ std::string_view check_string_value(primitive_kind kind, std::string_view s) {
     case primitive_kind::markdown:
       if (std::all_of(s.begin(), s.end(), is_space)) return "must not be only whitespace";
       return has_bad_controls(s) ? "contains control characters" : "";
-    case primitive_kind::code: return is_valid_code(s) ? "" : "is not a valid code (no leading, trailing or double whitespace)";
-    case primitive_kind::id: return is_valid_id(s) ? "" : "is not a valid id (1 to 64 of A-Z a-z 0-9 - .)";
+    case primitive_kind::code:
+      return is_valid_code(s) ? "" : "is not a valid code (no leading, trailing or double whitespace)";
+    case primitive_kind::id:
+      return is_valid_id(s) ? "" : "is not a valid id (1 to 64 of A-Z a-z 0-9 - .)";
     case primitive_kind::uri:
     case primitive_kind::url:
-    case primitive_kind::canonical: return is_valid_uri(s) ? "" : "is not a valid URI (no whitespace allowed)";
-    case primitive_kind::oid: return is_valid_oid(s) ? "" : "is not a valid oid (urn:oid:1.2.3)";
-    case primitive_kind::uuid: return is_valid_uuid(s) ? "" : "is not a valid uuid (urn:uuid: and lower-case hex 8-4-4-4-12)";
-    case primitive_kind::base64_binary: return is_valid_base64(s) ? "" : "is not valid base64";
-    case primitive_kind::date: return is_valid_date(s) ? "" : "is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)";
+    case primitive_kind::canonical:
+      return is_valid_uri(s) ? "" : "is not a valid URI (no whitespace allowed)";
+    case primitive_kind::oid:
+      return is_valid_oid(s) ? "" : "is not a valid oid (urn:oid:1.2.3)";
+    case primitive_kind::uuid:
+      return is_valid_uuid(s) ? "" : "is not a valid uuid (urn:uuid: and lower-case hex 8-4-4-4-12)";
+    case primitive_kind::base64_binary:
+      return is_valid_base64(s) ? "" : "is not valid base64";
+    case primitive_kind::date:
+      return is_valid_date(s) ? "" : "is not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)";
     case primitive_kind::date_time:
-      return is_valid_date_time(s) ? "" : "is not a valid dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a time zone)";
+      return is_valid_date_time(s)
+                 ? ""
+                 : "is not a valid dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a time zone)";
     case primitive_kind::instant:
       return is_valid_instant(s) ? "" : "is not a valid instant (YYYY-MM-DDThh:mm:ss(.sss) with a time zone)";
-    case primitive_kind::time: return is_valid_time(s) ? "" : "is not a valid time (hh:mm:ss)";
-    case primitive_kind::xhtml: return check_xhtml(s);
-    default: return "";
+    case primitive_kind::time:
+      return is_valid_time(s) ? "" : "is not a valid time (hh:mm:ss)";
+    case primitive_kind::xhtml:
+      return check_xhtml(s);
+    default:
+      return "";
   }
 }
 
@@ -120,7 +138,9 @@ bool is_valid_code(std::string_view s) {
   return true;
 }
 
-bool is_valid_uri(std::string_view s) { return !s.empty() && std::none_of(s.begin(), s.end(), is_space); }
+bool is_valid_uri(std::string_view s) {
+  return !s.empty() && std::none_of(s.begin(), s.end(), is_space);
+}
 
 bool is_valid_oid(std::string_view s) {
   constexpr std::string_view prefix = "urn:oid:";
@@ -196,12 +216,12 @@ std::string_view check_xhtml(std::string_view s) {
   while (start < s.size() && is_space(s[start])) ++start;
   if (s.substr(start, 4) != "<div") return "narrative must start with a <div> element";
   std::string lower(s);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  for (std::string_view banned : {"<script", "<iframe", "<object", "<embed", "<form", "<input", "<base",
-                                  "<link", "<meta", "<style", "javascript:", "<?", "<!doctype", "<!entity"}) {
-    if (lower.find(banned) != std::string::npos) return "narrative contains an element or URL that is not allowed (script, form, embedded object, ...)";
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  for (std::string_view banned : {"<script", "<iframe", "<object", "<embed", "<form", "<input", "<base", "<link",
+                                  "<meta", "<style", "javascript:", "<?", "<!doctype", "<!entity"}) {
+    if (lower.find(banned) != std::string::npos)
+      return "narrative contains an element or URL that is not allowed (script, form, embedded object, ...)";
   }
   // Event handler attributes: " on" followed by letters and '=' inside a tag.
   for (std::size_t pos = lower.find(" on"); pos != std::string::npos; pos = lower.find(" on", pos + 1)) {
@@ -210,21 +230,26 @@ std::string_view check_xhtml(std::string_view s) {
     while (i < lower.size() && is_space(lower[i])) ++i;
     const std::size_t tag_open = lower.rfind('<', pos), tag_close = lower.rfind('>', pos);
     const bool in_tag = tag_open != std::string::npos && (tag_close == std::string::npos || tag_close < tag_open);
-    if (in_tag && i > pos + 3 && i < lower.size() && lower[i] == '=') return "narrative contains an event handler attribute";
+    if (in_tag && i > pos + 3 && i < lower.size() && lower[i] == '=')
+      return "narrative contains an event handler attribute";
   }
   return "";
 }
 
 std::string_view check_primitive(primitive_kind kind, const rapidjson::Value& v) {
   switch (kind) {
-    case primitive_kind::boolean: return v.IsBool() ? "" : "must be a JSON boolean (true or false)";
-    case primitive_kind::integer: return v.IsInt() ? "" : "must be a JSON integer (32-bit, no fraction or exponent)";
+    case primitive_kind::boolean:
+      return v.IsBool() ? "" : "must be a JSON boolean (true or false)";
+    case primitive_kind::integer:
+      return v.IsInt() ? "" : "must be a JSON integer (32-bit, no fraction or exponent)";
     case primitive_kind::unsigned_int:
       return v.IsInt() && v.GetInt() >= 0 ? "" : "must be a JSON integer from 0 to 2147483647";
     case primitive_kind::positive_int:
       return v.IsInt() && v.GetInt() >= 1 ? "" : "must be a JSON integer from 1 to 2147483647";
-    case primitive_kind::decimal: return v.IsNumber() ? "" : "must be a JSON number";
-    default: break;
+    case primitive_kind::decimal:
+      return v.IsNumber() ? "" : "must be a JSON number";
+    default:
+      break;
   }
   if (!v.IsString()) return "must be a JSON string";
   return check_string_value(kind, std::string_view(v.GetString(), v.GetStringLength()));
@@ -232,9 +257,9 @@ std::string_view check_primitive(primitive_kind kind, const rapidjson::Value& v)
 
 std::string_view primitive_name(primitive_kind kind) {
   static constexpr std::string_view names[] = {
-      "",         "boolean", "integer", "unsignedInt", "positiveInt", "decimal", "string",
-      "code",     "id",      "markdown", "uri",        "url",         "canonical", "oid",
-      "uuid",     "base64Binary", "date", "dateTime",  "instant",     "time",    "xhtml"};
+      "",     "boolean",      "integer",  "unsignedInt", "positiveInt", "decimal",   "string",
+      "code", "id",           "markdown", "uri",         "url",         "canonical", "oid",
+      "uuid", "base64Binary", "date",     "dateTime",    "instant",     "time",      "xhtml"};
   return names[static_cast<std::size_t>(kind)];
 }
 

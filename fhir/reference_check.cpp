@@ -69,7 +69,8 @@ resolved_reference resolve_reference(const walk_context& ctx, std::string_view r
   if (!r.type.empty() && ctx.bundle && ref.find("://") == std::string_view::npos) {
     // Relative references inside a Bundle resolve against entries whose fullUrl ends the same way.
     for (const auto& [url, res] : *ctx.bundle) {
-      if (url.size() > ref.size() && url.substr(url.size() - ref.size()) == ref && url[url.size() - ref.size() - 1] == '/') {
+      if (url.size() > ref.size() && url.substr(url.size() - ref.size()) == ref &&
+          url[url.size() - ref.size() - 1] == '/') {
         r.target = res;
         break;
       }
@@ -89,9 +90,10 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
     if (ref[0] == '#') {
       resolved_reference r = resolve_reference(ctx, ref);
       if (!r.target) {
-        ctx.sink.error(issue_code::invariant, "the local reference " + std::string(ref.substr(0, 80)) +
-                                                  " does not name a contained resource (ref-1)",
-                       &at);
+        ctx.sink.error(
+            issue_code::invariant,
+            "the local reference " + std::string(ref.substr(0, 80)) + " does not name a contained resource (ref-1)",
+            &at);
         return;
       }
       type = r.type;
@@ -99,12 +101,14 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
       if (!is_valid_uuid(ref)) {
         // R4 types Reference.reference as a string, so a malformed UUID is not an error of the
         // resource; it is still worth telling the sender (published examples carry such ones).
-        ctx.sink.add(severity::warning, issue_code::value, "a urn:uuid reference should be urn:uuid: and a lower-case UUID", &at);
+        ctx.sink.add(severity::warning, issue_code::value,
+                     "a urn:uuid reference should be urn:uuid: and a lower-case UUID", &at);
         return;
       }
       resolved_reference r = resolve_reference(ctx, ref);
       if (!r.target && ctx.bundle) {
-        ctx.sink.add(severity::warning, issue_code::not_found, "no entry in this Bundle has fullUrl " + std::string(ref), &at);
+        ctx.sink.add(severity::warning, issue_code::not_found,
+                     "no entry in this Bundle has fullUrl " + std::string(ref), &at);
       }
       type = r.type;
     } else if (ref.rfind("urn:oid:", 0) == 0) {
@@ -114,8 +118,9 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
       const bool absolute = ref.find("://") != std::string_view::npos;
       if (!absolute && type.empty()) {
         // Legal as a relative URL, but no server could resolve it: warn, do not refuse.
-        ctx.sink.add(severity::warning, issue_code::value, "a relative reference should be ResourceType/id with an R4 "
-                                                           "resource type, or use an absolute URL, urn:uuid: or #contained",
+        ctx.sink.add(severity::warning, issue_code::value,
+                     "a relative reference should be ResourceType/id with an R4 "
+                     "resource type, or use an absolute URL, urn:uuid: or #contained",
                      &at);
         return;
       }
@@ -135,16 +140,19 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
   }
   if (!declared_type.empty() && !type.empty() && declared_type != type) {
     path_node at{&path, "type", -1};
-    ctx.sink.error(issue_code::invariant, "Reference.type " + std::string(declared_type) +
-                                              " does not match the referenced resource type " + std::string(type), &at);
+    ctx.sink.error(issue_code::invariant,
+                   "Reference.type " + std::string(declared_type) + " does not match the referenced resource type " +
+                       std::string(type),
+                   &at);
   }
   if (type.empty()) type = declared_type;
   if (type.empty() || e.target_types.empty()) return;
   for (type_index t : e.target_types) {
     if (ctx.m.type(t).name == type) return;
   }
-  ctx.sink.error(issue_code::structure, "this reference points to a " + std::string(type) +
-                                            ", which is not allowed here (allowed: " + allowed_list(ctx.m, e) + ")",
+  ctx.sink.error(issue_code::structure,
+                 "this reference points to a " + std::string(type) +
+                     ", which is not allowed here (allowed: " + allowed_list(ctx.m, e) + ")",
                  &path);
 }
 

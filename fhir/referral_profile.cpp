@@ -27,17 +27,18 @@ void check_patient_nhs_number(walk_context& ctx, const json_value& patient, cons
       path_node id_node{&at, "identifier", static_cast<std::int64_t>(i)};
       path_node value_node{&id_node, "value", -1};
       if (!is_valid_nhs_number(json::string_member((*ids)[i], "value"))) {
-        ctx.sink.error(issue_code::value, "the NHS number is not valid: it must be ten digits with a correct "
-                                          "modulus-11 check digit",
+        ctx.sink.error(issue_code::value,
+                       "the NHS number is not valid: it must be ten digits with a correct "
+                       "modulus-11 check digit",
                        &value_node);
       }
       return;
     }
   }
   path_node ident{&at, "identifier", -1};
-  ctx.sink.error(issue_code::required, "the referred patient has no NHS number (identifier with system " +
-                                           std::string(nhs_number_system) + ")",
-                 &ident);
+  ctx.sink.error(
+      issue_code::required,
+      "the referred patient has no NHS number (identifier with system " + std::string(nhs_number_system) + ")", &ident);
 }
 
 void check_subject(walk_context& ctx, const json_value& sr, const path_node& root, const resource_resolver& resolve) {
@@ -73,15 +74,17 @@ void check_subject(walk_context& ctx, const json_value& sr, const path_node& roo
     path_node ident_path{&subject_path, "identifier", -1};
     path_node value_path{&ident_path, "value", -1};
     if (!is_valid_nhs_number(json::string_member(*ident, "value"))) {
-      ctx.sink.error(issue_code::value, "the NHS number is not valid: it must be ten digits with a correct "
-                                        "modulus-11 check digit",
+      ctx.sink.error(issue_code::value,
+                     "the NHS number is not valid: it must be ten digits with a correct "
+                     "modulus-11 check digit",
                      &value_path);
     }
     return;
   }
   ctx.sink.error(issue_code::invariant,
                  "the subject must resolve to a Patient with an NHS number: a contained Patient (#id), a Bundle "
-                 "entry, or subject.identifier with system " + std::string(nhs_number_system),
+                 "entry, or subject.identifier with system " +
+                     std::string(nhs_number_system),
                  &subject_path);
 }
 
@@ -100,7 +103,8 @@ std::string accepted_list(const referral_profile_options& options) {
 
 // With accepted_statuses set, the profile's status binding (arrival statuses) gives way to that
 // set: drop the binding's code-invalid issue; check_referral_rules judges the status instead.
-void drop_status_binding_issue(outcome& out, const referral_profile_options& options, std::string_view root_expression) {
+void drop_status_binding_issue(outcome& out, const referral_profile_options& options,
+                               std::string_view root_expression) {
   if (options.accepted_statuses.empty()) return;
   const std::string expression = std::string(root_expression) + ".status";
   std::erase_if(out.issues, [&](const issue& i) {
@@ -119,14 +123,16 @@ void check_referral_rules(walk_context& ctx, const json_value& sr, const path_no
   if (!options.accepted_statuses.empty()) {
     if (json::member(sr, "status") && !is_accepted_status(options, status)) {
       path_node at{&root, "status", -1};
-      ctx.sink.error(issue_code::code_invalid, "the status " + std::string(status) + " is not accepted here (accepted: " +
-                                                   accepted_list(options) + ")",
-                     &at);
+      ctx.sink.error(
+          issue_code::code_invalid,
+          "the status " + std::string(status) + " is not accepted here (accepted: " + accepted_list(options) + ")",
+          &at);
     }
   } else if (status == "draft" && !options.validate_only) {
     path_node at{&root, "status", -1};
-    ctx.sink.error(issue_code::invariant, "a referral must have status 'active' to be accepted ('draft' is only "
-                                          "accepted by $validate)",
+    ctx.sink.error(issue_code::invariant,
+                   "a referral must have status 'active' to be accepted ('draft' is only "
+                   "accepted by $validate)",
                    &at);
   }
   check_subject(ctx, sr, root, resolve);
@@ -134,7 +140,8 @@ void check_referral_rules(walk_context& ctx, const json_value& sr, const path_no
 
 }  // namespace
 
-outcome validate_referral(const json_value& sr, const referral_profile_options& options, const resource_resolver& resolve) {
+outcome validate_referral(const json_value& sr, const referral_profile_options& options,
+                          const resource_resolver& resolve) {
   outcome out;
   detail::issue_sink sink(out, options.issue_cap);
   const model& m = r4_model();

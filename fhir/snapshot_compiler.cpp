@@ -12,16 +12,26 @@ namespace {
 
 primitive_kind primitive_of(std::string_view name) {
   static const std::unordered_map<std::string_view, primitive_kind> kinds = {
-      {"boolean", primitive_kind::boolean},   {"integer", primitive_kind::integer},
-      {"unsignedInt", primitive_kind::unsigned_int}, {"positiveInt", primitive_kind::positive_int},
-      {"decimal", primitive_kind::decimal},   {"string", primitive_kind::string},
-      {"code", primitive_kind::code},         {"id", primitive_kind::id},
-      {"markdown", primitive_kind::markdown}, {"uri", primitive_kind::uri},
-      {"url", primitive_kind::url},           {"canonical", primitive_kind::canonical},
-      {"oid", primitive_kind::oid},           {"uuid", primitive_kind::uuid},
-      {"base64Binary", primitive_kind::base64_binary}, {"date", primitive_kind::date},
-      {"dateTime", primitive_kind::date_time}, {"instant", primitive_kind::instant},
-      {"time", primitive_kind::time},         {"xhtml", primitive_kind::xhtml},
+      {"boolean", primitive_kind::boolean},
+      {"integer", primitive_kind::integer},
+      {"unsignedInt", primitive_kind::unsigned_int},
+      {"positiveInt", primitive_kind::positive_int},
+      {"decimal", primitive_kind::decimal},
+      {"string", primitive_kind::string},
+      {"code", primitive_kind::code},
+      {"id", primitive_kind::id},
+      {"markdown", primitive_kind::markdown},
+      {"uri", primitive_kind::uri},
+      {"url", primitive_kind::url},
+      {"canonical", primitive_kind::canonical},
+      {"oid", primitive_kind::oid},
+      {"uuid", primitive_kind::uuid},
+      {"base64Binary", primitive_kind::base64_binary},
+      {"date", primitive_kind::date},
+      {"dateTime", primitive_kind::date_time},
+      {"instant", primitive_kind::instant},
+      {"time", primitive_kind::time},
+      {"xhtml", primitive_kind::xhtml},
   };
   auto it = kinds.find(name);
   return it == kinds.end() ? primitive_kind::string : it->second;
@@ -76,8 +86,8 @@ boost::system::result<void, model_error> model_builder::compile_snapshot(const j
   const auto* snapshot = json::member(sd, "snapshot");
   const auto* elements = snapshot ? json::member(*snapshot, "element") : nullptr;
   if (!elements || !elements->IsArray()) {
-    return model_error{model_errc::bad_definition, "StructureDefinition without snapshot: " +
-                                                       std::string(m_.types_[root].name)};
+    return model_error{model_errc::bad_definition,
+                       "StructureDefinition without snapshot: " + std::string(m_.types_[root].name)};
   }
   std::unordered_map<std::string_view, type_index> by_path;
   by_path[m_.types_[root].name] = root;
@@ -130,7 +140,8 @@ boost::system::result<void, model_error> model_builder::compile_snapshot(const j
           ti = m_.find_type(code);
         }
         if (ti == no_type) {
-          return model_error{model_errc::unknown_base, "unknown type " + std::string(code) + " at " + std::string(path)};
+          return model_error{model_errc::unknown_base,
+                             "unknown type " + std::string(code) + " at " + std::string(path)};
         }
         e.types.push_back(ti);
         if (code == "Reference") apply_target_profiles(e, ty);

@@ -17,8 +17,8 @@ namespace fhir::detail {
 
 struct path_node {
   const path_node* parent = nullptr;
-  std::string_view name;     // JSON name, or the resource type at the root
-  std::int64_t index = -1;   // array index, or -1
+  std::string_view name;    // JSON name, or the resource type at the root
+  std::int64_t index = -1;  // array index, or -1
 };
 
 std::string render_path(const path_node* p);
@@ -50,17 +50,16 @@ struct walk_context {
 
 // Walks one resource (its own type from resourceType, or `profile` when given) and reports every
 // problem. `path` names the resource (the root node carries its type name).
-void walk_resource(walk_context& ctx, const rapidjson::Value& resource, type_index profile,
-                   const path_node& path, bool contained);
+void walk_resource(walk_context& ctx, const rapidjson::Value& resource, type_index profile, const path_node& path,
+                   bool contained);
 
 // Checks a Reference object's form, ref-1, and that the target type is allowed.
-void check_reference(walk_context& ctx, const element_def& e, const rapidjson::Value& ref,
-                     const path_node& path);
+void check_reference(walk_context& ctx, const element_def& e, const rapidjson::Value& ref, const path_node& path);
 
 // What a reference string points at, when that can be told from the text or the Bundle.
 struct resolved_reference {
-  std::string_view type;                         // resource type, empty when unknown
-  const rapidjson::Value* target = nullptr;       // the resource, when it is in this message
+  std::string_view type;                     // resource type, empty when unknown
+  const rapidjson::Value* target = nullptr;  // the resource, when it is in this message
 };
 resolved_reference resolve_reference(const walk_context& ctx, std::string_view reference);
 

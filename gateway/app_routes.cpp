@@ -11,9 +11,9 @@
 #include "gateway/api/referral_create_route.hpp"
 #include "gateway/api/referral_update_route.hpp"
 #include "gateway/api/resource_read_routes.hpp"
-#include "gateway/api/validate_route.hpp"
 #include "gateway/api/search_routes.hpp"
 #include "gateway/api/task_update_route.hpp"
+#include "gateway/api/validate_route.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
@@ -100,7 +100,8 @@ std::string app_routes::start(net::server& server) {
   api::register_bundle_route(routes_, ctx);
   for (const char* type : {"ServiceRequest", "Task", "Patient"}) api::register_resource_read_routes(routes_, ctx, type);
   // What a transaction stores beside the referral (outcome types are read by the outcome routes).
-  for (const char* type : {"Practitioner", "PractitionerRole", "Organization", "Condition"}) api::register_resource_read_routes(routes_, ctx, type);
+  for (const char* type : {"Practitioner", "PractitionerRole", "Organization", "Condition"})
+    api::register_resource_read_routes(routes_, ctx, type);
   api::register_validate_routes(routes_, ctx);
   api::register_search_routes(routes_, ctx);
   api::register_referral_update_route(routes_, ctx);
@@ -112,7 +113,7 @@ std::string app_routes::start(net::server& server) {
   ops_.add_readiness_check("storage", [store_ptr] {
     const auto m = store_ptr->metrics();
     return m.transactions_failed > 0 && m.transactions_committed == 0 ? std::string("store has only failed commits")
-                                                                     : std::string();
+                                                                      : std::string();
   });
   std::string problem;
   parts_->outbox = outbox::outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);

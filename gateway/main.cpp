@@ -44,10 +44,14 @@ std::string now_fhir_datetime() {
 const char* tls_key_name(gateway::net::tls_setup_error::part part) {
   using part_t = gateway::net::tls_setup_error::part;
   switch (part) {
-    case part_t::cert: return "listen.tls.cert";
-    case part_t::key: return "listen.tls.key";
-    case part_t::client_ca: return "listen.tls.client_ca";
-    case part_t::other: break;
+    case part_t::cert:
+      return "listen.tls.cert";
+    case part_t::key:
+      return "listen.tls.key";
+    case part_t::client_ca:
+      return "listen.tls.client_ca";
+    case part_t::other:
+      break;
   }
   return "listen.tls";
 }
@@ -108,8 +112,8 @@ int main(int argc, char** argv) {
   options.io_threads = cfg->runtime.io_threads;
   options.max_connections = cfg->limits.max_connections;
   options.shutdown_grace = cfg->runtime.shutdown_grace;
-  options.limits = {cfg->limits.header_bytes, cfg->limits.body_bytes,  cfg->limits.header_timeout,
-                    cfg->limits.body_timeout, cfg->limits.idle_timeout, cfg->limits.write_timeout,
+  options.limits = {cfg->limits.header_bytes,     cfg->limits.body_bytes,   cfg->limits.header_timeout,
+                    cfg->limits.body_timeout,     cfg->limits.idle_timeout, cfg->limits.write_timeout,
                     cfg->limits.handshake_timeout};
   net::server server(options, metrics);
 
@@ -127,8 +131,8 @@ int main(int argc, char** argv) {
   const api::caller_registry callers(cfg->callers);
   api::fhir_api fhir(cfg->listen.base_path, routes, callers, metrics);
 
-  const auto https_port = server.add_listener(
-      {"https", cfg->listen.address, cfg->listen.port, std::get<std::shared_ptr<boost::asio::ssl::context>>(tls), &fhir});
+  const auto https_port = server.add_listener({"https", cfg->listen.address, cfg->listen.port,
+                                               std::get<std::shared_ptr<boost::asio::ssl::context>>(tls), &fhir});
   if (auto* e = std::get_if<std::string>(&https_port)) {
     std::fprintf(stderr, "referral-gateway: listen: %s\n", e->c_str());
     return 1;

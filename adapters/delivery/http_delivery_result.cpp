@@ -16,11 +16,21 @@ core::delivery_result to_delivery_result(const net::client_result& result, std::
   const auto& failure = std::get<net::transport_failure>(result);
   out.detail = failure.detail;
   switch (failure.what) {
-    case net::transport_failure::kind::timeout: out.what = kind::timeout; break;
-    case net::transport_failure::kind::connection_refused: out.what = kind::connection_refused; break;
-    case net::transport_failure::kind::connection_lost: out.what = kind::connection_lost; break;
-    case net::transport_failure::kind::tls_failure: out.what = kind::tls_failure; break;
-    case net::transport_failure::kind::resolve_failure: out.what = kind::transient_failure; break;
+    case net::transport_failure::kind::timeout:
+      out.what = kind::timeout;
+      break;
+    case net::transport_failure::kind::connection_refused:
+      out.what = kind::connection_refused;
+      break;
+    case net::transport_failure::kind::connection_lost:
+      out.what = kind::connection_lost;
+      break;
+    case net::transport_failure::kind::tls_failure:
+      out.what = kind::tls_failure;
+      break;
+    case net::transport_failure::kind::resolve_failure:
+      out.what = kind::transient_failure;
+      break;
     case net::transport_failure::kind::protocol_error:
     case net::transport_failure::kind::setup_failure:
       out.what = kind::transient_failure;

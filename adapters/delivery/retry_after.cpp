@@ -54,14 +54,14 @@ class cursor {
 };
 
 constexpr std::array<std::string_view, 7> short_days{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-constexpr std::array<std::string_view, 7> long_days{"Monday", "Tuesday", "Wednesday", "Thursday",
+constexpr std::array<std::string_view, 7> long_days{"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                     "Friday", "Saturday", "Sunday"};
 constexpr std::array<std::string_view, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 bool time_of_day(cursor& c, int& h, int& m, int& s) {
-  return c.digits(2, h) && c.literal(":") && c.digits(2, m) && c.literal(":") && c.digits(2, s) && h <= 23 &&
-         m <= 59 && s <= 60;  // 60: a leap second, as RFC 9110 allows
+  return c.digits(2, h) && c.literal(":") && c.digits(2, m) && c.literal(":") && c.digits(2, s) && h <= 23 && m <= 59 &&
+         s <= 60;  // 60: a leap second, as RFC 9110 allows
 }
 
 std::optional<sys_seconds> make_time(int y, int mon, int d, int h, int m, int s) {
@@ -86,8 +86,7 @@ std::optional<sys_seconds> rfc850_date(std::string_view text) {
   cursor c(text);
   int wd = 0, d = 0, mon = 0, yy = 0, h = 0, m = 0, s = 0;
   if (c.one_of(long_days, wd) && c.literal(", ") && c.digits(2, d) && c.literal("-") && c.one_of(months, mon) &&
-      c.literal("-") && c.digits(2, yy) && c.literal(" ") && time_of_day(c, h, m, s) && c.literal(" GMT") &&
-      c.done()) {
+      c.literal("-") && c.digits(2, yy) && c.literal(" ") && time_of_day(c, h, m, s) && c.literal(" GMT") && c.done()) {
     // Two-digit years: RFC 9110 asks for the most recent past year with those digits; a receiver
     // sending this form today means 20yy.
     return make_time(yy < 70 ? 2000 + yy : 1900 + yy, mon, d, h, m, s);

@@ -31,7 +31,9 @@ class event_id_set {
  private:
   using key = std::array<std::uint64_t, 2>;
   struct key_hash {
-    std::size_t operator()(const key& k) const noexcept { return static_cast<std::size_t>(k[0] ^ (k[1] * 0x9e3779b97f4a7c15ULL)); }
+    std::size_t operator()(const key& k) const noexcept {
+      return static_cast<std::size_t>(k[0] ^ (k[1] * 0x9e3779b97f4a7c15ULL));
+    }
   };
 
   // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lower-case hex only; nullopt for anything else.

@@ -20,11 +20,11 @@ std::string event_id_of(std::string_view line) {
 }
 
 std::variant<jsonl_scan_result, std::string> scan_jsonl(int fd, std::size_t max_line,
-                                                         const std::function<void(std::string_view)>& on_id) {
+                                                        const std::function<void(std::string_view)>& on_id) {
   jsonl_scan_result result;
   std::vector<char> chunk(64 * 1024);
-  std::string line;        // the line being assembled across chunks
-  bool overlong = false;   // the current line passed max_line: count it, do not keep it
+  std::string line;       // the line being assembled across chunks
+  bool overlong = false;  // the current line passed max_line: count it, do not keep it
   std::uint64_t offset = 0;
   for (;;) {
     const ssize_t n = ::pread(fd, chunk.data(), chunk.size(), static_cast<off_t>(offset));

@@ -16,15 +16,15 @@
 namespace gateway::sinks {
 
 struct jsonl_scan_result {
-  std::uint64_t good_size = 0;    // bytes up to and including the last '\n'
-  std::uint64_t file_size = 0;    // bytes read; file_size > good_size means a torn last line
-  std::uint64_t lines = 0;        // complete lines
-  std::uint64_t unreadable = 0;   // complete lines that are not a JSON object with a string "id"
+  std::uint64_t good_size = 0;   // bytes up to and including the last '\n'
+  std::uint64_t file_size = 0;   // bytes read; file_size > good_size means a torn last line
+  std::uint64_t lines = 0;       // complete lines
+  std::uint64_t unreadable = 0;  // complete lines that are not a JSON object with a string "id"
 };
 
 // Calls `on_id` with the "id" of each complete line. Returns the error text of a failed read.
 std::variant<jsonl_scan_result, std::string> scan_jsonl(int fd, std::size_t max_line,
-                                                         const std::function<void(std::string_view)>& on_id);
+                                                        const std::function<void(std::string_view)>& on_id);
 
 // The "id" member of one line that holds a JSON object; empty when it has none (or is not JSON).
 std::string event_id_of(std::string_view line);

@@ -30,7 +30,9 @@ core::delivery_result failed(core::delivery_result::kind what, std::string detai
   return r;
 }
 
-std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errno_text(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
 
 // Makes a new directory entry durable (the file itself is synced by its writes).
 void sync_directory(const std::filesystem::path& dir) {

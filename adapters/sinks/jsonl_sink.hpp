@@ -39,9 +39,9 @@ struct jsonl_sink_options {
 };
 
 struct jsonl_open_report {
-  std::uint64_t lines = 0;          // complete lines found
-  std::uint64_t unreadable = 0;     // complete lines without a readable "id" (kept)
-  std::uint64_t torn_bytes = 0;     // bytes of a torn last line that were removed
+  std::uint64_t lines = 0;       // complete lines found
+  std::uint64_t unreadable = 0;  // complete lines without a readable "id" (kept)
+  std::uint64_t torn_bytes = 0;  // bytes of a torn last line that were removed
 };
 
 class jsonl_sink final : public core::delivery_port {
@@ -73,9 +73,9 @@ class jsonl_sink final : public core::delivery_port {
 
   const int fd_;
   const std::string path_;
-  std::uint64_t durable_size_;  // writer thread only
-  bool needs_truncate_ = false; // a failed write left bytes past durable_size_
-  event_id_set ids_;            // writer thread only
+  std::uint64_t durable_size_;   // writer thread only
+  bool needs_truncate_ = false;  // a failed write left bytes past durable_size_
+  event_id_set ids_;             // writer thread only
   jsonl_open_report report_;
   std::atomic<std::uint64_t> written_{0};
   std::atomic<std::uint64_t> skipped_{0};

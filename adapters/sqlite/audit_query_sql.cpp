@@ -16,27 +16,22 @@ core::audit_outcome run_audit_search(connection& db, const core::audit_query& qu
   };
   if (query.entity)
     where += " AND entity_type = " + param(query.entity->type) + " AND entity_id = " + param(query.entity->id);
-  if (query.caller_org)
-    where += " AND caller_org = " + param(*query.caller_org);
-  if (query.recorded_ge)
-    where += " AND recorded >= " + param(*query.recorded_ge);
-  if (query.recorded_le)
-    where += " AND recorded <= " + param(*query.recorded_le);
+  if (query.caller_org) where += " AND caller_org = " + param(*query.caller_org);
+  if (query.recorded_ge) where += " AND recorded >= " + param(*query.recorded_ge);
+  if (query.recorded_le) where += " AND recorded <= " + param(*query.recorded_le);
   if (query.cursor) {
     std::int64_t after = 0;
     const auto& c = *query.cursor;
     const auto r = std::from_chars(c.data(), c.data() + c.size(), after);
-    if (r.ec != std::errc() || r.ptr != c.data() + c.size())
-      return make_error_code(store_errc::invalid_request);
+    if (r.ec != std::errc() || r.ptr != c.data() + c.size()) return make_error_code(store_errc::invalid_request);
     where += std::string(" AND seq ") + (query.oldest_first ? "> " : "< ") + std::to_string(after);
   }
-  const std::string sql = "SELECT seq, id, recorded, caller_org, caller_role, action, entity_type, entity_id, "
-                          "outcome, request_id, json FROM audit" +
-                          where + " ORDER BY seq " + (query.oldest_first ? "ASC" : "DESC") + " LIMIT " +
-                          std::to_string(query.count + 1);
+  const std::string sql =
+      "SELECT seq, id, recorded, caller_org, caller_role, action, entity_type, entity_id, "
+      "outcome, request_id, json FROM audit" +
+      where + " ORDER BY seq " + (query.oldest_first ? "ASC" : "DESC") + " LIMIT " + std::to_string(query.count + 1);
   auto s = db.prepare(sql);
-  for (std::size_t i = 0; i < binds.size(); ++i)
-    s->bind(static_cast<int>(i + 1), binds[i]);
+  for (std::size_t i = 0; i < binds.size(); ++i) s->bind(static_cast<int>(i + 1), binds[i]);
 
   core::audit_page page;
   std::int64_t last_seq = 0;
@@ -54,4 +49,4 @@ core::audit_outcome run_audit_search(connection& db, const core::audit_query& qu
   return page;
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -6,8 +6,7 @@ namespace gateway::sqlite {
 
 checkpointer::checkpointer(std::unique_ptr<connection> db, int step_pages, int restart_pages)
     : db_(std::move(db)), step_pages_(std::max(1, step_pages)), restart_pages_(std::max(1, restart_pages)) {
-  if (db_)
-    thread_ = std::thread([this] { run(); });
+  if (db_) thread_ = std::thread([this] { run(); });
 }
 
 checkpointer::~checkpointer() {
@@ -16,16 +15,14 @@ checkpointer::~checkpointer() {
     stopping_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable())
-    thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void checkpointer::wal_grew(int frames) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (frames < wal_frames_)
-      backfilled_ = 0; // the WAL restarted
+    if (frames < wal_frames_) backfilled_ = 0;  // the WAL restarted
     wal_frames_ = frames;
     if (!db_) {
       if (frames >= restart_pages_ && !tail_due_) {
@@ -41,13 +38,11 @@ void checkpointer::wal_grew(int frames) {
       }
     }
   }
-  if (wake)
-    wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void checkpointer::run_tail_if_due(connection& writer_db) {
-  if (!tail_flag_.load(std::memory_order_relaxed))
-    return;
+  if (!tail_flag_.load(std::memory_order_relaxed)) return;
   // Copies what the background pass left (frames committed while it ran); a failure (a reader still
   // on an old snapshot, I/O) only means the WAL restarts later.
   int log = 0, done = 0;
@@ -65,8 +60,7 @@ void checkpointer::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || (!tail_due_ && wal_frames_ - backfilled_ >= step_pages_); });
-    if (stopping_)
-      return;
+    if (stopping_) return;
     lock.unlock();
     int log = 0, done = 0;
     const int rc = sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
@@ -84,4 +78,4 @@ void checkpointer::run() {
   }
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -28,7 +28,7 @@
 namespace gateway::sqlite {
 
 class checkpointer {
-public:
+ public:
   // db: a read-write connection of its own (nullptr disables the background thread: the writer then
   // does every checkpoint itself at restart_pages).
   checkpointer(std::unique_ptr<connection> db, int step_pages, int restart_pages);
@@ -41,7 +41,7 @@ public:
   // Between batches: runs the tail checkpoint on the writer's connection if one is due.
   void run_tail_if_due(connection& writer_db);
 
-private:
+ private:
   void run();
 
   std::unique_ptr<connection> db_;
@@ -50,12 +50,12 @@ private:
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  int wal_frames_ = 0;    // WAL size after the last commit
-  int backfilled_ = 0;    // frames the last background pass left copied
-  bool tail_due_ = false; // the background is done; the writer finishes and restarts the WAL
+  int wal_frames_ = 0;     // WAL size after the last commit
+  int backfilled_ = 0;     // frames the last background pass left copied
+  bool tail_due_ = false;  // the background is done; the writer finishes and restarts the WAL
   bool stopping_ = false;
-  std::atomic<bool> tail_flag_{false}; // tail_due_, readable by the writer without the lock
+  std::atomic<bool> tail_flag_{false};  // tail_due_, readable by the writer without the lock
   std::thread thread_;
 };
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -14,4 +14,4 @@ namespace gateway::sqlite {
 std::unique_ptr<write_job> make_commit_job(gateway::core::unit_of_work work,
                                            gateway::core::store_callback<gateway::core::commit_outcome> done);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

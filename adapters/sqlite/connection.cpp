@@ -14,10 +14,9 @@ std::string describe(sqlite3* db, int rc, std::string_view what) {
 
 namespace {
 void check_bind(sqlite3* db, int rc) {
-  if (rc != SQLITE_OK)
-    throw db_error(rc, describe(db, rc, "bind"));
+  if (rc != SQLITE_OK) throw db_error(rc, describe(db, rc, "bind"));
 }
-} // namespace
+}  // namespace
 
 statement& statement::bind(int i, std::string_view text) {
   check_bind(db_, sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
@@ -36,10 +35,8 @@ statement& statement::bind(int i, std::nullopt_t) {
 
 bool statement::step() {
   const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW)
-    return true;
-  if (rc == SQLITE_DONE)
-    return false;
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
   throw db_error(rc, describe(db_, rc, "step"));
 }
 
@@ -55,8 +52,7 @@ void statement::reset() noexcept {
 
 std::string statement::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-  if (p == nullptr)
-    return {};
+  if (p == nullptr) return {};
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
@@ -82,27 +78,26 @@ std::unique_ptr<connection> connection::open(const std::string& path, bool read_
 }
 
 connection::~connection() {
-  cache_.clear(); // statements first: sqlite3_close fails while any is unfinalised
+  cache_.clear();  // statements first: sqlite3_close fails while any is unfinalised
   sqlite3_close(db_);
 }
 
 void connection::exec(const char* sql) {
-  if (const int rc = try_exec(sql); rc != SQLITE_OK)
-    throw db_error(rc, describe(db_, rc, "exec"));
+  if (const int rc = try_exec(sql); rc != SQLITE_OK) throw db_error(rc, describe(db_, rc, "exec"));
 }
 
 void connection::reset_busy() noexcept {
   for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s != nullptr; s = sqlite3_next_stmt(db_, s))
-    if (sqlite3_stmt_busy(s) != 0)
-      sqlite3_reset(s);
+    if (sqlite3_stmt_busy(s) != 0) sqlite3_reset(s);
 }
 
-int connection::try_exec(const char* sql) noexcept { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
+int connection::try_exec(const char* sql) noexcept {
+  return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+}
 
 statement& connection::cached(const std::string& sql) {
   auto it = cache_.find(sql);
-  if (it == cache_.end())
-    it = cache_.emplace(sql, prepare(sql)).first;
+  if (it == cache_.end()) it = cache_.emplace(sql, prepare(sql)).first;
   it->second->reset();
   return *it->second;
 }
@@ -120,11 +115,10 @@ int connection::try_run_cached(const std::string& sql) noexcept {
 
 std::unique_ptr<statement> connection::prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT,
-                                    &stmt, nullptr);
-  if (rc != SQLITE_OK)
-    throw db_error(rc, describe(db_, rc, "prepare"));
+  const int rc =
+      sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) throw db_error(rc, describe(db_, rc, "prepare"));
   return std::make_unique<statement>(db_, stmt);
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -18,16 +18,16 @@
 namespace gateway::sqlite {
 
 class db_error : public std::runtime_error {
-public:
+ public:
   db_error(int rc, const std::string& what) : std::runtime_error(what), rc_(rc) {}
   int rc() const noexcept { return rc_; }
 
-private:
+ private:
   int rc_;
 };
 
 class statement {
-public:
+ public:
   statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
@@ -60,13 +60,13 @@ public:
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string text(int col) const;
 
-private:
+ private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
 
 class connection {
-public:
+ public:
   // Opens (never throws); on failure returns nullptr and sets `error`.
   static std::unique_ptr<connection> open(const std::string& path, bool read_only, int busy_timeout_ms,
                                           std::string& error);
@@ -96,7 +96,7 @@ public:
   std::string last_error() const { return sqlite3_errmsg(db_); }
   sqlite3* handle() const noexcept { return db_; }
 
-private:
+ private:
   explicit connection(sqlite3* db) : db_(db) {}
 
   sqlite3* db_;
@@ -106,4 +106,4 @@ private:
 // "what: SQLite message (code name)" for logs and open errors.
 std::string describe(sqlite3* db, int rc, std::string_view what);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -14,13 +14,17 @@ using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // Forwards SAX events to a writer, dropping the members we own and adding ours: `id` right after
 // `resourceType` (or at the end), our two `meta` members at the end of `meta` (or a new `meta`).
 class meta_stamper {
-public:
+ public:
   meta_stamper(json_writer& out, std::string_view id, std::string_view version, std::string_view updated)
       : out_(out), id_(id), version_(version), updated_(updated) {}
 
-  bool Null() { return value([&] { return out_.Null(); }); }
-  bool Bool(bool b) { return value([&] { return out_.Bool(b); }); }
-  bool Int(int) { return false; } // numbers arrive raw (kParseNumbersAsStringsFlag)
+  bool Null() {
+    return value([&] { return out_.Null(); });
+  }
+  bool Bool(bool b) {
+    return value([&] { return out_.Bool(b); });
+  }
+  bool Int(int) { return false; }  // numbers arrive raw (kParseNumbersAsStringsFlag)
   bool Uint(unsigned) { return false; }
   bool Int64(std::int64_t) { return false; }
   bool Uint64(std::uint64_t) { return false; }
@@ -31,8 +35,7 @@ public:
   bool String(const char* s, rapidjson::SizeType n, bool) {
     const bool after_type = depth_ == 1 && key_ == "resourceType" && skip_ == 0;
     const bool ok = value([&] { return out_.String(s, n); });
-    if (ok && after_type && !id_written_)
-      return write_id();
+    if (ok && after_type && !id_written_) return write_id();
     return ok;
   }
   bool StartObject() {
@@ -41,18 +44,14 @@ public:
       return true;
     }
     ++depth_;
-    if (depth_ == 2 && array_depth_ == 0 && key_path_top_ == "meta")
-      in_meta_ = true;
+    if (depth_ == 2 && array_depth_ == 0 && key_path_top_ == "meta") in_meta_ = true;
     return out_.StartObject();
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
-    if (skip_ > 0)
-      return true;
+    if (skip_ > 0) return true;
     key_.assign(s, n);
-    if (depth_ == 1)
-      key_path_top_ = key_;
-    if (dropped(key_))
-      return true; // its value is skipped by starts_skip()
+    if (depth_ == 1) key_path_top_ = key_;
+    if (dropped(key_)) return true;  // its value is skipped by starts_skip()
     return out_.Key(s, n);
   }
   bool EndObject(rapidjson::SizeType) {
@@ -66,8 +65,7 @@ public:
       meta_written_ = true;
     }
     if (depth_ == 1) {
-      if (!id_written_ && !write_id())
-        return false;
+      if (!id_written_ && !write_id()) return false;
       if (!meta_written_) {
         out_.Key("meta");
         out_.StartObject();
@@ -96,14 +94,12 @@ public:
     return out_.EndArray();
   }
 
-private:
+ private:
   // A scalar value: skipped if it belongs to a dropped member; the top level must be an object.
   template <class Write>
   bool value(Write write) {
-    if (skip_ > 0)
-      return true;
-    if (depth_ == 0)
-      return false;
+    if (skip_ > 0) return true;
+    if (depth_ == 0) return false;
     if (starts_skip()) {
       key_.clear();
       return true;
@@ -113,12 +109,9 @@ private:
   // True when the value about to start is the value of a member we drop.
   bool starts_skip() const { return array_depth_ == 0 && dropped(key_) && depth_ >= 1; }
   bool dropped(const std::string& key) const {
-    if (array_depth_ != 0)
-      return false;
-    if (depth_ == 1)
-      return key == "id";
-    if (depth_ == 2 && in_meta_)
-      return key == "versionId" || key == "lastUpdated";
+    if (array_depth_ != 0) return false;
+    if (depth_ == 1) return key == "id";
+    if (depth_ == 2 && in_meta_) return key == "versionId" || key == "lastUpdated";
     return false;
   }
   bool write_id() {
@@ -134,15 +127,15 @@ private:
 
   json_writer& out_;
   std::string_view id_, version_, updated_;
-  std::string key_;          // the last key seen at the current object level
-  std::string key_path_top_; // the last top-level key
-  int depth_ = 0;            // object nesting of what is written
-  int array_depth_ = 0;      // arrays open inside the current written object chain
-  int skip_ = 0;             // nesting inside a dropped value
+  std::string key_;           // the last key seen at the current object level
+  std::string key_path_top_;  // the last top-level key
+  int depth_ = 0;             // object nesting of what is written
+  int array_depth_ = 0;       // arrays open inside the current written object chain
+  int skip_ = 0;              // nesting inside a dropped value
   bool in_meta_ = false, id_written_ = false, meta_written_ = false;
 };
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> stamp_meta(std::string_view json, std::string_view id, std::int64_t version,
                                       std::string_view last_updated) {
@@ -154,13 +147,11 @@ std::optional<std::string> stamp_meta(std::string_view json, std::string_view id
   rapidjson::MemoryStream raw(json.data(), json.size());
   rapidjson::Reader reader;
   constexpr unsigned flags = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseStopWhenDoneFlag;
-  if (reader.Parse<flags>(raw, stamper).IsError())
-    return std::nullopt;
+  if (reader.Parse<flags>(raw, stamper).IsError()) return std::nullopt;
   // Anything but whitespace after the object is malformed.
   for (std::size_t i = raw.Tell(); i < json.size(); ++i)
-    if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t')
-      return std::nullopt;
+    if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t') return std::nullopt;
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -15,4 +15,4 @@ namespace gateway::sqlite {
 std::optional<std::string> stamp_meta(std::string_view json, std::string_view id, std::int64_t version,
                                       std::string_view last_updated);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -10,25 +10,29 @@ using std::chrono::milliseconds;
 std::int64_t to_ms(outbox_clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
-outbox_clock::time_point from_ms(std::int64_t ms) { return outbox_clock::time_point(milliseconds(ms)); }
+outbox_clock::time_point from_ms(std::int64_t ms) {
+  return outbox_clock::time_point(milliseconds(ms));
+}
 
-constexpr const char* columns = "SELECT seq, id, channel, destination, ordering_key, content_type, payload, state, "
-                                "attempts, created_at, next_attempt_at, leased_until, delivered_at, last_error "
-                                "FROM outbox ";
+constexpr const char* columns =
+    "SELECT seq, id, channel, destination, ordering_key, content_type, payload, state, "
+    "attempts, created_at, next_attempt_at, leased_until, delivered_at, last_error "
+    "FROM outbox ";
 
 core::outbox_state state_from(const std::string& s) {
-  if (s == "delivered")
-    return core::outbox_state::delivered;
-  if (s == "dead")
-    return core::outbox_state::dead;
+  if (s == "delivered") return core::outbox_state::delivered;
+  if (s == "dead") return core::outbox_state::dead;
   return core::outbox_state::pending;
 }
 
 const char* state_name(core::outbox_state s) {
   switch (s) {
-  case core::outbox_state::delivered: return "delivered";
-  case core::outbox_state::dead: return "dead";
-  case core::outbox_state::pending: break;
+    case core::outbox_state::delivered:
+      return "delivered";
+    case core::outbox_state::dead:
+      return "dead";
+    case core::outbox_state::pending:
+      break;
   }
   return "pending";
 }
@@ -41,10 +45,8 @@ core::outbox_entry entry_from(const statement& s) {
   e.attempts = static_cast<int>(s.int64(8));
   e.created_at = from_ms(s.int64(9));
   e.next_attempt_at = from_ms(s.int64(10));
-  if (!s.is_null(11))
-    e.leased_until = from_ms(s.int64(11));
-  if (!s.is_null(12))
-    e.delivered_at = from_ms(s.int64(12));
+  if (!s.is_null(11)) e.leased_until = from_ms(s.int64(11));
+  if (!s.is_null(12)) e.delivered_at = from_ms(s.int64(12));
   e.last_error = s.text(13);
   return e;
 }
@@ -55,7 +57,7 @@ boost::system::error_code explain_no_change(connection& db, const std::string& i
   return make_error_code(s.bind_all(id).step() ? otherwise : store_errc::not_found);
 }
 
-} // namespace
+}  // namespace
 
 core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time_point now, std::size_t limit,
                                               milliseconds lease) {
@@ -69,8 +71,7 @@ core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time
                       "ORDER BY o.next_attempt_at, o.seq LIMIT ?2");
   s.bind_all(to_ms(now), static_cast<std::int64_t>(limit));
   std::vector<core::outbox_entry> due;
-  while (s.step())
-    due.push_back(entry_from(s));
+  while (s.step()) due.push_back(entry_from(s));
   s.reset();
   const std::int64_t until = to_ms(now + lease);
   for (auto& e : due) {
@@ -93,32 +94,36 @@ boost::system::error_code outbox_mark_delivered(connection& db, const std::strin
 
 boost::system::error_code outbox_mark_failed(connection& db, const std::string& id, outbox_clock::time_point next,
                                              const std::string& error) {
-  db.cached("UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, leased_until = NULL "
-            "WHERE id = ?1 AND state = 'pending'")
+  db.cached(
+        "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, leased_until = NULL "
+        "WHERE id = ?1 AND state = 'pending'")
       .bind_all(id, to_ms(next), error)
       .run();
   return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
 }
 
 boost::system::error_code outbox_park_dead(connection& db, const std::string& id, const std::string& error) {
-  db.cached("UPDATE outbox SET state = 'dead', last_error = ?2, leased_until = NULL "
-            "WHERE id = ?1 AND state <> 'delivered'")
+  db.cached(
+        "UPDATE outbox SET state = 'dead', last_error = ?2, leased_until = NULL "
+        "WHERE id = ?1 AND state <> 'delivered'")
       .bind_all(id, error)
       .run();
   return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
 }
 
 boost::system::error_code outbox_requeue(connection& db, const std::string& id, outbox_clock::time_point at) {
-  db.cached("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, leased_until = NULL "
-            "WHERE id = ?1 AND state <> 'delivered'")
+  db.cached(
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, leased_until = NULL "
+        "WHERE id = ?1 AND state <> 'delivered'")
       .bind_all(id, to_ms(at))
       .run();
   return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
 }
 
 boost::system::result<std::int64_t> outbox_requeue_all_dead(connection& db, outbox_clock::time_point at) {
-  db.cached("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1, leased_until = NULL "
-            "WHERE state = 'dead'")
+  db.cached(
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1, leased_until = NULL "
+        "WHERE state = 'dead'")
       .bind_all(to_ms(at))
       .run();
   return static_cast<std::int64_t>(db.changes());
@@ -131,35 +136,30 @@ boost::system::error_code outbox_release_leases(connection& db) {
 
 core::outbox_entries_outcome outbox_list(connection& db, const core::outbox_list_query& query) {
   std::string sql = std::string(columns) + "WHERE seq > ?1";
-  if (query.state)
-    sql += " AND state = ?2";
-  if (query.channel)
-    sql += " AND channel = ?3";
+  if (query.state) sql += " AND state = ?2";
+  if (query.channel) sql += " AND channel = ?3";
   sql += " ORDER BY seq LIMIT ?4";
   auto& s = db.cached(sql);
   s.bind(1, query.after_seq.value_or(0));
-  if (query.state)
-    s.bind(2, state_name(*query.state));
-  if (query.channel)
-    s.bind(3, *query.channel);
+  if (query.state) s.bind(2, state_name(*query.state));
+  if (query.channel) s.bind(3, *query.channel);
   s.bind(4, static_cast<std::int64_t>(query.count));
   std::vector<core::outbox_entry> out;
-  while (s.step())
-    out.push_back(entry_from(s));
+  while (s.step()) out.push_back(entry_from(s));
   return out;
 }
 
 core::outbox_entry_outcome outbox_show(connection& db, const std::string& id) {
   auto& s = db.cached(std::string(columns) + "WHERE id = ?1");
-  if (!s.bind_all(id).step())
-    return make_error_code(store_errc::not_found);
+  if (!s.bind_all(id).step()) return make_error_code(store_errc::not_found);
   return entry_from(s);
 }
 
 core::outbox_stats_outcome outbox_stats(connection& db) {
   core::outbox_stats stats;
-  auto& s = db.cached("SELECT state, count(*), min(created_at) FROM outbox "
-                      "WHERE state IN ('pending', 'dead') GROUP BY state");
+  auto& s = db.cached(
+      "SELECT state, count(*), min(created_at) FROM outbox "
+      "WHERE state IN ('pending', 'dead') GROUP BY state");
   while (s.step()) {
     if (s.text(0) == "dead") {
       stats.dead = s.int64(1);
@@ -171,4 +171,4 @@ core::outbox_stats_outcome outbox_stats(connection& db) {
   return stats;
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

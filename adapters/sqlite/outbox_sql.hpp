@@ -15,8 +15,8 @@ namespace gateway::sqlite {
 using outbox_clock = std::chrono::system_clock;
 
 // Writer side (inside the batch transaction).
-gateway::core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time_point now,
-                                                       std::size_t limit, std::chrono::milliseconds lease);
+gateway::core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time_point now, std::size_t limit,
+                                                       std::chrono::milliseconds lease);
 boost::system::error_code outbox_mark_delivered(connection& db, const std::string& id, outbox_clock::time_point at);
 boost::system::error_code outbox_mark_failed(connection& db, const std::string& id, outbox_clock::time_point next,
                                              const std::string& error);
@@ -30,4 +30,4 @@ gateway::core::outbox_entries_outcome outbox_list(connection& db, const gateway:
 gateway::core::outbox_entry_outcome outbox_show(connection& db, const std::string& id);
 gateway::core::outbox_stats_outcome outbox_stats(connection& db);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

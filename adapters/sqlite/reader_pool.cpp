@@ -6,8 +6,7 @@ reader_pool::reader_pool(std::vector<std::unique_ptr<connection>> connections, s
                          store_counters& counters)
     : connections_(std::move(connections)), max_queue_(max_queue), counters_(counters) {
   threads_.reserve(connections_.size());
-  for (auto& c : connections_)
-    threads_.emplace_back([this, db = c.get()] { run(*db); });
+  for (auto& c : connections_) threads_.emplace_back([this, db = c.get()] { run(*db); });
 }
 
 reader_pool::~reader_pool() {
@@ -16,8 +15,7 @@ reader_pool::~reader_pool() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& t : threads_)
-    t.join();
+  for (auto& t : threads_) t.join();
 }
 
 void reader_pool::submit(std::unique_ptr<read_job> job) {
@@ -50,7 +48,7 @@ void reader_pool::run(connection& db) {
         queue_.pop_front();
         counters_.read_queue_depth.store(queue_.size(), std::memory_order_relaxed);
       } else {
-        return; // stopping and drained
+        return;  // stopping and drained
       }
     }
     if (refused)
@@ -60,4 +58,4 @@ void reader_pool::run(connection& db) {
   }
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -21,7 +21,7 @@
 namespace gateway::sqlite {
 
 class read_job {
-public:
+ public:
   virtual ~read_job() = default;
   virtual void run(connection& db) = 0;
   virtual void fail(gateway::core::store_errc code) = 0;
@@ -31,7 +31,7 @@ public:
 // exception) becomes `unavailable`.
 template <class Result>
 class read_fn_job final : public read_job {
-public:
+ public:
   read_fn_job(std::function<Result(connection&)> body, gateway::core::store_callback<Result> done)
       : body_(std::move(body)), done_(std::move(done)) {}
 
@@ -41,7 +41,7 @@ public:
       r.emplace(body_(db));
     } catch (const std::exception&) {
       db.reset_busy();
-      db.try_exec("ROLLBACK"); // if the body had opened a read transaction
+      db.try_exec("ROLLBACK");  // if the body had opened a read transaction
       return fail(gateway::core::store_errc::unavailable);
     }
     db.reset_busy();
@@ -49,13 +49,13 @@ public:
   }
   void fail(gateway::core::store_errc code) override { done_(Result(make_error_code(code))); }
 
-private:
+ private:
   std::function<Result(connection&)> body_;
   gateway::core::store_callback<Result> done_;
 };
 
 class reader_pool {
-public:
+ public:
   reader_pool(std::vector<std::unique_ptr<connection>> connections, std::size_t max_queue, store_counters& counters);
   // Finishes every queued read, then stops.
   ~reader_pool();
@@ -70,7 +70,7 @@ public:
     submit(std::make_unique<read_fn_job<Result>>(std::move(body), std::move(done)));
   }
 
-private:
+ private:
   void run(connection& db);
 
   std::vector<std::unique_ptr<connection>> connections_;
@@ -81,7 +81,7 @@ private:
   std::deque<std::unique_ptr<read_job>> queue_;
   std::deque<std::unique_ptr<read_job>> refused_;
   bool stopping_ = false;
-  std::vector<std::thread> threads_; // last: started once everything above exists
+  std::vector<std::thread> threads_;  // last: started once everything above exists
 };
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -16,9 +16,9 @@ gateway::core::read_outcome read_version(connection& db, const std::string& type
                                          std::int64_t version);
 gateway::core::history_outcome read_history(connection& db, const std::string& type, const std::string& id,
                                             std::size_t count);
-gateway::core::claim_lookup_outcome read_claim(connection& db, const std::string& owner_org,
-                                               const std::string& system, const std::string& value);
+gateway::core::claim_lookup_outcome read_claim(connection& db, const std::string& owner_org, const std::string& system,
+                                               const std::string& value);
 // The latest commit time on disk, in ms since the epoch (0 for an empty database).
 std::int64_t read_last_commit_ms(connection& db);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

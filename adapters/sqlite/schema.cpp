@@ -122,9 +122,11 @@ std::string pragma_text(connection& db, const char* sql) {
   return stmt->step() ? stmt->text(0) : std::string();
 }
 
-} // namespace
+}  // namespace
 
-int latest_schema_version() noexcept { return std::prev(std::end(migrations))->version; }
+int latest_schema_version() noexcept {
+  return std::prev(std::end(migrations))->version;
+}
 
 std::string prepare_database(connection& db, std::int64_t max_page_count, int up_to_version) {
   try {
@@ -136,10 +138,10 @@ std::string prepare_database(connection& db, std::int64_t max_page_count, int up
     // foreign_keys=OFF: the writer is the only writer and always inserts a resource row before
     // its search rows; checking each of the ~20 search rows of a referral against `resources`
     // cost a B-tree lookup apiece on the single writer thread. The constraints stay declared.
-    db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; "
-            "PRAGMA cache_size=-65536;");
-    if (max_page_count > 0)
-      pragma_text(db, ("PRAGMA max_page_count=" + std::to_string(max_page_count)).c_str());
+    db.exec(
+        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; "
+        "PRAGMA cache_size=-65536;");
+    if (max_page_count > 0) pragma_text(db, ("PRAGMA max_page_count=" + std::to_string(max_page_count)).c_str());
 
     db.exec("BEGIN IMMEDIATE");
     try {
@@ -150,8 +152,7 @@ std::string prepare_database(connection& db, std::int64_t max_page_count, int up
                std::to_string(latest_schema_version()) + ")";
       }
       for (const auto& m : migrations) {
-        if (m.version <= current || m.version > up_to_version)
-          continue;
+        if (m.version <= current || m.version > up_to_version) continue;
         db.exec(m.sql);
         db.exec(("PRAGMA user_version=" + std::to_string(m.version)).c_str());
       }
@@ -181,4 +182,4 @@ std::string prepare_reader(connection& db) {
   }
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

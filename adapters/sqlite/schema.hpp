@@ -15,10 +15,9 @@ int latest_schema_version() noexcept;
 // Sets the connection pragmas (WAL, synchronous=FULL, foreign keys) and migrates to the latest
 // version. Returns "" on success, else a message for the operator (never throws).
 // up_to_version: stop at an older version (tests of a migration start from the schema before it).
-std::string prepare_database(connection& db, std::int64_t max_page_count,
-                             int up_to_version = latest_schema_version());
+std::string prepare_database(connection& db, std::int64_t max_page_count, int up_to_version = latest_schema_version());
 
 // Pragmas for a read-only connection (foreign keys, query_only). Returns "" or a message.
 std::string prepare_reader(connection& db);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

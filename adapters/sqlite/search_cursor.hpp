@@ -11,12 +11,12 @@
 namespace gateway::sqlite {
 
 struct cursor_position {
-  std::string signature;           // describes the sort keys the values belong to
-  std::vector<std::string> values; // one per sort key
-  std::int64_t seq = 0;            // tie-breaker: the row's write sequence
+  std::string signature;            // describes the sort keys the values belong to
+  std::vector<std::string> values;  // one per sort key
+  std::int64_t seq = 0;             // tie-breaker: the row's write sequence
 };
 
 std::string encode_cursor(const cursor_position& position);
 std::optional<cursor_position> decode_cursor(const std::string& token);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -14,4 +14,4 @@ gateway::core::search_outcome run_search(connection& db, const gateway::core::se
 // Audit records by entity, caller organisation and time; paged by sequence.
 gateway::core::audit_outcome run_audit_search(connection& db, const gateway::core::audit_query& query);
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -25,14 +25,18 @@ void throw_exception_from_error(const open_error& e, const boost::source_locatio
 
 namespace {
 
-bool ok(const error_code& e) { return !e; }
+bool ok(const error_code& e) {
+  return !e;
+}
 template <class T>
-bool ok(const boost::system::result<T>& r) { return r.has_value(); }
+bool ok(const boost::system::result<T>& r) {
+  return r.has_value();
+}
 
 // A writer job made from a function over the write connection (the outbox state changes).
 template <class Result>
 class write_fn_job final : public write_job {
-public:
+ public:
   write_fn_job(std::function<Result(connection&)> body, store_callback<Result> done, bool wakes)
       : body_(std::move(body)), done_(std::move(done)), wakes_(wakes) {}
 
@@ -44,7 +48,7 @@ public:
   void fail(store_errc code, const std::string&) override { done_(Result(make_error_code(code))); }
   bool wakes_outbox() const override { return wakes_; }
 
-private:
+ private:
   std::function<Result(connection&)> body_;
   store_callback<Result> done_;
   std::optional<Result> result_;
@@ -53,16 +57,15 @@ private:
 
 // Several mark_delivered in one unit: one savepoint and one job for the dispatcher's coalesced results.
 class mark_delivered_many_job final : public write_job {
-public:
+ public:
   mark_delivered_many_job(std::vector<std::string> ids, outbox_clock::time_point at,
                           store_callback<std::vector<error_code>> done)
       : ids_(std::move(ids)), at_(at), done_(std::move(done)) {}
 
   bool apply(write_context& ctx) override {
     errors_.clear();
-    for (const auto& id : ids_)
-      errors_.push_back(outbox_mark_delivered(ctx.db, id, at_));
-    return true; // an unknown id changed nothing; the others stand
+    for (const auto& id : ids_) errors_.push_back(outbox_mark_delivered(ctx.db, id, at_));
+    return true;  // an unknown id changed nothing; the others stand
   }
   void succeed() override { done_(std::move(errors_)); }
   void fail(store_errc code, const std::string&) override {
@@ -70,25 +73,25 @@ public:
   }
   bool wakes_outbox() const override { return true; }
 
-private:
+ private:
   std::vector<std::string> ids_;
   outbox_clock::time_point at_;
   store_callback<std::vector<error_code>> done_;
   std::vector<error_code> errors_;
 };
 
-open_error open_failure(std::string message) { return open_error{make_error_code(store_errc::unavailable), message}; }
+open_error open_failure(std::string message) {
+  return open_error{make_error_code(store_errc::unavailable), message};
+}
 
-} // namespace
+}  // namespace
 
 boost::system::result<std::unique_ptr<sqlite_store>, open_error> sqlite_store::open(const sqlite_options& options) {
   try {
-    if (options.path.empty())
-      return open_failure("storage path is empty");
+    if (options.path.empty()) return open_failure("storage path is empty");
     std::string error;
     auto write_db = connection::open(options.path, false, options.busy_timeout_ms, error);
-    if (!write_db)
-      return open_failure(error);
+    if (!write_db) return open_failure(error);
     if (auto message = prepare_database(*write_db, options.max_page_count); !message.empty())
       return open_failure(options.path + ": " + message);
     const std::int64_t last_ms = read_last_commit_ms(*write_db);
@@ -97,16 +100,13 @@ boost::system::result<std::unique_ptr<sqlite_store>, open_error> sqlite_store::o
     std::vector<std::unique_ptr<connection>> read_dbs;
     for (int i = 0; i < std::max(1, options.read_connections); ++i) {
       auto db = connection::open(options.path, true, options.busy_timeout_ms, error);
-      if (!db)
-        return open_failure(error);
-      if (auto message = prepare_reader(*db); !message.empty())
-        return open_failure(options.path + ": " + message);
+      if (!db) return open_failure(error);
+      if (auto message = prepare_reader(*db); !message.empty()) return open_failure(options.path + ": " + message);
       read_dbs.push_back(std::move(db));
     }
 
     auto checkpoint_db = connection::open(options.path, false, options.busy_timeout_ms, error);
-    if (!checkpoint_db)
-      return open_failure(error);
+    if (!checkpoint_db) return open_failure(error);
     // FULL: the database file is fsync'd by each checkpoint before WAL frames it copied are reused.
     checkpoint_db->exec("PRAGMA synchronous=FULL");
     auto checkpoints = std::make_unique<checkpointer>(std::move(checkpoint_db), options.wal_checkpoint_pages,
@@ -139,16 +139,16 @@ void sqlite_store::read(std::string type, std::string id, store_callback<core::r
 
 void sqlite_store::vread(std::string type, std::string id, std::int64_t version,
                          store_callback<core::read_outcome> done) {
-  readers_->submit<core::read_outcome>([type = std::move(type), id = std::move(id), version](
-                                           connection& db) { return read_version(db, type, id, version); },
+  readers_->submit<core::read_outcome>([type = std::move(type), id = std::move(id),
+                                        version](connection& db) { return read_version(db, type, id, version); },
                                        std::move(done));
 }
 
 void sqlite_store::history(std::string type, std::string id, std::size_t count,
                            store_callback<core::history_outcome> done) {
-  readers_->submit<core::history_outcome>([type = std::move(type), id = std::move(id), count](
-                                              connection& db) { return read_history(db, type, id, count); },
-                                          std::move(done));
+  readers_->submit<core::history_outcome>(
+      [type = std::move(type), id = std::move(id), count](connection& db) { return read_history(db, type, id, count); },
+      std::move(done));
 }
 
 void sqlite_store::search(core::search_query query, store_callback<core::search_outcome> done) {
@@ -158,11 +158,9 @@ void sqlite_store::search(core::search_query query, store_callback<core::search_
 
 void sqlite_store::find_claim(std::string owner_org, std::string system, std::string value,
                               store_callback<core::claim_lookup_outcome> done) {
-  readers_->submit<core::claim_lookup_outcome>(
-      [o = std::move(owner_org), s = std::move(system), v = std::move(value)](connection& db) {
-        return read_claim(db, o, s, v);
-      },
-      std::move(done));
+  readers_->submit<core::claim_lookup_outcome>([o = std::move(owner_org), s = std::move(system), v = std::move(value)](
+                                                   connection& db) { return read_claim(db, o, s, v); },
+                                               std::move(done));
 }
 
 void sqlite_store::search_audit(core::audit_query query, store_callback<core::audit_outcome> done) {
@@ -172,10 +170,14 @@ void sqlite_store::search_audit(core::audit_query query, store_callback<core::au
 
 core::store_metrics sqlite_store::metrics() const {
   const auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  return core::store_metrics{get(counters_.transactions_committed), get(counters_.transactions_failed),
-                             get(counters_.units_committed),        get(counters_.units_rejected),
-                             get(counters_.too_busy),               get(counters_.largest_batch),
-                             get(counters_.write_queue_depth),      get(counters_.read_queue_depth)};
+  return core::store_metrics{get(counters_.transactions_committed),
+                             get(counters_.transactions_failed),
+                             get(counters_.units_committed),
+                             get(counters_.units_rejected),
+                             get(counters_.too_busy),
+                             get(counters_.largest_batch),
+                             get(counters_.write_queue_depth),
+                             get(counters_.read_queue_depth)};
 }
 
 // Outbox state changes go through the writer (durable before answered) without the queue bound:
@@ -196,8 +198,7 @@ void sqlite_store::mark_delivered(std::string id, time_point at, store_callback<
 
 void sqlite_store::mark_delivered_many(std::vector<std::string> ids, time_point at,
                                        store_callback<std::vector<error_code>> done) {
-  if (ids.empty())
-    return done({});
+  if (ids.empty()) return done({});
   writer_->submit(std::make_unique<mark_delivered_many_job>(std::move(ids), at, std::move(done)), false);
 }
 
@@ -212,19 +213,18 @@ void sqlite_store::mark_failed(std::string id, time_point next_attempt_at, std::
 }
 
 void sqlite_store::park_dead(std::string id, std::string error, store_callback<error_code> done) {
-  writer_->submit(std::make_unique<write_fn_job<error_code>>(
-                      [id = std::move(id), error = std::move(error)](connection& db) {
-                        return outbox_park_dead(db, id, error);
-                      },
-                      std::move(done), false),
-                  false);
+  writer_->submit(
+      std::make_unique<write_fn_job<error_code>>(
+          [id = std::move(id), error = std::move(error)](connection& db) { return outbox_park_dead(db, id, error); },
+          std::move(done), false),
+      false);
 }
 
 void sqlite_store::requeue(std::string id, time_point at, store_callback<error_code> done) {
-  writer_->submit(std::make_unique<write_fn_job<error_code>>(
-                      [id = std::move(id), at](connection& db) { return outbox_requeue(db, id, at); },
-                      std::move(done), true),
-                  false);
+  writer_->submit(
+      std::make_unique<write_fn_job<error_code>>(
+          [id = std::move(id), at](connection& db) { return outbox_requeue(db, id, at); }, std::move(done), true),
+      false);
 }
 
 void sqlite_store::requeue_all_dead(time_point at, store_callback<boost::system::result<std::int64_t>> done) {
@@ -234,8 +234,8 @@ void sqlite_store::requeue_all_dead(time_point at, store_callback<boost::system:
 }
 
 void sqlite_store::release_leases(store_callback<error_code> done) {
-  writer_->submit(std::make_unique<write_fn_job<error_code>>(
-                      [](connection& db) { return outbox_release_leases(db); }, std::move(done), true),
+  writer_->submit(std::make_unique<write_fn_job<error_code>>([](connection& db) { return outbox_release_leases(db); },
+                                                             std::move(done), true),
                   false);
 }
 
@@ -245,14 +245,16 @@ void sqlite_store::list_outbox(core::outbox_list_query query, store_callback<cor
 }
 
 void sqlite_store::show_outbox(std::string id, store_callback<core::outbox_entry_outcome> done) {
-  readers_->submit<core::outbox_entry_outcome>(
-      [id = std::move(id)](connection& db) { return outbox_show(db, id); }, std::move(done));
+  readers_->submit<core::outbox_entry_outcome>([id = std::move(id)](connection& db) { return outbox_show(db, id); },
+                                               std::move(done));
 }
 
 void sqlite_store::outbox_counts(store_callback<core::outbox_stats_outcome> done) {
   readers_->submit<core::outbox_stats_outcome>([](connection& db) { return outbox_stats(db); }, std::move(done));
 }
 
-void sqlite_store::on_outbox_ready(std::function<void()> notify) { writer_->on_outbox_ready(std::move(notify)); }
+void sqlite_store::on_outbox_ready(std::function<void()> notify) {
+  writer_->on_outbox_ready(std::move(notify));
+}
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

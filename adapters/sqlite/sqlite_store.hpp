@@ -35,7 +35,7 @@ struct open_error {
 [[noreturn]] void throw_exception_from_error(const open_error& e, const boost::source_location& loc);
 
 class sqlite_store final : public gateway::core::store {
-public:
+ public:
   // Opens (creating if missing) and migrates the database, then starts the threads. Never throws.
   static boost::system::result<std::unique_ptr<sqlite_store>, open_error> open(const sqlite_options& options);
 
@@ -76,7 +76,7 @@ public:
   void outbox_counts(gateway::core::store_callback<gateway::core::outbox_stats_outcome> done) override;
   void on_outbox_ready(std::function<void()> notify) override;
 
-private:
+ private:
   sqlite_store() = default;
 
   store_counters counters_;
@@ -84,4 +84,4 @@ private:
   std::unique_ptr<reader_pool> readers_;
 };
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -17,4 +17,4 @@ struct store_counters {
   std::atomic<std::uint64_t> read_queue_depth{0};
 };
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -17,7 +17,7 @@ struct write_context {
 };
 
 class write_job {
-public:
+ public:
   virtual ~write_job() = default;
 
   // Applies the job. false = rejected (a conflict, a taken claim): its savepoint is rolled back and
@@ -31,4 +31,4 @@ public:
   virtual bool wakes_outbox() const { return false; }
 };
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -14,12 +14,17 @@ int on_wal_commit(void* ckpt, sqlite3*, const char*, int frames) {
   static_cast<checkpointer*>(ckpt)->wal_grew(frames);
   return SQLITE_OK;
 }
-} // namespace
+}  // namespace
 
 writer::writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queue, std::int64_t last_ms,
                store_counters& counters, std::unique_ptr<checkpointer> checkpoints)
-    : db_(std::move(db)), checkpoints_(std::move(checkpoints)), max_batch_(std::max<std::size_t>(1, max_batch)), max_queue_(max_queue),
-      last_ms_(last_ms), counters_(counters), thread_([this] {
+    : db_(std::move(db)),
+      checkpoints_(std::move(checkpoints)),
+      max_batch_(std::max<std::size_t>(1, max_batch)),
+      max_queue_(max_queue),
+      last_ms_(last_ms),
+      counters_(counters),
+      thread_([this] {
         // The hook replaces SQLite's auto-checkpoint (itself a WAL hook) on this connection.
         sqlite3_wal_autocheckpoint(db_->handle(), 0);
         sqlite3_wal_hook(db_->handle(), on_wal_commit, checkpoints_.get());
@@ -39,7 +44,7 @@ void writer::submit(std::unique_ptr<write_job> job, bool bounded) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
-      refused_.push_back(std::move(job)); // unreachable in practice: the owner is being destroyed
+      refused_.push_back(std::move(job));  // unreachable in practice: the owner is being destroyed
     } else if (bounded && queue_.size() >= max_queue_) {
       counters_.too_busy.fetch_add(1, std::memory_order_relaxed);
       refused_.push_back(std::move(job));
@@ -63,8 +68,7 @@ void writer::run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !refused_.empty(); });
-      if (queue_.empty() && refused_.empty() && stopping_)
-        return;
+      if (queue_.empty() && refused_.empty() && stopping_) return;
       const std::size_t n = std::min(max_batch_, queue_.size());
       for (std::size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
@@ -73,11 +77,9 @@ void writer::run() {
       refused.swap(refused_);
       counters_.write_queue_depth.store(queue_.size(), std::memory_order_relaxed);
     }
-    for (auto& job : refused)
-      job->fail(store_errc::too_busy, "write queue full");
+    for (auto& job : refused) job->fail(store_errc::too_busy, "write queue full");
     refused.clear();
-    if (!batch.empty())
-      run_batch(batch);
+    if (!batch.empty()) run_batch(batch);
     batch.clear();
     checkpoints_->run_tail_if_due(*db_);
   }
@@ -95,8 +97,7 @@ write_context writer::next_context() {
 
 void writer::fail_all(std::vector<std::unique_ptr<write_job>>& jobs, const std::string& why) {
   counters_.transactions_failed.fetch_add(1, std::memory_order_relaxed);
-  for (auto& job : jobs)
-    job->fail(store_errc::unavailable, why);
+  for (auto& job : jobs) job->fail(store_errc::unavailable, why);
 }
 
 void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
@@ -130,8 +131,7 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
     }
     const bool keep = statuses[i] == status::applied;
     int rc = keep ? SQLITE_OK : db.try_run_cached("ROLLBACK TO unit");
-    if (rc == SQLITE_OK)
-      rc = db.try_run_cached("RELEASE unit");
+    if (rc == SQLITE_OK) rc = db.try_run_cached("RELEASE unit");
     if (rc != SQLITE_OK) {
       const std::string why = describe(db.handle(), rc, "savepoint");
       db.try_exec("ROLLBACK");
@@ -160,24 +160,23 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
       std::lock_guard lock(mutex_);
       notify = outbox_notify_;
     }
-    if (notify)
-      notify();
+    if (notify) notify();
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     switch (statuses[i]) {
-    case status::applied:
-      counters_.units_committed.fetch_add(1, std::memory_order_relaxed);
-      jobs[i]->succeed();
-      break;
-    case status::rejected:
-      counters_.units_rejected.fetch_add(1, std::memory_order_relaxed);
-      jobs[i]->succeed();
-      break;
-    case status::storage_failed:
-      jobs[i]->fail(store_errc::unavailable, errors[i]);
-      break;
+      case status::applied:
+        counters_.units_committed.fetch_add(1, std::memory_order_relaxed);
+        jobs[i]->succeed();
+        break;
+      case status::rejected:
+        counters_.units_rejected.fetch_add(1, std::memory_order_relaxed);
+        jobs[i]->succeed();
+        break;
+      case status::storage_failed:
+        jobs[i]->fail(store_errc::unavailable, errors[i]);
+        break;
     }
   }
 }
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

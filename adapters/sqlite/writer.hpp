@@ -21,7 +21,7 @@
 namespace gateway::sqlite {
 
 class writer {
-public:
+ public:
   // last_ms: the latest commit time already on disk, so times never go backwards across restarts.
   // checkpoints: takes over the WAL checkpoint (auto-checkpoint is turned off on db).
   writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queue, std::int64_t last_ms,
@@ -37,7 +37,7 @@ public:
   // Called on the writer thread after a batch that may have made outbox items eligible.
   void on_outbox_ready(std::function<void()> notify);
 
-private:
+ private:
   void run();
   void run_batch(std::vector<std::unique_ptr<write_job>>& jobs);
   void fail_all(std::vector<std::unique_ptr<write_job>>& jobs, const std::string& why);
@@ -53,10 +53,10 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<write_job>> queue_;
-  std::vector<std::unique_ptr<write_job>> refused_; // answered too_busy by the writer thread
+  std::vector<std::unique_ptr<write_job>> refused_;  // answered too_busy by the writer thread
   std::function<void()> outbox_notify_;
   bool stopping_ = false;
-  std::thread thread_; // last: starts after everything above is ready
+  std::thread thread_;  // last: starts after everything above is ready
 };
 
-} // namespace gateway::sqlite
+}  // namespace gateway::sqlite

@@ -14,9 +14,8 @@ struct api_error {
 
   static api_error single(unsigned status, fhir::issue_code code, std::string diagnostics,
                           std::string expression = {}) {
-    return api_error{status, fhir::make_outcome(fhir::severity::error, code, std::move(diagnostics),
-                                                std::move(expression)),
-                     {}};
+    return api_error{
+        status, fhir::make_outcome(fhir::severity::error, code, std::move(diagnostics), std::move(expression)), {}};
   }
 };
 

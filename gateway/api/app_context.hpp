@@ -18,8 +18,8 @@ namespace gateway::api {
 struct app_context {
   core::store* store = nullptr;
   const core::triage_rules* triage_rules = nullptr;
-  std::string platform_org;   // ODS code of the platform: owner of every Task
-  std::string event_source;   // CloudEvents "source" of the triage events
+  std::string platform_org;  // ODS code of the platform: owner of every Task
+  std::string event_source;  // CloudEvents "source" of the triage events
   fhir::json_limits json_limits;
   const config::gateway_config* config = nullptr;  // referrers, delivery settings
 };

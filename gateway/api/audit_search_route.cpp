@@ -39,7 +39,8 @@ class audit_search_handler final : public route_handler {
 
     searchset bundle;
     bundle.self_url = search_url(request.base_url, "AuditEvent", search->applied, cursor);
-    if (page->next_cursor) bundle.next_url = search_url(request.base_url, "AuditEvent", search->applied, page->next_cursor);
+    if (page->next_cursor)
+      bundle.next_url = search_url(request.base_url, "AuditEvent", search->applied, page->next_cursor);
     bundle.matches.reserve(page->items.size());
     for (auto& item : page->items) {
       bundle.matches.push_back({request.base_url + "/AuditEvent/" + item.id, std::move(item.json)});

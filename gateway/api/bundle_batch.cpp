@@ -108,8 +108,8 @@ asio::awaitable<bundle_entry_answer> answer_entry(const route_table& routes, con
   if (!if_none_exist.empty()) http_request.set("If-None-Exist", if_none_exist);
   http_request.prepare_payload();
 
-  const api_request inner{http_request, std::move(match.params), parse_query(query), outer.who, outer.request_id,
-                          outer.base_url};
+  const api_request inner{http_request, std::move(match.params), parse_query(query),
+                          outer.who,    outer.request_id,        outer.base_url};
   net::http_response response = co_await match.matched->handler->handle(inner);
   co_return answer_of_response(response, outer.base_url);
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The two kinds of Bundle that POST / takes (bundle_route.hpp), each answered by a coroutine
 // that the route's handler co_awaits at once (so the references outlive it).
-#include <boost/asio/awaitable.hpp>
 #include <rapidjson/document.h>
+#include <boost/asio/awaitable.hpp>
 
 #include "gateway/api/api_request.hpp"
 #include "gateway/api/app_context.hpp"

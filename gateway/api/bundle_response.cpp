@@ -1,8 +1,8 @@
 #include "gateway/api/bundle_response.hpp"
 
-#include <boost/beast/http/status.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <boost/beast/http/status.hpp>
 
 namespace gateway::api {
 namespace {

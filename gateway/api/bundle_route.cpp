@@ -19,18 +19,18 @@ class bundle_handler final : public route_handler {
     if (!parsed) co_return make_error_response(error_from_validation(400, fhir::to_outcome(parsed.error())));
     const rapidjson::Document& bundle = *parsed;
     if (!bundle.IsObject() || core::json::string_member(bundle, "resourceType") != "Bundle") {
-      co_return make_error_response(api_error::single(
-          400, fhir::issue_code::invalid, "POST to the FHIR base takes a Bundle of type transaction or batch",
-          "resourceType"));
+      co_return make_error_response(
+          api_error::single(400, fhir::issue_code::invalid,
+                            "POST to the FHIR base takes a Bundle of type transaction or batch", "resourceType"));
     }
     const std::string_view type = core::json::string_member(bundle, "type");
     if (type == "transaction") co_return co_await answer_transaction(ctx_, request, bundle);
     if (type == "batch") co_return co_await answer_batch(routes_, request, bundle);
-    co_return make_error_response(api_error::single(
-        400, fhir::issue_code::not_supported,
-        "POST to the FHIR base takes a transaction or batch Bundle, not " +
-            (type.empty() ? std::string("one without a type") : "type " + std::string(type)),
-        "Bundle.type"));
+    co_return make_error_response(
+        api_error::single(400, fhir::issue_code::not_supported,
+                          "POST to the FHIR base takes a transaction or batch Bundle, not " +
+                              (type.empty() ? std::string("one without a type") : "type " + std::string(type)),
+                          "Bundle.type"));
   }
 
  private:

@@ -22,7 +22,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string entry_root(std::size_t index) { return "Bundle.entry[" + std::to_string(index) + "].resource"; }
+std::string entry_root(std::size_t index) {
+  return "Bundle.entry[" + std::to_string(index) + "].resource";
+}
 
 // The normaliser names elements from "ServiceRequest"; in a Bundle they sit under the entry.
 core::error in_entry(core::error e, std::size_t index) {
@@ -36,9 +38,9 @@ core::error in_entry(core::error e, std::size_t index) {
 std::vector<bundle_entry_answer> repeat_answers(const core::transaction_referral& tx, const core::resource_record& sr,
                                                 const api_request& request, bool with_resources) {
   std::vector<bundle_entry_answer> out;
-  const std::string note = fhir::to_operation_outcome_json(fhir::make_outcome(
-      fhir::severity::information, fhir::issue_code::processing,
-      "not stored: this referral was received before as ServiceRequest/" + sr.id));
+  const std::string note = fhir::to_operation_outcome_json(
+      fhir::make_outcome(fhir::severity::information, fhir::issue_code::processing,
+                         "not stored: this referral was received before as ServiceRequest/" + sr.id));
   for (const auto& e : tx.entries) {
     if (e.index == tx.service_request) {
       out.push_back(answer_for_record(sr, 200, request.base_url, with_resources));
@@ -104,9 +106,9 @@ asio::awaitable<net::http_response> answer_transaction(const app_context& ctx, c
   if (!sr_entry.if_none_exist.empty()) {
     in.if_none_exist = if_none_exist_identifier(sr_entry.if_none_exist);
     if (!in.if_none_exist) {
-      co_return make_error_response(api_error::single(400, fhir::issue_code::not_supported,
-                                                      "ifNoneExist supports identifier=SYSTEM|VALUE only",
-                                                      "Bundle.entry[" + std::to_string(sr_index) + "].request.ifNoneExist"));
+      co_return make_error_response(
+          api_error::single(400, fhir::issue_code::not_supported, "ifNoneExist supports identifier=SYSTEM|VALUE only",
+                            "Bundle.entry[" + std::to_string(sr_index) + "].request.ifNoneExist"));
     }
   }
   in.service_request_full_url = sr_entry.full_url;

@@ -18,26 +18,41 @@ void key_string(json_writer& w, const char* key, const std::string& value) {
 
 const char* type_interaction_code(interaction kind) {
   switch (kind) {
-    case interaction::read: return "read";
-    case interaction::vread: return "vread";
-    case interaction::update: return "update";
-    case interaction::patch: return "patch";
-    case interaction::delete_: return "delete";
-    case interaction::history_instance: return "history-instance";
-    case interaction::history_type: return "history-type";
-    case interaction::create: return "create";
-    case interaction::search_type: return "search-type";
-    default: return nullptr;
+    case interaction::read:
+      return "read";
+    case interaction::vread:
+      return "vread";
+    case interaction::update:
+      return "update";
+    case interaction::patch:
+      return "patch";
+    case interaction::delete_:
+      return "delete";
+    case interaction::history_instance:
+      return "history-instance";
+    case interaction::history_type:
+      return "history-type";
+    case interaction::create:
+      return "create";
+    case interaction::search_type:
+      return "search-type";
+    default:
+      return nullptr;
   }
 }
 
 const char* system_interaction_code(interaction kind) {
   switch (kind) {
-    case interaction::transaction: return "transaction";
-    case interaction::batch: return "batch";
-    case interaction::search_system: return "search-system";
-    case interaction::history_system: return "history-system";
-    default: return nullptr;
+    case interaction::transaction:
+      return "transaction";
+    case interaction::batch:
+      return "batch";
+    case interaction::search_system:
+      return "search-system";
+    case interaction::history_system:
+      return "history-system";
+    default:
+      return nullptr;
   }
 }
 
@@ -129,7 +144,9 @@ std::string build_capability_statement(const route_table& routes, const server_d
   w.EndArray();
   w.EndObject();
   w.EndArray();
-  key_string(w, "description", "Mutual TLS: every caller presents a client certificate that configuration maps to a role and an organisation.");
+  key_string(
+      w, "description",
+      "Mutual TLS: every caller presents a client certificate that configuration maps to a role and an organisation.");
   w.EndObject();
   if (!resources.empty()) {
     w.Key("resource");

@@ -10,7 +10,8 @@ namespace gateway::api {
 struct server_description {
   std::string software_name = "referral-gateway";
   std::string software_version;
-  std::string implementation_description = "FHIR/HL7 referral gateway for a stepped-care pain and psychological-therapy service";
+  std::string implementation_description =
+      "FHIR/HL7 referral gateway for a stepped-care pain and psychological-therapy service";
   std::string base_url;  // rest: implementation.url (may be empty)
   std::string date;      // FHIR dateTime of this build/start
 };

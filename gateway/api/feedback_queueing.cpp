@@ -32,7 +32,8 @@ api_error invalid_feedback_message(const api_request& request, const fhir::outco
                     {"at", where}});
   fhir::outcome out = problems;
   out.issues.insert(out.issues.begin(),
-                    fhir::issue{fhir::severity::error, fhir::issue_code::processing,
+                    fhir::issue{fhir::severity::error,
+                                fhir::issue_code::processing,
                                 "the gateway built an invalid feedback message for this change (a gateway fault); "
                                 "nothing was stored. The issues below describe the message, not the request",
                                 {}});

@@ -23,7 +23,9 @@ std::string base_url_of(const net::http_request& request, const std::string& bas
   return "https://" + (safe ? std::string(host) : std::string("localhost")) + base_path;
 }
 
-const char* fault_route(net::request_fault) { return "(unread request)"; }
+const char* fault_route(net::request_fault) {
+  return "(unread request)";
+}
 
 }  // namespace
 
@@ -31,8 +33,7 @@ fhir_api::fhir_api(std::string base_path, const route_table& routes, const calle
                    telemetry::metrics& metrics)
     : base_path_(std::move(base_path)), routes_(routes), callers_(callers), metrics_(metrics) {}
 
-boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request request,
-                                                            net::request_context context) {
+boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request request, net::request_context context) {
   const auto started = std::chrono::steady_clock::now();
   std::string request_id = request_id_for(request["X-Request-ID"]);
   std::string route_name = "(no route)";
@@ -56,8 +57,9 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
     if (match.result == route_match::outcome::not_found) {
       error = api_error::single(404, fhir::issue_code::not_found, "no FHIR endpoint at this path");
     } else if (match.result == route_match::outcome::wrong_method) {
-      error = api_error::single(405, fhir::issue_code::not_supported,
-                                std::string(request.method_string()) + " is not supported here; allowed: " + match.allow);
+      error =
+          api_error::single(405, fhir::issue_code::not_supported,
+                            std::string(request.method_string()) + " is not supported here; allowed: " + match.allow);
       error->allow = match.allow;
     } else {
       matched = match.matched;
@@ -90,15 +92,14 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   }
 
   if (!error && matched->takes_body && !is_fhir_json_content_type(request[http::field::content_type])) {
-    error = api_error::single(415, fhir::issue_code::not_supported,
-                              "send the resource as application/fhir+json");
+    error = api_error::single(415, fhir::issue_code::not_supported, "send the resource as application/fhir+json");
   }
 
   if (error) {
     response = make_error_response(*error);
   } else {
-    const api_request api{request, std::move(match.params), std::move(query), std::move(who), request_id,
-                          base_url_of(request, base_path_)};
+    const api_request api{request,    std::move(match.params),         std::move(query), std::move(who),
+                          request_id, base_url_of(request, base_path_)};
     response = co_await matched->handler->handle(api);
   }
 
@@ -120,7 +121,8 @@ net::http_response fhir_api::fault_response(net::request_fault fault, const net:
   api_error error;
   switch (fault) {
     case net::request_fault::header_too_large:
-      error = api_error::single(431, fhir::issue_code::too_costly, "request headers are larger than this server accepts");
+      error =
+          api_error::single(431, fhir::issue_code::too_costly, "request headers are larger than this server accepts");
       break;
     case net::request_fault::body_too_large:
       error = api_error::single(413, fhir::issue_code::too_costly, "request body is larger than this server accepts");
@@ -136,8 +138,10 @@ net::http_response fhir_api::fault_response(net::request_fault fault, const net:
   const std::string request_id = request_id_for({});
   response.set("X-Request-ID", request_id);
   metrics_.count_request(context.listener, "-", fault_route(fault), response.result_int(), 0.0);
-  telemetry::info("request", {{"request_id", request_id}, {"route", fault_route(fault)},
-                              {"status", response.result_int()}, {"remote", context.remote_address}});
+  telemetry::info("request", {{"request_id", request_id},
+                              {"route", fault_route(fault)},
+                              {"status", response.result_int()},
+                              {"remote", context.remote_address}});
   return response;
 }
 

@@ -21,8 +21,7 @@ class fhir_api final : public net::http_handler {
   fhir_api(std::string base_path, const route_table& routes, const caller_registry& callers,
            telemetry::metrics& metrics);
 
-  boost::asio::awaitable<net::http_response> handle(net::http_request request,
-                                                    net::request_context context) override;
+  boost::asio::awaitable<net::http_response> handle(net::http_request request, net::request_context context) override;
   net::http_response fault_response(net::request_fault fault, const net::request_context& context) override;
 
  private:

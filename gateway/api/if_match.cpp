@@ -15,7 +15,8 @@ if_match parse_if_match(std::string_view header) {
   if (header.size() >= 2 && header.front() == '"' && header.back() == '"') header = header.substr(1, header.size() - 2);
   std::int64_t version = 0;
   const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), version);
-  if (ec == std::errc() && end == header.data() + header.size() && !header.empty() && version > 0) out.version = version;
+  if (ec == std::errc() && end == header.data() + header.size() && !header.empty() && version > 0)
+    out.version = version;
   return out;
 }
 

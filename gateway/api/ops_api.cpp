@@ -105,8 +105,9 @@ boost::asio::awaitable<net::http_response> ops_api::handle(net::http_request req
   const ops_match found = builtin ? ops_match{} : match(request.method(), path);
   if (found.route != nullptr) {
     label = found.route->pattern;
-    ops_request op{request, found.params,
-                   question == std::string_view::npos ? std::vector<query_param>{} : parse_query(target.substr(question + 1))};
+    ops_request op{
+        request, found.params,
+        question == std::string_view::npos ? std::vector<query_param>{} : parse_query(target.substr(question + 1))};
     res = co_await found.route->handler->handle(op);
   } else if (!found.allow.empty()) {
     res = text(405, "method not allowed\n");
@@ -122,10 +123,14 @@ boost::asio::awaitable<net::http_response> ops_api::handle(net::http_request req
 
 net::http_response ops_api::fault_response(net::request_fault fault, const net::request_context&) {
   switch (fault) {
-    case net::request_fault::header_too_large: return text(431, "request headers too large\n");
-    case net::request_fault::body_too_large: return text(413, "request body too large\n");
-    case net::request_fault::timeout: return text(408, "request timeout\n");
-    case net::request_fault::malformed: break;
+    case net::request_fault::header_too_large:
+      return text(431, "request headers too large\n");
+    case net::request_fault::body_too_large:
+      return text(413, "request body too large\n");
+    case net::request_fault::timeout:
+      return text(408, "request timeout\n");
+    case net::request_fault::malformed:
+      break;
   }
   return text(400, "malformed request\n");
 }

@@ -43,8 +43,7 @@ class ops_api final : public net::http_handler {
   // matches with another method answers 405 with Allow; literal segments win over {placeholders}.
   void add_route(boost::beast::http::verb method, std::string pattern, std::shared_ptr<ops_route_handler> handler);
 
-  boost::asio::awaitable<net::http_response> handle(net::http_request request,
-                                                    net::request_context context) override;
+  boost::asio::awaitable<net::http_response> handle(net::http_request request, net::request_context context) override;
   net::http_response fault_response(net::request_fault fault, const net::request_context& context) override;
 
  private:

@@ -1,8 +1,8 @@
 #include "gateway/api/ops_outbox_routes.hpp"
 
-#include <boost/beast/http/field.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <boost/beast/http/field.hpp>
 
 #include <charconv>
 #include <functional>
@@ -46,9 +46,12 @@ net::http_response store_error_answer(const boost::system::error_code& ec) {
 
 const char* state_name(core::outbox_state s) {
   switch (s) {
-    case core::outbox_state::delivered: return "delivered";
-    case core::outbox_state::dead: return "dead";
-    case core::outbox_state::pending: break;
+    case core::outbox_state::delivered:
+      return "delivered";
+    case core::outbox_state::dead:
+      return "dead";
+    case core::outbox_state::pending:
+      break;
   }
   return "pending";
 }
@@ -80,7 +83,8 @@ void write_entry(writer& w, const core::outbox_entry& e, bool with_payload) {
   w.Key("attempts");
   w.Int(e.attempts);
   key_time(w, "created_at", e.created_at);
-  key_time(w, "next_attempt_at", e.state == core::outbox_state::pending ? std::optional(e.next_attempt_at) : std::nullopt);
+  key_time(w, "next_attempt_at",
+           e.state == core::outbox_state::pending ? std::optional(e.next_attempt_at) : std::nullopt);
   key_time(w, "leased_until", e.leased_until);
   key_time(w, "delivered_at", e.delivered_at);
   key_string(w, "last_error", e.last_error);
@@ -240,7 +244,8 @@ class retry_handler final : public ops_route_handler {
   explicit retry_handler(core::outbox_store& store) : store_(store) {}
   boost::asio::awaitable<net::http_response> handle(const ops_request& request) override {
     const std::string id = request.path_params.at(0);
-    auto run = make_code_op(std::bind_front(&core::outbox_store::requeue, &store_, id, std::chrono::system_clock::now()));
+    auto run =
+        make_code_op(std::bind_front(&core::outbox_store::requeue, &store_, id, std::chrono::system_clock::now()));
     const code_result done = co_await await_store<code_result>(std::move(run));
     if (done.ec) co_return store_error_answer(done.ec);
     co_return changed_answer(id, "pending");
@@ -255,7 +260,8 @@ class park_handler final : public ops_route_handler {
   explicit park_handler(core::outbox_store& store) : store_(store) {}
   boost::asio::awaitable<net::http_response> handle(const ops_request& request) override {
     const std::string id = request.path_params.at(0);
-    auto run = make_code_op(std::bind_front(&core::outbox_store::park_dead, &store_, id, std::string("parked by an operator")));
+    auto run = make_code_op(
+        std::bind_front(&core::outbox_store::park_dead, &store_, id, std::string("parked by an operator")));
     const code_result done = co_await await_store<code_result>(std::move(run));
     if (done.ec) co_return store_error_answer(done.ec);
     co_return changed_answer(id, "dead");

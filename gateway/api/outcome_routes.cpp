@@ -47,14 +47,15 @@ class outcome_post_handler final : public route_handler {
     auto read_sr = std::bind_front(&core::store::read, ctx_.store, std::string("ServiceRequest"), sr_id);
     core::read_outcome sr_record = co_await await_store<core::read_outcome>(std::move(read_sr));
     if (!sr_record) {
-      const bool missing = sr_record.error() == core::store_errc::not_found || sr_record.error() == core::store_errc::gone;
+      const bool missing =
+          sr_record.error() == core::store_errc::not_found || sr_record.error() == core::store_errc::gone;
       if (!missing) co_return make_error_response(error_from_store(sr_record.error()));
       refusal.outcome_text = "no such referral";
       record_access(*ctx_.store, request, refusal);
       if (who.role != core::caller_role::platform) co_return make_error_response(error_from_store(sr_record.error()));
-      co_return make_error_response(api_error::single(422, fhir::issue_code::not_found,
-                                                      *link + " does not exist: an outcome belongs to a stored referral",
-                                                      link_expression(type_)));
+      co_return make_error_response(api_error::single(
+          422, fhir::issue_code::not_found, *link + " does not exist: an outcome belongs to a stored referral",
+          link_expression(type_)));
     }
     const core::access_decision decision = core::decide(who, core::access_action::post_outcome, sr_record->owner_org);
     if (decision != core::access_decision::allow) {
@@ -70,8 +71,8 @@ class outcome_post_handler final : public route_handler {
     task_lookup_outcome task_record = co_await find_referral_task(&ctx_, sr_id);
     if (!task_record) co_return make_error_response(error_from_store(task_record.error()));
     if (!*task_record) {
-      co_return make_error_response(api_error::single(500, fhir::issue_code::processing,
-                                                      "the referral has no Task (a gateway fault); nothing was stored"));
+      co_return make_error_response(api_error::single(
+          500, fhir::issue_code::processing, "the referral has no Task (a gateway fault); nothing was stored"));
     }
     core::search_outcome found = co_await find_referral_observations(&ctx_, sr_id);
     if (!found) co_return make_error_response(error_from_store(found.error()));

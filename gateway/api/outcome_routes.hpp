@@ -5,7 +5,8 @@
 // ServiceRequest (422 naming that element otherwise). Stored owned by the referral's organisation
 // so its referrer can read it (register_resource_read_routes for these types), together with an
 // outcome-report feedback message (the outcome and the outcome summary) and the AuditEvent.
-// 201 with Location. Registers the read/vread/history routes of these types too. A referrer gets 403 for its own referral, 404 for another's.
+// 201 with Location. Registers the read/vread/history routes of these types too. A referrer gets 403 for its own
+// referral, 404 for another's.
 #include "gateway/api/app_context.hpp"
 #include "gateway/api/route_table.hpp"
 

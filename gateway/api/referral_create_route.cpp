@@ -23,7 +23,8 @@ const rapidjson::Value* contained_patient(const rapidjson::Value& sr) {
   const auto* contained = core::json::array_member(sr, "contained");
   if (contained == nullptr) return nullptr;
   for (const auto& c : contained->GetArray()) {
-    if (core::json::string_member(c, "id") == ref.substr(1) && core::json::string_member(c, "resourceType") == "Patient") {
+    if (core::json::string_member(c, "id") == ref.substr(1) &&
+        core::json::string_member(c, "resourceType") == "Patient") {
       return &c;
     }
   }

@@ -36,10 +36,11 @@ std::optional<core::identifier> if_none_exist_identifier(std::string_view criter
 }
 
 asio::awaitable<referral_intake_outcome> run_referral_intake(const app_context& ctx, const api_request& request,
-                                                            referral_intake_input in) {
+                                                             referral_intake_input in) {
   const core::referral& normalised = *in.normalised;
   const core::caller who = core_caller(*request.who);
-  if (core::decide(who, core::access_action::create_referral, normalised.requester_ods) != core::access_decision::allow) {
+  if (core::decide(who, core::access_action::create_referral, normalised.requester_ods) !=
+      core::access_decision::allow) {
     co_return api_error::single(
         403, fhir::issue_code::processing,
         "a referrer may only send referrals whose requester is its own organisation (" + who.organisation + ")",
@@ -56,7 +57,8 @@ asio::awaitable<referral_intake_outcome> run_referral_intake(const app_context& 
 
   auto patient_lookup = std::bind_front(&core::store::find_claim, ctx.store, std::string(),
                                         std::string(core::nhs_number_system), normalised.nhs_number);
-  core::claim_lookup_outcome patient_claim = co_await await_store<core::claim_lookup_outcome>(std::move(patient_lookup));
+  core::claim_lookup_outcome patient_claim =
+      co_await await_store<core::claim_lookup_outcome>(std::move(patient_lookup));
   if (!patient_claim) co_return error_from_store(patient_claim.error());
 
   core::referral_create_input plan_in;
@@ -65,8 +67,8 @@ asio::awaitable<referral_intake_outcome> run_referral_intake(const app_context& 
   plan_in.patient = in.patient;
   if (*patient_claim) plan_in.stored_patient_id = (*patient_claim)->id;
   plan_in.now = std::chrono::system_clock::now();
-  plan_in.triage = core::evaluate(*ctx.triage_rules, normalised,
-                                  core::date{std::chrono::floor<std::chrono::days>(plan_in.now)});
+  plan_in.triage =
+      core::evaluate(*ctx.triage_rules, normalised, core::date{std::chrono::floor<std::chrono::days>(plan_in.now)});
   plan_in.platform_org = ctx.platform_org;
   plan_in.event_source = ctx.event_source;
   plan_in.ids = {new_uuid(), new_uuid(), new_uuid(), new_uuid(), new_uuid()};

@@ -8,9 +8,9 @@
 //
 // Thread safety: run on the request's strand; `ctx` and `request` must outlive the coroutine
 // (callers co_await it at once).
+#include <rapidjson/document.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
-#include <rapidjson/document.h>
 
 #include <optional>
 #include <string>
@@ -29,7 +29,7 @@ namespace gateway::api {
 struct referral_intake_input {
   const rapidjson::Value* service_request = nullptr;  // passed R4 and referral profile validation
   const core::referral* normalised = nullptr;
-  const rapidjson::Value* patient = nullptr;          // contained Patient or Bundle entry, if any
+  const rapidjson::Value* patient = nullptr;                      // contained Patient or Bundle entry, if any
   std::string requester_expression = "ServiceRequest.requester";  // named when access is refused
   std::optional<core::identifier> if_none_exist;
   // Transaction Bundles: see core::referral_create_input.
@@ -39,8 +39,8 @@ struct referral_intake_input {
 };
 
 struct referral_intake_result {
-  bool created = false;                    // false: already stored under this identifier
-  core::resource_record service_request;   // the new or the stored referral
+  bool created = false;                   // false: already stored under this identifier
+  core::resource_record service_request;  // the new or the stored referral
   // When created: every record of the unit (core::referral_create_plan order) and where to find
   // the Patient and the accompanying resources in it.
   std::vector<core::resource_record> written;
@@ -52,7 +52,7 @@ struct referral_intake_result {
 using referral_intake_outcome = boost::system::result<referral_intake_result, api_error>;
 
 boost::asio::awaitable<referral_intake_outcome> run_referral_intake(const app_context& ctx, const api_request& request,
-                                                                   referral_intake_input in);
+                                                                    referral_intake_input in);
 
 // "identifier=SYSTEM|VALUE" (the only If-None-Exist criterion supported); nullopt otherwise.
 std::optional<core::identifier> if_none_exist_identifier(std::string_view criteria);

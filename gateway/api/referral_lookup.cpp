@@ -29,7 +29,8 @@ asio::awaitable<task_lookup_outcome> find_referral_task(const app_context* ctx, 
   co_return std::optional<core::resource_record>(std::move(found->items.front()));
 }
 
-asio::awaitable<core::search_outcome> find_referral_observations(const app_context* ctx, std::string service_request_id) {
+asio::awaitable<core::search_outcome> find_referral_observations(const app_context* ctx,
+                                                                 std::string service_request_id) {
   auto search = std::bind_front(&core::store::search, ctx->store,
                                 based_on("Observation", service_request_id, max_referral_observations));
   core::search_outcome found = co_await await_store<core::search_outcome>(std::move(search));

@@ -35,15 +35,15 @@ struct checked_update {
 };
 
 checked_update check_update(const rapidjson::Value& body, const rapidjson::Value& stored_sr,
-                            const rapidjson::Value& patient, const std::string& patient_id,
-                            const core::caller& who) {
+                            const rapidjson::Value& patient, const std::string& patient_id, const core::caller& who) {
   checked_update out;
   const std::string patient_ref = "Patient/" + patient_id;
   const fhir::resource_resolver resolve = [&](std::string_view ref) -> const rapidjson::Value* {
     return ref == patient_ref ? &patient : nullptr;
   };
   fhir::referral_profile_options options;
-  options.accepted_statuses.assign(std::begin(core::referral_update_statuses), std::end(core::referral_update_statuses));
+  options.accepted_statuses.assign(std::begin(core::referral_update_statuses),
+                                   std::end(core::referral_update_statuses));
   fhir::outcome profile = fhir::validate_referral(body, options, resolve);
   if (!profile.ok()) {
     out.refusal = error_from_validation(422, std::move(profile));
@@ -60,11 +60,12 @@ checked_update check_update(const rapidjson::Value& body, const rapidjson::Value
     out.refusal = api_error::single(500, fhir::issue_code::processing, "the stored referral cannot be read back");
     return out;
   }
-  if (core::decide(who, core::access_action::create_referral, incoming->requester_ods) != core::access_decision::allow) {
-    out.refusal = api_error::single(403, fhir::issue_code::processing,
-                                    "a referrer may only send referrals whose requester is its own organisation (" +
-                                        who.organisation + ")",
-                                    "ServiceRequest.requester");
+  if (core::decide(who, core::access_action::create_referral, incoming->requester_ods) !=
+      core::access_decision::allow) {
+    out.refusal = api_error::single(
+        403, fhir::issue_code::processing,
+        "a referrer may only send referrals whose requester is its own organisation (" + who.organisation + ")",
+        "ServiceRequest.requester");
     return out;
   }
   out.incoming = std::move(*incoming);
@@ -111,8 +112,9 @@ class referral_update_handler final : public route_handler {
       if (decision == core::access_decision::not_found) {
         co_return make_error_response(error_from_store(core::store_errc::not_found));
       }
-      co_return make_error_response(api_error::single(
-          403, fhir::issue_code::processing, "a referral is changed only by its referrer (the platform moves its Task)"));
+      co_return make_error_response(
+          api_error::single(403, fhir::issue_code::processing,
+                            "a referral is changed only by its referrer (the platform moves its Task)"));
     }
     if (auto stale = stale_if_match(wanted, stored->version)) co_return make_error_response(*stale);
 
@@ -144,8 +146,8 @@ class referral_update_handler final : public route_handler {
     in.stored_normalised = &checked.stored;
     in.patient_id = patient_id;
     in.now = std::chrono::system_clock::now();
-    in.triage = core::evaluate(*ctx_.triage_rules, checked.incoming,
-                               core::date{std::chrono::floor<std::chrono::days>(in.now)});
+    in.triage =
+        core::evaluate(*ctx_.triage_rules, checked.incoming, core::date{std::chrono::floor<std::chrono::days>(in.now)});
     in.event_source = ctx_.event_source;
     in.event_id = new_uuid();
     in.audit_id = new_uuid();

@@ -24,7 +24,8 @@ std::string http_date_of_instant(std::string_view instant) {
   std::tm tm{};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   const std::string text(instant);
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) return {};
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6)
+    return {};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
   tm.tm_mday = day;
@@ -60,17 +61,16 @@ net::http_response resource_response(const api_request& request, unsigned status
       res.result(status);
       break;
     case prefer_return::operation_outcome:
-      res = make_fhir_response(
-          status, fhir::to_operation_outcome_json(fhir::make_outcome(
-                      fhir::severity::information, fhir::issue_code::processing,
-                      (status == 201 ? "created " : "found ") + record.type + "/" + record.id + " version " +
-                          std::to_string(record.version))));
+      res = make_fhir_response(status, fhir::to_operation_outcome_json(fhir::make_outcome(
+                                           fhir::severity::information, fhir::issue_code::processing,
+                                           (status == 201 ? "created " : "found ") + record.type + "/" + record.id +
+                                               " version " + std::to_string(record.version))));
       break;
   }
   set_version_headers(res, record);
   if (location) {
-    res.set(http::field::location, request.base_url + "/" + record.type + "/" + record.id + "/_history/" +
-                                       std::to_string(record.version));
+    res.set(http::field::location,
+            request.base_url + "/" + record.type + "/" + record.id + "/_history/" + std::to_string(record.version));
   }
   return res;
 }
@@ -93,7 +93,8 @@ api_error error_from_store(const boost::system::error_code& ec) {
     return api_error::single(429, fhir::issue_code::processing, "the gateway is busy; retry shortly");
   }
   if (ec == store_errc::invalid_request) {
-    return api_error::single(400, fhir::issue_code::invalid, "the request cannot be served as given (for example a paging cursor from another search)");
+    return api_error::single(400, fhir::issue_code::invalid,
+                             "the request cannot be served as given (for example a paging cursor from another search)");
   }
   if (ec == store_errc::identifier_taken || ec == store_errc::already_exists) {
     return api_error::single(409, fhir::issue_code::processing, "a resource with this identity already exists");
@@ -106,7 +107,8 @@ api_error error_from_core(const core::error& e) {
   unsigned status = 400;
   fhir::issue_code code = fhir::issue_code::invalid;
   switch (e.kind) {
-    case core::error_kind::invalid: break;
+    case core::error_kind::invalid:
+      break;
     case core::error_kind::unprocessable:
       status = 422;
       code = fhir::issue_code::processing;
@@ -132,6 +134,8 @@ core::caller core_caller(const caller& who) {
                       who.organization};
 }
 
-std::string new_uuid() { return request_id_for({}); }
+std::string new_uuid() {
+  return request_id_for({});
+}
 
 }  // namespace gateway::api

@@ -11,10 +11,9 @@ std::variant<rapidjson::Document, api_error> read_resource_body(const api_reques
   auto parsed = fhir::parse_json(request.http.body(), limits);
   if (!parsed) return error_from_validation(400, fhir::to_outcome(parsed.error()));
   if (!parsed->IsObject() || core::json::string_member(*parsed, "resourceType") != type) {
-    return api_error::single(400, fhir::issue_code::invalid,
-                             std::string(request.http.method_string()) + " here takes a " + std::string(type) +
-                                 " resource",
-                             "resourceType");
+    return api_error::single(
+        400, fhir::issue_code::invalid,
+        std::string(request.http.method_string()) + " here takes a " + std::string(type) + " resource", "resourceType");
   }
   fhir::outcome r4 = fhir::validate(*parsed);
   if (!r4.ok()) return error_from_validation(400, std::move(r4));

@@ -22,9 +22,12 @@ enum class read_kind { read, vread, history };
 
 const char* interaction_code(read_kind kind) {
   switch (kind) {
-    case read_kind::read: return "read";
-    case read_kind::vread: return "vread";
-    case read_kind::history: return "history-instance";
+    case read_kind::read:
+      return "read";
+    case read_kind::vread:
+      return "vread";
+    case read_kind::history:
+      return "history-instance";
   }
   return "read";
 }

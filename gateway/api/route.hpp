@@ -16,8 +16,21 @@ namespace gateway::api {
 // FHIR RESTful interactions (CapabilityStatement.rest.resource.interaction.code and
 // rest.interaction.code), plus operations and capabilities.
 enum class interaction {
-  read, vread, update, patch, delete_, history_instance, history_type, create, search_type,
-  capabilities, transaction, batch, search_system, history_system, operation,
+  read,
+  vread,
+  update,
+  patch,
+  delete_,
+  history_instance,
+  history_type,
+  create,
+  search_type,
+  capabilities,
+  transaction,
+  batch,
+  search_system,
+  history_system,
+  operation,
 };
 
 struct search_param_spec {
@@ -41,7 +54,7 @@ struct route {
   // Further whole-system interactions the same handler serves on this method and path (POST /
   // is transaction and batch: the Bundle's type decides), listed in the CapabilityStatement.
   std::vector<interaction> also_provides;
-  std::string operation;      // for kind == operation: the name without '$' ("validate")
+  std::string operation;             // for kind == operation: the name without '$' ("validate")
   std::string operation_definition;  // canonical URL of the OperationDefinition
   std::vector<search_param_spec> search_params;
   bool allow_anonymous = false;  // reachable without a configured caller (only /metadata)

@@ -93,8 +93,8 @@ std::vector<query_param> parse_query(std::string_view query) {
     if (!pair.empty()) {
       const auto eq = pair.find('=');
       auto name = percent_decode(pair.substr(0, eq), true);
-      auto value = eq == std::string_view::npos ? std::optional<std::string>("")
-                                                 : percent_decode(pair.substr(eq + 1), true);
+      auto value =
+          eq == std::string_view::npos ? std::optional<std::string>("") : percent_decode(pair.substr(eq + 1), true);
       out.push_back({name.value_or(std::string(pair.substr(0, eq))), value.value_or("")});
     }
     start = end + 1;
@@ -102,7 +102,9 @@ std::vector<query_param> parse_query(std::string_view query) {
   return out;
 }
 
-void route_table::add(route r) { routes_.push_back(std::move(r)); }
+void route_table::add(route r) {
+  routes_.push_back(std::move(r));
+}
 
 route_match route_table::match(boost::beast::http::verb method, std::string_view path) const {
   route_match m;

@@ -72,8 +72,11 @@ audit_translate_outcome translate_audit_search(const std::vector<query_param>& p
     } else if (p.name == "agent" || p.name == "agent:identifier") {
       if (!single) return bad(p.name, "one agent organisation per search");
       auto code = ods_code_of(unescape_search_value(p.value));
-      if (!code) return bad(p.name, "give the caller's ODS code (CODE or " + std::string(core::systems::ods_organisation) + "|CODE)");
-      if (out.query.caller_org && *out.query.caller_org != *code) return bad(p.name, "one agent organisation per search");
+      if (!code)
+        return bad(p.name,
+                   "give the caller's ODS code (CODE or " + std::string(core::systems::ods_organisation) + "|CODE)");
+      if (out.query.caller_org && *out.query.caller_org != *code)
+        return bad(p.name, "one agent organisation per search");
       out.query.caller_org = std::move(*code);
       out.applied.push_back(p);
     } else if (p.name == "date") {
@@ -92,7 +95,8 @@ audit_translate_outcome translate_audit_search(const std::vector<query_param>& p
 std::vector<search_param_spec> audit_capability_search_params() {
   return {{"entity", "reference", "the resource accessed: Type/id"},
           {"date", "date", "when recorded; prefixes eq, ge, gt, le, lt"},
-          {"agent", "reference", "the caller's organisation: ODS code or https://fhir.nhs.uk/Id/ods-organization-code|CODE"},
+          {"agent", "reference",
+           "the caller's organisation: ODS code or https://fhir.nhs.uk/Id/ods-organization-code|CODE"},
           {"_sort", "special", "date (oldest first) or -date (newest first, the default)"},
           {"_count", "number", "page size, default 20, at most 100"}};
 }

@@ -113,12 +113,14 @@ fhir::outcome search_notes(const std::vector<std::string>& ignored, std::optiona
                            std::size_t count) {
   fhir::outcome notes;
   for (const auto& name : ignored) {
-    notes.issues.push_back({fhir::severity::warning, fhir::issue_code::not_supported,
+    notes.issues.push_back({fhir::severity::warning,
+                            fhir::issue_code::not_supported,
                             "search parameter '" + name + "' is unknown, unsupported or empty here and was ignored",
                             {}});
   }
   if (requested_count) {
-    notes.issues.push_back({fhir::severity::information, fhir::issue_code::processing,
+    notes.issues.push_back({fhir::severity::information,
+                            fhir::issue_code::processing,
                             "_count " + std::to_string(*requested_count) + " is over the maximum; pages hold at most " +
                                 std::to_string(count),
                             {}});
@@ -129,9 +131,11 @@ fhir::outcome search_notes(const std::vector<std::string>& ignored, std::optiona
 fhir::outcome strict_refusal(const std::vector<std::string>& ignored) {
   fhir::outcome refusal;
   for (const auto& name : ignored) {
-    refusal.issues.push_back({fhir::severity::error, fhir::issue_code::not_supported,
-                              "search parameter '" + name + "' is unknown, unsupported or empty here (Prefer: handling=strict)",
-                              {}});
+    refusal.issues.push_back(
+        {fhir::severity::error,
+         fhir::issue_code::not_supported,
+         "search parameter '" + name + "' is unknown, unsupported or empty here (Prefer: handling=strict)",
+         {}});
   }
   return refusal;
 }

@@ -115,7 +115,9 @@ std::string narrow_by_date(std::string_view value, instant_bounds& bounds) {
     return "the prefix '" + std::string(prefix) + "' is not supported (use eq, ge, gt, le or lt)";
   }
   const auto range = parse_search_date(value);
-  if (!range) return "'" + std::string(value) + "' is not a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.sss]][Z|+hh:mm])";
+  if (!range)
+    return "'" + std::string(value) +
+           "' is not a FHIR date or dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.sss]][Z|+hh:mm])";
   auto raise_ge = [&](instant_ms t) { bounds.ge = bounds.ge ? std::max(*bounds.ge, t) : t; };
   auto lower_le = [&](instant_ms t) { bounds.le = bounds.le ? std::min(*bounds.le, t) : t; };
   if (prefix == "eq") {

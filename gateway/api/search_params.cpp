@@ -32,8 +32,7 @@ search_param_def organisation(std::string name, std::vector<std::string> targets
 std::vector<search_param_def> outcome_params(const char* link_name) {
   return {token("identifier", "system|value or value"),
           reference(link_name, "based-on", {"ServiceRequest"}, "the referral (ServiceRequest) this outcome is about"),
-          reference("patient", "patient", {"Patient"}, "Patient/id or id"),
-          code("status", "resource status code")};
+          reference("patient", "patient", {"Patient"}, "Patient/id or id"), code("status", "resource status code")};
 }
 
 search_definition make_observation() {
@@ -45,14 +44,14 @@ search_definition make_observation() {
 std::vector<search_definition> make_definitions() {
   const std::vector<std::string> requester_types{"Organization", "PractitionerRole", "Practitioner"};
   std::vector<search_definition> defs;
-  defs.push_back({"ServiceRequest",
-                  {token("identifier", "the referrer's referral identifier: system|value or value"),
-                   reference("patient", "patient", {"Patient"}, "Patient/id or id"),
-                   code("status", "request status (active, revoked, completed, ...)"),
-                   code("intent", "request intent"),
-                   organisation("requester", requester_types,
-                                "Organization/id, or the ODS code (CODE or https://fhir.nhs.uk/Id/ods-organization-code|CODE)")},
-                  {{"authored", {"authored"}}}});
+  defs.push_back(
+      {"ServiceRequest",
+       {token("identifier", "the referrer's referral identifier: system|value or value"),
+        reference("patient", "patient", {"Patient"}, "Patient/id or id"),
+        code("status", "request status (active, revoked, completed, ...)"), code("intent", "request intent"),
+        organisation("requester", requester_types,
+                     "Organization/id, or the ODS code (CODE or https://fhir.nhs.uk/Id/ods-organization-code|CODE)")},
+       {{"authored", {"authored"}}}});
   defs.push_back({"Task",
                   {token("identifier", "system|value or value"),
                    reference("based-on", "based-on", {"ServiceRequest"}, "the referral: ServiceRequest/id or id"),
@@ -99,7 +98,8 @@ values_outcome token_values(std::string_view name, const std::vector<std::string
     }
     const std::string_view text = alt;
     if (bar == 0) return bad(name, "a token without a system (|value) is not supported; send value or system|value");
-    if (bar + 1 == alt.size()) return bad(name, "a system without a value (system|) is not supported; send system|value");
+    if (bar + 1 == alt.size())
+      return bad(name, "a system without a value (system|) is not supported; send system|value");
     out.push_back(unescape_search_value(text.substr(0, bar)) + "|" + unescape_search_value(text.substr(bar + 1)));
   }
   return out;
@@ -195,7 +195,8 @@ boost::system::result<std::vector<core::sort_key>, search_param_error> parse_sor
       by_last_updated = true;
       continue;
     }
-    const auto it = std::find_if(def.sorts.begin(), def.sorts.end(), [&](const search_sort_def& s) { return s.name == name; });
+    const auto it =
+        std::find_if(def.sorts.begin(), def.sorts.end(), [&](const search_sort_def& s) { return s.name == name; });
     if (it == def.sorts.end()) {
       std::string supported = core::sort_last_updated;
       for (const auto& s : def.sorts) supported += ", " + s.name;
@@ -324,7 +325,8 @@ translate_outcome translate_search(const search_definition& def, const std::vect
       out.query.include_total = p.value != "none";
       out.applied.push_back(p);
     } else if (p.name == "_lastUpdated") {
-      if (split_alternatives(p.value).size() > 1) return bad(p.name, "a comma list of dates is not supported; repeat the parameter to AND");
+      if (split_alternatives(p.value).size() > 1)
+        return bad(p.name, "a comma list of dates is not supported; repeat the parameter to AND");
       if (std::string why = narrow_by_date(p.value, updated); !why.empty()) return bad(p.name, why);
       out.applied.push_back(p);
     } else {
@@ -332,7 +334,8 @@ translate_outcome translate_search(const search_definition& def, const std::vect
       const std::string_view name = std::string_view(p.name).substr(0, colon);
       const std::string_view modifier =
           colon == std::string::npos ? std::string_view{} : std::string_view(p.name).substr(colon + 1);
-      const auto it = std::find_if(def.params.begin(), def.params.end(), [&](const search_param_def& d) { return d.name == name; });
+      const auto it =
+          std::find_if(def.params.begin(), def.params.end(), [&](const search_param_def& d) { return d.name == name; });
       if (it == def.params.end() || !supports_modifier(*it, modifier)) {
         out.ignored.push_back(p.name);
         continue;

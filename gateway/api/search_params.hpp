@@ -34,7 +34,7 @@ namespace gateway::api {
 enum class param_kind { token, code, reference, organisation };
 
 struct search_param_def {
-  std::string name;                  // as in the URL
+  std::string name;  // as in the URL
   param_kind kind = param_kind::token;
   std::string index_param;           // the search_index name it is matched against
   std::vector<std::string> targets;  // reference target types

@@ -38,7 +38,8 @@ class resource_search_handler final : public route_handler {
     searchset bundle;
     bundle.total = page->total;
     bundle.self_url = search_url(request.base_url, def_.type, search->applied, cursor);
-    if (page->next_cursor) bundle.next_url = search_url(request.base_url, def_.type, search->applied, page->next_cursor);
+    if (page->next_cursor)
+      bundle.next_url = search_url(request.base_url, def_.type, search->applied, page->next_cursor);
     bundle.matches.reserve(page->items.size());
     for (auto& item : page->items) {
       bundle.matches.push_back({request.base_url + "/" + item.type + "/" + item.id, std::move(item.json)});

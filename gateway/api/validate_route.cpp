@@ -53,7 +53,8 @@ void register_validate_routes(route_table& routes, const app_context& context,
   routes.add(validate_route("/$validate", "", std::make_shared<validate_handler>(context, "", false)));
   routes.add(validate_route("/{type}/$validate", "", std::make_shared<validate_handler>(context, "", true)));
   for (const auto& type : listed_types) {
-    routes.add(validate_route("/" + type + "/$validate", type, std::make_shared<validate_handler>(context, type, false)));
+    routes.add(
+        validate_route("/" + type + "/$validate", type, std::make_shared<validate_handler>(context, type, false)));
   }
 }
 

@@ -11,7 +11,8 @@
 
 namespace gateway::api {
 
-inline constexpr const char* validate_operation_definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate";
+inline constexpr const char* validate_operation_definition =
+    "http://hl7.org/fhir/OperationDefinition/Resource-validate";
 
 // Registers /$validate, /{type}/$validate, and /TYPE/$validate for each of `listed_types` (the
 // same handler; the literal routes put the operation on those types in the CapabilityStatement).

@@ -19,8 +19,7 @@ bool apply_override(rapidjson::Document& doc, const override_setting& setting, c
   if (!value_doc.Parse(setting.value.c_str()).HasParseError()) {
     value.CopyFrom(value_doc, doc.GetAllocator());
   } else {
-    value.SetString(setting.value.c_str(), static_cast<rapidjson::SizeType>(setting.value.size()),
-                    doc.GetAllocator());
+    value.SetString(setting.value.c_str(), static_cast<rapidjson::SizeType>(setting.value.size()), doc.GetAllocator());
   }
   rapidjson::Value* node = &doc;
   std::string walked;
@@ -76,9 +75,8 @@ load_result load_config_text(std::string_view text, std::string_view origin,
   const std::string copy(text);
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(copy.c_str());
   if (doc.HasParseError()) {
-    errors.push_back({std::string(origin), std::string("invalid JSON at byte ") +
-                                               std::to_string(doc.GetErrorOffset()) + ": " +
-                                               rapidjson::GetParseError_En(doc.GetParseError())});
+    errors.push_back({std::string(origin), std::string("invalid JSON at byte ") + std::to_string(doc.GetErrorOffset()) +
+                                               ": " + rapidjson::GetParseError_En(doc.GetParseError())});
     return errors;
   }
   if (!doc.IsObject()) {

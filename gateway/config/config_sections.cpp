@@ -212,8 +212,10 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
     log.finish();
   }
   read_storage(root.object("storage"), out.storage);
-  if (root_value.HasMember("platform")) read_platform(root.object("platform"), out.platform);
-  else root.object("platform");
+  if (root_value.HasMember("platform"))
+    read_platform(root.object("platform"), out.platform);
+  else
+    root.object("platform");
   read_triage(root.object("triage"), out.triage);
   read_delivery(root.object("delivery"), out.delivery);
   read_referrers(root, out.referrers);
@@ -226,31 +228,34 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
   check_readable(config.listen.tls.key, "listen.tls.key", errors);
   check_readable(config.listen.tls.client_ca, "listen.tls.client_ca", errors);
   check_readable(config.triage.rules, "triage.rules", errors);
-  const bool delivers = !config.platform.webhook.empty() ||
-                        std::any_of(config.referrers.begin(), config.referrers.end(),
-                                    [](const referrer_settings& r) { return r.delivery != "none"; });
+  const bool delivers =
+      !config.platform.webhook.empty() || std::any_of(config.referrers.begin(), config.referrers.end(),
+                                                      [](const referrer_settings& r) { return r.delivery != "none"; });
   if (delivers) {
     // Outbound deliveries need the gateway's client identity and a trust anchor.
     for (const auto& [file, key] : {std::pair{config.delivery.client_cert, "delivery.client_cert"},
                                     std::pair{config.delivery.client_key, "delivery.client_key"},
                                     std::pair{config.delivery.server_ca, "delivery.server_ca"}}) {
-      if (file.empty()) errors.push_back({key, "missing (needed by referrers with a delivery mode, or platform.webhook)"});
-      else check_readable(file, key, errors);
+      if (file.empty())
+        errors.push_back({key, "missing (needed by referrers with a delivery mode, or platform.webhook)"});
+      else
+        check_readable(file, key, errors);
     }
   }
   std::set<std::string> orgs;
   for (std::size_t i = 0; i < config.referrers.size(); ++i) {
     const auto& r = config.referrers[i];
     if (!orgs.insert(r.organization).second) {
-      errors.push_back({"referrers[" + std::to_string(i) + "].organization", "duplicate organisation \"" + r.organization + "\""});
+      errors.push_back(
+          {"referrers[" + std::to_string(i) + "].organization", "duplicate organisation \"" + r.organization + "\""});
     }
     check_readable(r.server_ca, "referrers[" + std::to_string(i) + "].server_ca", errors);
   }
   std::set<std::string> names;
   for (std::size_t i = 0; i < config.callers.size(); ++i) {
     if (!names.insert(config.callers[i].name).second) {
-      errors.push_back({"callers[" + std::to_string(i) + "].name", "duplicate caller name \"" +
-                                                                       config.callers[i].name + "\""});
+      errors.push_back(
+          {"callers[" + std::to_string(i) + "].name", "duplicate caller name \"" + config.callers[i].name + "\""});
     }
   }
   if (config.ops.enabled && config.ops.port != 0 && config.ops.port == config.listen.port &&

@@ -47,7 +47,7 @@ struct limits_settings {
 };
 
 struct runtime_settings {
-  unsigned io_threads = 0;  // 0 = one per core
+  unsigned io_threads = 0;                           // 0 = one per core
   std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: time allowed for in-flight requests
 };
 
@@ -56,8 +56,8 @@ struct runtime_settings {
 struct caller {
   std::string name;
   std::vector<std::pair<std::string, std::string>> subject;  // e.g. {"CN","practice-a"},{"OU","A81001"}
-  std::string sha256;  // lower-case hex, no separators; empty when matched by subject
-  std::string role;    // "referrer" or "platform"
+  std::string sha256;        // lower-case hex, no separators; empty when matched by subject
+  std::string role;          // "referrer" or "platform"
   std::string organization;  // ODS code
 };
 
@@ -65,26 +65,26 @@ struct storage_settings {
   std::string engine = "sqlite";
   std::string path = "var/gateway.db";
   unsigned read_connections = 2;
-  std::size_t max_batch = 256;    // units of work per group commit
-  std::size_t max_queue = 4096;   // waiting requests before 429
+  std::size_t max_batch = 256;   // units of work per group commit
+  std::size_t max_queue = 4096;  // waiting requests before 429
   std::chrono::milliseconds busy_timeout{5'000};
 };
 
 // The stepped-care platform: owner of every Task, receiver of triage events.
 struct platform_settings {
-  std::string organization = "PLT01";  // ODS code
+  std::string organization = "PLT01";                 // ODS code
   std::string event_source = "urn:referral-gateway";  // CloudEvents "source"
   std::string events_jsonl = "var/events.jsonl";      // embedded sink: one CloudEvent per line
-  std::string webhook;  // https URL the CloudEvents are POSTed to as well; empty = none
+  std::string webhook;                                // https URL the CloudEvents are POSTed to as well; empty = none
 };
 
 // How one referrer organisation receives status updates and outcome reports.
 struct referrer_settings {
-  std::string organization;        // ODS code, as in callers[].organization
-  std::string name;                // for operators
-  std::string delivery = "none";   // "fhir-message" | "none" (later "hl7v2")
-  std::string endpoint;            // fhir-message: https URL the message Bundle is POSTed to
-  std::string server_ca;           // CA for the endpoint's certificate; empty = delivery.server_ca
+  std::string organization;                   // ODS code, as in callers[].organization
+  std::string name;                           // for operators
+  std::string delivery = "none";              // "fhir-message" | "none" (later "hl7v2")
+  std::string endpoint;                       // fhir-message: https URL the message Bundle is POSTed to
+  std::string server_ca;                      // CA for the endpoint's certificate; empty = delivery.server_ca
   std::string service_request = "reference";  // "reference" | "resource": how messages carry it
 };
 

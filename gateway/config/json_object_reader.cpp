@@ -4,8 +4,7 @@
 
 namespace gateway::config {
 
-json_object_reader::json_object_reader(const rapidjson::Value* value, std::string path,
-                                       config_errors& errors)
+json_object_reader::json_object_reader(const rapidjson::Value* value, std::string path, config_errors& errors)
     : value_(value), path_(std::move(path)), errors_(errors) {
   if (value_ != nullptr && !value_->IsObject()) {
     errors_.push_back({path_, "must be an object"});

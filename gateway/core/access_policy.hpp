@@ -28,18 +28,18 @@ enum class caller_role { referrer, platform };
 
 struct caller {
   caller_role role = caller_role::referrer;
-  std::string organisation; // ODS code; may be empty for the platform
+  std::string organisation;  // ODS code; may be empty for the platform
 };
 
 enum class access_decision { allow, forbidden, not_found };
 
 enum class access_action {
-  create_referral, // POST /ServiceRequest, transaction Bundle
-  read,            // read, vread, history of one resource
-  update_referral, // PUT /ServiceRequest/{id} (including revoke)
-  change_task,     // PUT /Task/{id}
-  post_outcome,    // POST Observation / DocumentReference / QuestionnaireResponse
-  read_audit,      // GET /AuditEvent
+  create_referral,  // POST /ServiceRequest, transaction Bundle
+  read,             // read, vread, history of one resource
+  update_referral,  // PUT /ServiceRequest/{id} (including revoke)
+  change_task,      // PUT /Task/{id}
+  post_outcome,     // POST Observation / DocumentReference / QuestionnaireResponse
+  read_audit,       // GET /AuditEvent
 };
 
 std::string_view to_string(access_decision d);
@@ -55,4 +55,4 @@ access_decision decide(const caller& who, access_action what, std::string_view o
 // nullopt (everything) for the platform.
 std::optional<std::string> search_scope(const caller& who);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -8,11 +8,16 @@ namespace {
 
 const char* action_code(audit_action a) {
   switch (a) {
-    case audit_action::create: return "C";
-    case audit_action::read: return "R";
-    case audit_action::update: return "U";
-    case audit_action::remove: return "D";
-    case audit_action::execute: return "E";
+    case audit_action::create:
+      return "C";
+    case audit_action::read:
+      return "R";
+    case audit_action::update:
+      return "U";
+    case audit_action::remove:
+      return "D";
+    case audit_action::execute:
+      return "E";
   }
   return "E";
 }
@@ -25,8 +30,8 @@ audit_record build_audit_record(const audit_input& in) {
   const std::string recorded = format_instant(in.recorded);
   json::add_string(doc, "resourceType", "AuditEvent", a);
   json::add_string(doc, "id", in.id, a);
-  json::add(doc, "type", json::coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
-                                      "RESTful Operation", a), a);
+  json::add(doc, "type",
+            json::coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation", a), a);
   if (!in.interaction.empty()) {
     rapidjson::Value subtype(rapidjson::kArrayType);
     subtype.PushBack(json::coding("http://hl7.org/fhir/restful-interaction", in.interaction, "", a), a);
@@ -39,8 +44,9 @@ audit_record build_audit_record(const audit_input& in) {
 
   rapidjson::Value agent(rapidjson::kObjectType);
   json::add(agent, "type",
-            json::codeable_concept("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
-                                   "humanuser", "human user", a, in.caller_role), a);
+            json::codeable_concept("http://terminology.hl7.org/CodeSystem/extra-security-role-type", "humanuser",
+                                   "human user", a, in.caller_role),
+            a);
   json::add(agent, "who", json::logical_reference("https://fhir.nhs.uk/Id/ods-organization-code", in.caller_org, a), a);
   if (!in.caller_name.empty()) json::add_string(agent, "name", in.caller_name, a);
   agent.AddMember("requestor", true, a);

@@ -14,21 +14,21 @@ namespace gateway::core {
 
 // R4 AuditEvent.outcome codes.
 inline constexpr const char* audit_success = "0";
-inline constexpr const char* audit_minor_failure = "4";  // refused: not found, forbidden, invalid
+inline constexpr const char* audit_minor_failure = "4";    // refused: not found, forbidden, invalid
 inline constexpr const char* audit_serious_failure = "8";  // the server failed
 
 struct audit_input {
-  std::string id;             // new AuditEvent id (uuid)
+  std::string id;  // new AuditEvent id (uuid)
   std::chrono::system_clock::time_point recorded{};
-  std::string caller_name;    // configured caller name (certificate), e.g. "practice-a"
-  std::string caller_org;     // ODS code
-  std::string caller_role;    // "referrer" | "platform"
+  std::string caller_name;  // configured caller name (certificate), e.g. "practice-a"
+  std::string caller_org;   // ODS code
+  std::string caller_role;  // "referrer" | "platform"
   audit_action action = audit_action::read;
-  std::string interaction;    // FHIR restful-interaction code: "create", "read", "search-type", ...
-  std::string entity_type;    // "" when the access was not about one resource (a search)
+  std::string interaction;  // FHIR restful-interaction code: "create", "read", "search-type", ...
+  std::string entity_type;  // "" when the access was not about one resource (a search)
   std::string entity_id;
   std::string outcome = audit_success;
-  std::string outcome_text;   // short reason for a failure (no patient data)
+  std::string outcome_text;  // short reason for a failure (no patient data)
   std::string request_id;
 };
 

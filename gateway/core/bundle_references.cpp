@@ -11,7 +11,9 @@ bool is_reference_member(const Value::Member& m) {
   return m.value.IsString() && std::string_view(m.name.GetString(), m.name.GetStringLength()) == "reference";
 }
 
-std::string_view text_of(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
+std::string_view text_of(const Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
 
 // Depth-first; `path` holds the element names down to `v` (joined only when a result is found,
 // so the clean walk allocates nothing per element).

@@ -30,7 +30,7 @@ result<void> read_concepts(const Value& owner, const std::string& path, int dept
   return {};
 }
 
-} // namespace
+}  // namespace
 
 const code_system_concept* code_system::find(std::string_view code) const {
   auto it = concepts_.find(code);
@@ -43,8 +43,7 @@ std::string_view code_system::display(std::string_view code) const {
 }
 
 result<void> code_system::check_codeable_concept(const Value& cc, const std::string& expression) const {
-  if (!cc.IsObject())
-    return make_error(error_kind::unprocessable, expression, "expected a CodeableConcept");
+  if (!cc.IsObject()) return make_error(error_kind::unprocessable, expression, "expected a CodeableConcept");
   bool found = false;
   int i = 0;
   for (const Value& c : json::each(cc, "coding")) {
@@ -56,8 +55,7 @@ result<void> code_system::check_codeable_concept(const Value& cc, const std::str
                         "'" + std::string(code) + "' is not defined in " + url_);
     found = true;
   }
-  if (!found)
-    return make_error(error_kind::unprocessable, expression, "expected a coding from " + url_);
+  if (!found) return make_error(error_kind::unprocessable, expression, "expected a coding from " + url_);
   return {};
 }
 
@@ -79,4 +77,4 @@ result<code_system> load_code_system(std::string_view json_text) {
   return load_code_system(static_cast<const Value&>(*doc));
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -23,7 +23,7 @@ struct code_system_concept {
 };
 
 class code_system {
-public:
+ public:
   const std::string& url() const noexcept { return url_; }
   const std::string& version() const noexcept { return version_; }
   std::size_t size() const noexcept { return concepts_.size(); }
@@ -39,12 +39,11 @@ public:
   // A CodeableConcept (e.g. Task.businessStatus) must carry at least one coding from this system,
   // and every coding from this system must use a defined code. Codings from other systems are
   // allowed (translations). Errors are error_kind::unprocessable naming the element.
-  result<void> check_codeable_concept(const rapidjson::Value& codeable_concept,
-                                      const std::string& expression) const;
+  result<void> check_codeable_concept(const rapidjson::Value& codeable_concept, const std::string& expression) const;
 
   friend result<code_system> load_code_system(const rapidjson::Value& resource);
 
-private:
+ private:
   std::string url_;
   std::string version_;
   std::map<std::string, code_system_concept, std::less<>> concepts_;
@@ -53,4 +52,4 @@ private:
 result<code_system> load_code_system(const rapidjson::Value& resource);
 result<code_system> load_code_system(std::string_view json_text);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -17,12 +17,9 @@ inline constexpr std::string_view ods_organisation = "https://fhir.nhs.uk/Id/ods
 // International terminologies.
 inline constexpr std::string_view loinc = "http://loinc.org";
 inline constexpr std::string_view snomed = "http://snomed.info/sct";
-inline constexpr std::string_view data_absent_reason =
-    "http://terminology.hl7.org/CodeSystem/data-absent-reason";
-inline constexpr std::string_view observation_category =
-    "http://terminology.hl7.org/CodeSystem/observation-category";
-inline constexpr std::string_view ordinal_value_extension =
-    "http://hl7.org/fhir/StructureDefinition/ordinalValue";
+inline constexpr std::string_view data_absent_reason = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+inline constexpr std::string_view observation_category = "http://terminology.hl7.org/CodeSystem/observation-category";
+inline constexpr std::string_view ordinal_value_extension = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
 
 // The platform's code systems (config/codesystem-*.json).
 inline constexpr std::string_view business_status =
@@ -32,10 +29,9 @@ inline constexpr std::string_view outcome_summary =
 inline constexpr std::string_view triage_suggestion =
     "https://referral-gateway.example.org/fhir/CodeSystem/triage-suggestion";
 // MessageHeader.eventCoding of feedback messages (config/codesystem-message-event.json).
-inline constexpr std::string_view message_event =
-    "https://referral-gateway.example.org/fhir/CodeSystem/message-event";
+inline constexpr std::string_view message_event = "https://referral-gateway.example.org/fhir/CodeSystem/message-event";
 
-} // namespace gateway::core::systems
+}  // namespace gateway::core::systems
 
 namespace gateway::core::codes {
 
@@ -44,4 +40,4 @@ inline constexpr std::string_view phq9_total = "44261-6";
 inline constexpr std::string_view phq9_item9 = "44260-8";
 inline constexpr std::string_view gad7_total = "70274-6";
 
-} // namespace gateway::core::codes
+}  // namespace gateway::core::codes

@@ -7,8 +7,7 @@
 namespace gateway::core {
 
 result<config_object_reader> config_object_reader::open(const rapidjson::Value& value, std::string path) {
-  if (!value.IsObject())
-    return make_error(error_kind::invalid, path.empty() ? "$" : path, "expected an object");
+  if (!value.IsObject()) return make_error(error_kind::invalid, path.empty() ? "$" : path, "expected an object");
   return config_object_reader(value, std::move(path));
 }
 
@@ -90,12 +89,12 @@ result<void> config_object_reader::finish() const {
 
 result<rapidjson::Document> parse_json_text(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size()); // default flags: trailing garbage is an error
+  doc.Parse(text.data(), text.size());  // default flags: trailing garbage is an error
   if (doc.HasParseError())
     return make_error(error_kind::invalid, "$",
-                      std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) +
-                          ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+                      std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
+                          rapidjson::GetParseError_En(doc.GetParseError()));
   return doc;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -18,7 +18,7 @@
 namespace gateway::core {
 
 class config_object_reader {
-public:
+ public:
   // Fails unless `value` is an object.
   static result<config_object_reader> open(const rapidjson::Value& value, std::string path);
 
@@ -40,7 +40,7 @@ public:
 
   error fail(std::string_view key, std::string message) const;
 
-private:
+ private:
   config_object_reader(const rapidjson::Value& v, std::string path) : value_(&v), path_(std::move(path)) {}
   const rapidjson::Value* find(std::string_view key);
 
@@ -52,4 +52,4 @@ private:
 // Parses text as JSON; the error says where the syntax breaks.
 result<rapidjson::Document> parse_json_text(std::string_view text);
 
-} // namespace gateway::core
+}  // namespace gateway::core

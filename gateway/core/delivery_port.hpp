@@ -15,9 +15,9 @@
 namespace gateway::core {
 
 class delivery_port {
-public:
+ public:
   virtual ~delivery_port() = default;
   virtual void deliver(const outbox_entry& item, store_callback<delivery_result> done) = 0;
 };
 
-} // namespace gateway::core
+}  // namespace gateway::core

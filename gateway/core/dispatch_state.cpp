@@ -7,12 +7,13 @@ namespace gateway::core {
 
 namespace {
 
-std::string destination_key(const outbox_item& item) { return item.channel + '\n' + item.destination; }
+std::string destination_key(const outbox_item& item) {
+  return item.channel + '\n' + item.destination;
+}
 
-} // namespace
+}  // namespace
 
-dispatch_state::dispatch_state(dispatch_limits limits, limit_fn limit)
-    : limits_(limits), limit_(std::move(limit)) {
+dispatch_state::dispatch_state(dispatch_limits limits, limit_fn limit) : limits_(limits), limit_(std::move(limit)) {
   limits_.batch = std::max<std::size_t>(limits_.batch, 1);
   limits_.max_held = std::max<std::size_t>(limits_.max_held, 1);
 }
@@ -41,7 +42,7 @@ std::vector<outbox_entry> dispatch_state::fetch_done(std::vector<outbox_entry> i
   std::vector<std::string> touched;
   for (auto& item : items) {
     if (stopping_ || !held_ids_.insert(item.item.id).second) {
-      ++ignored_; // the same item again after its lease ran out while we still hold it
+      ++ignored_;  // the same item again after its lease ran out while we still hold it
       continue;
     }
     ++held_;
@@ -59,7 +60,7 @@ std::vector<outbox_entry> dispatch_state::fetch_done(std::vector<outbox_entry> i
 
 void dispatch_state::fetch_failed(time_point now) {
   fetching_ = false;
-  dirty_ = true; // what was due is still due once the store answers again
+  dirty_ = true;  // what was due is still due once the store answers again
   backoff_until_ = now + limits_.fetch_retry;
 }
 
@@ -82,10 +83,10 @@ std::vector<outbox_entry> dispatch_state::finished(const std::string& id) {
 std::vector<outbox_entry> dispatch_state::start_from(const std::string& key, destination_queue& q) {
   std::vector<outbox_entry> start;
   if (stopping_) return start;
-  const unsigned bound = q.waiting.empty() ? 1u
-                                           : std::max(1u, limit_ ? limit_(q.waiting.front().item.channel,
-                                                                          q.waiting.front().item.destination)
-                                                                 : 1u);
+  const unsigned bound =
+      q.waiting.empty()
+          ? 1u
+          : std::max(1u, limit_ ? limit_(q.waiting.front().item.channel, q.waiting.front().item.destination) : 1u);
   while (!q.waiting.empty() && q.in_flight < bound) {
     in_flight_.emplace(q.waiting.front().item.id, key);
     ++q.in_flight;
@@ -123,4 +124,4 @@ void dispatch_state::stop() {
   }
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -32,17 +32,17 @@
 namespace gateway::core {
 
 struct dispatch_limits {
-  std::size_t batch = 64;     // most items per fetch
-  std::size_t max_held = 256; // waiting + in flight
+  std::size_t batch = 64;      // most items per fetch
+  std::size_t max_held = 256;  // waiting + in flight
   // Look again this long after a fetch that found nothing more: items due later that this process
   // did not schedule (e.g. after a restart), and leases that ran out.
   std::chrono::milliseconds idle_poll{1'000};
-  std::chrono::milliseconds fetch_retry{1'000}; // wait after a failed fetch (store busy or down)
-  std::size_t max_tracked_retries = 4'096;      // beyond this the idle poll finds later retries
+  std::chrono::milliseconds fetch_retry{1'000};  // wait after a failed fetch (store busy or down)
+  std::size_t max_tracked_retries = 4'096;       // beyond this the idle poll finds later retries
 };
 
 class dispatch_state {
-public:
+ public:
   using time_point = std::chrono::system_clock::time_point;
   // In-flight bound for a (channel, destination); a 0 answer counts as 1.
   using limit_fn = std::function<unsigned(const std::string& channel, const std::string& destination)>;
@@ -81,7 +81,7 @@ public:
   std::size_t waiting() const { return held_ - in_flight_.size(); }
   std::size_t ignored_duplicates() const { return ignored_; }
 
-private:
+ private:
   struct destination_queue {
     unsigned in_flight = 0;
     std::deque<outbox_entry> waiting;
@@ -91,18 +91,18 @@ private:
 
   dispatch_limits limits_;
   limit_fn limit_;
-  bool dirty_ = true; // fetch at once after start-up
+  bool dirty_ = true;  // fetch at once after start-up
   bool fetching_ = false;
   bool stopping_ = false;
   std::size_t asked_ = 0;
   std::size_t held_ = 0;
   std::size_t ignored_ = 0;
-  time_point poll_at_{};    // the idle poll
+  time_point poll_at_{};  // the idle poll
   time_point backoff_until_{};
   std::multiset<time_point> retries_;
-  std::map<std::string, destination_queue> destinations_; // key: channel '\n' destination
-  std::unordered_map<std::string, std::string> in_flight_; // id -> destination key
-  std::unordered_set<std::string> held_ids_;               // waiting or in flight
+  std::map<std::string, destination_queue> destinations_;   // key: channel '\n' destination
+  std::unordered_map<std::string, std::string> in_flight_;  // id -> destination key
+  std::unordered_set<std::string> held_ids_;                // waiting or in flight
 };
 
-} // namespace gateway::core
+}  // namespace gateway::core

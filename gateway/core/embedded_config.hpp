@@ -15,4 +15,4 @@ std::string_view business_status_code_system_json();
 std::string_view outcome_summary_code_system_json();
 std::string_view triage_suggestion_code_system_json();
 
-} // namespace gateway::core::embedded
+}  // namespace gateway::core::embedded

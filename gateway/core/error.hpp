@@ -16,16 +16,16 @@ namespace gateway::core {
 
 // What kind of failure this is; gateway/api maps it to an HTTP status in one place.
 enum class error_kind {
-  invalid,       // malformed or structurally wrong input (400, or a config load failure)
-  unprocessable, // well-formed, but breaks a business rule: a Task transition, a profile (422)
-  forbidden,     // the caller's role may not do this at all (403)
-  not_found,     // absent, or present but not the caller's to see (404, never 403: no leak)
+  invalid,        // malformed or structurally wrong input (400, or a config load failure)
+  unprocessable,  // well-formed, but breaks a business rule: a Task transition, a profile (422)
+  forbidden,      // the caller's role may not do this at all (403)
+  not_found,      // absent, or present but not the caller's to see (404, never 403: no leak)
 };
 
 struct error {
   error_kind kind = error_kind::invalid;
-  std::string expression; // e.g. "Task.status", "rules[2].when.observation.code"
-  std::string message;    // e.g. "missing"
+  std::string expression;  // e.g. "Task.status", "rules[2].when.observation.code"
+  std::string message;     // e.g. "missing"
 
   // "expression: message", the form used in logs, tests and OperationOutcome.diagnostics.
   std::string text() const { return expression.empty() ? message : expression + ": " + message; }
@@ -41,11 +41,11 @@ using result = boost::system::result<T, error>;
 // Thrown only by result<T>::value() on a programming error (reading a failed result without
 // checking it). Input handling never throws: callers test the result first.
 class error_exception : public std::runtime_error {
-public:
+ public:
   explicit error_exception(const error& e) : std::runtime_error(e.text()), error_(e) {}
   const error& get() const noexcept { return error_; }
 
-private:
+ private:
   error error_;
 };
 
@@ -54,4 +54,4 @@ private:
   throw error_exception(e);
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

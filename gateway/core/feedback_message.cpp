@@ -34,11 +34,12 @@ std::string stored_full_url(const feedback_message_input& in, const Value& resou
 }
 
 std::string relative_reference(const Value& resource) {
-  return std::string(json::string_member(resource, "resourceType")) + "/" + std::string(json::string_member(resource, "id"));
+  return std::string(json::string_member(resource, "resourceType")) + "/" +
+         std::string(json::string_member(resource, "id"));
 }
 
 class entries {
-public:
+ public:
   explicit entries(rapidjson::Document& bundle) : bundle_(bundle), list_(rapidjson::kArrayType) {}
 
   // Adds a copy of `resource` under `full_url`; a second entry with the same fullUrl is dropped
@@ -54,7 +55,7 @@ public:
 
   void finish() { bundle_.AddMember("entry", list_, bundle_.GetAllocator()); }
 
-private:
+ private:
   rapidjson::Document& bundle_;
   Value list_;
   std::set<std::string, std::less<>> seen_;
@@ -64,13 +65,16 @@ Value message_header(const feedback_message_input& in, json::allocator& a) {
   Value header(rapidjson::kObjectType);
   json::add_string(header, "resourceType", "MessageHeader", a);
   json::add_string(header, "id", in.message_id, a);
-  header.AddMember("eventCoding", json::coding(systems::message_event, to_string(in.event), event_display(in.event), a), a);
+  header.AddMember("eventCoding", json::coding(systems::message_event, to_string(in.event), event_display(in.event), a),
+                   a);
 
   Value destination(rapidjson::kObjectType);
   json::add_string(destination, "name", in.destination.organisation, a);
   json::add_string(destination, "endpoint",
-                   in.destination.endpoint.empty() ? "urn:ods:" + in.destination.organisation : in.destination.endpoint, a);
-  destination.AddMember("receiver", json::logical_reference(systems::ods_organisation, in.destination.organisation, a), a);
+                   in.destination.endpoint.empty() ? "urn:ods:" + in.destination.organisation : in.destination.endpoint,
+                   a);
+  destination.AddMember("receiver", json::logical_reference(systems::ods_organisation, in.destination.organisation, a),
+                        a);
   Value destinations(rapidjson::kArrayType);
   destinations.PushBack(destination, a);
   header.AddMember("destination", destinations, a);
@@ -87,7 +91,7 @@ Value message_header(const feedback_message_input& in, json::allocator& a) {
   return header;
 }
 
-} // namespace
+}  // namespace
 
 std::string_view to_string(feedback_event e) {
   return e == feedback_event::outcome_report ? "outcome-report" : "status-update";
@@ -102,8 +106,8 @@ std::string derived_uuid(std::string_view seed, std::size_t n) {
     bytes[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
     bytes[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
   }
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x80); // version 8
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80); // variant 10xx
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x80);  // version 8
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // variant 10xx
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -178,4 +182,4 @@ feedback_item_outcome make_feedback_item(const feedback_message_input& in) {
   return item;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

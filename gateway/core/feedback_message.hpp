@@ -31,8 +31,8 @@
 
 #include "fhir/outcome.hpp"
 
-#include <boost/system/result.hpp>
 #include <rapidjson/document.h>
+#include <boost/system/result.hpp>
 
 #include <cstddef>
 #include <string>
@@ -46,29 +46,29 @@ inline constexpr const char* fhir_json_content_type = "application/fhir+json";
 
 enum class feedback_event { status_update, outcome_report };
 
-std::string_view to_string(feedback_event e); // "status-update", "outcome-report"
+std::string_view to_string(feedback_event e);  // "status-update", "outcome-report"
 
 struct feedback_destination {
-  std::string organisation;             // the referrer's ODS code (outbox destination)
-  std::string endpoint;                 // configured delivery endpoint; empty = urn:ods:<organisation>
-  bool include_service_request = false; // referrers[].service_request == "resource"
+  std::string organisation;              // the referrer's ODS code (outbox destination)
+  std::string endpoint;                  // configured delivery endpoint; empty = urn:ods:<organisation>
+  bool include_service_request = false;  // referrers[].service_request == "resource"
 };
 
 struct feedback_message_input {
-  std::string message_id;      // a UUID: MessageHeader.id and the outbox item id
+  std::string message_id;  // a UUID: MessageHeader.id and the outbox item id
   feedback_event event = feedback_event::status_update;
-  std::string timestamp;       // FHIR instant: Bundle.timestamp
-  std::string source_endpoint; // the gateway's URI (platform.event_source)
-  std::string base_url;        // the gateway's FHIR base URL, for the fullUrls of stored resources
+  std::string timestamp;        // FHIR instant: Bundle.timestamp
+  std::string source_endpoint;  // the gateway's URI (platform.event_source)
+  std::string base_url;         // the gateway's FHIR base URL, for the fullUrls of stored resources
   feedback_destination destination;
-  const rapidjson::Value* task = nullptr;            // required; carries its id
-  const rapidjson::Value* service_request = nullptr; // required; carries its id
-  std::vector<const rapidjson::Value*> outcomes;     // stored outcome resources, each with its id
+  const rapidjson::Value* task = nullptr;             // required; carries its id
+  const rapidjson::Value* service_request = nullptr;  // required; carries its id
+  std::vector<const rapidjson::Value*> outcomes;      // stored outcome resources, each with its id
   // Outcome summary (outcome-report only; nullptr = none): its resources are coded from
   // `summary_codes` and name `patient_reference` as their subject.
   const outcome_summary* summary = nullptr;
   const code_system* summary_codes = nullptr;
-  std::string patient_reference; // "Patient/{id}"
+  std::string patient_reference;  // "Patient/{id}"
 };
 
 rapidjson::Document build_feedback_message(const feedback_message_input& in);
@@ -83,4 +83,4 @@ feedback_item_outcome make_feedback_item(const feedback_message_input& in);
 // "custom"): ids for resources the message creates, stable across rebuilds.
 std::string derived_uuid(std::string_view seed, std::size_t n);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -25,11 +25,11 @@ std::optional<date> date_prefix(std::string_view text) {
   if (!y || !m || !d) return std::nullopt;
   const date result{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*m)},
                     std::chrono::day{static_cast<unsigned>(*d)}};
-  if (!result.ok()) return std::nullopt; // 2023-02-30 and friends
+  if (!result.ok()) return std::nullopt;  // 2023-02-30 and friends
   return result;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<date> parse_fhir_date(std::string_view text) {
   if (text.size() != 10) return std::nullopt;
@@ -47,7 +47,7 @@ std::optional<instant> parse_fhir_date_time(std::string_view text) {
   const auto ss = digits(text, 17, 2);
   if (!hh || !mm || !ss || *hh > 23 || *mm > 59 || *ss > 60) return std::nullopt;
   std::size_t pos = 19;
-  if (text[pos] == '.') { // fractional seconds: at least one digit, ignored for ordering
+  if (text[pos] == '.') {  // fractional seconds: at least one digit, ignored for ordering
     ++pos;
     const std::size_t first = pos;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
@@ -63,16 +63,15 @@ std::optional<instant> parse_fhir_date_time(std::string_view text) {
     offset = std::chrono::hours{*oh} + std::chrono::minutes{*om};
     if (zone[0] == '-') offset = -offset;
   } else {
-    return std::nullopt; // FHIR requires a zone when a time is given
+    return std::nullopt;  // FHIR requires a zone when a time is given
   }
-  return midnight + std::chrono::hours{*hh} + std::chrono::minutes{*mm} +
-         std::chrono::seconds{*ss} - offset;
+  return midnight + std::chrono::hours{*hh} + std::chrono::minutes{*mm} + std::chrono::seconds{*ss} - offset;
 }
 
 std::string format_date(date d) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
   return buf;
 }
 
@@ -88,10 +87,10 @@ std::string format_instant(instant t) {
 
 int age_in_years(date birth, date on) {
   int years = static_cast<int>(on.year()) - static_cast<int>(birth.year());
-  const auto birthday_passed = std::chrono::month_day{on.month(), on.day()} >=
-                               std::chrono::month_day{birth.month(), birth.day()};
+  const auto birthday_passed =
+      std::chrono::month_day{on.month(), on.day()} >= std::chrono::month_day{birth.month(), birth.day()};
   if (!birthday_passed) --years;
   return years < 0 ? 0 : years;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -36,4 +36,4 @@ inline std::string format_instant(std::chrono::system_clock::time_point t) {
 // turns a year older on 1 March in non-leap years.
 int age_in_years(date birth, date on);
 
-} // namespace gateway::core
+}  // namespace gateway::core

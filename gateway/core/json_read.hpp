@@ -67,4 +67,4 @@ inline array_range each(const value& object, std::string_view name) {
   return array_range{array_member(object, name)};
 }
 
-} // namespace gateway::core::json
+}  // namespace gateway::core::json

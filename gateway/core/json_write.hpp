@@ -23,14 +23,12 @@ inline void add(rapidjson::Value& object, std::string_view name, rapidjson::Valu
   object.AddMember(string(name, a), v, a);
 }
 
-inline void add_string(rapidjson::Value& object, std::string_view name, std::string_view s,
-                       allocator& a) {
+inline void add_string(rapidjson::Value& object, std::string_view name, std::string_view s, allocator& a) {
   add(object, name, string(s, a), a);
 }
 
 // {"system": ..., "code": ..., "display": ...}; display omitted when empty.
-inline rapidjson::Value coding(std::string_view system, std::string_view code,
-                               std::string_view display, allocator& a) {
+inline rapidjson::Value coding(std::string_view system, std::string_view code, std::string_view display, allocator& a) {
   rapidjson::Value c(rapidjson::kObjectType);
   add_string(c, "system", system, a);
   add_string(c, "code", code, a);
@@ -39,9 +37,8 @@ inline rapidjson::Value coding(std::string_view system, std::string_view code,
 }
 
 // {"coding": [coding]}, with "text" when given.
-inline rapidjson::Value codeable_concept(std::string_view system, std::string_view code,
-                                         std::string_view display, allocator& a,
-                                         std::string_view text = {}) {
+inline rapidjson::Value codeable_concept(std::string_view system, std::string_view code, std::string_view display,
+                                         allocator& a, std::string_view text = {}) {
   rapidjson::Value cc(rapidjson::kObjectType);
   rapidjson::Value codings(rapidjson::kArrayType);
   codings.PushBack(coding(system, code, display, a), a);
@@ -58,8 +55,7 @@ inline rapidjson::Value reference(std::string_view ref, allocator& a) {
 }
 
 // {"identifier": {"system": ..., "value": ...}} — a logical reference.
-inline rapidjson::Value logical_reference(std::string_view system, std::string_view value,
-                                          allocator& a) {
+inline rapidjson::Value logical_reference(std::string_view system, std::string_view value, allocator& a) {
   rapidjson::Value id(rapidjson::kObjectType);
   add_string(id, "system", system, a);
   add_string(id, "value", value, a);
@@ -75,4 +71,4 @@ inline std::string serialise(const rapidjson::Value& v) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-} // namespace gateway::core::json
+}  // namespace gateway::core::json

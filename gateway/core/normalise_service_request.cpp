@@ -15,7 +15,7 @@ using rapidjson::Value;
 // when missing, because a dangling contained reference is a broken resource), anything else
 // through the caller's lookup (absent is fine: the resource may simply not be in this request).
 class resolver {
-public:
+ public:
   resolver(const Value& service_request, const reference_lookup& lookup)
       : service_request_(service_request), lookup_(lookup) {}
 
@@ -33,19 +33,20 @@ public:
     return nullptr;
   }
 
-private:
+ private:
   const Value& service_request_;
   const reference_lookup& lookup_;
 };
 
-std::string_view resource_type(const Value& v) { return json::string_member(v, "resourceType"); }
+std::string_view resource_type(const Value& v) {
+  return json::string_member(v, "resourceType");
+}
 
 std::vector<coding> codings_of(const Value* codeable_concept) {
   std::vector<coding> out;
   if (!codeable_concept) return out;
   for (const Value& c : json::each(*codeable_concept, "coding"))
-    out.push_back(coding{std::string(json::string_member(c, "system")),
-                         std::string(json::string_member(c, "code")),
+    out.push_back(coding{std::string(json::string_member(c, "system")), std::string(json::string_member(c, "code")),
                          std::string(json::string_member(c, "display"))});
   return out;
 }
@@ -76,8 +77,7 @@ void read_observation_value(const Value& source, supporting_observation& out) {
     out.value_number = json::number_member(*q, "value");
   else if (auto i = json::number_member(source, "valueInteger"))
     out.value_number = i;
-  if (const Value* cc = json::object_member(source, "valueCodeableConcept"))
-    out.value_code = first_coding(cc);
+  if (const Value* cc = json::object_member(source, "valueCodeableConcept")) out.value_code = first_coding(cc);
   out.value_boolean = json::bool_member(source, "valueBoolean");
   out.value_text = std::string(json::string_member(source, "valueString"));
 }
@@ -112,35 +112,39 @@ std::optional<double> ordinal_value(const Value& holder) {
 }
 
 void add_items(const Value& item_owner, std::string_view source, referral& out, int depth) {
-  if (depth > 32) return; // hostile nesting: the validator bounds depth too; never recurse unboundedly
+  if (depth > 32) return;  // hostile nesting: the validator bounds depth too; never recurse unboundedly
   for (const Value& item : json::each(item_owner, "item")) {
     const std::string link_id(json::string_member(item, "linkId"));
     for (const Value& answer : json::each(item, "answer")) {
       questionnaire_answer a;
       a.link_id = link_id;
       a.source = std::string(source);
-      if (auto n = json::number_member(answer, "valueInteger")) a.value_number = n;
-      else if (auto d = json::number_member(answer, "valueDecimal")) a.value_number = d;
+      if (auto n = json::number_member(answer, "valueInteger"))
+        a.value_number = n;
+      else if (auto d = json::number_member(answer, "valueDecimal"))
+        a.value_number = d;
       if (const Value* c = json::object_member(answer, "valueCoding")) {
-        a.value_code = coding{std::string(json::string_member(*c, "system")),
-                              std::string(json::string_member(*c, "code")),
-                              std::string(json::string_member(*c, "display"))};
+        a.value_code =
+            coding{std::string(json::string_member(*c, "system")), std::string(json::string_member(*c, "code")),
+                   std::string(json::string_member(*c, "display"))};
         if (!a.value_number) a.value_number = ordinal_value(*c);
         if (!a.value_number) a.value_number = ordinal_value(answer);
       }
       a.value_boolean = json::bool_member(answer, "valueBoolean");
       a.value_text = std::string(json::string_member(answer, "valueString"));
       out.answers.push_back(std::move(a));
-      add_items(answer, source, out, depth + 1); // answers may nest items
+      add_items(answer, source, out, depth + 1);  // answers may nest items
     }
-    add_items(item, source, out, depth + 1); // groups nest items
+    add_items(item, source, out, depth + 1);  // groups nest items
   }
 }
 
 void add_supporting(const Value& resource, std::string_view source, referral& out) {
   const auto type = resource_type(resource);
-  if (type == "Observation") add_observation(resource, source, out);
-  else if (type == "QuestionnaireResponse") add_items(resource, source, out, 0);
+  if (type == "Observation")
+    add_observation(resource, source, out);
+  else if (type == "QuestionnaireResponse")
+    add_items(resource, source, out, 0);
 }
 
 result<void> read_patient(const Value& sr, const resolver& r, referral& out) {
@@ -163,8 +167,7 @@ std::string ods_of_organisation(const Value* reference, const resolver& r, const
   std::string code = logical_identifier(reference, systems::ods_organisation);
   if (!code.empty() || !reference) return code;
   auto org = r.resolve(json::string_member(*reference, "reference"), expr);
-  if (org && *org && resource_type(**org) == "Organization")
-    return identifier_value(**org, systems::ods_organisation);
+  if (org && *org && resource_type(**org) == "Organization") return identifier_value(**org, systems::ods_organisation);
   return {};
 }
 
@@ -181,8 +184,8 @@ result<void> read_requester(const Value& sr, const resolver& r, referral& out) {
   if (type == "Organization") {
     out.requester_ods = identifier_value(*t, systems::ods_organisation);
   } else if (type == "PractitionerRole") {
-    out.requester_ods = ods_of_organisation(json::object_member(*t, "organization"), r,
-                                            "PractitionerRole.organization.reference");
+    out.requester_ods =
+        ods_of_organisation(json::object_member(*t, "organization"), r, "PractitionerRole.organization.reference");
   }
   return {};
 }
@@ -202,7 +205,7 @@ result<void> read_reasons(const Value& sr, const resolver& r, referral& out) {
 }
 
 result<void> read_supporting_info(const Value& sr, const resolver& r, referral& out) {
-  std::set<const Value*> seen; // a resource named twice, or named and contained, counts once
+  std::set<const Value*> seen;  // a resource named twice, or named and contained, counts once
   int i = 0;
   for (const Value& ref : json::each(sr, "supportingInfo")) {
     const auto reference = json::string_member(ref, "reference");
@@ -215,7 +218,7 @@ result<void> read_supporting_info(const Value& sr, const resolver& r, referral& 
   return {};
 }
 
-} // namespace
+}  // namespace
 
 result<referral> normalise_service_request(const Value& sr, const reference_lookup& lookup) {
   if (!sr.IsObject() || resource_type(sr) != "ServiceRequest")
@@ -255,4 +258,4 @@ result<referral> normalise_service_request(const Value& sr, const reference_look
   return out;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

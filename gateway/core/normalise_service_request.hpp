@@ -43,4 +43,4 @@ using reference_lookup = std::function<const rapidjson::Value*(std::string_view 
 result<referral> normalise_service_request(const rapidjson::Value& service_request,
                                            const reference_lookup& lookup = {});
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -18,7 +18,7 @@ std::string_view link_element(std::string_view type) {
   return type == "DocumentReference" ? "DocumentReference.context.related" : "basedOn";
 }
 
-} // namespace
+}  // namespace
 
 bool is_outcome_type(std::string_view type) {
   return type == "Observation" || type == "DocumentReference" || type == "QuestionnaireResponse";
@@ -45,4 +45,4 @@ result<std::string> check_outcome_link(const rapidjson::Value& resource) {
   return make_error(error_kind::unprocessable, element, "an outcome must reference the referral's ServiceRequest");
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -24,4 +24,4 @@ std::optional<std::string> outcome_service_request(const rapidjson::Value& resou
 // For POST of an outcome: an outcome type, linked to a ServiceRequest. Errors name the element.
 result<std::string> check_outcome_link(const rapidjson::Value& resource);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -12,7 +12,9 @@ namespace {
 using tri = std::optional<bool>;
 
 // Kleene three-valued logic: nullopt is "unknown".
-tri k_not(tri a) { return a ? tri(!*a) : std::nullopt; }
+tri k_not(tri a) {
+  return a ? tri(!*a) : std::nullopt;
+}
 tri k_or(tri a, tri b) {
   if ((a && *a) || (b && *b)) return true;
   if (a && b) return false;
@@ -37,7 +39,9 @@ std::optional<int> at_end(const measure_series& m) {
   return m.count >= 2 ? std::optional<int>(m.last->value) : std::nullopt;
 }
 
-tri at_least(std::optional<int> v, int threshold) { return v ? tri(*v >= threshold) : std::nullopt; }
+tri at_least(std::optional<int> v, int threshold) {
+  return v ? tri(*v >= threshold) : std::nullopt;
+}
 
 tri is_case(std::optional<int> phq9, std::optional<int> gad7) {
   return k_or(at_least(phq9, phq9_case), at_least(gad7, gad7_case));
@@ -70,30 +74,39 @@ void write_narrative(outcome_summary& s) {
   std::string text = describe_series("PHQ-9", s.phq9) + ", " + describe_series("GAD-7", s.gad7) + ": ";
   std::vector<std::string> found;
   std::vector<std::string> unknown;
-  if (s.recovery == true) found.push_back("recovered");
-  else if (s.recovery == false && s.case_at_start == true) found.push_back("not recovered");
-  else if (s.case_at_start == false) found.push_back("not a case at the start, so recovery does not apply");
+  if (s.recovery == true)
+    found.push_back("recovered");
+  else if (s.recovery == false && s.case_at_start == true)
+    found.push_back("not recovered");
+  else if (s.case_at_start == false)
+    found.push_back("not a case at the start, so recovery does not apply");
   else {
     if (s.case_at_start == true) found.push_back("a case at the start");
     unknown.push_back("recovery");
   }
 
-  if (s.reliable_improvement == true) found.push_back("reliable improvement");
-  else if (s.reliable_deterioration == true) found.push_back("reliable deterioration");
-  else if (s.reliable_improvement == false && s.reliable_deterioration == false) found.push_back("no reliable change");
-  else unknown.push_back("reliable change");
+  if (s.reliable_improvement == true)
+    found.push_back("reliable improvement");
+  else if (s.reliable_deterioration == true)
+    found.push_back("reliable deterioration");
+  else if (s.reliable_improvement == false && s.reliable_deterioration == false)
+    found.push_back("no reliable change");
+  else
+    unknown.push_back("reliable change");
 
   if (s.reliable_recovery == true) found.push_back("reliable recovery");
 
-  if (found.empty()) text += "not enough scores to summarise the outcome";
-  else text += join(found, ", ");
+  if (found.empty())
+    text += "not enough scores to summarise the outcome";
+  else
+    text += join(found, ", ");
   text += ".";
   if (!unknown.empty())
     text += " Not enough data to judge " + join(unknown, " or ") + " (" + join(s.insufficient, "; ") + ").";
   s.narrative = std::move(text);
 }
 
-} // namespace
+}  // namespace
 
 outcome_summary summarise_outcomes(std::vector<outcome_score> scores) {
   std::stable_sort(scores.begin(), scores.end(),
@@ -102,13 +115,17 @@ outcome_summary summarise_outcomes(std::vector<outcome_score> scores) {
   for (const auto& sc : scores) {
     measure_series* m = sc.code == codes::phq9_total ? &s.phq9 : sc.code == codes::gad7_total ? &s.gad7 : nullptr;
     if (!m) continue;
-    if (m->count == 0) m->first = sc;
-    else m->last = sc;
+    if (m->count == 0)
+      m->first = sc;
+    else
+      m->last = sc;
     ++m->count;
   }
   for (auto [name, m] : {std::pair{"PHQ-9", &s.phq9}, std::pair{"GAD-7", &s.gad7}}) {
-    if (m->count == 0) s.insufficient.push_back(std::string(name) + " has no scores");
-    else if (m->count == 1) s.insufficient.push_back(std::string(name) + " has one score only");
+    if (m->count == 0)
+      s.insufficient.push_back(std::string(name) + " has no scores");
+    else if (m->count == 1)
+      s.insufficient.push_back(std::string(name) + " has one score only");
   }
 
   s.case_at_start = is_case(at_start(s.phq9), at_start(s.gad7));
@@ -156,9 +173,10 @@ std::vector<outcome_score> scores_from_observations(std::span<const rapidjson::V
         effective = parse_fhir_date_time(json::string_member(*p, "start"));
     if (!effective) continue;
     const auto id = json::string_member(*o, "id");
-    out.push_back({code, static_cast<int>(*value), *effective, id.empty() ? std::string() : "Observation/" + std::string(id)});
+    out.push_back(
+        {code, static_cast<int>(*value), *effective, id.empty() ? std::string() : "Observation/" + std::string(id)});
   }
   return out;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -27,15 +27,15 @@
 namespace gateway::core {
 
 struct outcome_score {
-  std::string code;      // codes::phq9_total or codes::gad7_total
+  std::string code;  // codes::phq9_total or codes::gad7_total
   int value = 0;
   instant effective{};
-  std::string reference; // "Observation/123", for derivedFrom; may be empty
+  std::string reference;  // "Observation/123", for derivedFrom; may be empty
 };
 
 struct measure_series {
-  std::optional<outcome_score> first; // set when at least one score
-  std::optional<outcome_score> last;  // set when at least two scores
+  std::optional<outcome_score> first;  // set when at least one score
+  std::optional<outcome_score> last;   // set when at least two scores
   int count = 0;
 };
 
@@ -48,8 +48,8 @@ struct outcome_summary {
   std::optional<bool> reliable_improvement;
   std::optional<bool> reliable_deterioration;
   std::optional<bool> reliable_recovery;
-  std::vector<std::string> insufficient; // e.g. "GAD-7 has one score only"
-  std::string narrative;                 // one plain-text paragraph
+  std::vector<std::string> insufficient;  // e.g. "GAD-7 has one score only"
+  std::string narrative;                  // one plain-text paragraph
 };
 
 // Scores in any order; sorted by effective time (ties keep input order). Scores of other codes
@@ -62,4 +62,4 @@ outcome_summary summarise_outcomes(std::vector<outcome_score> scores);
 // the resource has an id.
 std::vector<outcome_score> scores_from_observations(std::span<const rapidjson::Value* const> observations);
 
-} // namespace gateway::core
+}  // namespace gateway::core

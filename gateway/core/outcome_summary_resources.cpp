@@ -18,7 +18,7 @@ std::string insufficient_text(const outcome_summary& s) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<rapidjson::Document> build_outcome_observations(const outcome_summary& s, const code_system& cs,
                                                             const outcome_resource_context& ctx) {
@@ -63,7 +63,8 @@ std::vector<rapidjson::Document> build_outcome_observations(const outcome_summar
       obs.AddMember("valueBoolean", *c.value, a);
     } else {
       obs.AddMember("dataAbsentReason",
-                    json::codeable_concept(systems::data_absent_reason, "unknown", "Unknown", a, insufficient_text(s)), a);
+                    json::codeable_concept(systems::data_absent_reason, "unknown", "Unknown", a, insufficient_text(s)),
+                    a);
     }
     rapidjson::Value derived(rapidjson::kArrayType);
     for (const auto* sc : used)
@@ -90,4 +91,4 @@ rapidjson::Document build_outcome_narrative(const outcome_summary& s, const outc
   return comm;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -21,9 +21,9 @@
 namespace gateway::core {
 
 struct outcome_resource_context {
-  std::string service_request_reference; // "ServiceRequest/123"
-  std::string patient_reference;         // "Patient/456"
-  std::string issued;                    // FHIR instant
+  std::string service_request_reference;  // "ServiceRequest/123"
+  std::string patient_reference;          // "Patient/456"
+  std::string issued;                     // FHIR instant
 };
 
 std::vector<rapidjson::Document> build_outcome_observations(const outcome_summary& s, const code_system& codes,
@@ -31,4 +31,4 @@ std::vector<rapidjson::Document> build_outcome_observations(const outcome_summar
 
 rapidjson::Document build_outcome_narrative(const outcome_summary& s, const outcome_resource_context& ctx);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -63,13 +63,13 @@ audit_record audit_of(audit_input audit, const std::string& id, std::chrono::sys
   return build_audit_record(audit);
 }
 
-} // namespace
+}  // namespace
 
 platform_plan_outcome plan_task_update(const task_update_input& in) {
   platform_write_plan plan;
   const rapidjson::Value& task = in.change->task;
   plan.event = in.change->status_changed && in.change->to == task_status::completed ? feedback_event::outcome_report
-                                                                                     : feedback_event::status_update;
+                                                                                    : feedback_event::status_update;
 
   const rapidjson::Document shown = as_committed(task, in.stored->id, in.stored->version + 1);
   feedback_message_input m = message_input(in.feedback, plan.event, in.now);
@@ -137,4 +137,4 @@ platform_plan_outcome plan_outcome_post(const outcome_post_input& in) {
   return plan;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -24,8 +24,8 @@
 
 #include "fhir/outcome.hpp"
 
-#include <boost/system/result.hpp>
 #include <rapidjson/document.h>
+#include <boost/system/result.hpp>
 
 #include <chrono>
 #include <string>
@@ -35,41 +35,41 @@ namespace gateway::core {
 
 // What every feedback message needs besides the change itself.
 struct feedback_settings {
-  std::string message_id; // a new UUID: the outbox item id
+  std::string message_id;  // a new UUID: the outbox item id
   std::string source_endpoint;
   std::string base_url;
   feedback_destination destination;
-  const code_system* summary_codes = nullptr; // the outcome-summary code system
+  const code_system* summary_codes = nullptr;  // the outcome-summary code system
 };
 
 struct platform_write_plan {
   unit_of_work work;
-  std::size_t resource_write = 0; // index in work.writes of the Task / outcome
+  std::size_t resource_write = 0;  // index in work.writes of the Task / outcome
   feedback_event event = feedback_event::status_update;
 };
 
 using platform_plan_outcome = boost::system::result<platform_write_plan, fhir::outcome>;
 
 struct task_update_input {
-  const resource_record* stored = nullptr;          // the Task version the change was merged onto
-  task_change* change = nullptr;                    // from merge_task_update; its document is used
-  const rapidjson::Value* service_request = nullptr; // the Task's referral, with id
-  std::vector<const rapidjson::Value*> referral_observations; // stored, for an outcome-report
+  const resource_record* stored = nullptr;                     // the Task version the change was merged onto
+  task_change* change = nullptr;                               // from merge_task_update; its document is used
+  const rapidjson::Value* service_request = nullptr;           // the Task's referral, with id
+  std::vector<const rapidjson::Value*> referral_observations;  // stored, for an outcome-report
   feedback_settings feedback;
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
-  audit_input audit; // who/request id
+  audit_input audit;  // who/request id
 };
 
 platform_plan_outcome plan_task_update(const task_update_input& in);
 
 struct outcome_post_input {
-  const rapidjson::Value* resource = nullptr;       // validated outcome as posted
-  std::string id;                                   // new id for it
-  std::string owner_org;                            // the referral's owner: its referrer reads it
-  const rapidjson::Value* service_request = nullptr; // the referral, with id
-  const rapidjson::Value* task = nullptr;           // the referral's Task, with id
-  std::vector<const rapidjson::Value*> referral_observations; // stored before this one
+  const rapidjson::Value* resource = nullptr;                  // validated outcome as posted
+  std::string id;                                              // new id for it
+  std::string owner_org;                                       // the referral's owner: its referrer reads it
+  const rapidjson::Value* service_request = nullptr;           // the referral, with id
+  const rapidjson::Value* task = nullptr;                      // the referral's Task, with id
+  std::vector<const rapidjson::Value*> referral_observations;  // stored before this one
   feedback_settings feedback;
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
@@ -78,4 +78,4 @@ struct outcome_post_input {
 
 platform_plan_outcome plan_outcome_post(const outcome_post_input& in);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -55,19 +55,19 @@ struct questionnaire_answer {
 };
 
 struct referral {
-  std::string service_request_id;      // ServiceRequest.id as received (may be empty on create)
-  std::string status;                  // ServiceRequest.status (active, revoked, ...)
-  identifier referrer_identifier;      // the referrer's own id for this referral (idempotency)
-  std::string requester_ods;           // the referring organisation's ODS code
+  std::string service_request_id;  // ServiceRequest.id as received (may be empty on create)
+  std::string status;              // ServiceRequest.status (active, revoked, ...)
+  identifier referrer_identifier;  // the referrer's own id for this referral (idempotency)
+  std::string requester_ods;       // the referring organisation's ODS code
   std::string nhs_number;
-  std::optional<date> birth_date;      // a full date only; partial dates leave this empty
-  std::vector<coding> reasons;         // reasonCode codings and reasonReference Condition codes
+  std::optional<date> birth_date;  // a full date only; partial dates leave this empty
+  std::vector<coding> reasons;     // reasonCode codings and reasonReference Condition codes
   request_priority priority = request_priority::routine;
-  std::string authored_on;             // as sent (FHIR dateTime)
-  std::string occurrence;              // occurrenceDateTime or occurrencePeriod.start, as sent
-  std::string note;                    // note[].text joined by blank lines
+  std::string authored_on;  // as sent (FHIR dateTime)
+  std::string occurrence;   // occurrenceDateTime or occurrencePeriod.start, as sent
+  std::string note;         // note[].text joined by blank lines
   std::vector<supporting_observation> observations;
   std::vector<questionnaire_answer> answers;
 };
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -46,7 +46,8 @@ resource_write write_of(write_kind kind, std::string type, std::string id, std::
 // Where each Bundle fullUrl is stored; empty for a plain create (nothing to rewrite).
 reference_map stored_references(const referral_create_input& in, const std::string& patient_id) {
   reference_map map;
-  if (!in.service_request_full_url.empty()) map[in.service_request_full_url] = "ServiceRequest/" + in.ids.service_request;
+  if (!in.service_request_full_url.empty())
+    map[in.service_request_full_url] = "ServiceRequest/" + in.ids.service_request;
   if (!in.patient_full_url.empty()) map[in.patient_full_url] = "Patient/" + patient_id;
   for (const auto& extra : in.accompanying) {
     if (!extra.full_url.empty()) {
@@ -109,7 +110,8 @@ referral_create_plan plan_referral_create(const referral_create_input& in) {
   rapidjson::Document sr = stored_service_request(*in.service_request, plan.patient_id);
   rewrite_references(sr, references, sr.GetAllocator());
   plan.service_request_write = plan.work.writes.size();
-  plan.work.writes.push_back(write_of(write_kind::create, "ServiceRequest", in.ids.service_request, r.requester_ods, sr));
+  plan.work.writes.push_back(
+      write_of(write_kind::create, "ServiceRequest", in.ids.service_request, r.requester_ods, sr));
   plan.work.claims.push_back({r.requester_ods, r.referrer_identifier.system, r.referrer_identifier.value,
                               "ServiceRequest", in.ids.service_request});
 

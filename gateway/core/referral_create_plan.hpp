@@ -76,7 +76,7 @@ struct referral_create_plan {
   std::string patient_id;
   std::size_t service_request_write = 0;  // index in work.writes
   std::size_t task_write = 0;
-  std::optional<std::size_t> patient_write;    // when the Patient is new
+  std::optional<std::size_t> patient_write;      // when the Patient is new
   std::vector<std::size_t> accompanying_writes;  // one per input.accompanying, same order
 };
 

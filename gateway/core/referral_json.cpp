@@ -23,7 +23,7 @@ void add_value(rapidjson::Value& o, const Value& src, json::allocator& a) {
   add_if(o, "valueString", src.value_text, a);
 }
 
-} // namespace
+}  // namespace
 
 rapidjson::Value referral_to_json(const referral& r, json::allocator& a) {
   rapidjson::Value o(rapidjson::kObjectType);
@@ -69,4 +69,4 @@ rapidjson::Value referral_to_json(const referral& r, json::allocator& a) {
   return o;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

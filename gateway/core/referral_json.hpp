@@ -19,4 +19,4 @@ namespace gateway::core {
 
 rapidjson::Value referral_to_json(const referral& r, json::allocator& a);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -27,4 +27,4 @@ std::vector<error> check_referral_profile(const referral& r) {
   return issues;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -18,4 +18,4 @@ namespace gateway::core {
 
 std::vector<error> check_referral_profile(const referral& r);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -52,7 +52,7 @@ resource_write update_of(std::string type, std::string id, std::int64_t version,
   return w;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<rapidjson::Document> task_after_revocation(const rapidjson::Value& task, std::string_view now) {
   const auto current = parse_task_status(json::string_member(task, "status"));
@@ -119,4 +119,4 @@ result<referral_update_plan> plan_referral_update(const referral_update_input& i
   return plan;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

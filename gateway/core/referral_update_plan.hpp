@@ -41,25 +41,25 @@ namespace gateway::core {
 inline constexpr std::string_view referral_update_statuses[] = {"active", "on-hold", "revoked"};
 
 struct stored_task_ref {
-  const rapidjson::Value* json = nullptr; // the current Task, with id
+  const rapidjson::Value* json = nullptr;  // the current Task, with id
   std::int64_t version = 0;
   std::string owner_org;
 };
 
 struct referral_update_input {
-  std::string id;                                  // from the URL
-  const rapidjson::Value* incoming = nullptr;       // validated ServiceRequest from the body
-  const referral* normalised = nullptr;             // of `incoming`
-  const resource_record* stored = nullptr;          // the current ServiceRequest version
-  const referral* stored_normalised = nullptr;      // of the stored ServiceRequest
-  std::string patient_id;                           // the stored referral's Patient
-  std::optional<stored_task_ref> task;              // the referral's Task, when found
-  triage_result triage;                             // evaluated on `normalised`
+  std::string id;                               // from the URL
+  const rapidjson::Value* incoming = nullptr;   // validated ServiceRequest from the body
+  const referral* normalised = nullptr;         // of `incoming`
+  const resource_record* stored = nullptr;      // the current ServiceRequest version
+  const referral* stored_normalised = nullptr;  // of the stored ServiceRequest
+  std::string patient_id;                       // the stored referral's Patient
+  std::optional<stored_task_ref> task;          // the referral's Task, when found
+  triage_result triage;                         // evaluated on `normalised`
   std::string event_source;
   std::string event_id;
   std::string audit_id;
   std::chrono::system_clock::time_point now{};
-  audit_input audit; // who/request id; id, time, action, entity filled in here
+  audit_input audit;  // who/request id; id, time, action, entity filled in here
 };
 
 struct referral_update_plan {
@@ -75,4 +75,4 @@ result<referral_update_plan> plan_referral_update(const referral_update_input& i
 // lastModified = now. nullopt when the Task is terminal already (it stays as it is).
 std::optional<rapidjson::Document> task_after_revocation(const rapidjson::Value& task, std::string_view now);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -12,10 +12,14 @@ std::optional<request_priority> parse_request_priority(std::string_view code) {
 
 std::string_view to_string(request_priority p) {
   switch (p) {
-  case request_priority::routine: return "routine";
-  case request_priority::urgent: return "urgent";
-  case request_priority::asap: return "asap";
-  case request_priority::stat: return "stat";
+    case request_priority::routine:
+      return "routine";
+    case request_priority::urgent:
+      return "urgent";
+    case request_priority::asap:
+      return "asap";
+    case request_priority::stat:
+      return "stat";
   }
   return "routine";
 }
@@ -24,4 +28,4 @@ int priority_rank(request_priority p) {
   return 3 - static_cast<int>(p);
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -19,4 +19,4 @@ std::string_view to_string(request_priority p);
 // routine=3 (ascending rank = most urgent first).
 int priority_rank(request_priority p);
 
-} // namespace gateway::core
+}  // namespace gateway::core

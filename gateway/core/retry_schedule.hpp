@@ -30,7 +30,7 @@ struct retry_policy {
 
 struct delivery_result {
   enum class kind {
-    http_response,      // `http_status` holds the status
+    http_response,  // `http_status` holds the status
     timeout,
     connection_refused,
     connection_lost,    // reset or closed mid-request
@@ -40,20 +40,20 @@ struct delivery_result {
   };
   kind what = kind::http_response;
   int http_status = 0;
-  std::optional<std::chrono::seconds> retry_after; // parsed by the HTTP layer (seconds or date)
-  std::string detail;                              // for last_error: "certificate verify failed"
+  std::optional<std::chrono::seconds> retry_after;  // parsed by the HTTP layer (seconds or date)
+  std::string detail;                               // for last_error: "certificate verify failed"
 };
 
 struct attempt_state {
-  int attempts = 1; // attempts made, including the one whose result is being decided
+  int attempts = 1;  // attempts made, including the one whose result is being decided
   std::chrono::system_clock::time_point created_at{};
 };
 
 struct next_action {
   enum class kind { delivered, retry, dead };
   kind what = kind::delivered;
-  std::chrono::system_clock::time_point retry_at{}; // for retry
-  std::string error;                                // for retry and dead: what went wrong
+  std::chrono::system_clock::time_point retry_at{};  // for retry
+  std::string error;                                 // for retry and dead: what went wrong
 };
 
 // Human-readable description of a failed result: "HTTP 503", "TLS failure: certificate verify failed".
@@ -64,7 +64,7 @@ bool is_retryable(const delivery_result& r);
 bool is_delivered(const delivery_result& r);
 
 class retry_schedule {
-public:
+ public:
   // Returns a uniformly distributed value in [0, 1).
   using random_source = std::function<double()>;
 
@@ -78,9 +78,9 @@ public:
 
   const retry_policy& policy() const noexcept { return policy_; }
 
-private:
+ private:
   retry_policy policy_;
   random_source random_;
 };
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -15,7 +15,7 @@ namespace {
 using rapidjson::Value;
 
 class index_builder {
-public:
+ public:
   void add(std::string_view param, std::string_view value) {
     if (value.empty()) return;
     index_entry e{std::string(param), std::string(value)};
@@ -75,12 +75,12 @@ public:
     if (text.empty()) return;
     if (text.size() > 10)
       if (auto t = parse_fhir_date_time(text)) return add(param, format_instant(*t));
-    add(param, text); // a date (or a partial one) sorts correctly as sent
+    add(param, text);  // a date (or a partial one) sorts correctly as sent
   }
 
   std::vector<index_entry> take() { return std::move(entries_); }
 
-private:
+ private:
   std::vector<index_entry> entries_;
 };
 
@@ -118,9 +118,11 @@ void outcome(const Value& o, index_builder& b) {
   if (json::string_member(o, "resourceType") == "Observation") b.codings("code", json::object_member(o, "code"));
 }
 
-bool has_any(std::string_view text, std::string_view chars) { return text.find_first_of(chars) != std::string_view::npos; }
+bool has_any(std::string_view text, std::string_view chars) {
+  return text.find_first_of(chars) != std::string_view::npos;
+}
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> index_query_values(std::string_view index_param, std::vector<std::string> values) {
   std::vector<std::string> out;
@@ -128,7 +130,7 @@ std::vector<std::string> index_query_values(std::string_view index_param, std::v
   for (auto& v : values) {
     if (index_param == "priority-rank") {
       const auto p = parse_request_priority(v);
-      out.push_back(p ? std::to_string(priority_rank(*p)) : std::string()); // "" is never indexed
+      out.push_back(p ? std::to_string(priority_rank(*p)) : std::string());  // "" is never indexed
       continue;
     }
     std::string extra;
@@ -136,7 +138,7 @@ std::vector<std::string> index_query_values(std::string_view index_param, std::v
       extra = std::string(systems::business_status) + "|" + v;
     else if ((index_param == "owner" || index_param == "requester") && !has_any(v, "|/"))
       extra = std::string(systems::ods_organisation) + "|" + v;
-    out.push_back(std::move(v)); // the bare form too: rows indexed before the one-form encoding
+    out.push_back(std::move(v));  // the bare form too: rows indexed before the one-form encoding
     if (!extra.empty()) out.push_back(std::move(extra));
   }
   return out;
@@ -145,10 +147,13 @@ std::vector<std::string> index_query_values(std::string_view index_param, std::v
 std::vector<index_entry> search_index_entries(const Value& resource) {
   index_builder b;
   const auto type = json::string_member(resource, "resourceType");
-  if (type == "ServiceRequest") service_request(resource, b);
-  else if (type == "Task") task(resource, b);
-  else if (is_outcome_type(type)) outcome(resource, b);
+  if (type == "ServiceRequest")
+    service_request(resource, b);
+  else if (type == "Task")
+    task(resource, b);
+  else if (is_outcome_type(type))
+    outcome(resource, b);
   return b.take();
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -18,8 +18,8 @@
 //
 // Thread safety: every member may be called from any thread, concurrently. Nothing runs on the
 // caller's thread: callbacks run on the store's own threads (writer or reader), exactly once,
-// and must neither block nor throw (post the result to your executor). Over its queue bound the store answers too_busy at
-// once, without queueing.
+// and must neither block nor throw (post the result to your executor). Over its queue bound the store answers too_busy
+// at once, without queueing.
 
 #include "gateway/core/store_callback.hpp"
 #include "gateway/core/store_errc.hpp"
@@ -34,18 +34,18 @@ namespace gateway::core {
 
 // Counters for /metrics; monotonic unless named as a gauge.
 struct store_metrics {
-  std::uint64_t transactions_committed = 0; // batches made durable (one fsync each)
-  std::uint64_t transactions_failed = 0;    // batches whose COMMIT failed (all units unavailable)
+  std::uint64_t transactions_committed = 0;  // batches made durable (one fsync each)
+  std::uint64_t transactions_failed = 0;     // batches whose COMMIT failed (all units unavailable)
   std::uint64_t units_committed = 0;
-  std::uint64_t units_rejected = 0;         // conflicts, claims taken, invalid requests
-  std::uint64_t too_busy = 0;               // requests refused at the queue bound
+  std::uint64_t units_rejected = 0;  // conflicts, claims taken, invalid requests
+  std::uint64_t too_busy = 0;        // requests refused at the queue bound
   std::uint64_t largest_batch = 0;
-  std::uint64_t write_queue_depth = 0;      // gauge
-  std::uint64_t read_queue_depth = 0;       // gauge
+  std::uint64_t write_queue_depth = 0;  // gauge
+  std::uint64_t read_queue_depth = 0;   // gauge
 };
 
 class store : public outbox_store {
-public:
+ public:
   virtual ~store() = default;
 
   virtual void commit(unit_of_work work, store_callback<commit_outcome> done) = 0;
@@ -68,4 +68,4 @@ public:
   virtual store_metrics metrics() const = 0;
 };
 
-} // namespace gateway::core
+}  // namespace gateway::core

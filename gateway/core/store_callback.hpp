@@ -12,12 +12,12 @@ namespace gateway::core {
 // Holds any callable invocable with an Arg&&. Called at most once; calling an empty one is a no-op.
 template <class Arg>
 class store_callback {
-public:
+ public:
   store_callback() = default;
 
   template <class F>
-    requires(!std::same_as<std::remove_cvref_t<F>, store_callback> && std::invocable<std::decay_t<F>&, Arg &&>)
-  store_callback(F&& f) // NOLINT(google-explicit-constructor): lambdas convert implicitly
+  requires(!std::same_as<std::remove_cvref_t<F>, store_callback> && std::invocable<std::decay_t<F>&, Arg&&>)
+      store_callback(F&& f)  // NOLINT(google-explicit-constructor): lambdas convert implicitly
       : target_(std::make_unique<holder<std::decay_t<F>>>(std::forward<F>(f))) {}
 
   store_callback(store_callback&&) noexcept = default;
@@ -27,11 +27,10 @@ public:
 
   // Consumes the callback: the target is destroyed after it returns.
   void operator()(Arg arg) {
-    if (auto target = std::move(target_))
-      target->call(std::move(arg));
+    if (auto target = std::move(target_)) target->call(std::move(arg));
   }
 
-private:
+ private:
   struct base {
     virtual ~base() = default;
     virtual void call(Arg&& arg) = 0;
@@ -46,4 +45,4 @@ private:
   std::unique_ptr<base> target_;
 };
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -39,27 +39,35 @@ namespace detail {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
 class store_category_impl final : public boost::system::error_category {
-public:
+ public:
   const char* name() const noexcept override { return "gateway.store"; }
 
   std::string message(int ev) const override { return message(ev, nullptr, 0); }
 
   const char* message(int ev, char*, std::size_t) const noexcept override {
     switch (static_cast<store_errc>(ev)) {
-    case store_errc::identifier_taken: return "identifier already claimed";
-    case store_errc::version_conflict: return "version conflict";
-    case store_errc::already_exists: return "resource already exists";
-    case store_errc::not_found: return "not found";
-    case store_errc::gone: return "resource deleted";
-    case store_errc::invalid_request: return "invalid store request";
-    case store_errc::too_busy: return "store too busy";
-    case store_errc::unavailable: return "storage unavailable";
+      case store_errc::identifier_taken:
+        return "identifier already claimed";
+      case store_errc::version_conflict:
+        return "version conflict";
+      case store_errc::already_exists:
+        return "resource already exists";
+      case store_errc::not_found:
+        return "not found";
+      case store_errc::gone:
+        return "resource deleted";
+      case store_errc::invalid_request:
+        return "invalid store request";
+      case store_errc::too_busy:
+        return "store too busy";
+      case store_errc::unavailable:
+        return "storage unavailable";
     }
     return "unknown store error";
   }
 };
 #pragma GCC diagnostic pop
-} // namespace detail
+}  // namespace detail
 
 // One category object for the whole program (an inline function's static is unique).
 inline const boost::system::error_category& store_category() noexcept {
@@ -71,7 +79,7 @@ inline boost::system::error_code make_error_code(store_errc e) noexcept {
   return {static_cast<int>(e), store_category()};
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core
 
 template <>
 struct boost::system::is_error_code_enum<gateway::core::store_errc> : std::true_type {};

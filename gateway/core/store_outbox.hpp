@@ -41,7 +41,7 @@ struct outbox_entry {
 struct outbox_list_query {
   std::optional<outbox_state> state;
   std::optional<std::string> channel;
-  std::optional<std::int64_t> after_seq; // paging: the last seq of the previous page
+  std::optional<std::int64_t> after_seq;  // paging: the last seq of the previous page
   std::size_t count = 100;
 };
 
@@ -56,7 +56,7 @@ using outbox_entry_outcome = boost::system::result<outbox_entry>;
 using outbox_stats_outcome = boost::system::result<outbox_stats>;
 
 class outbox_store {
-public:
+ public:
   using time_point = std::chrono::system_clock::time_point;
 
   virtual ~outbox_store() = default;
@@ -79,8 +79,7 @@ public:
       std::size_t left;
       store_callback<std::vector<boost::system::error_code>> done;
     };
-    if (ids.empty())
-      return done({});
+    if (ids.empty()) return done({});
     auto g = std::make_shared<gather>();
     g->errors.resize(ids.size());
     g->left = ids.size();
@@ -116,4 +115,4 @@ public:
   virtual void on_outbox_ready(std::function<void()> notify) = 0;
 };
 
-} // namespace gateway::core
+}  // namespace gateway::core

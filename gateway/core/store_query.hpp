@@ -31,26 +31,26 @@ struct sort_key {
 struct search_query {
   std::string type;
   std::vector<search_criterion> criteria;
-  std::optional<std::string> owner_org;  // scope: only resources owned by it; nullopt = all
-  std::optional<std::string> last_updated_ge; // inclusive bounds, FHIR instant with ms, UTC (see
-  std::optional<std::string> last_updated_le; // store_time.hpp): the API normalises _lastUpdated
-  std::vector<sort_key> sort;            // empty = last-updated ascending; ties broken by write order
-  std::size_t count = 20;                // page size; 0 = only the total
-  std::optional<std::string> cursor;     // next_cursor of the previous page of the SAME query
-  bool include_total = true;             // false skips the COUNT query
+  std::optional<std::string> owner_org;        // scope: only resources owned by it; nullopt = all
+  std::optional<std::string> last_updated_ge;  // inclusive bounds, FHIR instant with ms, UTC (see
+  std::optional<std::string> last_updated_le;  // store_time.hpp): the API normalises _lastUpdated
+  std::vector<sort_key> sort;                  // empty = last-updated ascending; ties broken by write order
+  std::size_t count = 20;                      // page size; 0 = only the total
+  std::optional<std::string> cursor;           // next_cursor of the previous page of the SAME query
+  bool include_total = true;                   // false skips the COUNT query
 };
 
 struct search_page {
-  std::int64_t total = -1; // matches of the whole query (all pages); -1 if not asked for
+  std::int64_t total = -1;  // matches of the whole query (all pages); -1 if not asked for
   std::vector<resource_record> items;
-  std::optional<std::string> next_cursor; // opaque, URL-safe; absent on the last page
+  std::optional<std::string> next_cursor;  // opaque, URL-safe; absent on the last page
 };
 
 // Audit records by entity and/or time; newest first unless oldest_first.
 struct audit_query {
   std::optional<resource_ref> entity;
   std::optional<std::string> caller_org;
-  std::optional<std::string> recorded_ge; // inclusive, FHIR instant with ms
+  std::optional<std::string> recorded_ge;  // inclusive, FHIR instant with ms
   std::optional<std::string> recorded_le;
   std::size_t count = 50;
   std::optional<std::string> cursor;
@@ -67,4 +67,4 @@ using history_outcome = boost::system::result<std::vector<resource_record>>;
 using audit_outcome = boost::system::result<audit_page>;
 using claim_lookup_outcome = boost::system::result<std::optional<resource_ref>>;
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -21,10 +21,10 @@ namespace gateway::core {
 struct resource_record {
   std::string type;
   std::string id;
-  std::int64_t version = 0;     // 1 for a create, +1 per update or delete
-  std::string last_updated;     // FHIR instant, UTC, ms: "2024-05-01T10:00:00.123Z"
-  std::string owner_org;        // organisation that owns it for access scoping; "" = none
-  std::string json;             // empty for a delete (tombstone) version
+  std::int64_t version = 0;  // 1 for a create, +1 per update or delete
+  std::string last_updated;  // FHIR instant, UTC, ms: "2024-05-01T10:00:00.123Z"
+  std::string owner_org;     // organisation that owns it for access scoping; "" = none
+  std::string json;          // empty for a delete (tombstone) version
   bool deleted = false;
 };
 
@@ -43,21 +43,21 @@ struct index_entry {
 };
 
 enum class write_kind : std::uint8_t {
-  create, // fails with already_exists if the type/id exists (even as a tombstone)
-  update, // fails with not_found if it does not exist; an update of a deleted one revives it
-  remove, // writes a tombstone version; json and index are ignored
+  create,  // fails with already_exists if the type/id exists (even as a tombstone)
+  update,  // fails with not_found if it does not exist; an update of a deleted one revives it
+  remove,  // writes a tombstone version; json and index are ignored
 };
 
 struct resource_write {
   write_kind kind = write_kind::create;
   std::string type;
-  std::string id; // chosen by the core (uuid) for creates
+  std::string id;  // chosen by the core (uuid) for creates
   // If-Match for update/remove: version_conflict unless it is the current version.
   // nullopt = any version (PUT without If-Match). Ignored for create.
   std::optional<std::int64_t> expected_version;
   std::string owner_org;
-  std::string json;               // the resource; id/meta.versionId/meta.lastUpdated are set by the store
-  std::vector<index_entry> index; // replaces the resource's whole index
+  std::string json;                // the resource; id/meta.versionId/meta.lastUpdated are set by the store
+  std::vector<index_entry> index;  // replaces the resource's whole index
 };
 
 // Claims (owner_org, system, value) for a resource. Claims are unique and permanent: a second claim
@@ -72,10 +72,10 @@ struct identifier_claim {
 
 // A message to deliver later, written in the same transaction as the change that caused it.
 struct outbox_item {
-  std::string id;           // stable message id (uuid): MessageHeader.id / CloudEvents id
-  std::string channel;      // "events", "feedback"
-  std::string destination;  // e.g. the referrer organisation or sink name
-  std::string ordering_key; // in order per (channel, ordering_key), e.g. the ServiceRequest id
+  std::string id;            // stable message id (uuid): MessageHeader.id / CloudEvents id
+  std::string channel;       // "events", "feedback"
+  std::string destination;   // e.g. the referrer organisation or sink name
+  std::string ordering_key;  // in order per (channel, ordering_key), e.g. the ServiceRequest id
   std::string content_type;
   std::string payload;
 };
@@ -83,12 +83,12 @@ struct outbox_item {
 enum class audit_action : char { create = 'C', read = 'R', update = 'U', remove = 'D', execute = 'E' };
 
 struct audit_record {
-  std::string id;          // the AuditEvent id
-  std::string recorded;    // FHIR instant; empty = the store sets the commit time
+  std::string id;        // the AuditEvent id
+  std::string recorded;  // FHIR instant; empty = the store sets the commit time
   std::string caller_org;
   std::string caller_role;
   audit_action action = audit_action::read;
-  std::string entity_type; // the resource the access was about ("" if none)
+  std::string entity_type;  // the resource the access was about ("" if none)
   std::string entity_id;
   std::string outcome;     // AuditEvent.outcome code: "0", "4", "8", "12"
   std::string request_id;  // X-Request-ID
@@ -98,21 +98,21 @@ struct audit_record {
 // Everything one request changes, applied as one atomic transaction: all of it or nothing.
 struct unit_of_work {
   std::vector<resource_write> writes;
-  std::vector<identifier_claim> claims; // usually zero or one (the referral identifier)
+  std::vector<identifier_claim> claims;  // usually zero or one (the referral identifier)
   std::vector<outbox_item> outbox;
   std::vector<audit_record> audits;
 };
 
 struct commit_result {
-  std::vector<resource_record> written; // one per write, same order, with version and time set
+  std::vector<resource_record> written;  // one per write, same order, with version and time set
 };
 
 struct commit_failure {
-  boost::system::error_code code;             // a store_errc
-  std::string detail;                         // for logs; never patient identifiers
-  std::optional<resource_ref> existing;       // identifier_taken: who holds the claim
-  std::optional<std::size_t> write_index;     // which write failed (conflict, exists, not found)
-  std::optional<std::int64_t> current_version; // version_conflict: the version on disk
+  boost::system::error_code code;               // a store_errc
+  std::string detail;                           // for logs; never patient identifiers
+  std::optional<resource_ref> existing;         // identifier_taken: who holds the claim
+  std::optional<std::size_t> write_index;       // which write failed (conflict, exists, not found)
+  std::optional<std::int64_t> current_version;  // version_conflict: the version on disk
 };
 
 // Lets result<T, commit_failure>::value() throw when it holds an error.
@@ -123,4 +123,4 @@ struct commit_failure {
 using commit_outcome = boost::system::result<commit_result, commit_failure>;
 using read_outcome = boost::system::result<resource_record>;
 
-} // namespace gateway::core
+}  // namespace gateway::core

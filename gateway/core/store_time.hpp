@@ -23,4 +23,4 @@ inline std::string format_store_instant(std::chrono::system_clock::time_point t)
   return buf;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -16,8 +16,10 @@ rapidjson::Value triage_input(std::string_view kind, std::string_view display, s
 
 std::string triage_note(const triage_result& t) {
   std::string note = "First-line triage rules";
-  if (t.suggested_step) note += " suggest " + *t.suggested_step;
-  else note += " suggest no step";
+  if (t.suggested_step)
+    note += " suggest " + *t.suggested_step;
+  else
+    note += " suggest no step";
   note += ", priority " + std::string(to_string(t.priority));
   if (!t.flags.empty()) {
     note += "; flags:";
@@ -33,7 +35,7 @@ std::string triage_note(const triage_result& t) {
   return note;
 }
 
-} // namespace
+}  // namespace
 
 rapidjson::Document build_initial_task(const initial_task_input& in) {
   rapidjson::Document task(rapidjson::kObjectType);
@@ -48,10 +50,9 @@ rapidjson::Document build_initial_task(const initial_task_input& in) {
                  json::codeable_concept(systems::business_status, "awaiting-triage", "Awaiting triage", a), a);
   json::add_string(task, "intent", "order", a);
   json::add_string(task, "priority", to_string(in.triage.priority), a);
-  task.AddMember("code",
-                 json::codeable_concept("http://hl7.org/fhir/CodeSystem/task-code", "fulfill",
-                                        "Fulfill the focal request", a),
-                 a);
+  task.AddMember(
+      "code",
+      json::codeable_concept("http://hl7.org/fhir/CodeSystem/task-code", "fulfill", "Fulfill the focal request", a), a);
   task.AddMember("focus", json::reference(in.service_request_reference, a), a);
   task.AddMember("for", json::reference(in.patient_reference, a), a);
   json::add_string(task, "authoredOn", in.authored_on, a);
@@ -69,10 +70,9 @@ rapidjson::Document build_initial_task(const initial_task_input& in) {
   if (in.triage.suggested_step)
     inputs.PushBack(triage_input("suggested-step", "Suggested step", *in.triage.suggested_step, a), a);
   for (const auto& f : in.triage.flags) inputs.PushBack(triage_input("flag", "Flag", f, a), a);
-  for (const auto& r : in.triage.matched_rules)
-    inputs.PushBack(triage_input("matched-rule", "Matched rule", r, a), a);
+  for (const auto& r : in.triage.matched_rules) inputs.PushBack(triage_input("matched-rule", "Matched rule", r, a), a);
   if (!inputs.Empty()) task.AddMember("input", inputs, a);
   return task;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

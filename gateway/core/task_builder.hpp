@@ -22,7 +22,7 @@
 namespace gateway::core {
 
 struct initial_task_input {
-  std::string service_request_reference; // "ServiceRequest/123"
+  std::string service_request_reference;  // "ServiceRequest/123"
   std::string patient_reference;          // "Patient/456"
   std::string requester_ods;              // the referring organisation
   std::string platform_ods;               // the organisation that owns the work
@@ -32,4 +32,4 @@ struct initial_task_input {
 
 rapidjson::Document build_initial_task(const initial_task_input& in);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -29,7 +29,7 @@ bool one_of(task_status s, std::initializer_list<task_status> set) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<task_status> parse_task_status(std::string_view code) {
   for (const auto& [status, name] : names)
@@ -52,27 +52,35 @@ bool is_transition_allowed(task_status from, task_status to) {
   using enum task_status;
   if (from == to || to == entered_in_error) return true;
   switch (from) {
-  case draft: return one_of(to, {requested, ready, cancelled});
-  case requested: return one_of(to, {received, accepted, rejected, ready, cancelled});
-  case received: return one_of(to, {accepted, rejected, cancelled});
-  case accepted: return one_of(to, {ready, in_progress, cancelled});
-  case ready: return one_of(to, {in_progress, cancelled, failed});
-  case in_progress: return one_of(to, {completed, failed, on_hold, cancelled});
-  case on_hold: return one_of(to, {in_progress, failed, cancelled});
-  case rejected:
-  case cancelled:
-  case failed:
-  case completed:
-  case entered_in_error: return false;
+    case draft:
+      return one_of(to, {requested, ready, cancelled});
+    case requested:
+      return one_of(to, {received, accepted, rejected, ready, cancelled});
+    case received:
+      return one_of(to, {accepted, rejected, cancelled});
+    case accepted:
+      return one_of(to, {ready, in_progress, cancelled});
+    case ready:
+      return one_of(to, {in_progress, cancelled, failed});
+    case in_progress:
+      return one_of(to, {completed, failed, on_hold, cancelled});
+    case on_hold:
+      return one_of(to, {in_progress, failed, cancelled});
+    case rejected:
+    case cancelled:
+    case failed:
+    case completed:
+    case entered_in_error:
+      return false;
   }
   return false;
 }
 
 result<void> check_transition(task_status from, task_status to) {
   if (is_transition_allowed(from, to)) return {};
-  return make_error(error_kind::unprocessable, "Task.status",
-                    "transition from '" + std::string(to_string(from)) + "' to '" +
-                        std::string(to_string(to)) + "' is not allowed");
+  return make_error(
+      error_kind::unprocessable, "Task.status",
+      "transition from '" + std::string(to_string(from)) + "' to '" + std::string(to_string(to)) + "' is not allowed");
 }
 
 result<void> check_transition(std::string_view from, std::string_view to) {
@@ -88,4 +96,4 @@ std::optional<task_status> task_status_after_revocation(task_status current) {
   return task_status::cancelled;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -43,4 +43,4 @@ result<void> check_transition(std::string_view from, std::string_view to);
 // happen, nullopt (leave it alone) once the Task is terminal — a completed Task stays completed.
 std::optional<task_status> task_status_after_revocation(task_status current);
 
-} // namespace gateway::core
+}  // namespace gateway::core

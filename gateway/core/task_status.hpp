@@ -29,4 +29,4 @@ std::string_view to_string(task_status s);
 // No further work happens from here (only a correction to entered-in-error).
 bool is_terminal(task_status s);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -13,8 +13,8 @@ namespace {
 
 using rapidjson::Value;
 
-constexpr std::array<std::string_view, 6> mutable_elements{"status",     "businessStatus", "statusReason",
-                                                           "output",     "note",           "owner"};
+constexpr std::array<std::string_view, 6> mutable_elements{"status", "businessStatus", "statusReason",
+                                                           "output", "note",           "owner"};
 constexpr std::array<std::string_view, 3> ignored_elements{"meta", "text", "lastModified"};
 
 template <std::size_t N>
@@ -25,16 +25,18 @@ bool in(const std::array<std::string_view, N>& set, std::string_view name) {
 }
 
 error immutable(std::string_view name, std::string_view how) {
-  return make_error(error_kind::unprocessable, "Task." + std::string(name),
-                    std::string(how) +
-                        " (only status, businessStatus, statusReason, output, note and owner may change)");
+  return make_error(
+      error_kind::unprocessable, "Task." + std::string(name),
+      std::string(how) + " (only status, businessStatus, statusReason, output, note and owner may change)");
 }
 
 // Every element outside the mutable and ignored sets must be present in both or neither, and equal.
 result<void> check_unchanged(const Value& stored, const Value& incoming) {
   std::set<std::string, std::less<>> names;
-  for (auto it = stored.MemberBegin(); it != stored.MemberEnd(); ++it) names.emplace(it->name.GetString(), it->name.GetStringLength());
-  for (auto it = incoming.MemberBegin(); it != incoming.MemberEnd(); ++it) names.emplace(it->name.GetString(), it->name.GetStringLength());
+  for (auto it = stored.MemberBegin(); it != stored.MemberEnd(); ++it)
+    names.emplace(it->name.GetString(), it->name.GetStringLength());
+  for (auto it = incoming.MemberBegin(); it != incoming.MemberEnd(); ++it)
+    names.emplace(it->name.GetString(), it->name.GetStringLength());
   for (const auto& name : names) {
     if (in(mutable_elements, name) || in(ignored_elements, name) || name == "id") continue;
     const Value* before = json::member(stored, name);
@@ -46,7 +48,7 @@ result<void> check_unchanged(const Value& stored, const Value& incoming) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 result<task_change> merge_task_update(const Value& stored, const Value& incoming, const code_system& business_status,
                                       std::string_view now) {
@@ -61,7 +63,8 @@ result<task_change> merge_task_update(const Value& stored, const Value& incoming
   if (!status) return make_error(error_kind::invalid, "Task.status", "missing");
   const auto to = parse_task_status(json::as_string(status));
   if (!to)
-    return make_error(error_kind::invalid, "Task.status", "'" + std::string(json::as_string(status)) + "' is not a Task status");
+    return make_error(error_kind::invalid, "Task.status",
+                      "'" + std::string(json::as_string(status)) + "' is not a Task status");
   if (auto ok = check_transition(*from, *to); !ok) return ok.error();
 
   const Value* business = json::member(incoming, "businessStatus");
@@ -93,4 +96,4 @@ result<task_change> merge_task_update(const Value& stored, const Value& incoming
   return change;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -24,14 +24,14 @@
 namespace gateway::core {
 
 struct task_change {
-  rapidjson::Document task; // the merged Task to store (move-only)
+  rapidjson::Document task;  // the merged Task to store (move-only)
   task_status from = task_status::requested;
   task_status to = task_status::requested;
-  bool status_changed = false;          // feedback: a status-update goes to the referrer
-  bool business_status_changed = false; // feedback too: "contact attempted" matters to a GP
+  bool status_changed = false;           // feedback: a status-update goes to the referrer
+  bool business_status_changed = false;  // feedback too: "contact attempted" matters to a GP
 };
 
 result<task_change> merge_task_update(const rapidjson::Value& stored, const rapidjson::Value& incoming,
                                       const code_system& business_status, std::string_view now);
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -31,7 +31,8 @@ result<transaction_entry> read_entry(const rapidjson::Value& e, std::size_t i) {
   transaction_entry out;
   out.index = i;
   const auto* request = json::object_member(e, "request");
-  if (request == nullptr) return make_error(error_kind::invalid, at(i, "request"), "a transaction entry needs a request");
+  if (request == nullptr)
+    return make_error(error_kind::invalid, at(i, "request"), "a transaction entry needs a request");
   const std::string_view method = json::string_member(*request, "method");
   if (method != "POST") {
     return make_error(error_kind::invalid, at(i, "request.method"),
@@ -39,7 +40,8 @@ result<transaction_entry> read_entry(const rapidjson::Value& e, std::size_t i) {
                           (method.empty() ? std::string("a missing method") : std::string(method)));
   }
   out.resource = json::object_member(e, "resource");
-  if (out.resource == nullptr) return make_error(error_kind::invalid, at(i, "resource"), "a POST entry needs a resource");
+  if (out.resource == nullptr)
+    return make_error(error_kind::invalid, at(i, "resource"), "a POST entry needs a resource");
   out.resource_type = std::string(json::string_member(*out.resource, "resourceType"));
   if (!transaction_accepts_type(out.resource_type)) {
     return make_error(error_kind::invalid, at(i, "resource.resourceType"),
@@ -78,7 +80,8 @@ result<transaction_referral> read_transaction_referral(const rapidjson::Value& b
   transaction_referral out;
   const auto* entries = json::array_member(bundle, "entry");
   if (entries == nullptr || entries->Empty()) {
-    return make_error(error_kind::unprocessable, "Bundle.entry", "a transaction carries a referral: no entries were sent");
+    return make_error(error_kind::unprocessable, "Bundle.entry",
+                      "a transaction carries a referral: no entries were sent");
   }
   std::unordered_set<std::string_view> full_urls;
   std::optional<std::size_t> service_request;
@@ -96,9 +99,9 @@ result<transaction_referral> read_transaction_referral(const rapidjson::Value& b
       service_request = i;
     } else if (e.resource_type == "Patient") {
       if (out.patient) {
-        return make_error(error_kind::unprocessable, at(i),
-                          "a referral is about one patient; entry " + std::to_string(*out.patient) +
-                              " is already a Patient");
+        return make_error(
+            error_kind::unprocessable, at(i),
+            "a referral is about one patient; entry " + std::to_string(*out.patient) + " is already a Patient");
       }
       out.patient = i;
     }
@@ -110,7 +113,8 @@ result<transaction_referral> read_transaction_referral(const rapidjson::Value& b
     }
   }
   if (!service_request) {
-    return make_error(error_kind::unprocessable, "Bundle.entry", "a transaction carries a referral: no ServiceRequest entry");
+    return make_error(error_kind::unprocessable, "Bundle.entry",
+                      "a transaction carries a referral: no ServiceRequest entry");
   }
   out.service_request = *service_request;
 

@@ -30,11 +30,11 @@ namespace gateway::core {
 bool transaction_accepts_type(std::string_view resource_type);
 
 struct transaction_entry {
-  std::size_t index = 0;     // position in Bundle.entry
-  std::string full_url;      // "urn:uuid:...", or "" when the entry has none
+  std::size_t index = 0;  // position in Bundle.entry
+  std::string full_url;   // "urn:uuid:...", or "" when the entry has none
   std::string resource_type;
   const rapidjson::Value* resource = nullptr;
-  std::string if_none_exist; // request.ifNoneExist, as sent
+  std::string if_none_exist;  // request.ifNoneExist, as sent
 };
 
 struct transaction_referral {

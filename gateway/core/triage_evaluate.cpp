@@ -6,9 +6,8 @@ namespace gateway::core {
 namespace {
 
 bool code_matches(const std::vector<coding>& codes, std::string_view system, std::string_view code) {
-  return std::any_of(codes.begin(), codes.end(), [&](const coding& c) {
-    return c.code == code && (system.empty() || c.system == system);
-  });
+  return std::any_of(codes.begin(), codes.end(),
+                     [&](const coding& c) { return c.code == code && (system.empty() || c.system == system); });
 }
 
 bool contains(const std::vector<std::string>& set, std::string_view s) {
@@ -51,19 +50,24 @@ struct holds_visitor {
     });
   }
   bool operator()(const all_of& c) const {
-    return std::all_of(c.items.begin(), c.items.end(), [&](const condition& i) { return condition_holds(i, r, today); });
+    return std::all_of(c.items.begin(), c.items.end(),
+                       [&](const condition& i) { return condition_holds(i, r, today); });
   }
   bool operator()(const any_of& c) const {
-    return std::any_of(c.items.begin(), c.items.end(), [&](const condition& i) { return condition_holds(i, r, today); });
+    return std::any_of(c.items.begin(), c.items.end(),
+                       [&](const condition& i) { return condition_holds(i, r, today); });
   }
   bool operator()(const none_of& c) const {
-    return std::none_of(c.items.begin(), c.items.end(), [&](const condition& i) { return condition_holds(i, r, today); });
+    return std::none_of(c.items.begin(), c.items.end(),
+                        [&](const condition& i) { return condition_holds(i, r, today); });
   }
 };
 
-} // namespace
+}  // namespace
 
-bool triage_result::has_flag(std::string_view flag) const { return contains(flags, flag); }
+bool triage_result::has_flag(std::string_view flag) const {
+  return contains(flags, flag);
+}
 
 bool condition_holds(const condition& c, const referral& r, date today) {
   return std::visit(holds_visitor{r, today}, c.test);
@@ -83,4 +87,4 @@ triage_result evaluate(const triage_rules& rules, const referral& r, date today)
   return out;
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -36,4 +36,4 @@ triage_result evaluate(const triage_rules& rules, const referral& r, date today)
 // One condition on its own (exposed for tests and for `$validate` explanations).
 bool condition_holds(const condition& c, const referral& r, date today);
 
-} // namespace gateway::core
+}  // namespace gateway::core

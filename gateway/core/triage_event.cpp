@@ -8,9 +8,12 @@ namespace gateway::core {
 
 std::string_view to_string(referral_event_type t) {
   switch (t) {
-  case referral_event_type::received: return "referral.received";
-  case referral_event_type::updated: return "referral.updated";
-  case referral_event_type::cancelled: return "referral.cancelled";
+    case referral_event_type::received:
+      return "referral.received";
+    case referral_event_type::updated:
+      return "referral.updated";
+    case referral_event_type::cancelled:
+      return "referral.cancelled";
   }
   return "referral.updated";
 }
@@ -41,4 +44,4 @@ std::string build_triage_event(const triage_event_header& h, const referral& r, 
   return json::serialise(event);
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -24,18 +24,18 @@ namespace gateway::core {
 
 enum class referral_event_type { received, updated, cancelled };
 
-std::string_view to_string(referral_event_type t); // "referral.received", ...
+std::string_view to_string(referral_event_type t);  // "referral.received", ...
 
 struct triage_event_header {
-  std::string id;                   // stable, unique per event (a UUID)
-  std::string source;               // the gateway's URI, from configuration
+  std::string id;      // stable, unique per event (a UUID)
+  std::string source;  // the gateway's URI, from configuration
   referral_event_type type = referral_event_type::received;
-  std::string service_request_id;   // the stored id
-  std::string task_reference;       // "Task/{id}"
+  std::string service_request_id;  // the stored id
+  std::string task_reference;      // "Task/{id}"
   std::chrono::system_clock::time_point time{};
 };
 
 // The event as compact JSON text, ready for the outbox.
 std::string build_triage_event(const triage_event_header& header, const referral& r, const triage_result& triage);
 
-} // namespace gateway::core
+}  // namespace gateway::core

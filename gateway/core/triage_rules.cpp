@@ -202,15 +202,20 @@ result<triage_rule> read_rule(const Value& v, const std::string& path) {
   return rule;
 }
 
-} // namespace
+}  // namespace
 
 bool numeric_test::passes(double actual) const {
   switch (op) {
-  case comparison::ge: return actual >= value;
-  case comparison::gt: return actual > value;
-  case comparison::le: return actual <= value;
-  case comparison::lt: return actual < value;
-  case comparison::eq: return actual == value;
+    case comparison::ge:
+      return actual >= value;
+    case comparison::gt:
+      return actual > value;
+    case comparison::le:
+      return actual <= value;
+    case comparison::lt:
+      return actual < value;
+    case comparison::eq:
+      return actual == value;
   }
   return false;
 }
@@ -247,4 +252,4 @@ result<triage_rules> load_triage_rules(std::string_view json_text) {
   return load_triage_rules(static_cast<const Value&>(*doc));
 }
 
-} // namespace gateway::core
+}  // namespace gateway::core

@@ -58,7 +58,7 @@ struct value_test {
 };
 
 struct reason_condition {
-  std::string system; // empty: any system
+  std::string system;  // empty: any system
   std::vector<std::string> codes;
 };
 
@@ -71,7 +71,7 @@ struct age_condition {
 };
 
 struct observation_condition {
-  std::string system; // empty: any system
+  std::string system;  // empty: any system
   std::string code;
   value_test test;
 };
@@ -82,13 +82,19 @@ struct answer_condition {
 };
 
 struct condition;
-struct all_of { std::vector<condition> items; };
-struct any_of { std::vector<condition> items; };
-struct none_of { std::vector<condition> items; };
+struct all_of {
+  std::vector<condition> items;
+};
+struct any_of {
+  std::vector<condition> items;
+};
+struct none_of {
+  std::vector<condition> items;
+};
 
 struct condition {
-  std::variant<reason_condition, priority_condition, age_condition, observation_condition,
-               answer_condition, all_of, any_of, none_of>
+  std::variant<reason_condition, priority_condition, age_condition, observation_condition, answer_condition, all_of,
+               any_of, none_of>
       test;
 };
 
@@ -101,17 +107,17 @@ struct rule_action {
 struct triage_rule {
   std::string id;
   std::string description;
-  std::optional<condition> when; // absent: always matches
+  std::optional<condition> when;  // absent: always matches
   rule_action then;
 };
 
 class triage_rules {
-public:
-  triage_rules() = default; // no rules: nothing is ever suggested
+ public:
+  triage_rules() = default;  // no rules: nothing is ever suggested
   explicit triage_rules(std::vector<triage_rule> rules) : rules_(std::move(rules)) {}
   const std::vector<triage_rule>& rules() const noexcept { return rules_; }
 
-private:
+ private:
   std::vector<triage_rule> rules_;
 };
 
@@ -121,4 +127,4 @@ bool is_known_step(std::string_view step);
 result<triage_rules> load_triage_rules(std::string_view json_text);
 result<triage_rules> load_triage_rules(const rapidjson::Value& root);
 
-} // namespace gateway::core
+}  // namespace gateway::core

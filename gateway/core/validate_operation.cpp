@@ -53,7 +53,8 @@ class issue_merger {
   void cap() {
     if (out_.capped) return;
     out_.capped = true;
-    out_.issues.push_back(fhir::issue{fhir::severity::error, fhir::issue_code::processing,
+    out_.issues.push_back(fhir::issue{fhir::severity::error,
+                                      fhir::issue_code::processing,
                                       "more than " + std::to_string(fhir::default_issue_cap) +
                                           " issues found; validation stopped and the rest are not listed",
                                       {}});
@@ -75,10 +76,12 @@ result<validate_input> read_parameters(const json_value& parameters) {
     const std::string at = "Parameters.parameter[" + std::to_string(i) + "]";
     const std::string_view name = json::string_member(p, "name");
     if (name == "resource") {
-      if (in.resource != nullptr) return make_error(error_kind::invalid, at, "only one 'resource' parameter is allowed");
+      if (in.resource != nullptr)
+        return make_error(error_kind::invalid, at, "only one 'resource' parameter is allowed");
       in.resource = json::object_member(p, "resource");
       if (in.resource == nullptr) {
-        return make_error(error_kind::invalid, at + ".resource", "the 'resource' parameter carries the resource in 'resource'");
+        return make_error(error_kind::invalid, at + ".resource",
+                          "the 'resource' parameter carries the resource in 'resource'");
       }
     } else if (name == "mode") {
       const std::string_view mode = json::string_member(p, "valueCode");
@@ -86,18 +89,21 @@ result<validate_input> read_parameters(const json_value& parameters) {
         return make_error(error_kind::invalid, at + ".valueCode", "$validate mode 'delete' is not supported here");
       }
       if (mode != "create" && mode != "update") {
-        return make_error(error_kind::invalid, at + ".valueCode", "$validate mode is 'create' or 'update' (a valueCode)");
+        return make_error(error_kind::invalid, at + ".valueCode",
+                          "$validate mode is 'create' or 'update' (a valueCode)");
       }
     } else if (name == "profile") {
       std::string_view url = json::string_member(p, "valueUri");
       if (url.empty()) url = json::string_member(p, "valueCanonical");
-      if (url.empty()) return make_error(error_kind::invalid, at + ".valueUri", "the 'profile' parameter carries its URL in valueUri");
+      if (url.empty())
+        return make_error(error_kind::invalid, at + ".valueUri", "the 'profile' parameter carries its URL in valueUri");
       if (have_profile) return make_error(error_kind::invalid, at, "only one 'profile' parameter is allowed");
       have_profile = true;
       in.profile = url;
     } else {
-      return make_error(error_kind::invalid, at + ".name",
-                        "unknown $validate parameter '" + std::string(name) + "' (resource, mode and profile are supported)");
+      return make_error(
+          error_kind::invalid, at + ".name",
+          "unknown $validate parameter '" + std::string(name) + "' (resource, mode and profile are supported)");
     }
   }
   if (in.resource == nullptr) {
@@ -131,7 +137,8 @@ void add_error(issue_merger& out, const error& e) {
 
 // Referral profile (and intake normalisation) for the ServiceRequest entries of a transaction or
 // batch Bundle: what POST [base] applies to them.
-void check_bundle_referrals(issue_merger& out, const json_value& bundle, const fhir::referral_profile_options& options) {
+void check_bundle_referrals(issue_merger& out, const json_value& bundle,
+                            const fhir::referral_profile_options& options) {
   const std::string_view type = json::string_member(bundle, "type");
   const json_value* entries = json::array_member(bundle, "entry");
   if ((type != "transaction" && type != "batch") || entries == nullptr) return;
@@ -153,7 +160,8 @@ fhir::outcome validate_resource(const json_value& resource, std::string_view pro
   if (!profile.empty() && !referral_profile &&
       !(profile.substr(0, base_definition_prefix.size()) == base_definition_prefix &&
         profile.substr(base_definition_prefix.size()) == type)) {
-    out.add(fhir::issue{fhir::severity::error, fhir::issue_code::not_supported,
+    out.add(fhir::issue{fhir::severity::error,
+                        fhir::issue_code::not_supported,
                         "profile " + std::string(profile) + " is not supported here: use " +
                             std::string(fhir::referral_profile_url) + " or the resource's base definition",
                         {}});

@@ -71,8 +71,7 @@ std::optional<client_pool_state::wake> client_pool_state::open_failed(connection
   return hand_to_waiter(open_slot());
 }
 
-client_pool_state::release_result client_pool_state::release(connection_id id, bool reusable,
-                                                             clock::time_point now) {
+client_pool_state::release_result client_pool_state::release(connection_id id, bool reusable, clock::time_point now) {
   release_result result;
   if (busy_.find(id) == busy_.end()) return result;  // unknown or already released
   const bool was_opening = opening_.erase(id) != 0;

@@ -32,8 +32,8 @@ class client_pool_state {
   using ticket = std::uint64_t;         // a waiter's number, never 0
 
   struct limits {
-    std::size_t max_connections = 4;  // open or opening at once (at least 1)
-    std::size_t max_idle = 4;         // kept for reuse; more are closed on release
+    std::size_t max_connections = 4;                          // open or opening at once (at least 1)
+    std::size_t max_idle = 4;                                 // kept for reuse; more are closed on release
     clock::duration idle_timeout = std::chrono::seconds(30);  // an idle connection older than this is closed
   };
 

@@ -16,8 +16,7 @@ namespace gateway::net {
 
 class deadline {
  public:
-  explicit deadline(const boost::asio::any_io_executor& executor)
-      : state_(std::make_shared<state>(executor)) {}
+  explicit deadline(const boost::asio::any_io_executor& executor) : state_(std::make_shared<state>(executor)) {}
   ~deadline() { disarm(); }
   deadline(const deadline&) = delete;
   deadline& operator=(const deadline&) = delete;
@@ -26,12 +25,12 @@ class deadline {
     const std::uint64_t generation = ++state_->generation;
     state_->fired = false;
     state_->timer.expires_after(after);
-    state_->timer.async_wait([s = state_, generation, action = std::move(on_expiry)](
-                                 const boost::system::error_code& ec) {
-      if (ec || s->generation != generation) return;
-      s->fired = true;
-      action();
-    });
+    state_->timer.async_wait(
+        [s = state_, generation, action = std::move(on_expiry)](const boost::system::error_code& ec) {
+          if (ec || s->generation != generation) return;
+          s->fired = true;
+          action();
+        });
   }
 
   void disarm() {

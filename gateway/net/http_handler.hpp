@@ -20,7 +20,7 @@ using http_response = boost::beast::http::response<boost::beast::http::string_bo
 struct peer_identity {
   bool present = false;  // false: no certificate (plain listener, or client_auth=optional)
   std::vector<std::pair<std::string, std::string>> subject;  // short names: CN, OU, O, ...
-  std::string sha256;  // lower-case hex of SHA-256 over the DER certificate
+  std::string sha256;                                        // lower-case hex of SHA-256 over the DER certificate
 };
 
 struct request_context {

@@ -9,12 +9,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/core/string.hpp>
 
 #include <exception>
 #include <optional>
@@ -55,9 +55,8 @@ boost::asio::awaitable<bool> write_message(Stream& stream, Message& message, dea
 
 // Returns when the connection should be closed (by the peer, a limit, an error or shutdown).
 template <class Stream>
-boost::asio::awaitable<void> run_http_session(Stream& stream, boost::beast::flat_buffer& buffer,
-                                              session_limits limits, http_handler& handler,
-                                              request_context context, server_state& state) {
+boost::asio::awaitable<void> run_http_session(Stream& stream, boost::beast::flat_buffer& buffer, session_limits limits,
+                                              http_handler& handler, request_context context, server_state& state) {
   namespace http = boost::beast::http;
   using session_detail::tuple_awaitable;
   deadline timer(co_await boost::asio::this_coro::executor);
@@ -110,10 +109,14 @@ boost::asio::awaitable<void> run_http_session(Stream& stream, boost::beast::flat
       auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
       timer.disarm();
       (void)body_n;
-      if (body_ec == http::error::body_limit) fault = request_fault::body_too_large;
-      else if (body_ec && timer.fired()) fault = request_fault::timeout;
-      else if (body_ec == http::error::end_of_stream || body_ec == boost::asio::error::eof) co_return;
-      else if (body_ec) fault = request_fault::malformed;
+      if (body_ec == http::error::body_limit)
+        fault = request_fault::body_too_large;
+      else if (body_ec && timer.fired())
+        fault = request_fault::timeout;
+      else if (body_ec == http::error::end_of_stream || body_ec == boost::asio::error::eof)
+        co_return;
+      else if (body_ec)
+        fault = request_fault::malformed;
     }
 
     if (fault) {

@@ -53,13 +53,15 @@ void close_now(client_connection& c) {
   c.stream.lowest_layer().close(ignored);
 }
 
-std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+std::string ms(std::chrono::milliseconds d) {
+  return std::to_string(d.count()) + " ms";
+}
 
 // The peer went away (cleanly or not) before the exchange completed.
 bool is_closed(const error_code& ec) {
   return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
-         ec == ssl::error::stream_truncated || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
+         ec == ssl::error::stream_truncated || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_aborted;
 }
 
 }  // namespace
@@ -147,13 +149,13 @@ asio::awaitable<std::variant<grant, transport_failure>> acquire(https_destinatio
   std::lock_guard lock(dest.mutex_);
   dest.waiters_.erase(ticket);
   if (auto g = dest.state_.cancel_wait(ticket)) co_return *g;
-  co_return transport_failure{transport_failure::kind::timeout, "no connection to " + dest.host_header_ +
-                                                                    " became free within " + ms(wait_limit)};
+  co_return transport_failure{transport_failure::kind::timeout,
+                              "no connection to " + dest.host_header_ + " became free within " + ms(wait_limit)};
 }
 
 // Resolve, TCP connect and TLS handshake within one timeout.
 asio::awaitable<std::optional<transport_failure>> open_connection(client_connection& conn, https_url url,
-                                                                   std::chrono::milliseconds timeout) {
+                                                                  std::chrono::milliseconds timeout) {
   using kind = transport_failure::kind;
   const auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
@@ -169,16 +171,20 @@ asio::awaitable<std::optional<transport_failure>> open_connection(client_connect
 
   const std::string port = std::to_string(url.port);
   auto [resolve_ec, endpoints] = co_await resolver.async_resolve(url.host, port, tuple_awaitable);
-  if (timer.fired()) co_return transport_failure{kind::timeout, "resolving " + url.host + " timed out after " + ms(timeout)};
-  if (resolve_ec) co_return transport_failure{kind::resolve_failure, "cannot resolve " + url.host + ": " + resolve_ec.message()};
+  if (timer.fired())
+    co_return transport_failure{kind::timeout, "resolving " + url.host + " timed out after " + ms(timeout)};
+  if (resolve_ec)
+    co_return transport_failure{kind::resolve_failure, "cannot resolve " + url.host + ": " + resolve_ec.message()};
 
   auto [connect_ec, endpoint] = co_await asio::async_connect(conn.stream.lowest_layer(), endpoints, tuple_awaitable);
   (void)endpoint;
-  if (timer.fired()) co_return transport_failure{kind::timeout, "connect to " + where + " timed out after " + ms(timeout)};
+  if (timer.fired())
+    co_return transport_failure{kind::timeout, "connect to " + where + " timed out after " + ms(timeout)};
   if (connect_ec == asio::error::connection_refused) {
     co_return transport_failure{kind::connection_refused, "connection refused by " + where};
   }
-  if (connect_ec) co_return transport_failure{kind::connection_refused, "cannot connect to " + where + ": " + connect_ec.message()};
+  if (connect_ec)
+    co_return transport_failure{kind::connection_refused, "cannot connect to " + where + ": " + connect_ec.message()};
   error_code ignored;
   conn.stream.lowest_layer().set_option(tcp::no_delay(true), ignored);
 
@@ -187,7 +193,8 @@ asio::awaitable<std::optional<transport_failure>> open_connection(client_connect
   }
   conn.stream.set_verify_callback(ssl::host_name_verification(url.host));
   auto [handshake_ec] = co_await conn.stream.async_handshake(ssl::stream_base::client, tuple_awaitable);
-  if (timer.fired()) co_return transport_failure{kind::timeout, "TLS handshake with " + where + " timed out after " + ms(timeout)};
+  if (timer.fired())
+    co_return transport_failure{kind::timeout, "TLS handshake with " + where + " timed out after " + ms(timeout)};
   timer.disarm();
   if (handshake_ec) {
     co_return transport_failure{kind::tls_failure, tls_failure_reason(handshake_ec, conn.stream.native_handle())};
@@ -206,13 +213,15 @@ transport_failure exchange_failure(const error_code& ec, bool timed_out, client_
   using kind = transport_failure::kind;
   if (timed_out) return {kind::timeout, "no complete answer within " + ms(options.request_timeout)};
   if (ec == http::error::body_limit) {
-    return {kind::protocol_error, "response body larger than " + std::to_string(options.max_response_body_bytes) + " bytes"};
+    return {kind::protocol_error,
+            "response body larger than " + std::to_string(options.max_response_body_bytes) + " bytes"};
   }
   if (ec == http::error::header_limit) {
     return {kind::protocol_error,
             "response header larger than " + std::to_string(options.max_response_header_bytes) + " bytes"};
   }
-  if (is_closed(ec)) return {kind::connection_lost, "connection closed before the answer was complete (" + ec.message() + ")"};
+  if (is_closed(ec))
+    return {kind::connection_lost, "connection closed before the answer was complete (" + ec.message() + ")"};
   if (ec.category() == asio::error::get_ssl_category()) {
     // TLS 1.3: a server that refuses our certificate says so after our handshake has finished.
     return {kind::tls_failure, tls_failure_reason(ec, conn.stream.native_handle())};
@@ -299,8 +308,8 @@ destination_result https_client_pool::destination(const https_url& url, const cl
   auto context = make_client_tls_context(tls);
   if (auto* error = std::get_if<std::string>(&context)) return *error;
   https_url where{host, url.port, "/"};
-  auto dest = std::make_shared<https_destination>(std::move(where),
-                                                  std::get<std::shared_ptr<ssl::context>>(std::move(context)), options_);
+  auto dest = std::make_shared<https_destination>(
+      std::move(where), std::get<std::shared_ptr<ssl::context>>(std::move(context)), options_);
   destinations_.emplace(std::move(key), dest);
   return dest;
 }

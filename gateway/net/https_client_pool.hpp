@@ -66,8 +66,7 @@ class https_client_pool {
   client_options options_;
   std::atomic<std::uint64_t> opened_{0};
   std::mutex mutex_;
-  std::map<std::tuple<std::string, std::uint16_t, client_tls_files>, std::shared_ptr<https_destination>>
-      destinations_;
+  std::map<std::tuple<std::string, std::uint16_t, client_tls_files>, std::shared_ptr<https_destination>> destinations_;
 };
 
 }  // namespace gateway::net

@@ -95,13 +95,20 @@ std::optional<std::string> client_response::header(std::string_view name) const 
 
 std::string_view to_string(transport_failure::kind k) {
   switch (k) {
-    case transport_failure::kind::timeout: return "timeout";
-    case transport_failure::kind::connection_refused: return "connection refused";
-    case transport_failure::kind::connection_lost: return "connection lost";
-    case transport_failure::kind::tls_failure: return "TLS failure";
-    case transport_failure::kind::resolve_failure: return "cannot resolve host";
-    case transport_failure::kind::protocol_error: return "protocol error";
-    case transport_failure::kind::setup_failure: return "TLS setup failure";
+    case transport_failure::kind::timeout:
+      return "timeout";
+    case transport_failure::kind::connection_refused:
+      return "connection refused";
+    case transport_failure::kind::connection_lost:
+      return "connection lost";
+    case transport_failure::kind::tls_failure:
+      return "TLS failure";
+    case transport_failure::kind::resolve_failure:
+      return "cannot resolve host";
+    case transport_failure::kind::protocol_error:
+      return "protocol error";
+    case transport_failure::kind::setup_failure:
+      return "TLS setup failure";
   }
   return "transport failure";
 }

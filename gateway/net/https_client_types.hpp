@@ -17,7 +17,7 @@ namespace gateway::net {
 // An absolute https URL split for the client. Only "https" is accepted: feedback and webhooks
 // always travel over TLS.
 struct https_url {
-  std::string host;        // DNS name or IP literal (without IPv6 brackets)
+  std::string host;  // DNS name or IP literal (without IPv6 brackets)
   std::uint16_t port = 443;
   std::string target = "/";  // path and query, as sent in the request line
 };
@@ -44,7 +44,7 @@ struct client_options {
   std::chrono::milliseconds request_timeout{15'000};  // write the request, read the whole response
   std::size_t max_per_destination = 4;                // connections open at once per destination
   std::size_t max_idle_per_destination = 4;
-  std::chrono::milliseconds idle_timeout{30'000};     // idle keep-alive connections closed after this
+  std::chrono::milliseconds idle_timeout{30'000};  // idle keep-alive connections closed after this
   std::size_t max_response_header_bytes = 16 * 1024;
   std::size_t max_response_body_bytes = 1024 * 1024;
 };

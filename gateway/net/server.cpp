@@ -80,7 +80,8 @@ asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
   if (hs_ec) {
     env.metrics->handshake_failed();
     telemetry::write(telemetry::level::info, "tls handshake failed",
-                     {{"listener", env.listener}, {"remote", remote},
+                     {{"listener", env.listener},
+                      {"remote", remote},
                       {"reason", timer.fired() ? std::string("timeout") : hs_ec.message()}});
     boost::system::error_code ignored;
     stream.lowest_layer().close(ignored);
@@ -141,8 +142,7 @@ struct server::impl {
   std::once_flag stop_once;
   std::chrono::steady_clock::time_point drain_deadline;
 
-  impl(server_options o, telemetry::metrics& m)
-      : options(std::move(o)), metrics(m), ioc(static_cast<int>(threads())) {
+  impl(server_options o, telemetry::metrics& m) : options(std::move(o)), metrics(m), ioc(static_cast<int>(threads())) {
     state.max_connections = options.max_connections;
   }
 
@@ -186,7 +186,9 @@ server::server(server_options options, telemetry::metrics& metrics)
 
 server::~server() = default;
 
-asio::io_context& server::io() { return impl_->ioc; }
+asio::io_context& server::io() {
+  return impl_->ioc;
+}
 
 void server::on_shutdown(std::function<void()> callback) {
   impl_->shutdown_callbacks.push_back(std::move(callback));
@@ -225,6 +227,8 @@ void server::run() {
   for (auto& t : threads) t.join();
 }
 
-void server::stop() { impl_->begin_shutdown(); }
+void server::stop() {
+  impl_->begin_shutdown();
+}
 
 }  // namespace gateway::net

@@ -32,9 +32,9 @@ class http_handler;
 struct listener_spec {
   std::string name;  // "https", "ops": used in metrics and logs
   std::string address;
-  std::uint16_t port = 0;  // 0 = any free port
+  std::uint16_t port = 0;                          // 0 = any free port
   std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
-  http_handler* handler = nullptr;  // must outlive the server
+  http_handler* handler = nullptr;                 // must outlive the server
 };
 
 struct server_options {

@@ -149,7 +149,8 @@ struct dispatcher::impl {
       const auto& item = flights[id].entry.item;
       core::delivery_result none;
       none.what = core::delivery_result::kind::permanent_failure;
-      none.detail = "no delivery configured for channel \"" + item.channel + "\" destination \"" + item.destination + "\"";
+      none.detail =
+          "no delivery configured for channel \"" + item.channel + "\" destination \"" + item.destination + "\"";
       on_result(id, std::move(none));
       return;
     }
@@ -168,25 +169,27 @@ struct dispatcher::impl {
     const core::next_action next = schedule.decide({e.attempts, e.created_at}, result, now);
     metrics.count(e.item.channel, next.what);
     auto d = door;
-    auto recorded = [d, this, id](boost::system::error_code ec) {
-      d->post([this, id, ec] { on_recorded(id, ec); });
-    };
+    auto recorded = [d, this, id](boost::system::error_code ec) { d->post([this, id, ec] { on_recorded(id, ec); }); };
     switch (next.what) {
       case core::next_action::kind::delivered:
         to_mark.push_back(id);
         flush_delivered();
         break;
       case core::next_action::kind::retry:
-        telemetry::info("outbox: attempt failed, will retry",
-                        {{"id", id}, {"channel", e.item.channel}, {"destination", e.item.destination},
-                         {"attempts", e.attempts}, {"error", next.error}});
+        telemetry::info("outbox: attempt failed, will retry", {{"id", id},
+                                                               {"channel", e.item.channel},
+                                                               {"destination", e.item.destination},
+                                                               {"attempts", e.attempts},
+                                                               {"error", next.error}});
         state.retry_at(next.retry_at);
         store.mark_failed(id, next.retry_at, next.error, std::move(recorded));
         break;
       case core::next_action::kind::dead:
-        telemetry::warn("outbox: item dead-lettered",
-                        {{"id", id}, {"channel", e.item.channel}, {"destination", e.item.destination},
-                         {"attempts", e.attempts}, {"error", next.error}});
+        telemetry::warn("outbox: item dead-lettered", {{"id", id},
+                                                       {"channel", e.item.channel},
+                                                       {"destination", e.item.destination},
+                                                       {"attempts", e.attempts},
+                                                       {"error", next.error}});
         store.park_dead(id, next.error, std::move(recorded));
         break;
     }
@@ -207,12 +210,11 @@ struct dispatcher::impl {
       ids.swap(to_mark);
       auto d = door;
       auto ids_copy = ids;
-      store.mark_delivered_many(std::move(ids_copy), sys_clock::now(),
-                                [d, this, ids = std::move(ids)](std::vector<boost::system::error_code> errors) mutable {
-                                  d->post([this, ids = std::move(ids), errors = std::move(errors)] {
-                                    on_marked(ids, errors);
-                                  });
-                                });
+      store.mark_delivered_many(
+          std::move(ids_copy), sys_clock::now(),
+          [d, this, ids = std::move(ids)](std::vector<boost::system::error_code> errors) mutable {
+            d->post([this, ids = std::move(ids), errors = std::move(errors)] { on_marked(ids, errors); });
+          });
     });
   }
 
@@ -275,9 +277,13 @@ dispatcher::dispatcher(core::outbox_store& store, const delivery_registry& regis
                        outbox_metrics& metrics)
     : impl_(std::make_shared<impl>(store, registry, options, metrics)) {}
 
-dispatcher::~dispatcher() { stop(); }
+dispatcher::~dispatcher() {
+  stop();
+}
 
-asio::io_context& dispatcher::io() { return impl_->ioc; }
+asio::io_context& dispatcher::io() {
+  return impl_->ioc;
+}
 
 void dispatcher::start() {
   impl* self = impl_.get();
@@ -289,9 +295,8 @@ void dispatcher::start() {
     });
   });
   self->thread = std::thread([self] { self->ioc.run(); });
-  self->store.release_leases([d, self](boost::system::error_code ec) {
-    d->post([self, ec] { self->on_released(ec); });
-  });
+  self->store.release_leases(
+      [d, self](boost::system::error_code ec) { d->post([self, ec] { self->on_released(ec); }); });
 }
 
 void dispatcher::begin_stop() {

@@ -39,8 +39,8 @@ struct dispatcher_options {
   core::dispatch_limits limits;
   std::chrono::milliseconds lease{30'000};
   core::retry_policy retry;
-  std::chrono::milliseconds stop_grace{5'000};       // stop(): wait this long for results in flight
-  std::chrono::milliseconds stats_interval{1'000};   // queue depth for /metrics
+  std::chrono::milliseconds stop_grace{5'000};      // stop(): wait this long for results in flight
+  std::chrono::milliseconds stats_interval{1'000};  // queue depth for /metrics
 };
 
 class dispatcher {

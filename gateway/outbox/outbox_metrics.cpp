@@ -8,9 +8,12 @@ namespace {
 
 const char* result_name(int kind) {
   switch (static_cast<core::next_action::kind>(kind)) {
-    case core::next_action::kind::delivered: return "delivered";
-    case core::next_action::kind::retry: return "retry";
-    case core::next_action::kind::dead: return "dead";
+    case core::next_action::kind::delivered:
+      return "delivered";
+    case core::next_action::kind::retry:
+      return "retry";
+    case core::next_action::kind::dead:
+      return "dead";
   }
   return "unknown";
 }
@@ -61,9 +64,9 @@ void outbox_metrics::collect(std::string& out) const {
     out += "gateway_outbox_items{state=\"dead\"} " + std::to_string(queue_.dead) + "\n";
     double age = 0;
     if (queue_.oldest_pending_created_at) {
-      age = std::max(0.0, std::chrono::duration<double>(std::chrono::system_clock::now() -
-                                                        *queue_.oldest_pending_created_at)
-                              .count());
+      age = std::max(
+          0.0,
+          std::chrono::duration<double>(std::chrono::system_clock::now() - *queue_.oldest_pending_created_at).count());
     }
     out += "# HELP gateway_outbox_oldest_pending_age_seconds Age of the oldest pending outbox item (0 if none).\n";
     out += "# TYPE gateway_outbox_oldest_pending_age_seconds gauge\n";
@@ -83,7 +86,8 @@ void outbox_metrics::collect(std::string& out) const {
       out += "gateway_outbox_attempt_duration_seconds_bucket{" + labels + ",le=\"" +
              number(telemetry::metrics::latency_buckets[i]) + "\"} " + std::to_string(h.buckets[i]) + "\n";
     }
-    out += "gateway_outbox_attempt_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(h.count) + "\n";
+    out +=
+        "gateway_outbox_attempt_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(h.count) + "\n";
     out += "gateway_outbox_attempt_duration_seconds_sum{" + labels + "} " + number(h.sum) + "\n";
     out += "gateway_outbox_attempt_duration_seconds_count{" + labels + "} " + std::to_string(h.count) + "\n";
   }

@@ -114,7 +114,8 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
     if (!webhook) return nullptr;
     auto chain = std::make_shared<delivery_chain>(*p->events_file, *webhook);
     p->ports.push_back(std::move(webhook));
-    p->registry.add(core::events_channel, core::platform_events_destination, {chain.get(), per_destination, "jsonl+webhook"});
+    p->registry.add(core::events_channel, core::platform_events_destination,
+                    {chain.get(), per_destination, "jsonl+webhook"});
     p->ports.push_back(std::move(chain));
   }
 

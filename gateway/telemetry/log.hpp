@@ -37,9 +37,15 @@ bool parse_level(std::string_view text, level& out);
 // Writes {"time":...,"level":...,"msg":...,<fields>} to stderr.
 void write(level l, std::string_view msg, std::initializer_list<field> fields = {});
 
-inline void info(std::string_view msg, std::initializer_list<field> f = {}) { write(level::info, msg, f); }
-inline void warn(std::string_view msg, std::initializer_list<field> f = {}) { write(level::warn, msg, f); }
-inline void error(std::string_view msg, std::initializer_list<field> f = {}) { write(level::error, msg, f); }
+inline void info(std::string_view msg, std::initializer_list<field> f = {}) {
+  write(level::info, msg, f);
+}
+inline void warn(std::string_view msg, std::initializer_list<field> f = {}) {
+  write(level::warn, msg, f);
+}
+inline void error(std::string_view msg, std::initializer_list<field> f = {}) {
+  write(level::error, msg, f);
+}
 
 // Appends `text` to `out` as the inside of a JSON string (escapes quotes, controls, backslash).
 void append_json_escaped(std::string& out, std::string_view text);

@@ -44,8 +44,8 @@ void append_number(std::string& out, double v) {
 
 }  // namespace
 
-void metrics::count_request(std::string_view listener, std::string_view method,
-                            std::string_view route, unsigned status, double seconds) {
+void metrics::count_request(std::string_view listener, std::string_view method, std::string_view route, unsigned status,
+                            double seconds) {
   const std::string status_text = std::to_string(status);
   std::lock_guard lock(mutex_);
   ++requests_[key_of({listener, method, route, status_text})].count;
@@ -95,7 +95,8 @@ std::string metrics::render_prometheus() const {
       append_label(out, "status", p[3], false);
       out += "} " + std::to_string(series.count) + '\n';
     }
-    out += "# HELP gateway_http_request_duration_seconds Time from a request's last byte read to its response written.\n";
+    out +=
+        "# HELP gateway_http_request_duration_seconds Time from a request's last byte read to its response written.\n";
     out += "# TYPE gateway_http_request_duration_seconds histogram\n";
     for (const auto& [key, series] : latencies_) {
       const auto p = split_key(key);
@@ -104,8 +105,10 @@ std::string metrics::render_prometheus() const {
         append_label(out, "listener", p[0], true);
         append_label(out, "route", p[1], false);
         out += ",le=\"";
-        if (i < latency_buckets.size()) append_number(out, latency_buckets[i]);
-        else out += "+Inf";
+        if (i < latency_buckets.size())
+          append_number(out, latency_buckets[i]);
+        else
+          out += "+Inf";
         out += "\"} ";
         out += std::to_string(i < latency_buckets.size() ? series.buckets[i] : series.count);
         out += '\n';
@@ -129,10 +132,14 @@ std::string metrics::render_prometheus() const {
     }
     collectors = collectors_;
   }
-  out += "# HELP gateway_tls_handshake_failures_total TLS handshakes that failed (including refused client certificates).\n";
+  out +=
+      "# HELP gateway_tls_handshake_failures_total TLS handshakes that failed (including refused client "
+      "certificates).\n";
   out += "# TYPE gateway_tls_handshake_failures_total counter\n";
   out += "gateway_tls_handshake_failures_total " + std::to_string(handshake_failures_.load()) + '\n';
-  out += "# HELP gateway_connections_refused_total Connections closed at accept because the connection limit was reached.\n";
+  out +=
+      "# HELP gateway_connections_refused_total Connections closed at accept because the connection limit was "
+      "reached.\n";
   out += "# TYPE gateway_connections_refused_total counter\n";
   out += "gateway_connections_refused_total " + std::to_string(refused_over_limit_.load()) + '\n';
   for (const auto& collector : collectors) collector(out);

@@ -18,11 +18,11 @@ namespace gateway::telemetry {
 
 class metrics {
  public:
-  static constexpr std::array<double, 13> latency_buckets{
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0};
+  static constexpr std::array<double, 13> latency_buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                          0.1,    0.25,  0.5,    1.0,   2.5,  5.0};
 
-  void count_request(std::string_view listener, std::string_view method, std::string_view route,
-                     unsigned status, double seconds);
+  void count_request(std::string_view listener, std::string_view method, std::string_view route, unsigned status,
+                     double seconds);
   void connection_opened(std::string_view listener);
   void connection_closed(std::string_view listener);
   void connection_refused_over_limit() { refused_over_limit_.fetch_add(1, std::memory_order_relaxed); }

@@ -117,7 +117,8 @@ class crash_test : public ::testing::Test {
         if (!c.connected()) return;
         std::uint64_t seed = static_cast<std::uint64_t>(round) * 10000000u + static_cast<std::uint64_t>(t) * 1000000u;
         for (int i = 0; !stop.load(); ++i) {
-          const std::string number = "CRASH-" + std::to_string(round) + "-" + std::to_string(t) + "-" + std::to_string(i);
+          const std::string number =
+              "CRASH-" + std::to_string(round) + "-" + std::to_string(t) + "-" + std::to_string(i);
           std::string body = replace_once(base, "REF-2024-0001", number);
           body = replace_once(body, "9434765919", nhs_number(seed));
           const auto a = c.request("POST", "/fhir/ServiceRequest", body);
@@ -218,7 +219,8 @@ TEST_F(crash_test, sigkill_under_load_loses_no_acknowledged_referral_and_duplica
     const load_result load = post_and_kill(round);
     ASSERT_GE(load.created.size(), 100u) << "the clients never got going";
     std::string statuses;
-    for (const auto& [status, n] : load.other_statuses) statuses += " " + std::to_string(status) + "x" + std::to_string(n);
+    for (const auto& [status, n] : load.other_statuses)
+      statuses += " " + std::to_string(status) + "x" + std::to_string(n);
     std::printf("[ crash    ] round %d: %zu referrals acknowledged (201) before SIGKILL; other answers:%s\n", round + 1,
                 load.created.size(), statuses.c_str());
     for (const auto& status : load.other_statuses) {
@@ -264,9 +266,10 @@ TEST_F(crash_test, sigkill_under_load_loses_no_acknowledged_referral_and_duplica
     for (const auto& [id, n] : events) {
       EXPECT_TRUE(stored_ids.count(id)) << "event for ServiceRequest/" << id << " which is not stored";
     }
-    std::printf("[ crash    ] round %d: after restart %zu referrals stored (%zu acknowledged in all rounds), %zu with "
-                "their referral.received event\n",
-                round + 1, stored_ids.size(), all_created.size(), events.size());
+    std::printf(
+        "[ crash    ] round %d: after restart %zu referrals stored (%zu acknowledged in all rounds), %zu with "
+        "their referral.received event\n",
+        round + 1, stored_ids.size(), all_created.size(), events.size());
     if (HasFailure()) break;
   }
 }

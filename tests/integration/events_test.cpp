@@ -65,7 +65,8 @@ class events_test : public ::testing::Test {
   }
   // Posts referrals numbered [from, to) as practice-a; returns the ServiceRequest ids.
   std::vector<std::string> post_referrals(int from, int to) {
-    https_client c(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), "practice-a"));
+    https_client c(gateway_->port("https"), shared_certs_dir() + "/ca.crt",
+                   dev_identity(shared_certs_dir(), "practice-a"));
     std::vector<std::string> ids;
     for (int i = from; i < to; ++i) {
       const auto r = c.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-EVT-" + std::to_string(i)));
@@ -107,7 +108,8 @@ TEST_F(events_test, every_referral_is_one_cloudevent_in_the_file_with_no_gap_and
   // middle of appending one more: the items are pending again, and the file ends in a torn line.
   execute_sql(dir_.str("gateway.db"),
               "UPDATE outbox SET state = 'pending', delivered_at = NULL, next_attempt_at = 0 "
-              "WHERE seq > (SELECT max(seq) - " + std::to_string(replayed) + " FROM outbox)");
+              "WHERE seq > (SELECT max(seq) - " +
+                  std::to_string(replayed) + " FROM outbox)");
   {
     std::ofstream torn(file, std::ios::binary | std::ios::app);
     torn << R"({"specversion":"1.0","id":"torn-)";

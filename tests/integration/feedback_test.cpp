@@ -76,7 +76,8 @@ std::string referral(const std::string& number) {
 
 std::string score(const std::string& sr_id, const std::string& patient_ref, const char* loinc, int value,
                   const char* when) {
-  return std::string(R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")") +
+  return std::string(
+             R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")") +
          loinc + R"("}]},"subject":{"reference":")" + patient_ref + R"("},"basedOn":[{"reference":"ServiceRequest/)" +
          sr_id + R"("}],"effectiveDateTime":")" + when + R"(","valueInteger":)" + std::to_string(value) + "}";
 }
@@ -136,9 +137,17 @@ class feedback_test : public ::testing::Test {
   // referrer-sim recording to out_file(). The first start takes any free port; later starts bind
   // the same port again (the gateway's configured endpoint).
   void start_sim(const std::vector<std::string>& flags = {}, const std::string& server_dir = certs()) {
-    std::vector<std::string> argv{referrer_sim_binary(), "--cert", server_dir + "/server.crt", "--key",
-                                  server_dir + "/server.key", "--client-ca", certs() + "/ca.crt",
-                                  "--out", out_file(), "--port", std::to_string(sim_port_)};
+    std::vector<std::string> argv{referrer_sim_binary(),
+                                  "--cert",
+                                  server_dir + "/server.crt",
+                                  "--key",
+                                  server_dir + "/server.key",
+                                  "--client-ca",
+                                  certs() + "/ca.crt",
+                                  "--out",
+                                  out_file(),
+                                  "--port",
+                                  std::to_string(sim_port_)};
     argv.insert(argv.end(), flags.begin(), flags.end());
     sim_ca_ = server_dir + "/ca.crt";
     sim_ = std::make_unique<child_process>(argv);
@@ -275,7 +284,7 @@ class feedback_test : public ::testing::Test {
     return by_referral;
   }
   static std::vector<std::pair<std::string, std::string>> events_of(const std::vector<received_message>& got,
-                                                                     const std::string& sr_id) {
+                                                                    const std::string& sr_id) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& m : got) {
       if (m.referral == sr_id) out.emplace_back(m.event, m.task_status);
@@ -375,9 +384,14 @@ TEST_F(feedback_test, the_referrer_receives_every_status_update_and_the_outcome_
 
   const auto got = wait_for_messages(8);
   ASSERT_EQ(got.size(), 8u) << gateway_->stderr_text();
-  EXPECT_EQ(events_of(got, sr.first),
-            (event_list{{su, "received"}, {su, "accepted"}, {su, "in-progress"}, {report, "in-progress"},
-                        {report, "in-progress"}, {report, "in-progress"}, {report, "in-progress"}, {report, "completed"}}));
+  EXPECT_EQ(events_of(got, sr.first), (event_list{{su, "received"},
+                                                  {su, "accepted"},
+                                                  {su, "in-progress"},
+                                                  {report, "in-progress"},
+                                                  {report, "in-progress"},
+                                                  {report, "in-progress"},
+                                                  {report, "in-progress"},
+                                                  {report, "completed"}}));
   EXPECT_EQ(received_order(got), expected_order()) << "each message once, in the outbox's order";
   for (const auto& m : got) {
     const auto d = parse(m.line);
@@ -404,7 +418,8 @@ TEST_F(feedback_test, the_referrer_receives_every_status_update_and_the_outcome_
       loinc.insert(string_at(coding, "code"));
     } else {
       summary.insert(string_at(coding, "code"));
-      if (string_at(coding, "code") == "recovery") recovered = r.HasMember("valueBoolean") && r["valueBoolean"].GetBool();
+      if (string_at(coding, "code") == "recovery")
+        recovered = r.HasMember("valueBoolean") && r["valueBoolean"].GetBool();
     }
   }
   EXPECT_EQ(loinc, (std::set<std::string>{"44261-6", "70274-6"}));
@@ -461,8 +476,12 @@ TEST_F(feedback_test, feedback_waits_while_the_referrer_is_down_and_arrives_in_o
   const auto got = wait_for_messages(10);
   ASSERT_EQ(got.size(), 10u);
   EXPECT_EQ(received_order(got), expected_order());
-  EXPECT_EQ(events_of(got, one.first), (event_list{{su, "received"}, {su, "accepted"}, {su, "in-progress"},
-                                                   {report, "in-progress"}, {report, "in-progress"}, {report, "completed"}}));
+  EXPECT_EQ(events_of(got, one.first), (event_list{{su, "received"},
+                                                   {su, "accepted"},
+                                                   {su, "in-progress"},
+                                                   {report, "in-progress"},
+                                                   {report, "in-progress"},
+                                                   {report, "completed"}}));
   EXPECT_EQ(events_of(got, two.first),
             (event_list{{su, "received"}, {su, "accepted"}, {su, "in-progress"}, {report, "completed"}}));
   EXPECT_EQ(sim_stats().at("duplicates"), 0);

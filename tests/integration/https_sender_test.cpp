@@ -26,8 +26,10 @@ using kind = gateway::core::delivery_result::kind;
 
 // A valid FHIR message: MessageHeader first (id = the outbox item's stable id), then the Task.
 std::string message(const std::string& id) {
-  return R"({"resourceType":"Bundle","id":")" + id + R"(","type":"message","timestamp":"2024-05-01T10:00:00Z",)"
-         R"("entry":[{"fullUrl":"urn:uuid:)" + id + R"(","resource":{"resourceType":"MessageHeader","id":")" + id +
+  return R"({"resourceType":"Bundle","id":")" + id +
+         R"(","type":"message","timestamp":"2024-05-01T10:00:00Z",)"
+         R"("entry":[{"fullUrl":"urn:uuid:)" +
+         id + R"(","resource":{"resourceType":"MessageHeader","id":")" + id +
          R"(","eventCoding":{"system":"https://example.org/message-events","code":"status-update"},)"
          R"("source":{"endpoint":"urn:referral-gateway"},"focus":[{"reference":"Task/t1"}]}},)"
          R"({"fullUrl":"https://gateway.example.org/fhir/Task/t1","resource":{"resourceType":"Task","id":"t1",)"
@@ -67,9 +69,15 @@ class https_sender_test : public ::testing::Test {
 
   // Starts referrer-sim with the development server certificate (or `server_dir`'s) and `flags`.
   void start_sim(const std::vector<std::string>& flags = {}, const std::string& server_dir = certs()) {
-    std::vector<std::string> argv{referrer_sim_binary(), "--cert", server_dir + "/server.crt", "--key",
-                                  server_dir + "/server.key", "--client-ca", certs() + "/ca.crt",
-                                  "--out", out_file()};
+    std::vector<std::string> argv{referrer_sim_binary(),
+                                  "--cert",
+                                  server_dir + "/server.crt",
+                                  "--key",
+                                  server_dir + "/server.key",
+                                  "--client-ca",
+                                  certs() + "/ca.crt",
+                                  "--out",
+                                  out_file()};
     argv.insert(argv.end(), flags.begin(), flags.end());
     sim_ = std::make_unique<child_process>(argv);
     ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
@@ -324,8 +332,8 @@ TEST_F(https_sender_test, bad_configuration_is_reported_when_the_sender_is_made)
   auto bad_url = gateway::delivery::https_sender::create(pool_, "http://localhost/x", gateway_tls());
   ASSERT_TRUE(std::holds_alternative<std::string>(bad_url));
   EXPECT_NE(std::get<std::string>(bad_url).find("https"), std::string::npos);
-  auto bad_ca = gateway::delivery::https_sender::create(pool_, "https://localhost:1/x",
-                                                        {dir_.str("missing-ca.crt"), "", ""});
+  auto bad_ca =
+      gateway::delivery::https_sender::create(pool_, "https://localhost:1/x", {dir_.str("missing-ca.crt"), "", ""});
   ASSERT_TRUE(std::holds_alternative<std::string>(bad_ca));
   EXPECT_NE(std::get<std::string>(bad_ca).find("missing-ca.crt"), std::string::npos);
 }

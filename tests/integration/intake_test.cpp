@@ -6,8 +6,8 @@
 #include <signal.h>
 
 #include <atomic>
-#include <mutex>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -55,7 +55,8 @@ TEST_F(intake_test, create_answers_201_with_location_etag_and_the_stored_referra
   const std::string id = json_string(r.body, "id");
   ASSERT_FALSE(id.empty());
   EXPECT_NE(r.header("location").find("/fhir/ServiceRequest/" + id + "/_history/1"), std::string::npos);
-  EXPECT_NE(r.body.find("\"subject\":{\"reference\":\"Patient/"), std::string::npos) << "subject points at the stored Patient";
+  EXPECT_NE(r.body.find("\"subject\":{\"reference\":\"Patient/"), std::string::npos)
+      << "subject points at the stored Patient";
   const auto read = a.request("GET", "/fhir/ServiceRequest/" + id);
   EXPECT_EQ(read.status, 200);
   EXPECT_EQ(read.body, r.body);
@@ -90,9 +91,12 @@ TEST_F(intake_test, fifty_concurrent_identical_creates_make_one_referral) {
     threads.emplace_back([&] {
       auto c = client("practice-a");
       const auto r = c.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-CONCURRENT"));
-      if (r.status == 201) ++created;
-      else if (r.status == 200) ++repeated;
-      else ++other;
+      if (r.status == 201)
+        ++created;
+      else if (r.status == 200)
+        ++repeated;
+      else
+        ++other;
       std::lock_guard lock(mutex);
       ids.insert(json_string(r.body, "id"));
     });
@@ -113,7 +117,8 @@ TEST_F(intake_test, if_none_exist_returns_the_existing_referral) {
                                      {{"If-None-Exist", "identifier=https://fhir.a81001.example.org/referral|REF-3"}});
   EXPECT_EQ(conditional.status, 200);
   EXPECT_EQ(json_string(conditional.body, "id"), json_string(first.body, "id"));
-  const auto unsupported = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-5"), {{"If-None-Exist", "status=active"}});
+  const auto unsupported =
+      a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-5"), {{"If-None-Exist", "status=active"}});
   EXPECT_EQ(unsupported.status, 400);
 }
 
@@ -132,7 +137,8 @@ TEST_F(intake_test, one_patient_is_kept_per_nhs_number) {
 
 TEST_F(intake_test, structural_errors_are_400_and_profile_failures_422_naming_the_element) {
   auto a = client("practice-a");
-  auto r = a.request("POST", "/fhir/ServiceRequest", replace_once(referral_fixture("REF-8"), "\"status\": \"active\"", "\"status\": \"bogus\""));
+  auto r = a.request("POST", "/fhir/ServiceRequest",
+                     replace_once(referral_fixture("REF-8"), "\"status\": \"active\"", "\"status\": \"bogus\""));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("ServiceRequest.status"), std::string::npos) << r.body;
   r = a.request("POST", "/fhir/ServiceRequest", replace_once(referral_fixture("REF-9"), "9434765919", "9434765918"));

@@ -47,8 +47,8 @@ TEST_F(listener_test, metadata_over_mutual_tls_is_an_r4_capability_statement) {
 TEST_F(listener_test, curl_with_the_development_certificates_gets_metadata) {
   start();
   const auto r = run_command({"/usr/bin/curl", "-sS", "--max-time", "20", "--cacert", certs() + "/ca.crt", "--cert",
-                              certs() + "/client-practice-a.crt", "--key", certs() + "/client-practice-a.key",
-                              "-H", "X-Request-ID: curl-check-1", "-D", "-",
+                              certs() + "/client-practice-a.crt", "--key", certs() + "/client-practice-a.key", "-H",
+                              "X-Request-ID: curl-check-1", "-D", "-",
                               "https://localhost:" + std::to_string(port_) + "/fhir/metadata"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("HTTP/1.1 200"), std::string::npos);
@@ -124,8 +124,9 @@ TEST_F(listener_test, request_id_is_echoed_when_safe_and_replaced_when_not) {
 TEST_F(listener_test, body_over_the_limit_is_413_before_it_is_read) {
   start({"limits.body_bytes=2048"});
   auto c = client();
-  ASSERT_TRUE(c.write_raw("POST /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
-                          "Content-Length: 100000\r\n\r\n"));
+  ASSERT_TRUE(
+      c.write_raw("POST /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
+                  "Content-Length: 100000\r\n\r\n"));
   const auto a = c.read_answer();
   EXPECT_EQ(a.status, 413);
   EXPECT_NE(a.body.find("OperationOutcome"), std::string::npos);
@@ -152,8 +153,9 @@ TEST_F(listener_test, headers_not_finished_in_time_are_408) {
 TEST_F(listener_test, pipelined_requests_are_answered_in_order) {
   start();
   auto c = client();
-  ASSERT_TRUE(c.write_raw("GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: first\r\n\r\n"
-                          "GET /fhir/nothing HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: second\r\n\r\n"));
+  ASSERT_TRUE(
+      c.write_raw("GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: first\r\n\r\n"
+                  "GET /fhir/nothing HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: second\r\n\r\n"));
   const auto first = c.read_answer();
   const auto second = c.read_answer();
   EXPECT_EQ(first.status, 200);
@@ -231,8 +233,10 @@ TEST_F(listener_test, operations_listener_serves_health_readiness_and_metrics) {
   EXPECT_EQ(http_get(ops, "/readyz").status, 200);
   const auto m = http_get(ops, "/metrics");
   EXPECT_EQ(m.status, 200);
-  EXPECT_NE(m.body.find("gateway_http_requests_total{listener=\"https\",method=\"GET\",route=\"/metadata\",status=\"200\"} 1"),
-            std::string::npos) << m.body;
+  EXPECT_NE(m.body.find(
+                "gateway_http_requests_total{listener=\"https\",method=\"GET\",route=\"/metadata\",status=\"200\"} 1"),
+            std::string::npos)
+      << m.body;
   EXPECT_NE(m.body.find("gateway_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(m.body.find("gateway_open_connections{listener=\"https\"} 1"), std::string::npos);
   EXPECT_EQ(http_get(ops, "/nothing").status, 404);

@@ -42,11 +42,11 @@ std::string referral(const std::string& number, bool urgent = false, const std::
 struct bundle_view {
   int status = 0;
   std::int64_t total = -1;
-  std::vector<std::string> ids;        // match entries' resource ids, in order
+  std::vector<std::string> ids;  // match entries' resource ids, in order
   std::vector<std::string> full_urls;
-  std::string next;                    // the next link's target (from /fhir), "" if none
+  std::string next;  // the next link's target (from /fhir), "" if none
   std::string self;
-  std::string outcome;                 // the outcome entry's diagnostics, joined
+  std::string outcome;  // the outcome entry's diagnostics, joined
   std::string body;
 };
 
@@ -120,9 +120,11 @@ TEST_F(search_test, finds_referrals_by_identifier_patient_and_status) {
   const std::string subject = "\"subject\":{\"reference\":\"Patient/";
   const auto at = first.find(subject);
   ASSERT_NE(at, std::string::npos);
-  const std::string patient = first.substr(at + subject.size(), first.find('"', at + subject.size()) - at - subject.size());
+  const std::string patient =
+      first.substr(at + subject.size(), first.find('"', at + subject.size()) - at - subject.size());
 
-  auto by_system_value = view(a.request("GET", "/fhir/ServiceRequest?identifier=" + std::string(referral_system) + "%7CREF-S1"));
+  auto by_system_value =
+      view(a.request("GET", "/fhir/ServiceRequest?identifier=" + std::string(referral_system) + "%7CREF-S1"));
   ASSERT_EQ(by_system_value.status, 200) << by_system_value.body;
   EXPECT_EQ(by_system_value.total, 1);
   EXPECT_EQ(by_system_value.ids, std::vector<std::string>{id1});
@@ -142,7 +144,8 @@ TEST_F(search_test, finds_referrals_by_identifier_patient_and_status) {
 
   EXPECT_EQ(view(a.request("GET", "/fhir/ServiceRequest?status=active")).total, 2);
   EXPECT_EQ(view(a.request("GET", "/fhir/ServiceRequest?status=revoked")).total, 0);
-  EXPECT_EQ(view(a.request("GET", "/fhir/ServiceRequest?status=active&identifier=REF-S1")).ids, std::vector<std::string>{id1});
+  EXPECT_EQ(view(a.request("GET", "/fhir/ServiceRequest?status=active&identifier=REF-S1")).ids,
+            std::vector<std::string>{id1});
 
   // Each referral's Task, by the referral it is based on and by status.
   const auto task = view(a.request("GET", "/fhir/Task?based-on=ServiceRequest/" + id1));
@@ -161,11 +164,14 @@ TEST_F(search_test, finds_referrals_by_a_requester_named_by_ods_code) {
   auto b = client("practice-b");
   std::string logical = read_text(source_dir() + "/tests/data/core/servicerequest-logical.json");
   logical = replace_once(logical, R"(,
-  "supportingInfo": [ { "reference": "urn:uuid:3f1c2a50-4c9e-4f55-9a58-1f0b8b0d7a10" } ])", "");
+  "supportingInfo": [ { "reference": "urn:uuid:3f1c2a50-4c9e-4f55-9a58-1f0b8b0d7a10" } ])",
+                         "");
   const std::string id = create_id(b, logical);
   EXPECT_EQ(view(b.request("GET", "/fhir/ServiceRequest?requester=B82002")).ids, std::vector<std::string>{id});
-  EXPECT_EQ(view(b.request("GET", "/fhir/ServiceRequest?requester=https://fhir.nhs.uk/Id/ods-organization-code%7CB82002")).ids,
-            std::vector<std::string>{id});
+  EXPECT_EQ(
+      view(b.request("GET", "/fhir/ServiceRequest?requester=https://fhir.nhs.uk/Id/ods-organization-code%7CB82002"))
+          .ids,
+      std::vector<std::string>{id});
   EXPECT_EQ(view(b.request("GET", "/fhir/ServiceRequest?requester=A81001")).total, 0);
   EXPECT_EQ(view(b.request("GET", "/fhir/Task?requester=B82002")).total, 1);
 }
@@ -252,7 +258,8 @@ TEST_F(search_test, unknown_parameters_are_reported_leniently_and_refused_strict
   EXPECT_NE(lenient.body.find("\"mode\":\"outcome\""), std::string::npos);
   EXPECT_EQ(lenient.self.find("foo"), std::string::npos) << "self shows what was applied: " << lenient.self;
 
-  const auto strict = a.request("GET", "/fhir/ServiceRequest?status=active&foo=bar", {}, {{"Prefer", "handling=strict"}});
+  const auto strict =
+      a.request("GET", "/fhir/ServiceRequest?status=active&foo=bar", {}, {{"Prefer", "handling=strict"}});
   EXPECT_EQ(strict.status, 400);
   EXPECT_NE(strict.body.find("OperationOutcome"), std::string::npos);
   EXPECT_NE(strict.body.find("'foo'"), std::string::npos) << strict.body;
@@ -264,15 +271,15 @@ TEST_F(search_test, unknown_parameters_are_reported_leniently_and_refused_strict
 
 TEST_F(search_test, bad_values_answer_400_naming_the_parameter) {
   auto a = client("practice-a");
-  for (const auto& [query, param] : std::vector<std::pair<std::string, std::string>>{
-           {"_count=lots", "_count"},
-           {"_count=-1", "_count"},
-           {"_lastUpdated=ge2024-13-01", "_lastUpdated"},
-           {"_lastUpdated=ne2024-01-01", "_lastUpdated"},
-           {"_sort=colour", "_sort"},
-           {"patient=Practitioner/1", "patient"},
-           {"identifier=%7CREF-1", "identifier"},
-           {"_cursor=not-a-cursor", "_cursor"}}) {
+  for (const auto& [query, param] :
+       std::vector<std::pair<std::string, std::string>>{{"_count=lots", "_count"},
+                                                        {"_count=-1", "_count"},
+                                                        {"_lastUpdated=ge2024-13-01", "_lastUpdated"},
+                                                        {"_lastUpdated=ne2024-01-01", "_lastUpdated"},
+                                                        {"_sort=colour", "_sort"},
+                                                        {"patient=Practitioner/1", "patient"},
+                                                        {"identifier=%7CREF-1", "identifier"},
+                                                        {"_cursor=not-a-cursor", "_cursor"}}) {
     const auto r = a.request("GET", "/fhir/ServiceRequest?" + query);
     EXPECT_EQ(r.status, 400) << query << " " << r.body;
     EXPECT_NE(r.body.find("\"diagnostics\":\"" + param + ":"), std::string::npos) << query << " " << r.body;
@@ -308,7 +315,8 @@ TEST_F(search_test, the_work_queue_gives_urgent_referrals_first) {
 
   const auto queue = view(platform.request("GET", "/fhir/Task?status=requested&_sort=priority"));
   ASSERT_EQ(queue.ids.size(), 4u) << queue.body;
-  EXPECT_EQ(queue.ids, (std::vector<std::string>{task_of(urgent), task_of(routine1), task_of(routine2), task_of(routine3)}));
+  EXPECT_EQ(queue.ids,
+            (std::vector<std::string>{task_of(urgent), task_of(routine1), task_of(routine2), task_of(routine3)}));
 
   // The queue pages in the same order.
   const auto page1 = view(platform.request("GET", "/fhir/Task?status=requested&_sort=priority&_count=1"));

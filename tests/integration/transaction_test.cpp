@@ -32,10 +32,14 @@ std::string str(const rapidjson::Value& v, const char* member) {
   return v[member].GetString();
 }
 
-std::string reference(const rapidjson::Value& v) { return str(v, "reference"); }
+std::string reference(const rapidjson::Value& v) {
+  return str(v, "reference");
+}
 
 // "Observation/abc/_history/1" -> "Observation/abc".
-std::string without_history(const std::string& location) { return location.substr(0, location.find("/_history")); }
+std::string without_history(const std::string& location) {
+  return location.substr(0, location.find("/_history"));
+}
 
 class transaction_test : public ::testing::Test {
  protected:
@@ -136,7 +140,8 @@ TEST_F(transaction_test, one_bad_entry_fails_the_whole_transaction_and_stores_no
                 R"(   "request": { "method": "POST", "url": "Person" })"),
        400, "Bundle.entry[9].resource.resourceType"},
       // a method other than create
-      {replaced(good, R"({ "method": "POST", "url": "Practitioner" })", R"({ "method": "PUT", "url": "Practitioner/1" })"),
+      {replaced(good, R"({ "method": "POST", "url": "Practitioner" })",
+                R"({ "method": "PUT", "url": "Practitioner/1" })"),
        400, "Bundle.entry[2].request.method"},
       // fails the referral profile: the NHS number's check digit
       {replaced(good, "9434765919", "9434765918"), 422, "Bundle.entry["},
@@ -207,13 +212,19 @@ TEST_F(transaction_test, a_batch_answers_each_entry_on_its_own) {
   const std::string existing_id = str(parse(existing.body), "id");
   const std::string bad = replaced(referral_fixture("REF-B-2"), R"("status": "active")", R"("status": "bogus")");
   const std::string batch = R"({"resourceType":"Bundle","type":"batch","entry":[)"
-                            R"({"resource":)" + referral_fixture("REF-B-1") +
+                            R"({"resource":)" +
+                            referral_fixture("REF-B-1") +
                             R"(,"request":{"method":"POST","url":"ServiceRequest"}},)"
-                            R"({"resource":)" + bad +
+                            R"({"resource":)" +
+                            bad +
                             R"(,"request":{"method":"POST","url":"ServiceRequest"}},)"
-                            R"({"request":{"method":"GET","url":"ServiceRequest/)" + existing_id + R"("}},)"
+                            R"({"request":{"method":"GET","url":"ServiceRequest/)" +
+                            existing_id +
+                            R"("}},)"
                             R"({"request":{"method":"GET","url":"ServiceRequest/no-such-referral"}},)"
-                            R"({"request":{"method":"DELETE","url":"ServiceRequest/)" + existing_id + R"("}},)"
+                            R"({"request":{"method":"DELETE","url":"ServiceRequest/)" +
+                            existing_id +
+                            R"("}},)"
                             R"({"resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient"}})"
                             R"(]})";
   const auto r = a.request("POST", "/fhir", batch);

@@ -63,7 +63,8 @@ void set_string(rapidjson::Document& d, const char* name, const std::string& val
 
 std::string score(const std::string& sr_id, const std::string& patient_ref, const char* loinc, int value,
                   const char* when) {
-  return std::string(R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")") +
+  return std::string(
+             R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")") +
          loinc + R"("}]},"subject":{"reference":")" + patient_ref + R"("},"basedOn":[{"reference":"ServiceRequest/)" +
          sr_id + R"("}],"effectiveDateTime":")" + when + R"(","valueInteger":)" + std::to_string(value) + "}";
 }
@@ -198,8 +199,8 @@ TEST_F(update_test, the_platform_moves_the_task_along_the_state_machine_only) {
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_NE(r.body.find("Task.businessStatus"), std::string::npos) << r.body;
 
-  const auto stale = platform.request("PUT", "/fhir/Task/" + id, edited(task.body, [](auto&, auto&) {}),
-                                      {{"If-Match", "W/\"7\""}});
+  const auto stale =
+      platform.request("PUT", "/fhir/Task/" + id, edited(task.body, [](auto&, auto&) {}), {{"If-Match", "W/\"7\""}});
   EXPECT_EQ(stale.status, 412) << stale.body;
 }
 
@@ -210,7 +211,8 @@ TEST_F(update_test, a_referrer_cannot_put_a_task) {
   const auto sr = create(a, "UPD-5");
   const auto task = task_of(platform, sr.id);
   const std::string id = string_at(parse(task.body), "id");
-  const std::string body = edited(task.body, [](rapidjson::Document& d, auto&) { set_string(d, "status", "received"); });
+  const std::string body =
+      edited(task.body, [](rapidjson::Document& d, auto&) { set_string(d, "status", "received"); });
   EXPECT_EQ(a.request("PUT", "/fhir/Task/" + id, body).status, 403) << "its own referral's Task";
   EXPECT_EQ(b.request("PUT", "/fhir/Task/" + id, body).status, 404) << "another's, as missing";
   EXPECT_EQ(task_of(platform, sr.id).header("etag"), "W/\"1\"");
@@ -238,10 +240,12 @@ TEST_F(update_test, outcomes_posted_by_the_platform_are_readable_by_the_referrer
                                        score("no-such-referral", sr.patient_ref, "44261-6", 9, "2024-03-01T09:00:00Z"));
   EXPECT_EQ(orphan.status, 422) << orphan.body;
   EXPECT_NE(orphan.body.find("\"Observation.basedOn\""), std::string::npos) << orphan.body;
-  EXPECT_EQ(a.request("POST", "/fhir/Observation", score(sr.id, sr.patient_ref, "44261-6", 9, "2024-04-01T09:00:00Z")).status,
-            403);
-  EXPECT_EQ(b.request("POST", "/fhir/Observation", score(sr.id, sr.patient_ref, "44261-6", 9, "2024-04-01T09:00:00Z")).status,
-            404);
+  EXPECT_EQ(
+      a.request("POST", "/fhir/Observation", score(sr.id, sr.patient_ref, "44261-6", 9, "2024-04-01T09:00:00Z")).status,
+      403);
+  EXPECT_EQ(
+      b.request("POST", "/fhir/Observation", score(sr.id, sr.patient_ref, "44261-6", 9, "2024-04-01T09:00:00Z")).status,
+      404);
 }
 
 // Everything in the outbox, oldest first, read from the database file after the gateway stopped.
@@ -279,10 +283,16 @@ TEST_F(update_test, feedback_is_queued_in_order_per_referral_as_valid_fhir_messa
   ASSERT_EQ(move_task(platform, second.id, "received").status, 200);
   ASSERT_EQ(move_task(platform, first.id, "accepted").status, 200);
   ASSERT_EQ(move_task(platform, first.id, "in-progress").status, 200);
-  ASSERT_EQ(platform.request("POST", "/fhir/Observation",
-                             score(first.id, first.patient_ref, "44261-6", 18, "2024-03-01T09:00:00Z")).status, 201);
-  ASSERT_EQ(platform.request("POST", "/fhir/Observation",
-                             score(first.id, first.patient_ref, "44261-6", 7, "2024-05-01T09:00:00Z")).status, 201);
+  ASSERT_EQ(platform
+                .request("POST", "/fhir/Observation",
+                         score(first.id, first.patient_ref, "44261-6", 18, "2024-03-01T09:00:00Z"))
+                .status,
+            201);
+  ASSERT_EQ(platform
+                .request("POST", "/fhir/Observation",
+                         score(first.id, first.patient_ref, "44261-6", 7, "2024-05-01T09:00:00Z"))
+                .status,
+            201);
   ASSERT_EQ(move_task(platform, first.id, "completed").status, 200);
   const std::string revoked =
       edited(second.body, [](rapidjson::Document& d, auto& alloc) { d["status"].SetString("revoked", alloc); });
@@ -293,7 +303,7 @@ TEST_F(update_test, feedback_is_queued_in_order_per_referral_as_valid_fhir_messa
   const auto entries = outbox_of(dir_.str("gateway.db"));
 
   std::map<std::string, std::vector<std::string>> events_by_referral;  // ordering key -> event codes
-  std::map<std::string, std::vector<std::string>> cloud_events;         // ordering key -> CloudEvents types
+  std::map<std::string, std::vector<std::string>> cloud_events;        // ordering key -> CloudEvents types
   std::int64_t last_seq = 0;
   for (const auto& e : entries) {
     EXPECT_GT(e.seq, last_seq) << "listed in creation order";

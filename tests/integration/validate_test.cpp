@@ -35,7 +35,9 @@ std::string replace_once(std::string text, const std::string& from, const std::s
   return text;
 }
 
-std::string referral_json() { return read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"); }
+std::string referral_json() {
+  return read_text(source_dir() + "/tests/data/core/servicerequest-contained.json");
+}
 
 // "error|ServiceRequest.subject", "warning|..." for each error and warning issue.
 using issue_set = std::set<std::string>;
@@ -188,12 +190,15 @@ TEST_F(validate_test, every_corpus_file_gets_the_same_verdict_and_expressions_fr
 
 TEST_F(validate_test, gatewayctl_validates_several_files_at_once_and_exits_2_on_usage_errors) {
   const std::string corpus = source_dir() + "/tests/data/fhir/corpus/";
-  const auto all_valid = gatewayctl_validate({corpus + "r4-testcases-patient-example.json", corpus + "r4-official-communication.json"});
+  const auto all_valid =
+      gatewayctl_validate({corpus + "r4-testcases-patient-example.json", corpus + "r4-official-communication.json"});
   EXPECT_EQ(all_valid.exit_code, 0) << all_valid.out << all_valid.err;
   EXPECT_EQ(all_valid.out, "");
-  const auto one_bad = gatewayctl_validate({corpus + "r4-testcases-patient-example.json", corpus + "INVALID-r4-patient-id-underscore.json"});
+  const auto one_bad = gatewayctl_validate(
+      {corpus + "r4-testcases-patient-example.json", corpus + "INVALID-r4-patient-id-underscore.json"});
   EXPECT_EQ(one_bad.exit_code, 1) << one_bad.out << one_bad.err;
-  EXPECT_NE(one_bad.out.find(corpus + "INVALID-r4-patient-id-underscore.json: Patient.id: "), std::string::npos) << one_bad.out;
+  EXPECT_NE(one_bad.out.find(corpus + "INVALID-r4-patient-id-underscore.json: Patient.id: "), std::string::npos)
+      << one_bad.out;
   EXPECT_EQ(gatewayctl_validate({}).exit_code, 2);
   EXPECT_EQ(gatewayctl_validate({"--no-such-option", corpus + "r4-testcases-patient-example.json"}).exit_code, 2);
   const auto missing = gatewayctl_validate({dir_.str("does-not-exist.json")});
@@ -220,12 +225,15 @@ TEST_F(validate_test, a_parameters_wrapped_resource_is_validated_like_the_bare_r
   const std::string good = referral_json();
   const std::string bad = replace_once(good, "\"intent\": \"order\"", "\"intent\": \"proposal\"");
   const auto wrap = [](const std::string& resource, const std::string& extra) {
-    return "{\"resourceType\":\"Parameters\",\"parameter\":[" + extra + "{\"name\":\"resource\",\"resource\":" + resource + "}]}";
+    return "{\"resourceType\":\"Parameters\",\"parameter\":[" + extra +
+           "{\"name\":\"resource\",\"resource\":" + resource + "}]}";
   };
 
-  const auto ok = c.request("POST", "/fhir/$validate",
-                            wrap(good, "{\"name\":\"mode\",\"valueCode\":\"create\"},{\"name\":\"profile\",\"valueUri\":"
-                                       "\"https://referral-gateway.example.org/fhir/StructureDefinition/referral-servicerequest\"},"));
+  const auto ok =
+      c.request("POST", "/fhir/$validate",
+                wrap(good,
+                     "{\"name\":\"mode\",\"valueCode\":\"create\"},{\"name\":\"profile\",\"valueUri\":"
+                     "\"https://referral-gateway.example.org/fhir/StructureDefinition/referral-servicerequest\"},"));
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(issues_of_outcome(ok.body).information, std::set<std::string>{"All OK"}) << ok.body;
 
@@ -237,9 +245,10 @@ TEST_F(validate_test, a_parameters_wrapped_resource_is_validated_like_the_bare_r
   EXPECT_EQ(issues_of_outcome(wrapped.body).issues, issues_of_outcome(bare.body).issues) << wrapped.body;
 
   // Another profile cannot be checked here: said in the result (200), not as a refused request.
-  const auto other_profile = c.request(
-      "POST", "/fhir/$validate",
-      wrap(good, "{\"name\":\"profile\",\"valueUri\":\"https://fhir.hl7.org.uk/StructureDefinition/UKCore-ServiceRequest\"},"));
+  const auto other_profile = c.request("POST", "/fhir/$validate",
+                                       wrap(good,
+                                            "{\"name\":\"profile\",\"valueUri\":\"https://fhir.hl7.org.uk/"
+                                            "StructureDefinition/UKCore-ServiceRequest\"},"));
   EXPECT_EQ(other_profile.status, 200) << other_profile.body;
   EXPECT_NE(other_profile.body.find("\"code\":\"not-supported\""), std::string::npos) << other_profile.body;
   EXPECT_TRUE(has_errors(issues_of_outcome(other_profile.body).issues)) << other_profile.body;
@@ -302,7 +311,8 @@ TEST_F(validate_test, a_service_request_gets_the_referral_profile_and_a_bad_nhs_
   EXPECT_TRUE(issues_of_outcome(d.body).issues.empty()) << d.body;
   EXPECT_NE(c.request("POST", "/fhir/ServiceRequest", draft).status, 201);
   const std::string on_hold = replace_once(referral_json(), "\"status\": \"active\"", "\"status\": \"on-hold\"");
-  EXPECT_TRUE(issues_of_outcome(c.request("POST", "/fhir/$validate", on_hold).body).issues.count("error|ServiceRequest.status"));
+  EXPECT_TRUE(issues_of_outcome(c.request("POST", "/fhir/$validate", on_hold).body)
+                  .issues.count("error|ServiceRequest.status"));
 }
 
 TEST_F(validate_test, metadata_lists_validate_for_the_system_and_service_request) {

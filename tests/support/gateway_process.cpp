@@ -177,12 +177,22 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
   return std::nullopt;
 }
 
-std::string child_process::stderr_text() const { return read_file(stderr_file_); }
+std::string child_process::stderr_text() const {
+  return read_file(stderr_file_);
+}
 
-std::string gateway_binary() { return std::string(RG_BINARY_DIR) + "/gateway/referral-gateway"; }
-std::string gatewayctl_binary() { return std::string(RG_BINARY_DIR) + "/tools/gatewayctl"; }
-std::string referrer_sim_binary() { return std::string(RG_BINARY_DIR) + "/tools/referrer-sim/referrer-sim"; }
-std::string source_dir() { return RG_SOURCE_DIR; }
+std::string gateway_binary() {
+  return std::string(RG_BINARY_DIR) + "/gateway/referral-gateway";
+}
+std::string gatewayctl_binary() {
+  return std::string(RG_BINARY_DIR) + "/tools/gatewayctl";
+}
+std::string referrer_sim_binary() {
+  return std::string(RG_BINARY_DIR) + "/tools/referrer-sim/referrer-sim";
+}
+std::string source_dir() {
+  return RG_SOURCE_DIR;
+}
 
 const std::string& shared_certs_dir() {
   static const temp_dir dir;  // removed at process exit
@@ -199,14 +209,22 @@ std::vector<std::string> gateway_args(const std::string& certs, const temp_dir& 
   std::vector<std::string> args{gateway_binary(),
                                 "--config",
                                 source_dir() + "/config/gateway.json",
-                                "--set", "listen.port=0",
-                                "--set", "ops.port=0",
-                                "--set", "listen.tls.cert=" + certs + "/server.crt",
-                                "--set", "listen.tls.key=" + certs + "/server.key",
-                                "--set", "listen.tls.client_ca=" + certs + "/ca.crt",
-                                "--set", "storage.path=" + dir.str("gateway.db"),
-                                "--set", "platform.events_jsonl=" + dir.str("events.jsonl"),
-                                "--set", "runtime.io_threads=2"};
+                                "--set",
+                                "listen.port=0",
+                                "--set",
+                                "ops.port=0",
+                                "--set",
+                                "listen.tls.cert=" + certs + "/server.crt",
+                                "--set",
+                                "listen.tls.key=" + certs + "/server.key",
+                                "--set",
+                                "listen.tls.client_ca=" + certs + "/ca.crt",
+                                "--set",
+                                "storage.path=" + dir.str("gateway.db"),
+                                "--set",
+                                "platform.events_jsonl=" + dir.str("events.jsonl"),
+                                "--set",
+                                "runtime.io_threads=2"};
   for (const auto& s : extra_sets) {
     args.push_back("--set");
     args.push_back(s);

@@ -21,7 +21,9 @@ class temp_dir {
   temp_dir(const temp_dir&) = delete;
   temp_dir& operator=(const temp_dir&) = delete;
   const std::filesystem::path& path() const { return path_; }
-  std::string str(const std::string& name = {}) const { return name.empty() ? path_.string() : (path_ / name).string(); }
+  std::string str(const std::string& name = {}) const {
+    return name.empty() ? path_.string() : (path_ / name).string();
+  }
 
  private:
   std::filesystem::path path_;

@@ -55,7 +55,8 @@ https_client::https_client(int port, const std::string& ca_file, const tls_ident
   impl_->stream = std::make_unique<ssl::stream<tcp::socket>>(impl_->ioc, impl_->ctx);
   SSL_set_tlsext_host_name(impl_->stream->native_handle(), "localhost");
   impl_->stream->set_verify_callback(ssl::host_name_verification("localhost"));
-  impl_->stream->lowest_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
+  impl_->stream->lowest_layer().connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
   if (ec) {
     impl_->error = "connect: " + ec.message();
     return;
@@ -72,8 +73,12 @@ https_client::https_client(int port, const std::string& ca_file, const tls_ident
 https_client::~https_client() = default;
 https_client::https_client(https_client&&) noexcept = default;
 
-bool https_client::connected() const { return impl_->connected; }
-const std::string& https_client::error() const { return impl_->error; }
+bool https_client::connected() const {
+  return impl_->connected;
+}
+const std::string& https_client::error() const {
+  return impl_->error;
+}
 
 http_answer https_client::request(const std::string& method, const std::string& target, const std::string& body,
                                   const std::map<std::string, std::string>& headers) {

@@ -2,13 +2,13 @@
 //   rg-bench load  --port P --certs DIR [--client practice-a] [options]   measure requests/s and latency
 //   rg-bench idle  --port P --certs DIR [--connections 1000] [--hold-s 30] hold idle TLS connections
 //   rg-bench feedback --port P --certs DIR --body FILE [--count 1000]      queue status-update feedback
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <optional>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "tools/bench/feedback_client.hpp"
@@ -95,28 +95,50 @@ int main(int argc, char** argv) {
     auto v = args.value(flag);
     if (!v) break;
     bool ok = true;
-    if (flag == "--port") ok = to_unsigned(*v, port) && port > 0 && port < 65536;
-    else if (flag == "--host") target.host = *v;
-    else if (flag == "--server-name") target.tls.server_name = *v;
-    else if (flag == "--certs") certs = *v;
-    else if (flag == "--client") client = *v;
-    else if (flag == "--ca") target.tls.ca = *v;
-    else if (flag == "--cert") target.tls.cert = *v;
-    else if (flag == "--key") target.tls.key = *v;
-    else if (flag == "--threads") ok = to_unsigned(*v, threads) && threads > 0;
-    else if (flag == "--connections") ok = to_unsigned(*v, connections) && connections > 0;
-    else if (flag == "--timeout-s") ok = to_seconds(*v, timeout);
-    else if (flag == "--warmup-s") ok = to_seconds(*v, load.warmup);
-    else if (flag == "--duration-s") ok = to_seconds(*v, load.duration) && load.duration.count() > 0;
-    else if (flag == "--method") load.method = *v;
-    else if (flag == "--path") load.path = *v;
-    else if (flag == "--body") body_file = *v;
-    else if (flag == "--marker") marker = *v;
-    else if (flag == "--label") label = *v;
-    else if (flag == "--tag") tag = *v;
-    else if (flag == "--hold-s") ok = to_seconds(*v, idle.hold);
-    else if (flag == "--count") ok = to_unsigned(*v, count) && count > 0;
-    else if (flag == "--first-get") idle.first_request_path = *v;
+    if (flag == "--port")
+      ok = to_unsigned(*v, port) && port > 0 && port < 65536;
+    else if (flag == "--host")
+      target.host = *v;
+    else if (flag == "--server-name")
+      target.tls.server_name = *v;
+    else if (flag == "--certs")
+      certs = *v;
+    else if (flag == "--client")
+      client = *v;
+    else if (flag == "--ca")
+      target.tls.ca = *v;
+    else if (flag == "--cert")
+      target.tls.cert = *v;
+    else if (flag == "--key")
+      target.tls.key = *v;
+    else if (flag == "--threads")
+      ok = to_unsigned(*v, threads) && threads > 0;
+    else if (flag == "--connections")
+      ok = to_unsigned(*v, connections) && connections > 0;
+    else if (flag == "--timeout-s")
+      ok = to_seconds(*v, timeout);
+    else if (flag == "--warmup-s")
+      ok = to_seconds(*v, load.warmup);
+    else if (flag == "--duration-s")
+      ok = to_seconds(*v, load.duration) && load.duration.count() > 0;
+    else if (flag == "--method")
+      load.method = *v;
+    else if (flag == "--path")
+      load.path = *v;
+    else if (flag == "--body")
+      body_file = *v;
+    else if (flag == "--marker")
+      marker = *v;
+    else if (flag == "--label")
+      label = *v;
+    else if (flag == "--tag")
+      tag = *v;
+    else if (flag == "--hold-s")
+      ok = to_seconds(*v, idle.hold);
+    else if (flag == "--count")
+      ok = to_unsigned(*v, count) && count > 0;
+    else if (flag == "--first-get")
+      idle.first_request_path = *v;
     else if (flag == "--header") {
       const auto colon = v->find(':');
       ok = colon != std::string::npos && colon > 0;
@@ -194,8 +216,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("feedback made=%llu failed=%llu seconds=%.2f%s%s\n", static_cast<unsigned long long>(r.made),
-                static_cast<unsigned long long>(r.failed), r.seconds, r.first_failure.empty() ? "" : " first_failure=",
-                r.first_failure.c_str());
+                static_cast<unsigned long long>(r.failed), r.seconds,
+                r.first_failure.empty() ? "" : " first_failure=", r.first_failure.c_str());
     return r.failed == 0 ? 0 : 1;
   }
   load.target = target;

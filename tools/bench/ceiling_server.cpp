@@ -32,7 +32,8 @@ class created_handler final : public net::http_handler {
     answer.set(http::field::content_type, "application/fhir+json");
     answer.set(http::field::location, "https://localhost/fhir/ServiceRequest/ceiling/_history/1");
     answer.set(http::field::etag, "W/\"1\"");
-    answer.body() = R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
+    answer.body() =
+        R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]})";
     co_return answer;
   }
 
@@ -44,8 +45,10 @@ class created_handler final : public net::http_handler {
 };
 
 void usage(std::FILE* out) {
-  std::fputs("usage: bench-ceiling --cert FILE --key FILE --client-ca FILE [--address 127.0.0.1] [--port 0] [--io-threads N]\n",
-             out);
+  std::fputs(
+      "usage: bench-ceiling --cert FILE --key FILE --client-ca FILE [--address 127.0.0.1] [--port 0] [--io-threads "
+      "N]\n",
+      out);
 }
 
 }  // namespace
@@ -66,12 +69,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     const std::string value = argv[++i];
-    if (arg == "--cert") files.cert = value;
-    else if (arg == "--key") files.key = value;
-    else if (arg == "--client-ca") files.client_ca = value;
-    else if (arg == "--address") address = value;
-    else if (arg == "--port") port = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
-    else if (arg == "--io-threads") io_threads = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
+    if (arg == "--cert")
+      files.cert = value;
+    else if (arg == "--key")
+      files.key = value;
+    else if (arg == "--client-ca")
+      files.client_ca = value;
+    else if (arg == "--address")
+      address = value;
+    else if (arg == "--port")
+      port = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
+    else if (arg == "--io-threads")
+      io_threads = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
     else {
       std::fprintf(stderr, "bench-ceiling: unknown argument %s\n", arg.c_str());
       usage(stderr);
@@ -93,9 +102,8 @@ int main(int argc, char** argv) {
   options.io_threads = io_threads;
   net::server server(options, metrics);
   created_handler handler;
-  const auto bound = server.add_listener(
-      {"https", address, static_cast<std::uint16_t>(port), std::get<std::shared_ptr<boost::asio::ssl::context>>(tls),
-       &handler});
+  const auto bound = server.add_listener({"https", address, static_cast<std::uint16_t>(port),
+                                          std::get<std::shared_ptr<boost::asio::ssl::context>>(tls), &handler});
   if (auto* e = std::get_if<std::string>(&bound)) {
     std::fprintf(stderr, "bench-ceiling: %s\n", e->c_str());
     return 1;

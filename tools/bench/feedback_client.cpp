@@ -1,5 +1,8 @@
 #include "tools/bench/feedback_client.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,9 +14,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <atomic>
 #include <mutex>
@@ -154,7 +154,8 @@ asio::awaitable<void> feedback_worker(feedback_plan* plan, unsigned index) {
       co_return;
     }
     if (updated->result_int() != 200) {
-      fail(*plan, "PUT /Task answered " + std::to_string(updated->result_int()) + ": " + updated->body().substr(0, 300));
+      fail(*plan,
+           "PUT /Task answered " + std::to_string(updated->result_int()) + ": " + updated->body().substr(0, 300));
       continue;
     }
     plan->made.fetch_add(1);

@@ -14,9 +14,9 @@
 namespace rg::bench {
 
 struct client_tls_files {
-  std::string ca;    // trusted CA (PEM) for the server certificate
-  std::string cert;  // client certificate (PEM)
-  std::string key;   // client key (PEM)
+  std::string ca;                         // trusted CA (PEM) for the server certificate
+  std::string cert;                       // client certificate (PEM)
+  std::string key;                        // client key (PEM)
   std::string server_name = "localhost";  // SNI and host name verification
 };
 
@@ -48,7 +48,7 @@ struct idle_options {
   target_spec target;
   unsigned connections = 1000;
   unsigned threads = 1;
-  std::string first_request_path;  // non-empty: one GET on each connection before idling
+  std::string first_request_path;         // non-empty: one GET on each connection before idling
   std::chrono::milliseconds hold{30000};  // from start; connections still opening keep going
   std::chrono::milliseconds timeout{30000};
 };

@@ -39,7 +39,8 @@ load_summary summarise(std::string label, double seconds, const std::vector<conn
 std::string format_summary(const load_summary& s) {
   char line[512];
   std::string out;
-  std::snprintf(line, sizeof line, "%s: %.0f requests/s (%llu in %.1f s), latency ms p50 %.2f p90 %.2f p99 %.2f max %.2f\n",
+  std::snprintf(line, sizeof line,
+                "%s: %.0f requests/s (%llu in %.1f s), latency ms p50 %.2f p90 %.2f p99 %.2f max %.2f\n",
                 s.label.c_str(), s.requests_per_second, static_cast<unsigned long long>(s.completed), s.seconds,
                 s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms);
   out += line;
@@ -56,11 +57,12 @@ std::string format_summary(const load_summary& s) {
     errors += n;
   }
   out += "  connections opened: " + std::to_string(s.connects) + "\n";
-  std::snprintf(line, sizeof line,
-                "result label=%s rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f ok=%llu non2xx=%llu errors=%llu\n",
-                s.label.c_str(), s.requests_per_second, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms,
-                static_cast<unsigned long long>(ok), static_cast<unsigned long long>(other),
-                static_cast<unsigned long long>(errors));
+  std::snprintf(
+      line, sizeof line,
+      "result label=%s rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f ok=%llu non2xx=%llu errors=%llu\n",
+      s.label.c_str(), s.requests_per_second, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms,
+      static_cast<unsigned long long>(ok), static_cast<unsigned long long>(other),
+      static_cast<unsigned long long>(errors));
   out += line;
   return out;
 }

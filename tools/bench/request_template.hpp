@@ -12,8 +12,7 @@ class request_template {
  public:
   // Reads `file` and splits it at the first occurrence of `marker`; nullopt (with `error` set)
   // when the file cannot be read or does not contain the marker.
-  static std::optional<request_template> load(const std::string& file, const std::string& marker,
-                                              std::string& error);
+  static std::optional<request_template> load(const std::string& file, const std::string& marker, std::string& error);
 
   // The body for request number `sequence` of connection `connection` in run `run_tag`.
   std::string body(const std::string& run_tag, unsigned connection, std::uint64_t sequence) const;

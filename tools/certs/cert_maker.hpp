@@ -27,10 +27,10 @@ namespace rg::certs {
 // ---- RAII owners for the OpenSSL objects this API hands out ------------------------------------
 
 struct pkey_deleter {
-    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+  void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
 };
 struct x509_deleter {
-    void operator()(X509* p) const noexcept { X509_free(p); }
+  void operator()(X509* p) const noexcept { X509_free(p); }
 };
 using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_deleter>;
 using x509_ptr = std::unique_ptr<X509, x509_deleter>;
@@ -38,9 +38,9 @@ using x509_ptr = std::unique_ptr<X509, x509_deleter>;
 // ---- errors as values ---------------------------------------------------------------------------
 
 struct error {
-    error() = default;
-    explicit error(std::string text) : message(std::move(text)) {}
-    std::string message;
+  error() = default;
+  explicit error(std::string text) : message(std::move(text)) {}
+  std::string message;
 };
 
 // Only reached if a caller calls .value() on a failed result; the library itself never does.
@@ -56,30 +56,30 @@ using result = boost::system::result<T, error>;
 // A distinguished name. Empty parts are left out. Entries are encoded O, OU, CN so the RFC 2253
 // string (see subject_string) reads "CN=...,OU=...,O=...".
 struct name_spec {
-    std::string common_name;
-    std::string organisational_unit;
-    std::string organisation;
+  std::string common_name;
+  std::string organisational_unit;
+  std::string organisation;
 };
 
 struct ca_spec {
-    name_spec subject;
-    std::chrono::hours valid_for{24 * 825};
+  name_spec subject;
+  std::chrono::hours valid_for{24 * 825};
 };
 
 // A leaf (end-entity) certificate. Extended key usage is serverAuth and/or clientAuth; at least
 // one must be set. SANs are optional (server certificates want them).
 struct leaf_spec {
-    name_spec subject;
-    std::vector<std::string> dns_names;
-    std::vector<std::string> ip_addresses; // textual IPv4 or IPv6, e.g. "127.0.0.1", "::1"
-    bool server_auth = false;
-    bool client_auth = false;
-    std::chrono::hours valid_for{24 * 825};
+  name_spec subject;
+  std::vector<std::string> dns_names;
+  std::vector<std::string> ip_addresses;  // textual IPv4 or IPv6, e.g. "127.0.0.1", "::1"
+  bool server_auth = false;
+  bool client_auth = false;
+  std::chrono::hours valid_for{24 * 825};
 };
 
 struct key_and_cert {
-    pkey_ptr key;
-    x509_ptr cert;
+  pkey_ptr key;
+  x509_ptr cert;
 };
 
 // A fresh EC P-256 key pair.
@@ -102,8 +102,7 @@ result<std::string> key_to_pem(EVP_PKEY* key);
 
 // Writes `contents` to `file` through a temporary file in the same directory and a rename, so a
 // reader never sees half a file. The file ends up with exactly `mode` (0600 for keys).
-result<void> write_file(std::filesystem::path const& file, std::string_view contents,
-                        unsigned mode);
+result<void> write_file(std::filesystem::path const& file, std::string_view contents, unsigned mode);
 
 // Writes the certificate (mode 0644) and the key (mode 0600) as PEM.
 result<void> write_pem(key_and_cert const& kc, std::filesystem::path const& cert_file,
@@ -125,9 +124,9 @@ inline constexpr std::string_view default_dev_dir = "certs/dev";
 // configuration maps a caller's certificate to a role by subject, client `name` having the subject
 // "CN=<name>,OU=<org_code>,O=Referral Gateway (development)".
 struct dev_client {
-    std::string_view name;     // files client-<name>.crt / client-<name>.key, and the CN
-    std::string_view org_code; // ODS organisation code, the OU
-    std::string_view role;     // "referrer" or "platform"
+  std::string_view name;      // files client-<name>.crt / client-<name>.key, and the CN
+  std::string_view org_code;  // ODS organisation code, the OU
+  std::string_view role;      // "referrer" or "platform"
 };
 
 inline constexpr std::array<dev_client, 4> dev_clients{{
@@ -159,4 +158,4 @@ leaf_spec dev_gateway_client_spec();
 // missing), replacing files that exist. Callers decide beforehand whether replacing is wanted.
 result<void> write_dev_set(std::filesystem::path const& dir);
 
-} // namespace rg::certs
+}  // namespace rg::certs

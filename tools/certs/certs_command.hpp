@@ -15,8 +15,8 @@
 namespace rg::certs {
 
 struct init_options {
-    std::filesystem::path dir{default_dev_dir};
-    bool force = false;
+  std::filesystem::path dir{default_dev_dir};
+  bool force = false;
 };
 
 // Parses the words after `gatewayctl certs`: `init [--dir D | --dir=D] [--force]`.
@@ -24,9 +24,9 @@ struct init_options {
 result<init_options> parse_certs_args(std::vector<std::string> const& args);
 
 enum class init_decision {
-    write_all,      // nothing there yet, or --force
-    already_done,   // every file present, no --force: succeed without touching anything
-    refuse_partial, // some files present, no --force: refuse rather than mix two CAs
+  write_all,       // nothing there yet, or --force
+  already_done,    // every file present, no --force: succeed without touching anything
+  refuse_partial,  // some files present, no --force: refuse rather than mix two CAs
 };
 
 // `present` is how many of the `total` target files already exist.
@@ -41,4 +41,4 @@ int run_certs_command(std::vector<std::string> const& args, std::ostream& out, s
 // The same, on std::cout / std::cerr.
 int run_certs_command(std::vector<std::string> const& args);
 
-} // namespace rg::certs
+}  // namespace rg::certs

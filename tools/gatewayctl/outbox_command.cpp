@@ -23,11 +23,13 @@ const char* outbox_usage =
 // Options common to every subcommand; the rest stay positional or subcommand options.
 struct parsed_args {
   ops_endpoint ops;
-  std::vector<std::string> words;                           // positional
+  std::vector<std::string> words;                            // positional
   std::vector<std::pair<std::string, std::string>> options;  // --name value (value "" for flags)
 };
 
-bool is_flag(const std::string& name) { return name == "--all-dead"; }
+bool is_flag(const std::string& name) {
+  return name == "--all-dead";
+}
 
 std::optional<parsed_args> parse(const std::vector<std::string>& args, const char* who, std::ostream& err) {
   parsed_args p;
@@ -141,7 +143,8 @@ bool only_options(const parsed_args& p, std::initializer_list<const char*> allow
 void print_item_line(const rapidjson::Value& e, std::ostream& out) {
   out << text(e, "seq") << "  " << text(e, "id") << "  " << text(e, "state") << "  " << text(e, "channel") << " -> "
       << text(e, "destination") << "  attempts " << text(e, "attempts");
-  if (text(e, "state") == "pending" && !text(e, "next_attempt_at").empty()) out << "  next " << text(e, "next_attempt_at");
+  if (text(e, "state") == "pending" && !text(e, "next_attempt_at").empty())
+    out << "  next " << text(e, "next_attempt_at");
   const std::string error = text(e, "last_error");
   if (!error.empty()) out << "  last error: " << error;
   out << "\n";

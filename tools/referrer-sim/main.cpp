@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   }
   sim_counters counters;
   sim_handler handler(options, log, counters);
-  listener_settings settings{options.address, options.port, options.cert, options.key, options.client_ca, {},
+  listener_settings settings{options.address,           options.port, options.cert, options.key, options.client_ca, {},
                              options.close_mid_request, options.path};
   settings.limits.body_bytes = options.max_body_bytes;
   settings.limits.idle_timeout = options.idle_timeout;

@@ -1,11 +1,11 @@
 #include "tools/referrer-sim/sim_handler.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <chrono>
 #include <optional>
@@ -53,7 +53,8 @@ bool is_string(const rapidjson::Value* v, std::string_view expected) {
 std::variant<std::string, std::string> message_id(const rapidjson::Value& bundle) {
   using result = std::variant<std::string, std::string>;
   if (!is_string(member(bundle, "resourceType"), "Bundle")) return result(std::in_place_index<1>, "not a Bundle");
-  if (!is_string(member(bundle, "type"), "message")) return result(std::in_place_index<1>, "Bundle.type is not message");
+  if (!is_string(member(bundle, "type"), "message"))
+    return result(std::in_place_index<1>, "Bundle.type is not message");
   const rapidjson::Value* entries = member(bundle, "entry");
   if (entries == nullptr || !entries->IsArray() || entries->Empty()) {
     return result(std::in_place_index<1>, "the message Bundle has no entries");
@@ -119,8 +120,8 @@ asio::awaitable<http_response> sim_handler::handle(http_request request, gateway
     std::int64_t never = 0;
     counters_.first_failed_at_ms.compare_exchange_strong(never, now);
     counters_.last_failed_at_ms.store(now);
-    http_response r = problem(http::status::service_unavailable, fhir::issue_code::processing,
-                              "unavailable (--fail-first)");
+    http_response r =
+        problem(http::status::service_unavailable, fhir::issue_code::processing, "unavailable (--fail-first)");
     if (options_.retry_after) r.set(http::field::retry_after, std::to_string(*options_.retry_after));
     co_return r;
   }
@@ -149,8 +150,9 @@ http_response sim_handler::accept_message(const http_request& request) {
   std::lock_guard lock(seen_mutex_);
   if (!seen_.insert(message).second) {
     counters_.duplicates.fetch_add(1);
-    return outcome_answer(http::status::ok, fhir::make_outcome(fhir::severity::information, fhir::issue_code::processing,
-                                                               "duplicate message " + message + " ignored"));
+    return outcome_answer(http::status::ok,
+                          fhir::make_outcome(fhir::severity::information, fhir::issue_code::processing,
+                                             "duplicate message " + message + " ignored"));
   }
   rapidjson::StringBuffer line;
   rapidjson::Writer<rapidjson::StringBuffer> writer(line);

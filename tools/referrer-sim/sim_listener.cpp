@@ -196,6 +196,8 @@ std::variant<std::uint16_t, std::string> sim_listener::open() {
   return acceptor->local_endpoint().port();
 }
 
-void sim_listener::run() { impl_->ioc.run(); }
+void sim_listener::run() {
+  impl_->ioc.run();
+}
 
 }  // namespace rg::referrer_sim

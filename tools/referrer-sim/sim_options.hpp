@@ -15,19 +15,19 @@ struct sim_options {
   std::uint16_t port = 0;  // 0: any free port, announced on stdout
   std::string cert = "certs/dev/server.crt";
   std::string key = "certs/dev/server.key";
-  std::string client_ca = "certs/dev/ca.crt";  // callers' certificates must chain to it (mTLS)
+  std::string client_ca = "certs/dev/ca.crt";   // callers' certificates must chain to it (mTLS)
   std::string path = "/fhir/$process-message";  // where FHIR messages are POSTed
-  std::string out;         // JSON Lines file of accepted messages; empty: not recorded
-  bool fsync = true;       // each accepted line is durable before the 200
+  std::string out;                              // JSON Lines file of accepted messages; empty: not recorded
+  bool fsync = true;                            // each accepted line is durable before the 200
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connections closed after this idle time
 
   // Failure injection.
-  std::int64_t fail_first = 0;                 // the first N messages get 503
-  std::optional<std::int64_t> retry_after;     // seconds, sent with those 503s
-  bool answer_400 = false;                     // every message gets 400
-  std::chrono::milliseconds delay{0};          // before answering each message
-  std::int64_t close_mid_request = 0;          // the first N requests: close after their headers; -1 = always
+  std::int64_t fail_first = 0;              // the first N messages get 503
+  std::optional<std::int64_t> retry_after;  // seconds, sent with those 503s
+  bool answer_400 = false;                  // every message gets 400
+  std::chrono::milliseconds delay{0};       // before answering each message
+  std::int64_t close_mid_request = 0;       // the first N requests: close after their headers; -1 = always
 };
 
 // Parses argv[1..]; the error names the flag.

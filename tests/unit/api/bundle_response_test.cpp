@@ -15,8 +15,9 @@ core::resource_record stored_observation() {
   r.id = "obs-1";
   r.version = 1;
   r.last_updated = "2026-11-26T04:39:44.123Z";
-  r.json = R"({"resourceType":"Observation","id":"obs-1","meta":{"versionId":"1","lastUpdated":"2026-11-26T04:39:44.123Z"},)"
-           R"("status":"final","code":{"text":"PHQ-9"}})";
+  r.json =
+      R"({"resourceType":"Observation","id":"obs-1","meta":{"versionId":"1","lastUpdated":"2026-11-26T04:39:44.123Z"},)"
+      R"("status":"final","code":{"text":"PHQ-9"}})";
   return r;
 }
 

@@ -40,7 +40,8 @@ route_table sample_routes() {
 }
 
 TEST(capability_statement, lists_exactly_the_registered_routes) {
-  const std::string json = build_capability_statement(sample_routes(), {"gw", "1.0", "desc", "", "2026-11-26T00:00:00Z"});
+  const std::string json =
+      build_capability_statement(sample_routes(), {"gw", "1.0", "desc", "", "2026-11-26T00:00:00Z"});
   rapidjson::Document doc;
   ASSERT_FALSE(doc.Parse(json.c_str()).HasParseError());
   const auto& rest = doc["rest"][0];
@@ -57,12 +58,14 @@ TEST(capability_statement, lists_exactly_the_registered_routes) {
 }
 
 TEST(capability_statement, is_valid_r4) {
-  const std::string json = build_capability_statement(sample_routes(), {"gw", "1.0", "desc", "https://localhost/fhir",
-                                                                        "2026-11-26T00:00:00Z"});
+  const std::string json = build_capability_statement(
+      sample_routes(), {"gw", "1.0", "desc", "https://localhost/fhir", "2026-11-26T00:00:00Z"});
   rapidjson::Document doc;
   ASSERT_FALSE(doc.Parse(json.c_str()).HasParseError());
   const auto outcome = fhir::validate(doc);
-  EXPECT_TRUE(outcome.ok()) << (outcome.issues.empty() ? "" : outcome.issues[0].expression + ": " + outcome.issues[0].diagnostics);
+  EXPECT_TRUE(outcome.ok()) << (outcome.issues.empty()
+                                    ? ""
+                                    : outcome.issues[0].expression + ": " + outcome.issues[0].diagnostics);
 }
 
 TEST(capability_statement, an_empty_table_is_still_valid_r4) {

@@ -71,9 +71,11 @@ TEST(search_bundle, strict_refusal_has_an_error_per_parameter) {
 }
 
 TEST(search_bundle, urls_encode_values_and_round_trip_through_the_query_parser) {
-  const std::vector<query_param> params{{"identifier", "https://x.example/ref|A B&C=D"}, {"_lastUpdated", "ge2024-05-01T10:00:00+01:00"}};
+  const std::vector<query_param> params{{"identifier", "https://x.example/ref|A B&C=D"},
+                                        {"_lastUpdated", "ge2024-05-01T10:00:00+01:00"}};
   const std::string url = search_url("https://gw/fhir", "ServiceRequest", params, std::string("c1.ab.3"));
-  EXPECT_EQ(url.rfind("https://gw/fhir/ServiceRequest?identifier=https://x.example/ref%7CA%20B%26C%3DD&", 0), 0u) << url;
+  EXPECT_EQ(url.rfind("https://gw/fhir/ServiceRequest?identifier=https://x.example/ref%7CA%20B%26C%3DD&", 0), 0u)
+      << url;
   const auto decoded = parse_query(url.substr(url.find('?') + 1));
   ASSERT_EQ(decoded.size(), 3u);
   EXPECT_EQ(decoded[0].value, "https://x.example/ref|A B&C=D");

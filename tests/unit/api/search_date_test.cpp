@@ -5,8 +5,12 @@
 namespace gateway::api {
 namespace {
 
-std::string low(std::string_view text) { return lower_bound_text(parse_search_date(text)->low); }
-std::string high(std::string_view text) { return lower_bound_text(parse_search_date(text)->high); }
+std::string low(std::string_view text) {
+  return lower_bound_text(parse_search_date(text)->low);
+}
+std::string high(std::string_view text) {
+  return lower_bound_text(parse_search_date(text)->high);
+}
 
 TEST(search_date, each_precision_covers_its_whole_range) {
   EXPECT_EQ(low("2024"), "2024-01-01T00:00:00.000Z");

@@ -84,7 +84,8 @@ TEST(search_params, organisations_match_ods_codes_and_references) {
   const auto token = ok("Task", {{"owner", "https://fhir.nhs.uk/Id/ods-organization-code|PLT01"}});
   EXPECT_EQ(criterion(token, "owner")->any_of, (values{"https://fhir.nhs.uk/Id/ods-organization-code|PLT01"}));
   const auto identifier = ok("Task", {{"requester:identifier", "https://fhir.nhs.uk/Id/ods-organization-code|A81001"}});
-  EXPECT_EQ(criterion(identifier, "requester")->any_of, (values{"https://fhir.nhs.uk/Id/ods-organization-code|A81001"}));
+  EXPECT_EQ(criterion(identifier, "requester")->any_of,
+            (values{"https://fhir.nhs.uk/Id/ods-organization-code|A81001"}));
   EXPECT_EQ(criterion(ok("Task", {{"owner", "Organization/o1"}}), "owner")->any_of, (values{"Organization/o1"}));
 }
 
@@ -169,7 +170,8 @@ TEST(search_params, unsupported_sorts_are_refused_naming_sort) {
 }
 
 TEST(search_params, last_updated_becomes_store_instant_bounds) {
-  const auto t = ok("ServiceRequest", {{"_lastUpdated", "ge2024-05-01"}, {"_lastUpdated", "lt2024-05-02T10:00:00+01:00"}});
+  const auto t =
+      ok("ServiceRequest", {{"_lastUpdated", "ge2024-05-01"}, {"_lastUpdated", "lt2024-05-02T10:00:00+01:00"}});
   EXPECT_EQ(t.query.last_updated_ge, "2024-05-01T00:00:00.000Z");
   EXPECT_EQ(t.query.last_updated_le, "2024-05-02T08:59:59Z");
   EXPECT_EQ(refused("ServiceRequest", {{"_lastUpdated", "ge2024-5"}}).param, "_lastUpdated");
@@ -178,8 +180,9 @@ TEST(search_params, last_updated_becomes_store_instant_bounds) {
 }
 
 TEST(search_params, unknown_parameters_modifiers_and_empty_values_are_ignored_and_named) {
-  const auto t = ok("ServiceRequest", {{"foo", "1"}, {"identifier:missing", "true"}, {"status", ""}, {"_include", "x"},
-                                       {"status", "active"}});
+  const auto t =
+      ok("ServiceRequest",
+         {{"foo", "1"}, {"identifier:missing", "true"}, {"status", ""}, {"_include", "x"}, {"status", "active"}});
   EXPECT_EQ(t.ignored, (values{"foo", "identifier:missing", "status", "_include"}));
   ASSERT_EQ(t.query.criteria.size(), 1u);
   ASSERT_EQ(t.applied.size(), 1u);
@@ -212,7 +215,8 @@ TEST(search_params, strict_handling_is_read_from_prefer) {
 TEST(search_params, capability_entries_list_every_parameter_and_the_common_ones) {
   const auto specs = capability_search_params(definition("Task"));
   auto has = [&](std::string_view name, std::string_view type) {
-    return std::any_of(specs.begin(), specs.end(), [&](const search_param_spec& s) { return s.name == name && s.type == type; });
+    return std::any_of(specs.begin(), specs.end(),
+                       [&](const search_param_spec& s) { return s.name == name && s.type == type; });
   };
   EXPECT_TRUE(has("based-on", "reference"));
   EXPECT_TRUE(has("status", "token"));

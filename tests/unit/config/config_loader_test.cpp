@@ -50,7 +50,9 @@ struct rejection {
   std::string expected;
 };
 
-void PrintTo(const rejection& r, std::ostream* os) { *os << r.name; }
+void PrintTo(const rejection& r, std::ostream* os) {
+  *os << r.name;
+}
 
 class config_rejections : public ::testing::TestWithParam<rejection> {};
 
@@ -77,25 +79,33 @@ INSTANTIATE_TEST_SUITE_P(
         rejection{"storage_engine", minimal(R"(,"storage":{"engine":"oracle","path":"x"})"),
                   R"(storage.engine: "oracle" is not one of "sqlite")"},
         rejection{"callers_type", minimal(R"(,"callers":{})"), "callers: must be an array"},
-        rejection{"caller_role", minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"admin","organization":"X"}])"),
+        rejection{"caller_role",
+                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"admin","organization":"X"}])"),
                   R"(callers[0].role: "admin" is not one of "referrer", "platform")"},
         rejection{"caller_missing_org", minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform"}])"),
                   "callers[0].organization: missing"},
-        rejection{"caller_both_ids",
-                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","sha256":"ab","role":"platform","organization":"X"}])"),
-                  R"(callers[0]: give exactly one of "subject" and "sha256")"},
-        rejection{"caller_bad_subject", minimal(R"(,"callers":[{"name":"a","subject":"nonsense","role":"platform","organization":"X"}])"),
+        rejection{
+            "caller_both_ids",
+            minimal(R"(,"callers":[{"name":"a","subject":"CN=a","sha256":"ab","role":"platform","organization":"X"}])"),
+            R"(callers[0]: give exactly one of "subject" and "sha256")"},
+        rejection{"caller_bad_subject",
+                  minimal(R"(,"callers":[{"name":"a","subject":"nonsense","role":"platform","organization":"X"}])"),
                   R"(callers[0].subject: must look like "CN=name,OU=org")"},
-        rejection{"caller_bad_sha", minimal(R"(,"callers":[{"name":"a","sha256":"xyz","role":"platform","organization":"X"}])"),
+        rejection{"caller_bad_sha",
+                  minimal(R"(,"callers":[{"name":"a","sha256":"xyz","role":"platform","organization":"X"}])"),
                   "callers[0].sha256: must be 64 hex digits (SHA-256 of the DER certificate)"},
         rejection{"caller_unknown_key",
                   minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X","x":1}])"),
                   "callers[0].x: unknown key"},
         rejection{"missing_cert", R"({"listen":{"tls":{"key":"k","client_ca":"c"}}})", "listen.tls.cert: missing"},
         rejection{"cert_not_found",
-                  R"({"listen":{"tls":{"cert":"/nonexistent/c.crt","key":")" RG_SOURCE_DIR R"(/config/gateway.json","client_ca":")" RG_SOURCE_DIR R"(/config/gateway.json"}}})",
+                  R"({"listen":{"tls":{"cert":"/nonexistent/c.crt","key":")" RG_SOURCE_DIR
+                  R"(/config/gateway.json","client_ca":")" RG_SOURCE_DIR R"(/config/gateway.json"}}})",
                   "listen.tls.cert: file not found (/nonexistent/c.crt)"},
-        rejection{"base_path", R"({"listen":{"base_path":"fhir/","tls":{"cert":")" RG_SOURCE_DIR R"(/config/gateway.json","key":")" RG_SOURCE_DIR R"(/config/gateway.json","client_ca":")" RG_SOURCE_DIR R"(/config/gateway.json"}}})",
+        rejection{"base_path",
+                  R"({"listen":{"base_path":"fhir/","tls":{"cert":")" RG_SOURCE_DIR
+                  R"(/config/gateway.json","key":")" RG_SOURCE_DIR
+                  R"(/config/gateway.json","client_ca":")" RG_SOURCE_DIR R"(/config/gateway.json"}}})",
                   "listen.base_path: must start with '/' and not end with '/'"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
@@ -111,7 +121,8 @@ TEST(config_loader, duplicate_caller_names_are_refused) {
 }
 
 TEST(config_loader, set_overrides_replace_values_and_create_objects) {
-  auto r = load_config_text(minimal(), "t", {{"listen.port", "0"}, {"storage.path", "var/x.db"}, {"ops.enabled", "false"}});
+  auto r =
+      load_config_text(minimal(), "t", {{"listen.port", "0"}, {"storage.path", "var/x.db"}, {"ops.enabled", "false"}});
   ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
   const auto& c = *std::get<std::shared_ptr<const gateway_config>>(r);
   EXPECT_EQ(c.listen.port, 0);
@@ -129,7 +140,8 @@ TEST(config_loader, set_override_of_an_unknown_key_names_it) {
 }
 
 TEST(config_loader, set_override_into_an_array_element) {
-  const std::string json = minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X"}])");
+  const std::string json =
+      minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X"}])");
   auto r = load_config_text(json, "t", {{"callers.0.organization", "Y"}});
   ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
   EXPECT_EQ(std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].organization, "Y");
@@ -146,8 +158,10 @@ TEST(config_loader, parse_override_needs_an_equals_sign) {
 }
 
 TEST(config_loader, subject_is_parsed_into_attributes) {
-  auto r = load_config_text(minimal(R"(,"callers":[{"name":"a","subject":"CN=practice-a, OU=A81001,O=Acme\\, Ltd","role":"referrer","organization":"A81001"}])"),
-                            "t", {});
+  auto r = load_config_text(
+      minimal(
+          R"(,"callers":[{"name":"a","subject":"CN=practice-a, OU=A81001,O=Acme\\, Ltd","role":"referrer","organization":"A81001"}])"),
+      "t", {});
   ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
   const auto& subject = std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].subject;
   ASSERT_EQ(subject.size(), 3u);

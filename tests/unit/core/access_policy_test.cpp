@@ -25,7 +25,7 @@ TEST(access_policy, the_access_matrix) {
       {&platform, A::create_referral, "A81001", forbidden},
       {&no_org, A::create_referral, "", forbidden},
       {&practice_a, A::read, "A81001", allow},
-      {&practice_a, A::read, "B82002", not_found}, // same answer as a missing id
+      {&practice_a, A::read, "B82002", not_found},  // same answer as a missing id
       {&practice_a, A::read, "", not_found},
       {&platform, A::read, "B82002", allow},
       {&no_org, A::read, "", not_found},
@@ -51,13 +51,14 @@ TEST(access_policy, the_access_matrix) {
 TEST(access_policy, outcome_link_per_resource_type) {
   struct row {
     const char* json;
-    const char* expected; // the ServiceRequest reference, or the error text
+    const char* expected;  // the ServiceRequest reference, or the error text
     bool ok;
   };
   const row rows[] = {
       {R"({"resourceType":"Observation","basedOn":[{"reference":"CarePlan/x"},{"reference":"ServiceRequest/sr1"}]})",
        "ServiceRequest/sr1", true},
-      {R"({"resourceType":"QuestionnaireResponse","basedOn":[{"reference":"ServiceRequest/sr2"}]})", "ServiceRequest/sr2", true},
+      {R"({"resourceType":"QuestionnaireResponse","basedOn":[{"reference":"ServiceRequest/sr2"}]})",
+       "ServiceRequest/sr2", true},
       {R"({"resourceType":"DocumentReference","context":{"related":[{"reference":"ServiceRequest/sr3"}]}})",
        "ServiceRequest/sr3", true},
       {R"({"resourceType":"Observation","basedOn":[{"reference":"ServiceRequest/"}]})",
@@ -66,8 +67,8 @@ TEST(access_policy, outcome_link_per_resource_type) {
        "QuestionnaireResponse.basedOn: an outcome must reference the referral's ServiceRequest", false},
       {R"({"resourceType":"DocumentReference","basedOn":[{"reference":"ServiceRequest/sr3"}]})",
        "DocumentReference.context.related: an outcome must reference the referral's ServiceRequest", false},
-      {R"({"resourceType":"Task"})", "resourceType: outcomes are Observation, DocumentReference or QuestionnaireResponse",
-       false},
+      {R"({"resourceType":"Task"})",
+       "resourceType: outcomes are Observation, DocumentReference or QuestionnaireResponse", false},
   };
   for (const auto& r : rows) {
     const auto doc = fixtures::parse(r.json);

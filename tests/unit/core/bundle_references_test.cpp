@@ -20,9 +20,11 @@ const char* observation = R"({
   "derivedFrom": [{"reference": "#local"}]
 })";
 
-std::string text_at(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
+std::string text_at(const rapidjson::Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
 
-} // namespace
+}  // namespace
 
 TEST(bundle_references, every_reference_in_the_map_is_rewritten_wherever_it_is_nested) {
   auto doc = parse(observation);

@@ -15,14 +15,14 @@ const code_system& business_status() {
   return cs;
 }
 
-} // namespace
+}  // namespace
 
 TEST(code_system, business_status_has_every_pathway_code) {
   const auto& cs = business_status();
   EXPECT_EQ(cs.url(), systems::business_status);
-  for (const char* code : {"awaiting-triage", "triaged-step-2", "triaged-step-3", "contact-attempted",
-                           "first-contact-made", "stepped-up", "stepped-down", "redirected", "declined",
-                           "not-reachable", "discharged"})
+  for (const char* code :
+       {"awaiting-triage", "triaged-step-2", "triaged-step-3", "contact-attempted", "first-contact-made", "stepped-up",
+        "stepped-down", "redirected", "declined", "not-reachable", "discharged"})
     EXPECT_TRUE(cs.contains(systems::business_status, code)) << code;
   EXPECT_EQ(cs.size(), 11u);
   EXPECT_FALSE(cs.contains("http://example.org/other", "discharged"));
@@ -33,17 +33,22 @@ TEST(code_system, business_status_has_every_pathway_code) {
 TEST(code_system, codeable_concept_check) {
   struct row {
     const char* json;
-    const char* expected; // empty: passes
+    const char* expected;  // empty: passes
   };
   const row rows[] = {
-      {R"({"coding":[{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"discharged"}]})", ""},
-      {R"({"coding":[{"system":"http://other","code":"x"},{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"stepped-up"}]})", ""},
+      {R"({"coding":[{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"discharged"}]})",
+       ""},
+      {R"({"coding":[{"system":"http://other","code":"x"},{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"stepped-up"}]})",
+       ""},
       {R"({"coding":[{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"finished"}]})",
-       "Task.businessStatus.coding[0].code: 'finished' is not defined in https://referral-gateway.example.org/fhir/CodeSystem/business-status"},
+       "Task.businessStatus.coding[0].code: 'finished' is not defined in "
+       "https://referral-gateway.example.org/fhir/CodeSystem/business-status"},
       {R"({"text":"waiting"})",
-       "Task.businessStatus: expected a coding from https://referral-gateway.example.org/fhir/CodeSystem/business-status"},
+       "Task.businessStatus: expected a coding from "
+       "https://referral-gateway.example.org/fhir/CodeSystem/business-status"},
       {R"({"coding":[{"system":"http://other","code":"discharged"}]})",
-       "Task.businessStatus: expected a coding from https://referral-gateway.example.org/fhir/CodeSystem/business-status"},
+       "Task.businessStatus: expected a coding from "
+       "https://referral-gateway.example.org/fhir/CodeSystem/business-status"},
       {R"("discharged")", "Task.businessStatus: expected a CodeableConcept"},
   };
   for (const auto& row : rows) {
@@ -61,12 +66,16 @@ TEST(code_system, codeable_concept_check) {
 
 TEST(code_system, loader_rejects_what_is_not_a_usable_code_system) {
   EXPECT_EQ(load_code_system(R"({"resourceType":"ValueSet"})").error().text(), "resourceType: expected a CodeSystem");
-  EXPECT_EQ(load_code_system(R"({"resourceType":"CodeSystem","concept":[{"code":"a"}]})").error().text(), "CodeSystem.url: missing");
-  EXPECT_EQ(load_code_system(R"({"resourceType":"CodeSystem","url":"u","concept":[{"code":"a"},{"code":"a"}]})").error().text(),
+  EXPECT_EQ(load_code_system(R"({"resourceType":"CodeSystem","concept":[{"code":"a"}]})").error().text(),
+            "CodeSystem.url: missing");
+  EXPECT_EQ(load_code_system(R"({"resourceType":"CodeSystem","url":"u","concept":[{"code":"a"},{"code":"a"}]})")
+                .error()
+                .text(),
             "CodeSystem.concept[1].code: duplicate code 'a'");
   EXPECT_EQ(load_code_system(R"({"resourceType":"CodeSystem","url":"u","concept":[{"display":"x"}]})").error().text(),
             "CodeSystem.concept[0].code: missing");
-  const auto nested = load_code_system(R"({"resourceType":"CodeSystem","url":"u","concept":[{"code":"a","concept":[{"code":"b"}]}]})");
+  const auto nested =
+      load_code_system(R"({"resourceType":"CodeSystem","url":"u","concept":[{"code":"a","concept":[{"code":"b"}]}]})");
   ASSERT_TRUE(nested);
   EXPECT_TRUE(nested->contains("u", "b"));
 }

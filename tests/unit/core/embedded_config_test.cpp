@@ -13,8 +13,10 @@ using namespace gateway::core;
 // the constant code uses to name it.
 TEST(embedded_config, compiled_in_data_equals_the_config_files) {
   EXPECT_EQ(embedded::triage_rules_json(), fixtures::read_text("config/triage-rules.json"));
-  EXPECT_EQ(embedded::business_status_code_system_json(), fixtures::read_text("config/codesystem-business-status.json"));
-  EXPECT_EQ(embedded::outcome_summary_code_system_json(), fixtures::read_text("config/codesystem-outcome-summary.json"));
+  EXPECT_EQ(embedded::business_status_code_system_json(),
+            fixtures::read_text("config/codesystem-business-status.json"));
+  EXPECT_EQ(embedded::outcome_summary_code_system_json(),
+            fixtures::read_text("config/codesystem-outcome-summary.json"));
   EXPECT_EQ(embedded::triage_suggestion_code_system_json(),
             fixtures::read_text("config/codesystem-triage-suggestion.json"));
 }

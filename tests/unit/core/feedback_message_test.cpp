@@ -44,10 +44,12 @@ rapidjson::Document stored_task() {
 }
 
 rapidjson::Document score(const char* id, const char* loinc, int value, const char* when) {
-  auto d = fixtures::parse(std::string(R"({"resourceType":"Observation","id":")") + id +
-                           R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")" + loinc +
-                           R"("}]},"subject":{"reference":"Patient/p1"},"basedOn":[{"reference":"ServiceRequest/sr1"}],)"
-                           R"("effectiveDateTime":")" + when + R"(","valueInteger":)" + std::to_string(value) + "}");
+  auto d =
+      fixtures::parse(std::string(R"({"resourceType":"Observation","id":")") + id +
+                      R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")" + loinc +
+                      R"("}]},"subject":{"reference":"Patient/p1"},"basedOn":[{"reference":"ServiceRequest/sr1"}],)"
+                      R"("effectiveDateTime":")" +
+                      when + R"(","valueInteger":)" + std::to_string(value) + "}");
   return d;
 }
 
@@ -69,17 +71,19 @@ struct fixture {
 
 std::string dump(const fhir::outcome& o) {
   std::string s;
-  for (const auto& i : o.issues) s += std::string(fhir::to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
+  for (const auto& i : o.issues)
+    s += std::string(fhir::to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
   return s;
 }
 
 std::vector<std::string> entry_types(const rapidjson::Value& bundle) {
   std::vector<std::string> types;
-  for (const auto& e : bundle["entry"].GetArray()) types.emplace_back(json::string_member(e["resource"], "resourceType"));
+  for (const auto& e : bundle["entry"].GetArray())
+    types.emplace_back(json::string_member(e["resource"], "resourceType"));
   return types;
 }
 
-} // namespace
+}  // namespace
 
 TEST(feedback_message, status_update_is_a_valid_message_bundle_with_the_message_header_first) {
   fixture f;
@@ -87,7 +91,8 @@ TEST(feedback_message, status_update_is_a_valid_message_bundle_with_the_message_
   const auto checked = fhir::validate(m);
   EXPECT_TRUE(checked.ok()) << dump(checked);
   EXPECT_EQ(json::string_member(m, "type"), "message");
-  EXPECT_EQ(entry_types(m), (std::vector<std::string>{"MessageHeader", "Task"})) << "the ServiceRequest only referenced";
+  EXPECT_EQ(entry_types(m), (std::vector<std::string>{"MessageHeader", "Task"}))
+      << "the ServiceRequest only referenced";
 
   const auto& header = m["entry"][0]["resource"];
   EXPECT_EQ(json::string_member(header, "id"), message_id);
@@ -132,9 +137,9 @@ TEST(feedback_message, outcome_report_carries_the_outcomes_and_the_summary_and_s
   EXPECT_TRUE(checked.ok()) << dump(checked);
   EXPECT_EQ(json::string_member(m["entry"][0]["resource"]["eventCoding"], "code"), "outcome-report");
   EXPECT_EQ(entry_types(m),
-            (std::vector<std::string>{"MessageHeader", "Task", "Observation", "Observation", "Observation", "Observation",
+            (std::vector<std::string>{"MessageHeader", "Task", "Observation", "Observation", "Observation",
                                       "Observation", "Observation", "Observation", "Observation", "Observation",
-                                      "Observation", "Communication"}));
+                                      "Observation", "Observation", "Communication"}));
   const auto& narrative = m["entry"][12]["resource"];
   EXPECT_NE(json::string_member(narrative["payload"][0], "contentString").find("PHQ-9 18"), std::string_view::npos);
   const std::regex uuid("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");

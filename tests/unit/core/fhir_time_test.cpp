@@ -27,7 +27,7 @@ TEST(fhir_time, date_times_without_zone_or_malformed_are_rejected) {
   EXPECT_FALSE(parse_fhir_date_time("2024-04-02T25:15:00Z"));
   EXPECT_FALSE(parse_fhir_date_time("2024-04-02T08:15:00.Z"));
   EXPECT_FALSE(parse_fhir_date_time("2024-04-02T08:15:00+1:00"));
-  EXPECT_TRUE(parse_fhir_date_time("2024-04-02")); // a date orders as midnight UTC
+  EXPECT_TRUE(parse_fhir_date_time("2024-04-02"));  // a date orders as midnight UTC
 }
 
 TEST(fhir_time, age_counts_completed_years_only) {

@@ -19,7 +19,7 @@ const supporting_observation* find_observation(const referral& r, std::string_vi
   return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 TEST(normalise_service_request, contained_patient_practitioner_role_and_supporting_info) {
   const auto sr = load_fixture("servicerequest-contained.json");
@@ -30,8 +30,8 @@ TEST(normalise_service_request, contained_patient_practitioner_role_and_supporti
   EXPECT_EQ(r->referrer_identifier, (identifier{"https://fhir.a81001.example.org/referral", "REF-2024-0001"}));
   EXPECT_EQ(r->nhs_number, "9434765919");
   EXPECT_EQ(r->birth_date, parse_fhir_date("1980-06-15"));
-  EXPECT_EQ(r->requester_ods, "A81001"); // PractitionerRole -> #practice -> ODS identifier
-  ASSERT_EQ(r->reasons.size(), 1u);      // from the reasonReference Condition
+  EXPECT_EQ(r->requester_ods, "A81001");  // PractitionerRole -> #practice -> ODS identifier
+  ASSERT_EQ(r->reasons.size(), 1u);       // from the reasonReference Condition
   EXPECT_EQ(r->reasons[0].code, "203082005");
   EXPECT_EQ(r->priority, request_priority::routine);
   EXPECT_EQ(r->authored_on, "2024-03-01T10:00:00Z");
@@ -49,7 +49,7 @@ TEST(normalise_service_request, contained_patient_practitioner_role_and_supporti
   EXPECT_EQ(total->value_number, 21);
   const auto* gad = find_observation(*r, "70274-6");
   ASSERT_NE(gad, nullptr);
-  EXPECT_EQ(gad->value_number, 12); // valueQuantity.value
+  EXPECT_EQ(gad->value_number, 12);  // valueQuantity.value
   // Named in supportingInfo *and* contained: counted once (panel + 2 components + GAD-7).
   EXPECT_EQ(r->observations.size(), 4u);
 }
@@ -65,7 +65,7 @@ TEST(normalise_service_request, logical_subject_and_requester_identifier_with_bu
   const auto r = normalise_service_request(sr, lookup);
   ASSERT_TRUE(r) << r.error().text();
   EXPECT_EQ(r->nhs_number, "9434765919");
-  EXPECT_FALSE(r->birth_date); // no Patient resource: age unknown
+  EXPECT_FALSE(r->birth_date);  // no Patient resource: age unknown
   EXPECT_EQ(r->requester_ods, "B82002");
   EXPECT_EQ(r->priority, request_priority::urgent);
   EXPECT_EQ(r->occurrence, "2024-04-10");
@@ -87,7 +87,7 @@ TEST(normalise_service_request, logical_subject_and_requester_identifier_with_bu
 
 TEST(normalise_service_request, unresolvable_bundle_reference_is_skipped_not_an_error) {
   const auto sr = load_fixture("servicerequest-logical.json");
-  const auto r = normalise_service_request(sr); // no lookup at all
+  const auto r = normalise_service_request(sr);  // no lookup at all
   ASSERT_TRUE(r) << r.error().text();
   EXPECT_TRUE(r->answers.empty());
   EXPECT_TRUE(r->observations.empty());

@@ -18,7 +18,7 @@ const code_system& outcome_codes() {
 
 const outcome_resource_context ctx{"ServiceRequest/sr1", "Patient/p1", "2024-04-01T12:00:00Z"};
 
-} // namespace
+}  // namespace
 
 TEST(outcome_summary_resources, one_observation_per_conclusion_coded_from_the_code_system) {
   const instant t0 = sys_days{year{2024} / 1 / 10};

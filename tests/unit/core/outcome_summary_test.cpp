@@ -27,7 +27,7 @@ std::vector<outcome_score> scores(int phq_first, int phq_last, int gad_first, in
 using tri = std::optional<bool>;
 const tri T = true, F = false, U = std::nullopt;
 
-} // namespace
+}  // namespace
 
 TEST(outcome_summary, boundaries_table) {
   struct row {
@@ -69,7 +69,8 @@ TEST(outcome_summary, narrative_of_the_example) {
   const auto s = summarise_outcomes(scores(18, 7, 15, 6));
   EXPECT_EQ(s.narrative, "PHQ-9 18 \u2192 7, GAD-7 15 \u2192 6: recovered, reliable improvement, reliable recovery.");
   EXPECT_EQ(summarise_outcomes(scores(4, 10, 3, 3)).narrative,
-            "PHQ-9 4 \u2192 10, GAD-7 3 \u2192 3: not a case at the start, so recovery does not apply, reliable deterioration.");
+            "PHQ-9 4 \u2192 10, GAD-7 3 \u2192 3: not a case at the start, so recovery does not apply, reliable "
+            "deterioration.");
   EXPECT_EQ(summarise_outcomes(scores(15, 10, 10, 10)).narrative,
             "PHQ-9 15 \u2192 10, GAD-7 10 \u2192 10: not recovered, no reliable change.");
 }
@@ -83,19 +84,59 @@ TEST(outcome_summary, insufficient_data_is_said_not_guessed) {
     const char* narrative;
   };
   const row rows[] = {
-      {"no scores at all", -1, -1, -1, -1, U, U, U, U, U, {"PHQ-9 has no scores", "GAD-7 has no scores"},
+      {"no scores at all",
+       -1,
+       -1,
+       -1,
+       -1,
+       U,
+       U,
+       U,
+       U,
+       U,
+       {"PHQ-9 has no scores", "GAD-7 has no scores"},
        "no PHQ-9 scores, no GAD-7 scores: not enough scores to summarise the outcome. Not enough data to judge "
        "recovery or reliable change (PHQ-9 has no scores; GAD-7 has no scores)."},
-      {"one score each", 18, -1, 15, -1, U, U, U, U, U, {"PHQ-9 has one score only", "GAD-7 has one score only"},
+      {"one score each",
+       18,
+       -1,
+       15,
+       -1,
+       U,
+       U,
+       U,
+       U,
+       U,
+       {"PHQ-9 has one score only", "GAD-7 has one score only"},
        "PHQ-9 18 (one score only), GAD-7 15 (one score only): not enough scores to summarise the outcome. Not enough "
        "data to judge recovery or reliable change (PHQ-9 has one score only; GAD-7 has one score only)."},
       // A PHQ-9 fall of 11 rules out deterioration whatever GAD-7 did; improvement stays unknown.
-      {"only PHQ-9, improving from a case", 18, 7, -1, -1, T, U, U, U, F, {"GAD-7 has no scores"},
+      {"only PHQ-9, improving from a case",
+       18,
+       7,
+       -1,
+       -1,
+       T,
+       U,
+       U,
+       U,
+       F,
+       {"GAD-7 has no scores"},
        "PHQ-9 18 \u2192 7, no GAD-7 scores: a case at the start. Not enough data to judge recovery or reliable change "
        "(GAD-7 has no scores)."},
       {"only PHQ-9, below threshold throughout", 5, 4, -1, -1, U, U, U, U, U, {"GAD-7 has no scores"}, nullptr},
-      {"only PHQ-9 rising 6: GAD-7 might have fallen, so deterioration unknown", 4, 10, -1, -1, U, T, F, F, U,
-       {"GAD-7 has no scores"}, nullptr},
+      {"only PHQ-9 rising 6: GAD-7 might have fallen, so deterioration unknown",
+       4,
+       10,
+       -1,
+       -1,
+       U,
+       T,
+       F,
+       F,
+       U,
+       {"GAD-7 has no scores"},
+       nullptr},
       {"GAD-7 one score, PHQ-9 rising case", 12, 20, 9, -1, T, T, F, F, U, {"GAD-7 has one score only"}, nullptr},
   };
   for (const auto& r : rows) {
@@ -119,7 +160,7 @@ TEST(outcome_summary, first_and_last_by_time_not_input_order_middle_scores_ignor
       {"44261-6", 18, t0, "Observation/first"},
       {"70274-6", 6, t0 + days{90}, {}},
       {"70274-6", 15, t0, {}},
-      {"55758-7", 6, t0, {}}, // PHQ-2: not a measure the summary uses
+      {"55758-7", 6, t0, {}},  // PHQ-2: not a measure the summary uses
   };
   const auto s = summarise_outcomes(in);
   EXPECT_EQ(s.phq9.count, 3);

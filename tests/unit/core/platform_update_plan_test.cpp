@@ -34,16 +34,21 @@ rapidjson::Document score(const char* id, const char* loinc, int value, const ch
   return fixtures::parse(std::string(R"({"resourceType":"Observation","id":")") + id +
                          R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")" + loinc +
                          R"("}]},"subject":{"reference":"Patient/p1"},"basedOn":[{"reference":"ServiceRequest/sr1"}],)"
-                         R"("effectiveDateTime":")" + when + R"(","valueInteger":)" + std::to_string(value) + "}");
+                         R"("effectiveDateTime":")" +
+                         when + R"(","valueInteger":)" + std::to_string(value) + "}");
 }
 
 struct fixture {
-  rapidjson::Document sr = with_id(stored_service_request(fixtures::load_fixture("servicerequest-contained.json"), "p1"), "sr1");
+  rapidjson::Document sr =
+      with_id(stored_service_request(fixtures::load_fixture("servicerequest-contained.json"), "p1"), "sr1");
   rapidjson::Document task = with_id(
       build_initial_task({"ServiceRequest/sr1", "Patient/p1", "A81001", "PLT01", "2024-05-01T10:00:00Z", {}}), "t1");
   resource_record stored{"Task", "t1", 4, "2024-05-01T10:00:00.000Z", "A81001", "{}", false};
-  feedback_settings feedback{"5f0e2a4b-1c3d-4e5f-8a7b-9c0d1e2f3a4b", "urn:test", "https://gw.example.org/fhir",
-                             {"A81001", "", false}, &outcome_codes()};
+  feedback_settings feedback{"5f0e2a4b-1c3d-4e5f-8a7b-9c0d1e2f3a4b",
+                             "urn:test",
+                             "https://gw.example.org/fhir",
+                             {"A81001", "", false},
+                             &outcome_codes()};
   std::chrono::system_clock::time_point now = std::chrono::sys_days{std::chrono::year{2024} / 5 / 2};
 
   task_change change_to(const char* status) {
@@ -59,7 +64,7 @@ rapidjson::Document message_of(const unit_of_work& work) {
   return fixtures::parse(work.outbox.at(0).payload);
 }
 
-} // namespace
+}  // namespace
 
 TEST(platform_update_plan, a_task_change_is_written_at_the_version_read_with_a_status_update) {
   fixture f;

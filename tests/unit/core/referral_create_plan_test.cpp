@@ -39,11 +39,15 @@ struct transaction_fixture {
   }
 };
 
-rapidjson::Document json_of(const resource_write& w) { return parse(w.json); }
+rapidjson::Document json_of(const resource_write& w) {
+  return parse(w.json);
+}
 
-std::string ref(const rapidjson::Value& v) { return {v["reference"].GetString(), v["reference"].GetStringLength()}; }
+std::string ref(const rapidjson::Value& v) {
+  return {v["reference"].GetString(), v["reference"].GetStringLength()};
+}
 
-} // namespace
+}  // namespace
 
 TEST(referral_create_plan, a_plain_create_writes_the_referral_its_patient_and_task) {
   const auto sr = load_fixture("servicerequest-contained.json");
@@ -98,7 +102,8 @@ TEST(referral_create_plan, a_transaction_stores_every_entry_with_urn_uuid_refere
   EXPECT_EQ(observation_write.type, "Observation");
   EXPECT_EQ(ref(json_of(observation_write)["subject"]), "Patient/patient-new");
   bool indexed_patient = false;
-  for (const auto& e : observation_write.index) indexed_patient |= e.param == "patient" && e.value == "Patient/patient-new";
+  for (const auto& e : observation_write.index)
+    indexed_patient |= e.param == "patient" && e.value == "Patient/patient-new";
   EXPECT_TRUE(indexed_patient) << "searchable by the rewritten reference";
 }
 

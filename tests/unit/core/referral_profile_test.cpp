@@ -24,7 +24,7 @@ std::vector<std::string> texts(const std::vector<error>& errors) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST(referral_profile, fixtures_pass) {
   for (const char* name : {"servicerequest-contained.json", "servicerequest-logical.json"}) {
@@ -47,7 +47,10 @@ TEST(referral_profile, each_missing_element_is_named) {
       {[](referral& r) { r.nhs_number = "9434765918"; }, "ServiceRequest.subject"},
       {[](referral& r) { r.requester_ods.clear(); }, "ServiceRequest.requester"},
       {[](referral& r) { r.reasons.clear(); }, "ServiceRequest.reasonCode"},
-      {[](referral& r) { r.reasons = {{"", "203082005", "no system"}}; }, "ServiceRequest.reasonCode"},
+      {[](referral& r) {
+         r.reasons = {{"", "203082005", "no system"}};
+       },
+       "ServiceRequest.reasonCode"},
   };
   for (const auto& row : rows) {
     auto r = complete_referral();

@@ -56,7 +56,7 @@ struct fixture {
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST(referral_update_plan, an_update_replaces_the_referral_at_the_version_read_and_announces_it) {
   fixture f;

@@ -11,12 +11,15 @@ namespace {
 const system_clock::time_point t0 = sys_days{year{2024} / 5 / 1};
 
 retry_schedule schedule(double random = 0.5) {
-  return retry_schedule(retry_policy{milliseconds{1000}, milliseconds{60000}, 5, hours{1}}, [random] { return random; });
+  return retry_schedule(retry_policy{milliseconds{1000}, milliseconds{60000}, 5, hours{1}},
+                        [random] { return random; });
 }
 
-delivery_result http(int status) { return {kind::http_response, status, std::nullopt, {}}; }
+delivery_result http(int status) {
+  return {kind::http_response, status, std::nullopt, {}};
+}
 
-} // namespace
+}  // namespace
 
 TEST(retry_schedule, classification_table) {
   struct row {
@@ -32,7 +35,7 @@ TEST(retry_schedule, classification_table) {
       {http(500), next_action::kind::retry},
       {http(503), next_action::kind::retry},
       {http(599), next_action::kind::retry},
-      {http(301), next_action::kind::dead}, // redirects are not followed
+      {http(301), next_action::kind::dead},  // redirects are not followed
       {http(400), next_action::kind::dead},
       {http(401), next_action::kind::dead},
       {http(404), next_action::kind::dead},
@@ -57,8 +60,8 @@ TEST(retry_schedule, full_jitter_exponential_backoff_capped) {
   EXPECT_EQ(full.backoff(1), milliseconds{999});
   EXPECT_EQ(full.backoff(2), milliseconds{1999});
   EXPECT_EQ(full.backoff(3), milliseconds{3999});
-  EXPECT_EQ(full.backoff(7), milliseconds{59999}); // 64 s capped at 60 s
-  EXPECT_EQ(full.backoff(1000), milliseconds{59999}); // no overflow
+  EXPECT_EQ(full.backoff(7), milliseconds{59999});     // 64 s capped at 60 s
+  EXPECT_EQ(full.backoff(1000), milliseconds{59999});  // no overflow
   EXPECT_EQ(schedule(0.0).backoff(5), milliseconds{0});
   EXPECT_EQ(schedule(0.5).backoff(3), milliseconds{2000});
 
@@ -73,7 +76,7 @@ TEST(retry_schedule, retry_after_is_a_lower_bound) {
   r.retry_after = seconds{30};
   EXPECT_EQ(schedule(0.5).decide({1, t0}, r, t0).retry_at, t0 + seconds{30});
   r.retry_after = seconds{0};
-  EXPECT_EQ(schedule(0.5).decide({3, t0}, r, t0).retry_at, t0 + seconds{2}); // backoff larger
+  EXPECT_EQ(schedule(0.5).decide({3, t0}, r, t0).retry_at, t0 + seconds{2});  // backoff larger
 }
 
 TEST(retry_schedule, out_of_attempts_or_age_goes_dead_with_the_last_error) {

@@ -20,7 +20,7 @@ std::vector<std::string> values(const std::vector<index_entry>& entries, std::st
 
 using strings = std::vector<std::string>;
 
-} // namespace
+}  // namespace
 
 TEST(search_index, service_request_entries) {
   auto sr = fixtures::load_fixture("servicerequest-logical.json");
@@ -32,7 +32,7 @@ TEST(search_index, service_request_entries) {
   EXPECT_EQ(values(idx, "patient"), strings{"Patient/p1"});
   EXPECT_EQ(values(idx, "status"), strings{"active"});
   EXPECT_EQ(values(idx, "requester"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|B82002"});
-  EXPECT_EQ(values(idx, "authored"), strings{"2024-04-02T07:15:00Z"}); // +01:00 normalised to UTC
+  EXPECT_EQ(values(idx, "authored"), strings{"2024-04-02T07:15:00Z"});  // +01:00 normalised to UTC
 }
 
 TEST(search_index, task_entries_with_priority_rank) {
@@ -45,7 +45,7 @@ TEST(search_index, task_entries_with_priority_rank) {
     in.triage.priority = *parse_request_priority(r.priority);
     const auto task = build_initial_task(in);
     const auto idx = search_index_entries(task);
-    EXPECT_EQ(values(idx, "priority"), strings{}); // searched through priority-rank
+    EXPECT_EQ(values(idx, "priority"), strings{});  // searched through priority-rank
     EXPECT_EQ(values(idx, "priority-rank"), strings{r.rank});
     EXPECT_EQ(values(idx, "based-on"), strings{"ServiceRequest/sr1"});
     EXPECT_EQ(values(idx, "focus"), strings{"ServiceRequest/sr1"});
@@ -89,7 +89,8 @@ TEST(search_index, outcomes_index_their_referral) {
       {R"({"resourceType":"Observation","status":"final","basedOn":[{"reference":"ServiceRequest/sr1"}],
            "subject":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]}})",
        {"ServiceRequest/sr1"}},
-      {R"({"resourceType":"QuestionnaireResponse","basedOn":[{"reference":"ServiceRequest/sr2"}]})", {"ServiceRequest/sr2"}},
+      {R"({"resourceType":"QuestionnaireResponse","basedOn":[{"reference":"ServiceRequest/sr2"}]})",
+       {"ServiceRequest/sr2"}},
       {R"({"resourceType":"DocumentReference","context":{"related":[{"reference":"ServiceRequest/sr3"}]}})",
        {"ServiceRequest/sr3"}},
   };

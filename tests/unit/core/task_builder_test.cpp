@@ -42,7 +42,8 @@ TEST(task_builder, initial_task_for_an_accepted_referral) {
 }
 
 TEST(task_builder, no_suggestion_means_no_input) {
-  const auto t = build_initial_task({"ServiceRequest/sr1", "Patient/p1", "A81001", "PLAT01", "2024-05-01T10:00:00Z", {}});
+  const auto t =
+      build_initial_task({"ServiceRequest/sr1", "Patient/p1", "A81001", "PLAT01", "2024-05-01T10:00:00Z", {}});
   EXPECT_FALSE(t.HasMember("input"));
   EXPECT_EQ(json::string_member(t, "priority"), "routine");
 }

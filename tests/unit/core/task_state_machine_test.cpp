@@ -19,20 +19,19 @@ TEST(task_state_machine, every_status_round_trips_its_code) {
 TEST(task_state_machine, full_transition_table) {
   // Exactly these (from, to) pairs with from != to are allowed, plus anything -> entered-in-error.
   const std::set<std::pair<std::string, std::string>> allowed = {
-      {"draft", "requested"},        {"draft", "ready"},           {"draft", "cancelled"},
-      {"requested", "received"},     {"requested", "accepted"},    {"requested", "rejected"},
-      {"requested", "ready"},        {"requested", "cancelled"},   {"received", "accepted"},
-      {"received", "rejected"},      {"received", "cancelled"},    {"accepted", "ready"},
-      {"accepted", "in-progress"},   {"accepted", "cancelled"},    {"ready", "in-progress"},
-      {"ready", "cancelled"},        {"ready", "failed"},          {"in-progress", "completed"},
-      {"in-progress", "failed"},     {"in-progress", "on-hold"},   {"in-progress", "cancelled"},
-      {"on-hold", "in-progress"},    {"on-hold", "failed"},        {"on-hold", "cancelled"},
+      {"draft", "requested"},       {"draft", "ready"},           {"draft", "cancelled"},    {"requested", "received"},
+      {"requested", "accepted"},    {"requested", "rejected"},    {"requested", "ready"},    {"requested", "cancelled"},
+      {"received", "accepted"},     {"received", "rejected"},     {"received", "cancelled"}, {"accepted", "ready"},
+      {"accepted", "in-progress"},  {"accepted", "cancelled"},    {"ready", "in-progress"},  {"ready", "cancelled"},
+      {"ready", "failed"},          {"in-progress", "completed"}, {"in-progress", "failed"}, {"in-progress", "on-hold"},
+      {"in-progress", "cancelled"}, {"on-hold", "in-progress"},   {"on-hold", "failed"},     {"on-hold", "cancelled"},
   };
-  const char* all[] = {"draft",   "requested", "received",    "accepted", "rejected", "ready",
-                       "cancelled", "in-progress", "on-hold", "failed",   "completed", "entered-in-error"};
+  const char* all[] = {"draft",     "requested",   "received", "accepted", "rejected",  "ready",
+                       "cancelled", "in-progress", "on-hold",  "failed",   "completed", "entered-in-error"};
   for (const char* from : all)
     for (const char* to : all) {
-      const bool expected = std::string(from) == to || std::string(to) == "entered-in-error" || allowed.count({from, to});
+      const bool expected =
+          std::string(from) == to || std::string(to) == "entered-in-error" || allowed.count({from, to});
       EXPECT_EQ(check_transition(from, to).has_value(), expected) << from << " -> " << to;
     }
 }

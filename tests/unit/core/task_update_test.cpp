@@ -46,14 +46,16 @@ rapidjson::Value parsed(const char* text, json::allocator& a) {
   return rapidjson::Value(d, a);
 }
 
-} // namespace
+}  // namespace
 
 TEST(task_update, platform_moves_status_and_business_status) {
   const auto stored = stored_task();
   const auto body = incoming([](rapidjson::Document& t, json::allocator& a) {
     set(t, "status", rapidjson::Value("received"));
     set(t, "businessStatus",
-        parsed(R"({"coding":[{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"triaged-step-2"}]})", a));
+        parsed(
+            R"({"coding":[{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"triaged-step-2"}]})",
+            a));
     set(t, "owner", parsed(R"({"reference":"Organization/team-2"})", a));
     set(t, "note", parsed(R"([{"text":"Booked for telephone CBT"}])", a));
   });
@@ -69,7 +71,7 @@ TEST(task_update, platform_moves_status_and_business_status) {
   EXPECT_EQ(json::string_member(t["owner"], "reference"), "Organization/team-2");
   EXPECT_EQ(json::string_member(t["note"][0], "text"), "Booked for telephone CBT");
   EXPECT_EQ(json::string_member(t, "lastModified"), "2024-05-02T09:00:00Z");
-  EXPECT_EQ(json::string_member(t["meta"], "versionId"), "1"); // store's, untouched
+  EXPECT_EQ(json::string_member(t["meta"], "versionId"), "1");  // store's, untouched
   EXPECT_EQ(json::string_member(t["basedOn"][0], "reference"), "ServiceRequest/sr1");
 }
 
@@ -97,14 +99,19 @@ TEST(task_update, refusals_name_the_element) {
       {[](rapidjson::Document& t, json::allocator& a) { set(t, "for", parsed(R"({"reference":"Patient/other"})", a)); },
        "Task.for: may not be changed (only status, businessStatus, statusReason, output, note and owner may change)"},
       {[](rapidjson::Document& t, json::allocator&) { t.RemoveMember("basedOn"); },
-       "Task.basedOn: may not be removed (only status, businessStatus, statusReason, output, note and owner may change)"},
+       "Task.basedOn: may not be removed (only status, businessStatus, statusReason, output, note and owner may "
+       "change)"},
       {[](rapidjson::Document& t, json::allocator& a) { set(t, "description", parsed(R"("x")", a)); },
-       "Task.description: may not be added (only status, businessStatus, statusReason, output, note and owner may change)"},
+       "Task.description: may not be added (only status, businessStatus, statusReason, output, note and owner may "
+       "change)"},
       {[](rapidjson::Document& t, json::allocator&) { set(t, "priority", rapidjson::Value("stat")); },
-       "Task.priority: may not be changed (only status, businessStatus, statusReason, output, note and owner may change)"},
+       "Task.priority: may not be changed (only status, businessStatus, statusReason, output, note and owner may "
+       "change)"},
       {[](rapidjson::Document& t, json::allocator& a) {
          set(t, "businessStatus",
-             parsed(R"({"coding":[{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"done"}]})", a));
+             parsed(
+                 R"({"coding":[{"system":"https://referral-gateway.example.org/fhir/CodeSystem/business-status","code":"done"}]})",
+                 a));
        },
        "Task.businessStatus.coding[0].code: 'done' is not defined in "
        "https://referral-gateway.example.org/fhir/CodeSystem/business-status"},

@@ -29,4 +29,4 @@ inline rapidjson::Document load_fixture(const std::string& name) {
   return parse(read_text("tests/data/core/" + name));
 }
 
-} // namespace gateway::core::fixtures
+}  // namespace gateway::core::fixtures

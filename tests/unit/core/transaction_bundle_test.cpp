@@ -10,7 +10,9 @@ using gateway::core::fixtures::read_text;
 
 namespace {
 
-std::string bundle_text() { return read_text("tests/data/api/transaction-referral.json"); }
+std::string bundle_text() {
+  return read_text("tests/data/api/transaction-referral.json");
+}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -25,7 +27,7 @@ error error_of(const std::string& text) {
   return r.error();
 }
 
-} // namespace
+}  // namespace
 
 TEST(transaction_bundle, a_referral_with_its_resources_is_read_in_bundle_order) {
   const auto doc = parse(bundle_text());
@@ -84,9 +86,10 @@ TEST(transaction_bundle, exactly_one_referral_and_its_own_patient) {
   EXPECT_EQ(e.expression, "Bundle.entry");
 
   // The Patient entry named nowhere as the subject is not the referral's patient.
-  e = error_of(replaced(bundle_text(), R"("subject": { "reference": "urn:uuid:7f1d0c53-0000-4000-8000-000000000002" },
+  e = error_of(
+      replaced(bundle_text(), R"("subject": { "reference": "urn:uuid:7f1d0c53-0000-4000-8000-000000000002" },
         "authoredOn")",
-                        R"("subject": { "identifier": { "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919" } },
+               R"("subject": { "identifier": { "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919" } },
         "authoredOn")"));
   EXPECT_EQ(e.kind, error_kind::unprocessable);
   EXPECT_EQ(e.expression, "Bundle.entry[1]");

@@ -43,7 +43,7 @@ questionnaire_answer answer(std::string link_id, std::optional<double> value, st
 const coding fibromyalgia{"http://snomed.info/sct", "203082005", ""};
 const coding chronic_pain{"http://snomed.info/sct", "82423001", ""};
 
-} // namespace
+}  // namespace
 
 TEST(triage_evaluate, default_rules_table) {
   struct row {
@@ -53,10 +53,22 @@ TEST(triage_evaluate, default_rules_table) {
     request_priority priority;
     std::vector<std::string> flags;
   };
-  auto with_obs = [](referral r, supporting_observation o) { r.observations.push_back(std::move(o)); return r; };
-  auto with_answer = [](referral r, questionnaire_answer a) { r.answers.push_back(std::move(a)); return r; };
-  auto with_priority = [](referral r, request_priority p) { r.priority = p; return r; };
-  auto born = [](referral r, date d) { r.birth_date = d; return r; };
+  auto with_obs = [](referral r, supporting_observation o) {
+    r.observations.push_back(std::move(o));
+    return r;
+  };
+  auto with_answer = [](referral r, questionnaire_answer a) {
+    r.answers.push_back(std::move(a));
+    return r;
+  };
+  auto with_priority = [](referral r, request_priority p) {
+    r.priority = p;
+    return r;
+  };
+  auto born = [](referral r, date d) {
+    r.birth_date = d;
+    return r;
+  };
   const auto fibro = adult_with({fibromyalgia});
   const std::vector<std::string> none;
   const row rows[] = {
@@ -68,30 +80,63 @@ TEST(triage_evaluate, default_rules_table) {
        request_priority::routine, none},
       {"PHQ-9 item 9 = 0 observation: nothing", with_obs(fibro, loinc_observation("44260-8", 0)), "step-2",
        request_priority::routine, none},
-      {"PHQ-9 item 9 = 1 observation: urgent, risk", with_obs(fibro, loinc_observation("44260-8", 1)), "step-2",
-       request_priority::urgent, {"risk-to-self"}},
-      {"PHQ-9 item 9 answer 0: nothing", with_answer(fibro, answer("44260-8", 0)), "step-2", request_priority::routine, none},
-      {"PHQ-9 item 9 answer 3: urgent, risk", with_answer(fibro, answer("44260-8", 3)), "step-2",
-       request_priority::urgent, {"risk-to-self"}},
-      {"PHQ-9 item 9 coded answer without weight", with_answer(fibro, answer("44260-8", std::nullopt, "LA6570-1")),
-       "step-2", request_priority::urgent, {"risk-to-self"}},
+      {"PHQ-9 item 9 = 1 observation: urgent, risk",
+       with_obs(fibro, loinc_observation("44260-8", 1)),
+       "step-2",
+       request_priority::urgent,
+       {"risk-to-self"}},
+      {"PHQ-9 item 9 answer 0: nothing", with_answer(fibro, answer("44260-8", 0)), "step-2", request_priority::routine,
+       none},
+      {"PHQ-9 item 9 answer 3: urgent, risk",
+       with_answer(fibro, answer("44260-8", 3)),
+       "step-2",
+       request_priority::urgent,
+       {"risk-to-self"}},
+      {"PHQ-9 item 9 coded answer without weight",
+       with_answer(fibro, answer("44260-8", std::nullopt, "LA6570-1")),
+       "step-2",
+       request_priority::urgent,
+       {"risk-to-self"}},
       {"PHQ-9 item 9 'Not at all' code", with_answer(fibro, answer("44260-8", std::nullopt, "LA6568-5")), "step-2",
        request_priority::routine, none},
-      {"risk never lowers stat", with_priority(with_obs(fibro, loinc_observation("44260-8", 2)), request_priority::stat),
-       "step-2", request_priority::stat, {"risk-to-self", "referrer-urgent"}},
-      {"PHQ-9 total 19: step 2", with_obs(fibro, loinc_observation("44261-6", 19)), "step-2", request_priority::routine, none},
-      {"PHQ-9 total 20: step 3", with_obs(fibro, loinc_observation("44261-6", 20)), "step-3", request_priority::routine,
+      {"risk never lowers stat",
+       with_priority(with_obs(fibro, loinc_observation("44260-8", 2)), request_priority::stat),
+       "step-2",
+       request_priority::stat,
+       {"risk-to-self", "referrer-urgent"}},
+      {"PHQ-9 total 19: step 2", with_obs(fibro, loinc_observation("44261-6", 19)), "step-2", request_priority::routine,
+       none},
+      {"PHQ-9 total 20: step 3",
+       with_obs(fibro, loinc_observation("44261-6", 20)),
+       "step-3",
+       request_priority::routine,
        {"severe-symptoms"}},
-      {"GAD-7 14: step 2", with_obs(fibro, loinc_observation("70274-6", 14)), "step-2", request_priority::routine, none},
-      {"GAD-7 15: step 3", with_obs(fibro, loinc_observation("70274-6", 15)), "step-3", request_priority::routine,
+      {"GAD-7 14: step 2", with_obs(fibro, loinc_observation("70274-6", 14)), "step-2", request_priority::routine,
+       none},
+      {"GAD-7 15: step 3",
+       with_obs(fibro, loinc_observation("70274-6", 15)),
+       "step-3",
+       request_priority::routine,
        {"severe-symptoms"}},
-      {"age 17: redirect before any step", born(with_obs(fibro, loinc_observation("44261-6", 25)), date{year{2006}, May, day{2}}),
-       "redirect", request_priority::routine, {"under-18", "severe-symptoms"}},
-      {"age 18 today: not redirected", born(fibro, date{year{2006}, May, day{1}}), "step-2", request_priority::routine, none},
-      {"unknown age: not redirected", [&] { auto r = fibro; r.birth_date.reset(); return r; }(), "step-2",
-       request_priority::routine, none},
-      {"referrer urgent is kept and flagged", with_priority(fibro, request_priority::urgent), "step-2",
-       request_priority::urgent, {"referrer-urgent"}},
+      {"age 17: redirect before any step",
+       born(with_obs(fibro, loinc_observation("44261-6", 25)), date{year{2006}, May, day{2}}),
+       "redirect",
+       request_priority::routine,
+       {"under-18", "severe-symptoms"}},
+      {"age 18 today: not redirected", born(fibro, date{year{2006}, May, day{1}}), "step-2", request_priority::routine,
+       none},
+      {"unknown age: not redirected",
+       [&] {
+         auto r = fibro;
+         r.birth_date.reset();
+         return r;
+       }(),
+       "step-2", request_priority::routine, none},
+      {"referrer urgent is kept and flagged",
+       with_priority(fibro, request_priority::urgent),
+       "step-2",
+       request_priority::urgent,
+       {"referrer-urgent"}},
   };
   for (const auto& row : rows) {
     const auto result = evaluate(default_rules(), row.input, today);
@@ -123,12 +168,12 @@ TEST(triage_evaluate, comparisons_at_their_boundaries) {
     bool expected;
   };
   const row rows[] = {{">=", 10, 10, true}, {">=", 10, 9.5, false}, {">", 10, 10, false}, {">", 10, 10.5, true},
-                      {"<=", 10, 10, true}, {"<=", 10, 11, false}, {"<", 10, 10, false}, {"<", 10, 9, true},
+                      {"<=", 10, 10, true}, {"<=", 10, 11, false},  {"<", 10, 10, false}, {"<", 10, 9, true},
                       {"==", 10, 10, true}, {"==", 10, 11, false}};
   for (const auto& row : rows) {
-    const auto rules = load_triage_rules(std::string(R"({"rules":[{"id":"r","when":{"observation":{"code":"c","op":")") +
-                                         row.op + R"(","value":)" + std::to_string(row.threshold) +
-                                         R"(}},"then":{"flags":["hit"]}}]})");
+    const auto rules =
+        load_triage_rules(std::string(R"({"rules":[{"id":"r","when":{"observation":{"code":"c","op":")") + row.op +
+                          R"(","value":)" + std::to_string(row.threshold) + R"(}},"then":{"flags":["hit"]}}]})");
     ASSERT_TRUE(rules) << rules.error().text();
     referral r;
     r.observations.push_back(loinc_observation("c", row.value));

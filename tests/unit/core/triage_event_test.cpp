@@ -18,8 +18,11 @@ TEST(triage_event, cloudevents_structured_mode_with_the_normalised_referral) {
   triage.priority = request_priority::urgent;
   triage.flags = {"risk-to-self"};
   triage.matched_rules = {"phq9-item9-risk-to-self"};
-  const triage_event_header h{"8c1f7a8e-6f55-4c1e-9f0a-2b6f7d9d1e01", "https://gateway.example.org/fhir",
-                              referral_event_type::received, "sr1", "Task/t1",
+  const triage_event_header h{"8c1f7a8e-6f55-4c1e-9f0a-2b6f7d9d1e01",
+                              "https://gateway.example.org/fhir",
+                              referral_event_type::received,
+                              "sr1",
+                              "Task/t1",
                               sys_days{year{2024} / 5 / 1} + hours{10} + milliseconds{250}};
   const auto text = build_triage_event(h, *r, triage);
   const auto e = fixtures::parse(text);

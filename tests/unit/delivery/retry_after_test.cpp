@@ -26,14 +26,14 @@ TEST(parse_http_date, obsolete_asctime_form) {
 
 TEST(parse_http_date, refuses_malformed_dates) {
   EXPECT_FALSE(parse_http_date(""));
-  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37"));       // no GMT
-  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));   // only GMT is allowed
-  EXPECT_FALSE(parse_http_date("Sun, 6 Nov 1994 08:49:37 GMT"));    // two-digit day
-  EXPECT_FALSE(parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"));   // no such day
-  EXPECT_FALSE(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));   // no such month
-  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 24:00:00 GMT"));   // hour out of range
-  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT x")); // trailing text
-  EXPECT_FALSE(parse_http_date("sun, 06 nov 1994 08:49:37 gmt"));   // case-sensitive, as specified
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37"));        // no GMT
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));    // only GMT is allowed
+  EXPECT_FALSE(parse_http_date("Sun, 6 Nov 1994 08:49:37 GMT"));     // two-digit day
+  EXPECT_FALSE(parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"));    // no such day
+  EXPECT_FALSE(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));    // no such month
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 24:00:00 GMT"));    // hour out of range
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT x"));  // trailing text
+  EXPECT_FALSE(parse_http_date("sun, 06 nov 1994 08:49:37 gmt"));    // case-sensitive, as specified
 }
 
 TEST(parse_retry_after, delay_seconds) {

@@ -14,7 +14,8 @@ namespace {
 
 std::string dump(const outcome& o) {
   std::string s;
-  for (const auto& i : o.issues) s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
+  for (const auto& i : o.issues)
+    s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
   return s;
 }
 
@@ -36,23 +37,25 @@ TEST_P(corpus_valid, passes_r4_validation_without_errors) {
   EXPECT_TRUE(o.ok()) << dump(o);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    files, corpus_valid,
-    ::testing::Values("bars-api-operationoutcome-409-duplicate.json",
-                      "bars-api-v1.4.0-servicerequest-request-sync-http-response-bundle.json",
-                      "bars-api-v1.4.0-servicerequest-request-validation-message-bundle.json",
-                      "r4-official-communication.json", "r4-official-messageheader-with-response.json",
-                      "r4-official-questionnaireresponse-gcs.json",
-                      "r4-official-servicerequest-example2-physiotherapy.json",
-                      "r4-official-servicerequest-physical-therapy.json",
-                      "r4-official-task-example1-in-progress-businessStatus.json",
-                      "r4-official-task-example2-accepted-partOf.json",
-                      "r4-official-task-example6-completed-with-output.json", "r4-testcases-patient-example.json"),
-    [](const auto& p) {
-      std::string n = p.param.substr(0, p.param.size() - 5);
-      for (char& c : n) if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(files, corpus_valid,
+                         ::testing::Values("bars-api-operationoutcome-409-duplicate.json",
+                                           "bars-api-v1.4.0-servicerequest-request-sync-http-response-bundle.json",
+                                           "bars-api-v1.4.0-servicerequest-request-validation-message-bundle.json",
+                                           "r4-official-communication.json",
+                                           "r4-official-messageheader-with-response.json",
+                                           "r4-official-questionnaireresponse-gcs.json",
+                                           "r4-official-servicerequest-example2-physiotherapy.json",
+                                           "r4-official-servicerequest-physical-therapy.json",
+                                           "r4-official-task-example1-in-progress-businessStatus.json",
+                                           "r4-official-task-example2-accepted-partOf.json",
+                                           "r4-official-task-example6-completed-with-output.json",
+                                           "r4-testcases-patient-example.json"),
+                         [](const auto& p) {
+                           std::string n = p.param.substr(0, p.param.size() - 5);
+                           for (char& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
 
 TEST(corpus_invalid, document_reference_without_status_and_content) {
   outcome o = validate_file("INVALID-bars-api-v1.4.0-documentreference-missing-status-content.json");
@@ -61,7 +64,8 @@ TEST(corpus_invalid, document_reference_without_status_and_content) {
 }
 
 TEST(corpus_invalid, service_request_with_object_basedOn_and_unknown_PatientInstruction) {
-  outcome o = validate_file("INVALID-bars-api-v1.4.0-servicerequest-put-basedOn-object-unknown-PatientInstruction.json");
+  outcome o =
+      validate_file("INVALID-bars-api-v1.4.0-servicerequest-put-basedOn-object-unknown-PatientInstruction.json");
   EXPECT_TRUE(has_issue_at(o, "ServiceRequest.basedOn")) << dump(o);
   EXPECT_TRUE(has_issue_at(o, "ServiceRequest.PatientInstruction")) << dump(o);
 }

@@ -51,7 +51,8 @@ TEST(model, required_binding_has_its_value_set) {
 
 TEST(model, referral_profile_tightens_a_copy_not_the_base) {
   const model& m = r4_model();
-  const type_index profile = m.find_profile("https://referral-gateway.example.org/fhir/StructureDefinition/referral-servicerequest");
+  const type_index profile =
+      m.find_profile("https://referral-gateway.example.org/fhir/StructureDefinition/referral-servicerequest");
   ASSERT_NE(profile, no_type);
   const type_def& p = m.type(profile);
   const type_def& base = m.type(m.find_type("ServiceRequest"));
@@ -66,7 +67,8 @@ TEST(model, referral_profile_tightens_a_copy_not_the_base) {
 TEST(model, loads_well_under_a_second) {
   const auto start = std::chrono::steady_clock::now();
   auto m = load_model(embedded_r4_sources());
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(m.has_value());
   EXPECT_LT(ms, 1000);
 }

@@ -12,11 +12,14 @@ namespace {
 
 std::string dump(const outcome& o) {
   std::string s;
-  for (const auto& i : o.issues) s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
+  for (const auto& i : o.issues)
+    s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
   return s;
 }
 
-rapidjson::Document referral() { return test::doc(test::read_file(test::data_path("referral-servicerequest.json"))); }
+rapidjson::Document referral() {
+  return test::doc(test::read_file(test::data_path("referral-servicerequest.json")));
+}
 
 bool has_error_at(const outcome& o, std::string_view expression) {
   for (const auto& i : o.issues) {
@@ -68,12 +71,17 @@ INSTANTIATE_TEST_SUITE_P(
         referral_case{"no_requester", "/requester", "", "ServiceRequest.requester"},
         referral_case{"no_authored_on", "/authoredOn", "", "ServiceRequest.authoredOn"},
         referral_case{"no_reason", "/reasonCode", "", "ServiceRequest.reasonCode"},
-        referral_case{"nhs_number_fails_mod11", "/contained/0/identifier/0/value", R"("3478526985")", "ServiceRequest.contained[0].identifier[0].value"},
-        referral_case{"nhs_number_nine_digits", "/contained/0/identifier/0/value", R"("943476591")", "ServiceRequest.contained[0].identifier[0].value"},
-        referral_case{"patient_without_nhs_number", "/contained/0/identifier/0/system", R"("https://example.org/mrn")", "ServiceRequest.contained[0].identifier"},
+        referral_case{"nhs_number_fails_mod11", "/contained/0/identifier/0/value", R"("3478526985")",
+                      "ServiceRequest.contained[0].identifier[0].value"},
+        referral_case{"nhs_number_nine_digits", "/contained/0/identifier/0/value", R"("943476591")",
+                      "ServiceRequest.contained[0].identifier[0].value"},
+        referral_case{"patient_without_nhs_number", "/contained/0/identifier/0/system", R"("https://example.org/mrn")",
+                      "ServiceRequest.contained[0].identifier"},
         referral_case{"subject_is_a_group", "/subject", R"({"reference":"Group/g1"})", "ServiceRequest.subject"},
         referral_case{"subject_unresolvable", "/subject", R"({"reference":"Patient/p1"})", "ServiceRequest.subject"},
-        referral_case{"logical_subject_bad_nhs_number", "/subject", R"({"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"3478526985"}})", "ServiceRequest.subject.identifier.value"}),
+        referral_case{"logical_subject_bad_nhs_number", "/subject",
+                      R"({"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"3478526985"}})",
+                      "ServiceRequest.subject.identifier.value"}),
     [](const auto& p) { return p.param.name; });
 
 TEST(referral_profile, draft_is_accepted_only_in_validate_only_mode) {
@@ -102,7 +110,8 @@ TEST(referral_profile, an_update_accepts_its_own_statuses_instead_of_the_arrival
   }
   auto revoked = referral();
   rapidjson::Pointer("/status").Set(revoked, "revoked");
-  EXPECT_TRUE(has_error_at(validate_referral(revoked), "ServiceRequest.status")) << "a new referral cannot arrive revoked";
+  EXPECT_TRUE(has_error_at(validate_referral(revoked), "ServiceRequest.status"))
+      << "a new referral cannot arrive revoked";
 }
 
 TEST(referral_profile, logical_reference_by_valid_nhs_number_is_enough) {
@@ -119,8 +128,10 @@ TEST(referral_profile, resolver_supplies_a_patient_that_is_not_in_the_resource) 
   auto d = referral();
   rapidjson::Pointer("/contained").Erase(d);
   rapidjson::Pointer("/subject/reference").Set(d, "Patient/p1");
-  auto good = test::doc(R"({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]})");
-  auto bad = test::doc(R"({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"3478526985"}]})");
+  auto good = test::doc(
+      R"({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]})");
+  auto bad = test::doc(
+      R"({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"3478526985"}]})");
   EXPECT_TRUE(validate_referral(d, {}, [&](std::string_view r) { return r == "Patient/p1" ? &good : nullptr; }).ok());
   EXPECT_FALSE(validate_referral(d, {}, [&](std::string_view) { return &bad; }).ok());
 }
@@ -145,7 +156,8 @@ TEST(referral_profile, service_request_in_a_transaction_bundle_resolves_urn_uuid
 }
 
 TEST(referral_profile, bars_example_nhs_number_fails_the_profile_but_not_r4) {
-  auto bundle = test::doc(test::read_file(test::data_path("corpus/bars-api-v1.4.0-servicerequest-request-validation-message-bundle.json")));
+  auto bundle = test::doc(
+      test::read_file(test::data_path("corpus/bars-api-v1.4.0-servicerequest-request-validation-message-bundle.json")));
   const auto& entries = bundle["entry"];
   for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
     if (std::string_view(entries[i]["resource"]["resourceType"].GetString()) != "ServiceRequest") continue;

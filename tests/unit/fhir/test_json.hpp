@@ -24,6 +24,8 @@ inline std::string read_file(const std::string& path) {
   return s.str();
 }
 
-inline std::string data_path(const std::string& rel) { return std::string(RG_SOURCE_DIR) + "/tests/data/fhir/" + rel; }
+inline std::string data_path(const std::string& rel) {
+  return std::string(RG_SOURCE_DIR) + "/tests/data/fhir/" + rel;
+}
 
 }  // namespace fhir::test

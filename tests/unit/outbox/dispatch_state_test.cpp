@@ -75,7 +75,8 @@ TEST(dispatch_state, a_full_batch_means_more_may_be_due) {
 TEST(dispatch_state, at_most_the_bound_per_destination_is_in_flight_the_rest_waits_in_order) {
   dispatch_state s(limits(), bound(2));
   s.fetch_started(t0, s.fetch_size(t0));
-  const auto start = s.fetch_done({item("x1", "X"), item("x2", "X"), item("y1", "Y"), item("x3", "X"), item("x4", "X")}, t0);
+  const auto start =
+      s.fetch_done({item("x1", "X"), item("x2", "X"), item("y1", "Y"), item("x3", "X"), item("x4", "X")}, t0);
   EXPECT_EQ(ids(start), (std::vector<std::string>{"x1", "x2", "y1"})) << "other destinations proceed in parallel";
   EXPECT_EQ(s.in_flight(), 3u);
   EXPECT_EQ(s.waiting(), 2u);
@@ -86,11 +87,12 @@ TEST(dispatch_state, at_most_the_bound_per_destination_is_in_flight_the_rest_wai
 }
 
 TEST(dispatch_state, the_bound_is_per_channel_and_destination) {
-  dispatch_state s(limits(), [](const std::string& channel, const std::string&) { return channel == "events" ? 3u : 1u; });
+  dispatch_state s(limits(),
+                   [](const std::string& channel, const std::string&) { return channel == "events" ? 3u : 1u; });
   s.fetch_started(t0, s.fetch_size(t0));
-  const auto start = s.fetch_done({item("e1", "platform", "events"), item("e2", "platform", "events"),
-                                   item("f1", "A81001"), item("f2", "A81001")},
-                                  t0);
+  const auto start = s.fetch_done(
+      {item("e1", "platform", "events"), item("e2", "platform", "events"), item("f1", "A81001"), item("f2", "A81001")},
+      t0);
   EXPECT_EQ(ids(start), (std::vector<std::string>{"e1", "e2", "f1"}));
 }
 

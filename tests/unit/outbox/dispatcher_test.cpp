@@ -153,9 +153,8 @@ class dispatcher_test : public ::testing::Test {
 };
 
 TEST_F(dispatcher_test, delivers_in_order_per_key_and_retries_a_503_until_it_is_accepted) {
-  scripted_port port([](const core::outbox_entry& e, int call) {
-    return e.item.id == "r1-a" && call < 3 ? http(503) : http(200);
-  });
+  scripted_port port(
+      [](const core::outbox_entry& e, int call) { return e.item.id == "r1-a" && call < 3 ? http(503) : http(200); });
   registry_.add("feedback", "A81001", {&port, 4, "test"});
   start();
   add("r1-a", "referral-1");
@@ -178,9 +177,8 @@ TEST_F(dispatcher_test, delivers_in_order_per_key_and_retries_a_503_until_it_is_
 
 TEST_F(dispatcher_test, a_400_is_dead_lettered_at_once_and_holds_its_key_until_requeued) {
   std::atomic<bool> accept{false};
-  scripted_port port([&](const core::outbox_entry& e, int) {
-    return e.item.id == "r1-a" && !accept ? http(400) : http(200);
-  });
+  scripted_port port(
+      [&](const core::outbox_entry& e, int) { return e.item.id == "r1-a" && !accept ? http(400) : http(200); });
   registry_.add("feedback", "A81001", {&port, 4, "test"});
   start();
   add("r1-a", "referral-1");
@@ -218,12 +216,14 @@ TEST_F(dispatcher_test, never_more_than_the_bound_in_flight_per_destination) {
   ASSERT_TRUE(eventually([&] { return delivered("b0"); }));
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(slow.held(), 2u);
-  while (!eventually([&] {
-    for (int i = 0; i < 8; ++i) {
-      if (!delivered("a" + std::to_string(i))) return false;
-    }
-    return true;
-  }, 20ms)) {
+  while (!eventually(
+      [&] {
+        for (int i = 0; i < 8; ++i) {
+          if (!delivered("a" + std::to_string(i))) return false;
+        }
+        return true;
+      },
+      20ms)) {
     slow.release_all();
   }
   EXPECT_EQ(slow.most(), 2u);

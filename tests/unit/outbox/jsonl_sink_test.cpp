@@ -126,8 +126,8 @@ TEST(jsonl_sink, a_torn_last_line_is_removed_and_every_complete_line_kept) {
   EXPECT_EQ(sink->open_report().torn_bytes, 40u);
   // The torn event was never reported delivered, so it comes again and is written whole, once.
   EXPECT_TRUE(core::is_delivered(deliver(*sink, entry(torn_id))));
-  EXPECT_EQ(read_file(path), event("44444444-4444-4444-8444-444444444444") + "\n" +
-                                 "not json but a complete line\n" + event(torn_id) + "\n");
+  EXPECT_EQ(read_file(path), event("44444444-4444-4444-8444-444444444444") + "\n" + "not json but a complete line\n" +
+                                 event(torn_id) + "\n");
 }
 
 TEST(jsonl_sink, an_event_that_is_not_one_json_line_with_the_item_id_is_refused_for_good) {
@@ -137,7 +137,9 @@ TEST(jsonl_sink, an_event_that_is_not_one_json_line_with_the_item_id_is_refused_
   ASSERT_TRUE(sink);
   const auto other_id = deliver(*sink, entry("66666666-6666-4666-8666-666666666666", event("something-else")));
   EXPECT_EQ(other_id.what, core::delivery_result::kind::permanent_failure);
-  const auto two_lines = deliver(*sink, entry("a", R"({"id":"a",)" "\n" R"("x":1})"));
+  const auto two_lines = deliver(*sink, entry("a", R"({"id":"a",)"
+                                                   "\n"
+                                                   R"("x":1})"));
   EXPECT_EQ(two_lines.what, core::delivery_result::kind::permanent_failure);
   EXPECT_EQ(read_file(path), "");
 }

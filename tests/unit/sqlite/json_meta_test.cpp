@@ -22,17 +22,18 @@ TEST(stamp_meta, replaces_existing_id_and_version_but_keeps_other_meta_members) 
 }
 
 TEST(stamp_meta, keeps_numbers_exactly_as_written) {
-  const auto out = stamp_meta(R"({"resourceType":"Observation","valueQuantity":{"value":1.50},"n":[1e3,-0.0]})",
-                              "o", 1, "T");
+  const auto out =
+      stamp_meta(R"({"resourceType":"Observation","valueQuantity":{"value":1.50},"n":[1e3,-0.0]})", "o", 1, "T");
   ASSERT_TRUE(out);
   EXPECT_NE(out->find(R"("value":1.50)"), std::string::npos) << *out;
   EXPECT_NE(out->find(R"([1e3,-0.0])"), std::string::npos) << *out;
 }
 
 TEST(stamp_meta, ignores_nested_meta_and_id_in_contained_resources) {
-  const auto out = stamp_meta(R"({"resourceType":"ServiceRequest","contained":[{"resourceType":"Patient","id":"patient",)"
-                              R"("meta":{"versionId":"7"}}]})",
-                              "sr", 2, "T");
+  const auto out =
+      stamp_meta(R"({"resourceType":"ServiceRequest","contained":[{"resourceType":"Patient","id":"patient",)"
+                 R"("meta":{"versionId":"7"}}]})",
+                 "sr", 2, "T");
   ASSERT_TRUE(out);
   EXPECT_NE(out->find(R"({"resourceType":"Patient","id":"patient","meta":{"versionId":"7"}})"), std::string::npos)
       << *out;
@@ -48,5 +49,5 @@ TEST(stamp_meta, refuses_what_is_not_one_json_object) {
   EXPECT_TRUE(stamp_meta(" {} \n", "x", 1, "T"));
 }
 
-} // namespace
-} // namespace gateway::sqlite
+}  // namespace
+}  // namespace gateway::sqlite

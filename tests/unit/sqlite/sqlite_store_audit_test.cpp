@@ -7,8 +7,16 @@ namespace {
 
 core::audit_record audit(const std::string& id, const std::string& org, const std::string& entity_id,
                          const std::string& recorded = "") {
-  return core::audit_record{id,  recorded, org, "referrer", core::audit_action::read, "ServiceRequest", entity_id,
-                            "0", "req-" + id, R"({"resourceType":"AuditEvent","id":")" + id + "\"}"};
+  return core::audit_record{id,
+                            recorded,
+                            org,
+                            "referrer",
+                            core::audit_action::read,
+                            "ServiceRequest",
+                            entity_id,
+                            "0",
+                            "req-" + id,
+                            R"({"resourceType":"AuditEvent","id":")" + id + "\"}"};
 }
 
 TEST_F(store_test, audit_records_are_found_by_entity_newest_first_with_paging) {
@@ -27,7 +35,7 @@ TEST_F(store_test, audit_records_are_found_by_entity_newest_first_with_paging) {
   EXPECT_EQ(first->items[1].id, "e3");
   EXPECT_EQ(first->items[0].action, core::audit_action::read);
   EXPECT_EQ(first->items[0].request_id, "req-e4");
-  EXPECT_FALSE(first->items[0].recorded.empty()); // the store filled the commit time
+  EXPECT_FALSE(first->items[0].recorded.empty());  // the store filled the commit time
   ASSERT_TRUE(first->next_cursor);
   q.cursor = first->next_cursor;
   auto second = search_audit(q);
@@ -61,5 +69,5 @@ TEST_F(store_test, audit_records_are_found_by_time_and_caller) {
   EXPECT_EQ(search_audit(q).error(), core::store_errc::invalid_request);
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

@@ -11,7 +11,7 @@ namespace {
 // The WAL checkpoint runs off the writer thread (checkpointer.hpp); the WAL must still stay
 // bounded while commits never stop, and what was committed must survive a reopen.
 class checkpoint_test : public store_test {
-protected:
+ protected:
   void SetUp() override {
     options_.wal_checkpoint_pages = 16;
     options_.wal_restart_pages = 64;
@@ -26,7 +26,7 @@ protected:
 
 TEST_F(checkpoint_test, the_wal_stays_bounded_under_continuous_commits_and_data_survives_reopen) {
   constexpr int threads_n = 4, per_thread = 300;
-  const std::string padding(3000, 'x'); // ~1 page of JSON per resource
+  const std::string padding(3000, 'x');  // ~1 page of JSON per resource
   std::atomic<int> failures{0};
   std::atomic<std::uintmax_t> largest_wal{0};
   std::vector<std::thread> threads;
@@ -36,16 +36,14 @@ TEST_F(checkpoint_test, the_wal_stays_bounded_under_continuous_commits_and_data_
         const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
         auto w = create("Task", id, "ORG-A", {{"status", "requested"}, {"based-on", "ServiceRequest/" + id}});
         w.json = R"({"resourceType":"Task","note":")" + padding + R"("})";
-        if (!commit(unit(std::move(w))))
-          ++failures;
+        if (!commit(unit(std::move(w)))) ++failures;
         std::uintmax_t seen = largest_wal.load();
         const auto now = wal_bytes();
         while (now > seen && !largest_wal.compare_exchange_weak(seen, now)) {
         }
       }
     });
-  for (auto& th : threads)
-    th.join();
+  for (auto& th : threads) th.join();
   ASSERT_EQ(failures.load(), 0);
   // Without a restart the WAL would hold every page written: > 1,200 pages here. Bounded: the
   // restart size, plus what was committed during one background pass, plus the safety margin.
@@ -64,5 +62,5 @@ TEST_F(checkpoint_test, the_wal_stays_bounded_under_continuous_commits_and_data_
   EXPECT_TRUE(read("Task", "t3-299"));
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

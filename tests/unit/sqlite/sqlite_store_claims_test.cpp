@@ -26,7 +26,7 @@ TEST_F(store_test, repeat_claim_is_identifier_taken_naming_the_stored_resource) 
   EXPECT_EQ(*again.error().existing, (core::resource_ref{"ServiceRequest", "sr1"}));
   EXPECT_EQ(read("ServiceRequest", "sr2").error(), store_errc::not_found);
   auto outbox = wait_for<core::outbox_entry_outcome>([&](auto cb) { store_->show_outbox("msg-sr2", std::move(cb)); });
-  EXPECT_EQ(outbox.error(), store_errc::not_found); // the rejected unit's outbox item is gone too
+  EXPECT_EQ(outbox.error(), store_errc::not_found);  // the rejected unit's outbox item is gone too
 
   auto found = wait_for<core::claim_lookup_outcome>(
       [&](auto cb) { store_->find_claim("ORG-A", "urn:ref", "REF-1", std::move(cb)); });
@@ -53,8 +53,7 @@ TEST_F(store_test, fifty_concurrent_identical_creates_store_exactly_one) {
       results[i] = commit(referral("sr" + std::to_string(i)));
     });
   go = 1;
-  for (auto& t : threads)
-    t.join();
+  for (auto& t : threads) t.join();
 
   int created = 0;
   std::string winner;
@@ -85,12 +84,11 @@ TEST_F(store_test, duplicate_claims_within_one_batch_let_only_the_first_through)
                    [p](core::commit_outcome r) { p->set_value(std::move(r)); });
   }
   int ok = 0;
-  for (auto& f : futures)
-    ok += f.get().has_value() ? 1 : 0;
+  for (auto& f : futures) ok += f.get().has_value() ? 1 : 0;
   EXPECT_EQ(ok, 2);
   EXPECT_TRUE(read("ServiceRequest", "sr0"));
   EXPECT_TRUE(read("ServiceRequest", "sr1"));
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

@@ -28,11 +28,9 @@ TEST_F(store_test, two_hundred_units_from_many_threads_commit_in_far_fewer_trans
         futures[t].push_back(
             commit_async(*store_, unit(create("Task", "t" + std::to_string(t) + "-" + std::to_string(i)))));
     });
-  for (auto& th : threads)
-    th.join();
+  for (auto& th : threads) th.join();
   for (auto& fs : futures)
-    for (auto& f : fs)
-      ASSERT_TRUE(f.get());
+    for (auto& f : fs) ASSERT_TRUE(f.get());
 
   const auto after = store_->metrics();
   const auto transactions = after.transactions_committed - before.transactions_committed;
@@ -53,11 +51,9 @@ TEST_F(store_test, callers_waiting_for_each_commit_share_fsyncs) {
   for (int t = 0; t < threads_n; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < per_thread; ++i)
-        if (!commit(unit(create("Task", "s" + std::to_string(t) + "-" + std::to_string(i)))))
-          ++failures;
+        if (!commit(unit(create("Task", "s" + std::to_string(t) + "-" + std::to_string(i))))) ++failures;
     });
-  for (auto& th : threads)
-    th.join();
+  for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
   const auto transactions = store_->metrics().transactions_committed - before.transactions_committed;
   EXPECT_LT(transactions, 200u) << "no two callers ever shared a transaction";
@@ -73,7 +69,7 @@ TEST_F(store_test, a_failing_unit_in_a_batch_does_not_affect_the_others) {
     if (i % 10 == 0) {
       auto w = create("Task", "shared");
       w.kind = core::write_kind::update;
-      w.expected_version = 99; // always stale
+      w.expected_version = 99;  // always stale
       futures.push_back(commit_async(*store_, unit(w)));
     } else {
       futures.push_back(commit_async(*store_, unit(create("Task", "t" + std::to_string(i)))));
@@ -101,8 +97,7 @@ TEST_F(store_test, over_the_queue_bound_commits_fail_fast_with_too_busy) {
   options_.max_batch = 1;
   reopen();
   std::vector<std::future<core::commit_outcome>> futures;
-  for (int i = 0; i < 200; ++i)
-    futures.push_back(commit_async(*store_, unit(create("Task", "t" + std::to_string(i)))));
+  for (int i = 0; i < 200; ++i) futures.push_back(commit_async(*store_, unit(create("Task", "t" + std::to_string(i)))));
   int busy = 0, ok = 0;
   for (auto& f : futures) {
     auto r = f.get();
@@ -117,5 +112,5 @@ TEST_F(store_test, over_the_queue_bound_commits_fail_fast_with_too_busy) {
   EXPECT_EQ(store_->metrics().too_busy, static_cast<std::uint64_t>(busy));
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

@@ -13,7 +13,7 @@ namespace {
 using core::store_errc;
 
 class open_test : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override { dir_ = make_temp_dir(); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -80,8 +80,7 @@ TEST_F(open_test, migrations_run_once_and_reopen_is_a_no_op) {
   {
     auto r = sqlite_store::open(o);
     ASSERT_TRUE(r) << r.error().message;
-    auto c = wait_for<core::commit_outcome>(
-        [&](auto cb) { (*r)->commit(unit(create("Task", "t1")), std::move(cb)); });
+    auto c = wait_for<core::commit_outcome>([&](auto cb) { (*r)->commit(unit(create("Task", "t1")), std::move(cb)); });
     ASSERT_TRUE(c);
   }
   EXPECT_EQ(user_version(o.path), latest_schema_version());
@@ -128,11 +127,10 @@ TEST_F(open_test, a_version_1_database_migrates_its_search_index) {
     auto page = wait_for<core::search_outcome>([&](auto cb) { store.search(q, std::move(cb)); });
     EXPECT_TRUE(page);
     std::vector<std::string> ids;
-    for (const auto& item : page->items)
-      ids.push_back(item.id);
+    for (const auto& item : page->items) ids.push_back(item.id);
     return ids;
   };
-  EXPECT_EQ(find("requested"), (std::vector<std::string>{"t2", "t1"})); // rank 1 before rank 3
+  EXPECT_EQ(find("requested"), (std::vector<std::string>{"t2", "t1"}));  // rank 1 before rank 3
 
   core::resource_write w = create("Task", "t1");
   w.kind = core::write_kind::update;
@@ -142,9 +140,10 @@ TEST_F(open_test, a_version_1_database_migrates_its_search_index) {
   EXPECT_EQ(find("accepted"), (std::vector<std::string>{"t1"}));
 
   // A new resource after the migration gets its own key: no clash with the migrated ones.
-  ASSERT_TRUE(wait_for<core::commit_outcome>(
-      [&](auto cb) { store.commit(unit(create("Task", "t3", "ORG-A", {{"status", "requested"}})), std::move(cb)); }));
-  EXPECT_EQ(find("requested"), (std::vector<std::string>{"t3", "t2"})); // no rank sorts as "" first
+  ASSERT_TRUE(wait_for<core::commit_outcome>([&](auto cb) {
+    store.commit(unit(create("Task", "t3", "ORG-A", {{"status", "requested"}})), std::move(cb));
+  }));
+  EXPECT_EQ(find("requested"), (std::vector<std::string>{"t3", "t2"}));  // no rank sorts as "" first
 }
 
 TEST_F(open_test, a_database_locked_by_another_writer_is_an_error_not_a_hang) {
@@ -162,7 +161,7 @@ TEST_F(open_test, a_database_locked_by_another_writer_is_an_error_not_a_hang) {
 
 TEST_F(open_test, a_full_disk_answers_unavailable_acknowledges_nothing_and_the_store_keeps_working) {
   auto o = options("full.db");
-  o.max_page_count = 64; // 256 KiB with 4 KiB pages
+  o.max_page_count = 64;  // 256 KiB with 4 KiB pages
   auto r = sqlite_store::open(o);
   ASSERT_TRUE(r) << r.error().message;
   auto& store = **r;
@@ -194,7 +193,7 @@ TEST_F(open_test, a_corrupted_file_gives_unavailable_not_a_crash) {
       ASSERT_TRUE(wait_for<core::commit_outcome>([&](auto cb) { (*r)->commit(unit(w), std::move(cb)); }));
     }
   }
-  { // Keep the header page, scribble over every other page.
+  {  // Keep the header page, scribble over every other page.
     std::fstream f(o.path, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(0, std::ios::end);
     const auto size = static_cast<std::size_t>(f.tellp());
@@ -217,5 +216,5 @@ TEST_F(open_test, a_corrupted_file_gives_unavailable_not_a_crash) {
   EXPECT_EQ(c.error().code, store_errc::unavailable);
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

@@ -13,7 +13,7 @@ using clock_type = std::chrono::system_clock;
 using error_code = boost::system::error_code;
 
 class outbox_test : public store_test {
-protected:
+ protected:
   void enqueue(const std::string& id, const std::string& key, const std::string& channel = "feedback") {
     core::unit_of_work u;
     u.outbox.push_back({id, channel, "ORG-A", key, "application/fhir+json", "{\"n\":\"" + id + "\"}"});
@@ -21,12 +21,11 @@ protected:
   }
   std::vector<std::string> fetch(clock_type::time_point now, std::size_t limit = 100,
                                  std::chrono::milliseconds lease = 30s) {
-    auto r = wait_for<core::outbox_entries_outcome>(
-        [&](auto cb) { store_->fetch_due(now, limit, lease, std::move(cb)); });
+    auto r =
+        wait_for<core::outbox_entries_outcome>([&](auto cb) { store_->fetch_due(now, limit, lease, std::move(cb)); });
     EXPECT_TRUE(r);
     std::vector<std::string> out;
-    for (const auto& e : *r)
-      out.push_back(e.item.id);
+    for (const auto& e : *r) out.push_back(e.item.id);
     return out;
   }
   error_code delivered(const std::string& id) {
@@ -77,7 +76,7 @@ TEST_F(outbox_test, several_deliveries_recorded_in_one_unit_free_their_keys_and_
   EXPECT_FALSE(errors[0]);
   EXPECT_EQ(errors[1], store_errc::not_found);
   EXPECT_FALSE(errors[2]);
-  EXPECT_EQ(store_->metrics().units_committed, units_before + 1); // one unit for the three
+  EXPECT_EQ(store_->metrics().units_committed, units_before + 1);  // one unit for the three
   EXPECT_EQ(show("a1").state, core::outbox_state::delivered);
   EXPECT_EQ(show("b1").state, core::outbox_state::delivered);
   EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2", "b2"}));
@@ -88,7 +87,7 @@ TEST_F(outbox_test, failed_item_waits_for_its_next_attempt_and_keeps_its_error) 
   enqueue("a2", "sr-a");
   ASSERT_EQ(fetch(later_).size(), 1u);
   EXPECT_FALSE(failed("a1", later_ + 10s));
-  EXPECT_TRUE(fetch(later_).empty()); // a1 not due yet, a2 behind it
+  EXPECT_TRUE(fetch(later_).empty());  // a1 not due yet, a2 behind it
   EXPECT_EQ(fetch(later_ + 10s), (std::vector<std::string>{"a1"}));
   const auto e = show("a1");
   EXPECT_EQ(e.attempts, 2);
@@ -113,8 +112,7 @@ TEST_F(outbox_test, items_behind_a_dead_item_wait_until_it_is_requeued) {
 
   core::outbox_list_query only_dead;
   only_dead.state = core::outbox_state::dead;
-  auto listed = wait_for<core::outbox_entries_outcome>(
-      [&](auto cb) { store_->list_outbox(only_dead, std::move(cb)); });
+  auto listed = wait_for<core::outbox_entries_outcome>([&](auto cb) { store_->list_outbox(only_dead, std::move(cb)); });
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().item.id, "a1");
@@ -133,8 +131,8 @@ TEST_F(outbox_test, requeue_all_dead_and_errors_for_unknown_or_delivered_items) 
   fetch(later_);
   dead("a1");
   dead("b1");
-  auto n = wait_for<boost::system::result<std::int64_t>>(
-      [&](auto cb) { store_->requeue_all_dead(later_, std::move(cb)); });
+  auto n =
+      wait_for<boost::system::result<std::int64_t>>([&](auto cb) { store_->requeue_all_dead(later_, std::move(cb)); });
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, 2);
   EXPECT_EQ(requeue("nope", later_), store_errc::not_found);
@@ -147,7 +145,7 @@ TEST_F(outbox_test, an_expired_lease_makes_the_item_due_again_and_release_clears
   enqueue("a1", "sr-a");
   ASSERT_EQ(fetch(later_, 10, 1s).size(), 1u);
   EXPECT_TRUE(fetch(later_).empty());
-  EXPECT_EQ(fetch(later_ + 2s), (std::vector<std::string>{"a1"})); // crash between send and record
+  EXPECT_EQ(fetch(later_ + 2s), (std::vector<std::string>{"a1"}));  // crash between send and record
   EXPECT_FALSE(wait_for<error_code>([&](auto cb) { store_->release_leases(std::move(cb)); }));
   EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
 }
@@ -167,7 +165,7 @@ TEST_F(outbox_test, commits_with_outbox_items_wake_the_dispatcher_and_survive_re
   store_->on_outbox_ready([&] { ++wakes; });
   enqueue("a1", "sr-a");
   EXPECT_GE(wakes.load(), 1);
-  ASSERT_TRUE(commit(unit(create("Task", "t1")))); // no outbox item: no wake needed
+  ASSERT_TRUE(commit(unit(create("Task", "t1"))));  // no outbox item: no wake needed
   const int after_plain = wakes.load();
   EXPECT_EQ(after_plain, 1);
   store_->on_outbox_ready(nullptr);
@@ -176,5 +174,5 @@ TEST_F(outbox_test, commits_with_outbox_items_wake_the_dispatcher_and_survive_re
   EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

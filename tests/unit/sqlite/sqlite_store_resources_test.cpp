@@ -13,7 +13,7 @@ TEST_F(store_test, create_then_read_returns_version_1_with_meta_patched_in) {
   ASSERT_EQ(created->written.size(), 1u);
   const auto& w = created->written[0];
   EXPECT_EQ(w.version, 1);
-  EXPECT_EQ(w.last_updated.size(), 24u); // YYYY-MM-DDThh:mm:ss.sssZ
+  EXPECT_EQ(w.last_updated.size(), 24u);  // YYYY-MM-DDThh:mm:ss.sssZ
   EXPECT_NE(w.json.find(R"("id":"sr1")"), std::string::npos);
   EXPECT_NE(w.json.find(R"("versionId":"1","lastUpdated":")" + w.last_updated), std::string::npos) << w.json;
 
@@ -61,7 +61,7 @@ TEST_F(store_test, stale_if_match_is_a_version_conflict_and_changes_nothing) {
   w.expected_version = 1;
   ASSERT_TRUE(commit(unit(w)));
   w.json = R"({"resourceType":"Task","status":"stale"})";
-  auto stale = commit(unit(w)); // still says version 1
+  auto stale = commit(unit(w));  // still says version 1
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, store_errc::version_conflict);
   EXPECT_EQ(stale.error().current_version, 2);
@@ -102,7 +102,7 @@ TEST_F(store_test, a_unit_is_all_or_nothing) {
   ASSERT_TRUE(commit(unit(create("Task", "exists"))));
   core::unit_of_work u;
   u.writes.push_back(create("ServiceRequest", "sr1"));
-  u.writes.push_back(create("Task", "exists")); // fails: already exists
+  u.writes.push_back(create("Task", "exists"));  // fails: already exists
   u.outbox.push_back({"m1", "events", "jsonl", "sr1", "application/json", "{}"});
   auto r = commit(u);
   ASSERT_FALSE(r);
@@ -134,5 +134,5 @@ TEST_F(store_test, data_survives_close_and_reopen_and_versions_continue) {
   EXPECT_GE(u->written[0].last_updated, before);
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

@@ -11,7 +11,7 @@ namespace {
 using core::store_errc;
 
 class search_test : public store_test {
-protected:
+ protected:
   core::resource_record add_task(const std::string& id, const std::string& owner, const std::string& status,
                                  const std::string& rank = "1") {
     auto r = commit(unit(create("Task", id, owner,
@@ -22,8 +22,7 @@ protected:
 
   static std::vector<std::string> ids(const core::search_page& page) {
     std::vector<std::string> out;
-    for (const auto& r : page.items)
-      out.push_back(r.id);
+    for (const auto& r : page.items) out.push_back(r.id);
     return out;
   }
 
@@ -33,12 +32,9 @@ protected:
     for (int guard = 0; guard < 100; ++guard) {
       auto page = search(q);
       EXPECT_TRUE(page);
-      for (auto& id : ids(*page))
-        out.push_back(id);
-      if (guard == 0 && between)
-        between();
-      if (!page->next_cursor)
-        break;
+      for (auto& id : ids(*page)) out.push_back(id);
+      if (guard == 0 && between) between();
+      if (!page->next_cursor) break;
       q.cursor = page->next_cursor;
     }
     return out;
@@ -93,7 +89,7 @@ TEST_F(search_test, deleted_and_superseded_index_entries_do_not_match) {
 
 TEST_F(search_test, last_updated_bounds_are_inclusive) {
   const auto a = add_task("a", "ORG-A", "requested");
-  std::this_thread::sleep_for(std::chrono::milliseconds(5)); // distinct commit times
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // distinct commit times
   const auto b = add_task("b", "ORG-A", "requested");
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const auto c = add_task("c", "ORG-A", "requested");
@@ -126,8 +122,7 @@ TEST_F(search_test, sorts_by_indexed_param_then_last_updated_and_descending) {
 }
 
 TEST_F(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
-  for (int i = 0; i < 10; ++i)
-    add_task("old" + std::to_string(i), "ORG-A", "requested");
+  for (int i = 0; i < 10; ++i) add_task("old" + std::to_string(i), "ORG-A", "requested");
   core::search_query q;
   q.type = "Task";
   q.count = 3;
@@ -139,12 +134,10 @@ TEST_F(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
 
   // Ascending: every old row exactly once, the new ones at the end.
   auto seen = all_pages(q, [&] {
-    for (int i = 0; i < 5; ++i)
-      add_task("new" + std::to_string(i), "ORG-A", "requested");
+    for (int i = 0; i < 5; ++i) add_task("new" + std::to_string(i), "ORG-A", "requested");
   });
   ASSERT_EQ(seen.size(), 15u);
-  for (int i = 0; i < 10; ++i)
-    EXPECT_EQ(seen[i], "old" + std::to_string(i));
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(seen[i], "old" + std::to_string(i));
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 15u);
 
   // Descending: rows inserted after the first page never shift later pages.
@@ -156,8 +149,7 @@ TEST_F(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
 }
 
 TEST_F(search_test, a_cursor_from_another_sort_or_garbage_is_invalid_request) {
-  for (int i = 0; i < 3; ++i)
-    add_task("t" + std::to_string(i), "ORG-A", "requested");
+  for (int i = 0; i < 3; ++i) add_task("t" + std::to_string(i), "ORG-A", "requested");
   core::search_query q;
   q.type = "Task";
   q.count = 1;
@@ -183,5 +175,5 @@ TEST_F(search_test, count_zero_gives_only_the_total) {
   EXPECT_TRUE(page->items.empty());
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

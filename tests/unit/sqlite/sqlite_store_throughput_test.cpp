@@ -23,8 +23,7 @@ TEST_F(store_test, DISABLED_throughput_of_referral_sized_units_from_64_callers) 
 
   std::function<void()> send = [&] {
     const int i = next++;
-    if (i >= total)
-      return;
+    if (i >= total) return;
     const std::string id = "sr" + std::to_string(i);
     auto w = create("ServiceRequest", id, "ORG-A", {{"identifier", "urn:ref|" + id}, {"status", "active"}});
     w.json = body;
@@ -32,8 +31,8 @@ TEST_F(store_test, DISABLED_throughput_of_referral_sized_units_from_64_callers) 
     u.writes.push_back(create("Task", "task-" + id, "ORG-A", {{"based-on", "ServiceRequest/" + id}}));
     u.claims.push_back({"ORG-A", "urn:ref", id, "ServiceRequest", id});
     u.outbox.push_back({"msg-" + id, "events", "jsonl", id, "application/json", body});
-    u.audits.push_back({"audit-" + id, "", "ORG-A", "referrer", core::audit_action::create, "ServiceRequest", id, "0",
-                        "req", "{}"});
+    u.audits.push_back(
+        {"audit-" + id, "", "ORG-A", "referrer", core::audit_action::create, "ServiceRequest", id, "0", "req", "{}"});
     store_->commit(std::move(u), [&](core::commit_outcome r) {
       EXPECT_TRUE(r);
       if (++done == total) {
@@ -45,8 +44,7 @@ TEST_F(store_test, DISABLED_throughput_of_referral_sized_units_from_64_callers) 
     });
   };
   const auto start = std::chrono::steady_clock::now();
-  for (int c = 0; c < callers; ++c)
-    send();
+  for (int c = 0; c < callers; ++c) send();
   {
     std::unique_lock lock(m);
     all_done.wait(lock, [&] { return done.load() == total; });
@@ -58,5 +56,5 @@ TEST_F(store_test, DISABLED_throughput_of_referral_sized_units_from_64_callers) 
               double(metrics.units_committed) / double(metrics.transactions_committed));
 }
 
-} // namespace
-} // namespace gateway::sqlite::test
+}  // namespace
+}  // namespace gateway::sqlite::test

@@ -28,8 +28,7 @@ Result wait_for(Start start) {
 
 inline std::filesystem::path make_temp_dir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "rg-store-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw std::runtime_error("mkdtemp failed");
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   return pattern;
 }
 
@@ -52,7 +51,7 @@ inline core::unit_of_work unit(core::resource_write w) {
 }
 
 class store_test : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     dir_ = make_temp_dir();
     options_.path = (dir_ / "store.db").string();
@@ -96,4 +95,4 @@ protected:
   std::unique_ptr<sqlite_store> store_;
 };
 
-} // namespace gateway::sqlite::test
+}  // namespace gateway::sqlite::test
