@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build
   libboost1.81-dev rapidjson-dev libssl-dev libsqlite3-dev
   libgtest-dev libbenchmark-dev
-  curl openssl ca-certificates
+  curl openssl ca-certificates clang-format
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
