@@ -58,6 +58,9 @@ void collect_store_metrics(const core::store& store, std::string& out) {
   out += "# HELP gateway_store_write_queue_depth Units of work waiting for the writer.\n";
   out += "# TYPE gateway_store_write_queue_depth gauge\n";
   out += "gateway_store_write_queue_depth " + std::to_string(m.write_queue_depth) + "\n";
+  out += "# HELP gateway_store_consecutive_failures Storage transactions failed since the last one that committed.\n";
+  out += "# TYPE gateway_store_consecutive_failures gauge\n";
+  out += "gateway_store_consecutive_failures " + std::to_string(m.consecutive_failures) + "\n";
 }
 
 }  // namespace
@@ -110,10 +113,12 @@ std::string app_routes::start(net::server& server) {
 
   core::store* store_ptr = parts_->store.get();
   metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });
+  // Not ready while the latest storage transactions fail, whatever succeeded before.
   ops_.add_readiness_check("storage", [store_ptr] {
     const auto m = store_ptr->metrics();
-    return m.transactions_failed > 0 && m.transactions_committed == 0 ? std::string("store has only failed commits")
-                                                                      : std::string();
+    return m.consecutive_failures > 0
+               ? "the last " + std::to_string(m.consecutive_failures) + " storage transactions failed"
+               : std::string();
   });
   std::string problem;
   parts_->outbox = outbox::outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);

@@ -4,6 +4,7 @@
 #   RG_SANITIZE=1 tools/test.sh   also builds with ASan+UBSan (build-asan/) and runs the tests there
 #   RG_FUZZ_SECONDS=60 tools/test.sh   also runs the validator's libFuzzer target that long
 #                                    (CI does, for 60 s)
+#   RG_CRASH_ROUNDS=N tools/test.sh    SIGKILL rounds of the kill tests (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -15,6 +16,8 @@ if [ -n "$fuzz_seconds" ] && [ "$fuzz_seconds" != "0" ]; then
   tools/install-deps.sh --fuzz
   tests/fuzz/run.sh "$fuzz_seconds" "$PWD/build-fuzz"
 fi
+# The kill tests (crash_test, feedback_test) repeat SIGKILL/restart/verify this many times.
+export RG_CRASH_ROUNDS="${RG_CRASH_ROUNDS:-5}"
 (cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)")
 if [ "${RG_SANITIZE:-0}" = "1" ]; then
   BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo tools/build.sh -DRG_SANITIZE=ON -DRG_BENCH=OFF

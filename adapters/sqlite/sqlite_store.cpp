@@ -177,7 +177,8 @@ core::store_metrics sqlite_store::metrics() const {
                              get(counters_.too_busy),
                              get(counters_.largest_batch),
                              get(counters_.write_queue_depth),
-                             get(counters_.read_queue_depth)};
+                             get(counters_.read_queue_depth),
+                             get(counters_.consecutive_failures)};
 }
 
 // Outbox state changes go through the writer (durable before answered) without the queue bound:

@@ -97,6 +97,7 @@ write_context writer::next_context() {
 
 void writer::fail_all(std::vector<std::unique_ptr<write_job>>& jobs, const std::string& why) {
   counters_.transactions_failed.fetch_add(1, std::memory_order_relaxed);
+  counters_.consecutive_failures.fetch_add(1, std::memory_order_relaxed);
   for (auto& job : jobs) job->fail(store_errc::unavailable, why);
 }
 
@@ -147,6 +148,7 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
 
   // Durable: only now does anyone hear about this batch.
   counters_.transactions_committed.fetch_add(1, std::memory_order_relaxed);
+  counters_.consecutive_failures.store(0, std::memory_order_relaxed);
   std::uint64_t largest = counters_.largest_batch.load(std::memory_order_relaxed);
   while (jobs.size() > largest && !counters_.largest_batch.compare_exchange_weak(largest, jobs.size())) {
   }

@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "gateway/config/distinguished_name.hpp"
 
 namespace gateway::config {
 
@@ -51,14 +54,25 @@ struct runtime_settings {
   std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: time allowed for in-flight requests
 };
 
-// One known client certificate. It matches by subject (every attribute listed must be present
-// with that value, order ignored) or by SHA-256 fingerprint of the DER certificate.
+// One known client certificate. It matches by its issuer and subject distinguished names, both
+// exactly (after RFC 4514 normalisation, distinguished_name.hpp), or by the SHA-256 fingerprint of
+// the DER certificate (and then also by issuer and subject when they are given). Start-up refuses
+// two callers that could match one certificate (check_gateway_config).
 struct caller {
   std::string name;
-  std::vector<std::pair<std::string, std::string>> subject;  // e.g. {"CN","practice-a"},{"OU","A81001"}
-  std::string sha256;        // lower-case hex, no separators; empty when matched by subject
+  std::optional<distinguished_name> subject;  // with issuer; optional beside sha256
+  std::optional<distinguished_name> issuer;
+  std::string sha256;        // lower-case hex, no separators; empty when matched by names
   std::string role;          // "referrer" or "platform"
   std::string organization;  // ODS code
+};
+
+// Certificate revocation lists (PEM files, each may hold several CRLs), checked at every TLS
+// handshake: client certificates on the FHIR listener and receivers' server certificates when the
+// gateway delivers. Re-read on SIGHUP. With CRLs configured, a certificate whose issuer has no
+// CRL here is refused (fail closed). Empty: no revocation checking (a warning at start-up).
+struct revocation_settings {
+  std::vector<std::string> crl_files;
 };
 
 struct storage_settings {
@@ -119,6 +133,7 @@ struct gateway_config {
   delivery_settings delivery;
   std::vector<referrer_settings> referrers;
   std::vector<caller> callers;
+  revocation_settings revocation;
 };
 
 }  // namespace gateway::config

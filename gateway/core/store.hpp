@@ -42,6 +42,10 @@ struct store_metrics {
   std::uint64_t largest_batch = 0;
   std::uint64_t write_queue_depth = 0;  // gauge
   std::uint64_t read_queue_depth = 0;   // gauge
+  // gauge: transactions failed since the last one that committed (0 = the latest committed).
+  // Storage health now, for readiness: the outbox dispatcher's idle poll commits about once a
+  // second, so recovery shows without client traffic.
+  std::uint64_t consecutive_failures = 0;
 };
 
 class store : public outbox_store {

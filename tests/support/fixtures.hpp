@@ -1,6 +1,8 @@
 #pragma once
 // Test data helpers shared by the integration tests: files from tests/data, and the standard
 // practice-a referral with a referral number of the test's choosing.
+#include <chrono>
+#include <functional>
 #include <string>
 
 namespace rg::testing {
@@ -14,5 +16,12 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 // tests/data/core/servicerequest-contained.json (practice-a, contained Patient with NHS number
 // 9434765919) with its referral number REF-2024-0001 replaced by `number`.
 std::string referral_fixture(const std::string& number);
+
+// Checks `done` until it holds (another process or thread does the work) or `timeout` passes;
+// returns whether it held. Waits a few milliseconds between checks.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// The value of one sample line of Prometheus text ("name{labels} value"), -1 when absent.
+double metric_value(const std::string& prometheus_text, const std::string& series);
 
 }  // namespace rg::testing

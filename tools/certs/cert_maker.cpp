@@ -1,5 +1,7 @@
 #include "tools/certs/cert_maker.hpp"
 
+#include "tools/certs/crl_maker.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -349,6 +351,7 @@ std::vector<std::string> dev_file_names() {
   }
   names.push_back(std::string(dev_gateway_client_file) + ".crt");
   names.push_back(std::string(dev_gateway_client_file) + ".key");
+  names.emplace_back("ca.crl");
   return names;
 }
 
@@ -414,7 +417,8 @@ result<void> write_dev_set(std::filesystem::path const& dir) {
   for (item const& it : items) {
     if (auto r = write_pem(it.kc, dir / (it.stem + ".crt"), dir / (it.stem + ".key")); !r) return r;
   }
-  return {};
+  // The CA revokes nothing yet; `gatewayctl certs revoke NAME` adds to this list.
+  return write_empty_dev_crl(dir);
 }
 
 }  // namespace rg::certs
