@@ -16,8 +16,10 @@
 #include "gateway/api/validate_route.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/triage_rules.hpp"
+#include "gateway/files/private_paths.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox/outbox_service.hpp"
+#include "gateway/retention/purger.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
 namespace gateway {
@@ -26,7 +28,8 @@ struct app_routes::parts {
   std::unique_ptr<sqlite::sqlite_store> store;
   std::unique_ptr<core::triage_rules> rules;
   api::app_context context;
-  std::unique_ptr<outbox::outbox_service> outbox;  // declared after the store: goes first
+  std::unique_ptr<retention::purger> purger;       // declared after the store: goes first
+  std::unique_ptr<outbox::outbox_service> outbox;  // likewise
 };
 
 app_routes::app_routes(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
@@ -42,6 +45,26 @@ std::string read_text(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+retention::retention_policy retention_policy_from(const config::retention_settings& r) {
+  retention::retention_policy p;
+  p.outbox_delivered = std::chrono::hours(24) * r.outbox_delivered_days;
+  p.audit = std::chrono::hours(24) * r.audit_days;
+  p.batch_rows = r.purge_batch;
+  p.interval = r.purge_interval;
+  return p;
+}
+
+void collect_retention_metrics(const retention::purger& purger, std::string& out) {
+  const retention::purge_totals t = purger.totals();
+  out += "# HELP gateway_retention_purged_total Rows deleted by the retention purger, by kind.\n";
+  out += "# TYPE gateway_retention_purged_total counter\n";
+  out += "gateway_retention_purged_total{kind=\"outbox\"} " + std::to_string(t.outbox_deleted) + "\n";
+  out += "gateway_retention_purged_total{kind=\"audit\"} " + std::to_string(t.audit_deleted) + "\n";
+  out += "# HELP gateway_retention_failures_total Purge passes that ended on a storage error.\n";
+  out += "# TYPE gateway_retention_failures_total counter\n";
+  out += "gateway_retention_failures_total " + std::to_string(t.failures) + "\n";
 }
 
 void collect_store_metrics(const core::store& store, std::string& out) {
@@ -75,12 +98,10 @@ std::string app_routes::start(net::server& server) {
   if (!rules) return "configuration: triage.rules: " + rules.error().text();
   parts_->rules = std::make_unique<core::triage_rules>(std::move(*rules));
 
-  // Storage: create the folder of the database file, then open and migrate.
+  // Storage: create the folder of the database file (0700: it holds patient data), then open and migrate.
   const std::filesystem::path db(config_.storage.path);
-  if (db.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(db.parent_path(), ec);
-  }
+  if (auto failed = files::create_private_directories(db.parent_path()); !failed.empty())
+    return "storage.path: " + failed;
   sqlite::sqlite_options options;
   options.path = config_.storage.path;
   options.read_connections = static_cast<int>(config_.storage.read_connections);
@@ -123,11 +144,18 @@ std::string app_routes::start(net::server& server) {
   std::string problem;
   parts_->outbox = outbox::outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
   if (!parts_->outbox) return problem;
+
+  // Retention: delivered outbox items and old audit records are purged in the background.
+  parts_->purger = std::make_unique<retention::purger>(*parts_->store, retention_policy_from(config_.retention));
+  retention::purger* purger = parts_->purger.get();
+  metrics_.add_collector([purger](std::string& out) { collect_retention_metrics(*purger, out); });
+  parts_->purger->start();
   return {};
 }
 
 void app_routes::stop() {
   parts_->outbox.reset();
+  parts_->purger.reset();
   parts_->store.reset();
 }
 

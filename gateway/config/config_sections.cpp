@@ -78,6 +78,7 @@ void read_platform(json_object_reader r, platform_settings& p) {
   r.read("event_source", p.event_source, true);
   r.read("events_jsonl", p.events_jsonl, true);
   r.read("webhook", p.webhook);
+  r.read("events_rotate_bytes", p.events_rotate_bytes, 4096);
   r.finish();
   if (!p.webhook.empty() && p.webhook.rfind("https://", 0) != 0) {
     r.errors().push_back({r.path_of("webhook"), "must be an https:// URL (or empty)"});
@@ -224,6 +225,19 @@ void read_revocation(json_object_reader r, revocation_settings& out) {
   r.finish();
 }
 
+void read_retention(json_object_reader r, retention_settings& out) {
+  r.read("outbox_delivered_days", out.outbox_delivered_days);
+  r.read("audit_days", out.audit_days);
+  r.read("purge_interval_ms", out.purge_interval);
+  r.read("purge_batch", out.purge_batch, 1);
+  r.finish();
+  if (out.audit_days <= out.outbox_delivered_days) {
+    r.errors().push_back({r.path_of("audit_days"), "must be longer than retention.outbox_delivered_days (" +
+                                                       std::to_string(out.outbox_delivered_days) +
+                                                       "): the audit trail outlives the messages it records"});
+  }
+}
+
 void check_readable(const std::string& file, const std::string& path, config_errors& errors) {
   if (file.empty()) return;
   if (::access(file.c_str(), F_OK) != 0) {
@@ -256,6 +270,7 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
   read_referrers(root, out.referrers);
   read_callers(root, out.callers);
   read_revocation(root.object("revocation"), out.revocation);
+  read_retention(root.object("retention"), out.retention);
   root.finish();
 }
 

@@ -75,6 +75,16 @@ struct revocation_settings {
   std::vector<std::string> crl_files;
 };
 
+// How long data is kept (README "Retention"). A background purger deletes, in bounded batches,
+// delivered outbox items (their payloads carry patient data) once delivered longer than
+// outbox_delivered, and AuditEvents older than audit. Pending and dead items are never purged.
+struct retention_settings {
+  unsigned outbox_delivered_days = 30;
+  unsigned audit_days = 2922;  // 8 years; must be longer than outbox_delivered_days
+  std::chrono::milliseconds purge_interval{600'000};
+  std::size_t purge_batch = 500;  // rows deleted per transaction
+};
+
 struct storage_settings {
   std::string engine = "sqlite";
   std::string path = "var/gateway.db";
@@ -86,10 +96,11 @@ struct storage_settings {
 
 // The stepped-care platform: owner of every Task, receiver of triage events.
 struct platform_settings {
-  std::string organization = "PLT01";                 // ODS code
-  std::string event_source = "urn:referral-gateway";  // CloudEvents "source"
-  std::string events_jsonl = "var/events.jsonl";      // embedded sink: one CloudEvent per line
-  std::string webhook;                                // https URL the CloudEvents are POSTed to as well; empty = none
+  std::string organization = "PLT01";                  // ODS code
+  std::string event_source = "urn:referral-gateway";   // CloudEvents "source"
+  std::string events_jsonl = "var/events.jsonl";       // embedded sink: one CloudEvent per line
+  std::string webhook;                                 // https URL the CloudEvents are POSTed to as well; empty = none
+  std::size_t events_rotate_bytes = 64 * 1024 * 1024;  // the events file is rotated past this size
 };
 
 // How one referrer organisation receives status updates and outcome reports.
@@ -134,6 +145,7 @@ struct gateway_config {
   std::vector<referrer_settings> referrers;
   std::vector<caller> callers;
   revocation_settings revocation;
+  retention_settings retention;
 };
 
 }  // namespace gateway::config

@@ -26,6 +26,7 @@
 #include "gateway/core/store_outbox.hpp"
 #include "gateway/core/store_query.hpp"
 #include "gateway/core/store_records.hpp"
+#include "gateway/core/store_retention.hpp"
 
 #include <cstdint>
 #include <string>
@@ -48,7 +49,7 @@ struct store_metrics {
   std::uint64_t consecutive_failures = 0;
 };
 
-class store : public outbox_store {
+class store : public outbox_store, public retention_store {
  public:
   virtual ~store() = default;
 

@@ -99,7 +99,8 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
   p->pool = std::make_unique<net::https_client_pool>(p->run->io().get_executor(), client_options_from(d));
 
   // Triage events: the JSON Lines file, exactly once per event id; then the webhook if configured.
-  auto opened = sinks::jsonl_sink::open({config.platform.events_jsonl});
+  auto opened = sinks::jsonl_sink::open(
+      {.path = config.platform.events_jsonl, .rotate_bytes = config.platform.events_rotate_bytes});
   if (auto* e = std::get_if<std::string>(&opened)) {
     problem = "configuration: " + *e;
     return nullptr;

@@ -5,7 +5,8 @@
 // kill left unanswered, as a real client retries (the referral may or may not have been stored:
 // 201 or 200, never a second one). Every referral that got 201 must be readable, no referral may
 // exist twice, and every stored referral must reach the JSON Lines event file
-// (platform.events_jsonl, written by the outbox dispatcher) exactly once as referral.received.
+// (platform.events_jsonl, written by the outbox dispatcher, in its rotated segments too) exactly
+// once as referral.received, while delivered outbox items are purged.
 //
 // SIGKILL leaves the page cache to the kernel, so this test cannot show that acknowledged data was
 // fsync'd: durability_test does. RG_CRASH_ROUNDS (default 1; tools/test.sh runs 5) repeats
@@ -104,7 +105,12 @@ struct load_result {
 class crash_test : public ::testing::Test {
  protected:
   void start() {
-    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
+    // The events file rotates every few dozen events and delivered outbox items are purged at
+    // once, so kills also land in rotations and purges.
+    gateway_ = std::make_unique<child_process>(
+        gateway_args(shared_certs_dir(), dir_,
+                     {"platform.events_rotate_bytes=65536", "retention.outbox_delivered_days=0",
+                      "retention.purge_interval_ms=100"}));
     ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
   }
   https_client client() {
@@ -235,8 +241,7 @@ class crash_test : public ::testing::Test {
     eventually(
         [&] {
           counts.clear();
-          std::istringstream lines(read_text(file));
-          for (std::string line; std::getline(lines, line);) {
+          for (const auto& line : event_file_lines(file)) {
             rapidjson::Document event;
             event.Parse(line.c_str());
             if (!event.IsObject() || !event.HasMember("type") || !event.HasMember("subject")) continue;

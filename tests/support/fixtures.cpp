@@ -1,5 +1,7 @@
 #include "tests/support/fixtures.hpp"
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -24,6 +26,22 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 std::string referral_fixture(const std::string& number) {
   return replaced(read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"), "REF-2024-0001", number);
+}
+
+std::vector<std::string> event_file_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  const auto append = [&lines](const std::string& file) {
+    std::istringstream in(read_text(file));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  };
+  for (int n = 1;; ++n) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, ".%06d", n);
+    if (!std::filesystem::exists(path + suffix)) break;
+    append(path + suffix);
+  }
+  append(path);
+  return lines;
 }
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {

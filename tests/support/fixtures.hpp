@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace rg::testing {
 
@@ -16,6 +17,10 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 // tests/data/core/servicerequest-contained.json (practice-a, contained Patient with NHS number
 // 9434765919) with its referral number REF-2024-0001 replaced by `number`.
 std::string referral_fixture(const std::string& number);
+
+// The lines of a JSON Lines events file and of its rotated segments (path.000001, path.000002,
+// ..., then path itself), oldest first.
+std::vector<std::string> event_file_lines(const std::string& path);
 
 // Checks `done` until it holds (another process or thread does the work) or `timeout` passes;
 // returns whether it held. Waits a few milliseconds between checks.

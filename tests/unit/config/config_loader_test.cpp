@@ -106,6 +106,15 @@ INSTANTIATE_TEST_SUITE_P(
                   "revocation.crl_files[0]: file not found (/nonexistent/ca.crl)"},
         rejection{"crl_not_a_string", minimal(R"(,"revocation":{"crl_files":[3]})"),
                   "revocation.crl_files[0]: must be the path of a CRL file"},
+        rejection{"audit_not_longer_than_outbox",
+                  minimal(R"(,"retention":{"outbox_delivered_days":30,"audit_days":30})"),
+                  "retention.audit_days: must be longer than retention.outbox_delivered_days (30): the audit trail "
+                  "outlives the messages it records"},
+        rejection{
+            "rotate_too_small",
+            minimal(
+                R"(,"platform":{"organization":"P","event_source":"urn:x","events_jsonl":"e","events_rotate_bytes":100})"),
+            "platform.events_rotate_bytes: must be at least 4096"},
         rejection{"caller_bad_sha",
                   minimal(R"(,"callers":[{"name":"a","sha256":"xyz","role":"platform","organization":"X"}])"),
                   "callers[0].sha256: must be 64 hex digits (SHA-256 of the DER certificate)"},
