@@ -2,7 +2,7 @@
 // (here at once: retention.outbox_delivered_days=0) while the events file rotates every few events;
 // after a restart, and with every referral sent again, each referral is still one
 // referral.received event across the file and its segments, and start-up reads only the active
-// file. The database and its folder are created private.
+// file. The database and its folder are created private, and the log names no patient.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <signal.h>
@@ -26,7 +26,7 @@ class retention_test : public ::testing::Test {
         gateway_args(shared_certs_dir(), dir_,
                      {"storage.path=" + dir_.str("var/gateway.db"), "platform.events_jsonl=" + events(),
                       "platform.events_rotate_bytes=4096", "retention.outbox_delivered_days=0",
-                      "retention.audit_days=1", "retention.purge_interval_ms=100"}));
+                      "retention.audit_days=1", "retention.purge_interval_ms=100", "log.level=debug"}));
     ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
   }
   void stop() {
@@ -95,6 +95,9 @@ TEST_F(retention_test, purge_and_rotation_keep_every_event_exactly_once_across_r
 
   // The second start read the active file only, not the rotated events.
   const std::string log = gateway_->stderr_text();
+  // Nothing identifying in the log, at debug level: not the NHS number, not a referral number.
+  EXPECT_EQ(log.find("9434765919"), std::string::npos);
+  EXPECT_EQ(log.find("RET-"), std::string::npos);
   const auto opened = log.rfind("\"msg\":\"events file opened\"");
   ASSERT_NE(opened, std::string::npos) << log;
   const auto bytes_at = log.find("\"bytes_read\":", opened);
