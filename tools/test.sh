@@ -16,6 +16,9 @@ if [ -n "$fuzz_seconds" ] && [ "$fuzz_seconds" != "0" ]; then
   tools/install-deps.sh --fuzz
   tests/fuzz/run.sh "$fuzz_seconds" "$PWD/build-fuzz"
 fi
+# Every test the hazard log names as a control must still exist and be enabled.
+(cd build && ctest --show-only=json-v1) >build/ctest-listing.json
+build/tools/hazard-log/hazard-log-check docs/clinical-safety/hazard-log.md build/ctest-listing.json
 # The kill tests (crash_test, feedback_test) repeat SIGKILL/restart/verify this many times.
 export RG_CRASH_ROUNDS="${RG_CRASH_ROUNDS:-5}"
 (cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)")

@@ -61,6 +61,9 @@ TEST(fd_exhaustion, the_gateway_keeps_serving_backs_off_and_accepts_again_when_d
   }
   ASSERT_TRUE(eventually([&] { return open_descriptors(gateway.pid()) >= descriptor_limit; }))
       << open_descriptors(gateway.pid()) << " descriptors open in the gateway";
+  // The ops listener cannot take a connection now either; the log says when accept() failed.
+  ASSERT_TRUE(eventually([&] { return gateway.stderr_text().find("accept failed") != std::string::npos; }))
+      << gateway.stderr_text();
 
   // Out of descriptors: the connection it has is still served.
   for (int i = 0; i < 20; ++i) ASSERT_EQ(established.request("GET", "/fhir/metadata").status, 200) << i;

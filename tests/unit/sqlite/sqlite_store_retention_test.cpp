@@ -16,7 +16,7 @@ using error_code = boost::system::error_code;
 
 const clock_type::time_point t0 = clock_type::time_point(std::chrono::sys_days(std::chrono::year(2024) / 5 / 1));
 
-class retention_test : public store_test {
+class store_retention_test : public store_test {
  protected:
   void enqueue(const std::string& id, const std::string& payload = "{}") {
     core::unit_of_work u;
@@ -51,7 +51,7 @@ class retention_test : public store_test {
   }
 };
 
-TEST_F(retention_test, delivered_items_older_than_the_cutoff_go_and_everything_else_stays) {
+TEST_F(store_retention_test, delivered_items_older_than_the_cutoff_go_and_everything_else_stays) {
   enqueue("delivered-old");
   enqueue("delivered-new");
   enqueue("pending-old");
@@ -74,7 +74,7 @@ TEST_F(retention_test, delivered_items_older_than_the_cutoff_go_and_everything_e
   EXPECT_EQ(audits(), 1u);
 }
 
-TEST_F(retention_test, a_purge_deletes_at_most_its_batch_and_says_when_more_remains) {
+TEST_F(store_retention_test, a_purge_deletes_at_most_its_batch_and_says_when_more_remains) {
   for (int i = 0; i < 5; ++i) {
     enqueue("d" + std::to_string(i));
     deliver("d" + std::to_string(i), t0 - 40 * 24h);
@@ -93,7 +93,7 @@ TEST_F(retention_test, a_purge_deletes_at_most_its_batch_and_says_when_more_rema
   EXPECT_EQ(audits(), 0u);
 }
 
-TEST_F(retention_test, a_purged_payload_is_not_left_readable_in_the_database_file) {
+TEST_F(store_retention_test, a_purged_payload_is_not_left_readable_in_the_database_file) {
   const std::string secret = "NHS-9434765919-PURGE-MARKER";
   enqueue("gone", R"({"payload":")" + secret + std::string(6000, 'p') + "\"}");  // spills to overflow pages
   deliver("gone", t0 - 60 * 24h);
@@ -106,7 +106,7 @@ TEST_F(retention_test, a_purged_payload_is_not_left_readable_in_the_database_fil
   EXPECT_FALSE(std::filesystem::exists(options_.path + "-wal"));
 }
 
-TEST_F(retention_test, the_database_file_is_created_private_and_an_existing_world_readable_one_is_tightened) {
+TEST_F(store_retention_test, the_database_file_is_created_private_and_an_existing_world_readable_one_is_tightened) {
   EXPECT_EQ(std::filesystem::status(options_.path).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   store_.reset();
