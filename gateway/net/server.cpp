@@ -276,10 +276,6 @@ void server::on_reload(std::function<void()> callback) {
   impl_->reload_callbacks.push_back(std::move(callback));
 }
 
-void server::reload() {
-  asio::post(impl_->ioc, [this] { impl_->run_reload(); });
-}
-
 std::variant<std::uint16_t, std::string> server::add_listener(listener_spec spec) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(spec.address, ec);

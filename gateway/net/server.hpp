@@ -72,10 +72,9 @@ class server {
   // background work (dispatchers, timers) stop here.
   void on_shutdown(std::function<void()> callback);
 
-  // Called (on an I/O thread) at each SIGHUP (handle_signals) or reload(): components re-read
+  // Called (on an I/O thread) at each SIGHUP (with handle_signals): components re-read
   // certificates and CRLs here. Register before run().
   void on_reload(std::function<void()> callback);
-  void reload();
 
   boost::asio::io_context& io();
 

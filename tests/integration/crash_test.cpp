@@ -271,7 +271,7 @@ TEST_F(crash_test, sigkill_under_load_loses_no_acknowledged_referral_and_duplica
     ASSERT_GE(load.created.size(), 100u) << "the clients never got going";
     std::string statuses;
     for (const auto& [status, n] : load.other_statuses)
-      statuses += " " + std::to_string(status) + "x" + std::to_string(n);
+      statuses.append(" ").append(std::to_string(status)).append("x").append(std::to_string(n));
     std::printf(
         "[ crash    ] round %d: %zu referrals acknowledged (201) and %d repeats answered 200 before SIGKILL; %zu "
         "unanswered; other answers:%s\n",

@@ -1,5 +1,7 @@
 #include "tools/certs/crl_maker.hpp"
 
+#include "tools/certs/openssl_owners.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -10,41 +12,9 @@
 namespace rg::certs {
 namespace {
 
-struct bio_deleter {
-  void operator()(BIO* p) const noexcept { BIO_free_all(p); }
-};
-struct asn1_time_deleter {
-  void operator()(ASN1_TIME* p) const noexcept { ASN1_TIME_free(p); }
-};
-struct asn1_integer_deleter {
-  void operator()(ASN1_INTEGER* p) const noexcept { ASN1_INTEGER_free(p); }
-};
-struct revoked_deleter {
-  void operator()(X509_REVOKED* p) const noexcept { X509_REVOKED_free(p); }
-};
-struct extension_deleter {
-  void operator()(X509_EXTENSION* p) const noexcept { X509_EXTENSION_free(p); }
-};
-using bio_ptr = std::unique_ptr<BIO, bio_deleter>;
-using asn1_time_ptr = std::unique_ptr<ASN1_TIME, asn1_time_deleter>;
-using asn1_integer_ptr = std::unique_ptr<ASN1_INTEGER, asn1_integer_deleter>;
-using revoked_ptr = std::unique_ptr<X509_REVOKED, revoked_deleter>;
-using extension_ptr = std::unique_ptr<X509_EXTENSION, extension_deleter>;
-
-error openssl_error(std::string what) {
-  if (unsigned long code = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    what += ": ";
-    what += buf;
-  }
-  ERR_clear_error();
-  return error{std::move(what)};
-}
-
 // Appends an entry for `serial` revoked at `when`.
 result<void> add_entry(X509_CRL* crl, ASN1_INTEGER const* serial, ASN1_TIME const* when) {
-  revoked_ptr entry{X509_REVOKED_new()};
+  x509_revoked_ptr entry{X509_REVOKED_new()};
   if (!entry || X509_REVOKED_set_serialNumber(entry.get(), const_cast<ASN1_INTEGER*>(serial)) != 1 ||
       X509_REVOKED_set_revocationDate(entry.get(), const_cast<ASN1_TIME*>(when)) != 1)
     return openssl_error("CRL entry");
@@ -99,7 +69,7 @@ result<x509_crl_ptr> make_crl(key_and_cert const& ca, X509_CRL const* previous, 
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, ca.cert.get(), nullptr, nullptr, crl.get(), 0);
-  extension_ptr akid{X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always")};
+  x509_extension_ptr akid{X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always")};
   if (!akid || X509_CRL_add_ext(crl.get(), akid.get(), -1) != 1) return openssl_error("CRL authority key identifier");
   if (X509_CRL_sort(crl.get()) != 1 || X509_CRL_sign(crl.get(), ca.key.get(), EVP_sha256()) <= 0)
     return openssl_error("X509_CRL_sign");
@@ -109,10 +79,7 @@ result<x509_crl_ptr> make_crl(key_and_cert const& ca, X509_CRL const* previous, 
 result<std::string> crl_to_pem(X509_CRL* crl) {
   bio_ptr bio{BIO_new(BIO_s_mem())};
   if (!bio || PEM_write_bio_X509_CRL(bio.get(), crl) != 1) return openssl_error("PEM_write_bio_X509_CRL");
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  if (size < 0) return openssl_error("BIO_get_mem_data");
-  return {boost::system::in_place_value, data, static_cast<std::size_t>(size)};
+  return bio_contents(bio.get());
 }
 
 result<x509_crl_ptr> read_crl_pem(std::filesystem::path const& file) {

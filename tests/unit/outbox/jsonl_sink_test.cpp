@@ -201,14 +201,18 @@ std::string uuid(int n) {
   return text;
 }
 
-// Every event line of the file and its rotated segments (path, path.000001, ...).
+// The n-th rotated segment of `path`: path.000001, ...
+std::string segment(const std::string& path, int n) {
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, ".%06d", n);
+  return path + suffix;
+}
+
+// Every event line of the file and its rotated segments (path.000001, ..., then path).
 std::vector<std::string> all_lines(const std::string& path) {
   std::vector<std::string> out;
-  for (int n = 1;; ++n) {
-    char segment[16];
-    std::snprintf(segment, sizeof segment, ".%06d", n);
-    if (!std::filesystem::exists(path + segment)) break;
-    for (auto& line : lines_of(read_file(path + segment))) out.push_back(std::move(line));
+  for (int n = 1; std::filesystem::exists(segment(path, n)); ++n) {
+    for (auto& line : lines_of(read_file(segment(path, n)))) out.push_back(std::move(line));
   }
   for (auto& line : lines_of(read_file(path))) out.push_back(std::move(line));
   return out;
@@ -228,13 +232,11 @@ TEST(jsonl_sink, rotates_by_size_into_numbered_segments_with_whole_lines_and_an_
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(core::is_delivered(deliver(*sink, entry(uuid(i)))));
   EXPECT_GE(sink->rotations(), 2u);
   for (int n = 1; n <= static_cast<int>(sink->rotations()); ++n) {
-    char segment[16];
-    std::snprintf(segment, sizeof segment, ".%06d", n);
-    ASSERT_TRUE(std::filesystem::exists(path + segment + std::string(".ids"))) << segment;
-    const auto size = std::filesystem::file_size(path + segment);
-    EXPECT_LE(size, 4096u) << segment;
-    EXPECT_EQ(read_file(path + segment).back(), '\n') << "a segment ends with a whole line";
-    EXPECT_EQ(std::filesystem::status(path + segment).permissions() & std::filesystem::perms::others_all,
+    const std::string file = segment(path, n);
+    ASSERT_TRUE(std::filesystem::exists(file + ".ids")) << file;
+    EXPECT_LE(std::filesystem::file_size(file), 4096u) << file;
+    EXPECT_EQ(read_file(file).back(), '\n') << "a segment ends with a whole line";
+    EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::others_all,
               std::filesystem::perms::none);
   }
   const auto ids = ids_of(all_lines(path));

@@ -5,12 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdlib>
-#include <filesystem>
-#include <future>
 #include <thread>
 
-#include "adapters/sqlite/sqlite_store.hpp"
+#include "tests/unit/sqlite/store_fixture.hpp"
 
 namespace gateway::retention {
 namespace {
@@ -18,39 +15,18 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::system_clock;
 using error_code = boost::system::error_code;
+using sqlite::test::wait_for;
 
-template <class Result, class Start>
-Result wait_for(Start start) {
-  auto promise = std::make_shared<std::promise<Result>>();
-  auto future = promise->get_future();
-  start(core::store_callback<Result>([promise](Result r) { promise->set_value(std::move(r)); }));
-  return future.get();
-}
-
-class purger_test : public ::testing::Test {
+// The real store from the SQLite tests' fixture (a fresh file per test).
+class purger_test : public sqlite::test::store_test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "rg-purge-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    sqlite::sqlite_options o;
-    o.path = (dir_ / "store.db").string();
-    auto opened = sqlite::sqlite_store::open(o);
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   // An outbox item delivered at `at` (or left pending), and an audit record made now.
   void item(const std::string& id, std::optional<clock_type::time_point> delivered_at) {
     core::unit_of_work u;
     u.outbox.push_back({id, "events", "platform", id, "application/cloudevents+json", "{}"});
     u.audits.push_back(
         {"audit-" + id, "", "ORG-A", "referrer", core::audit_action::create, "ServiceRequest", id, "0", "req", "{}"});
-    ASSERT_TRUE(wait_for<core::commit_outcome>([&](auto cb) { store_->commit(std::move(u), std::move(cb)); }));
+    ASSERT_TRUE(commit(std::move(u)));
     if (!delivered_at) return;
     wait_for<core::outbox_entries_outcome>(
         [&](auto cb) { store_->fetch_due(clock_type::now() + 1h, 1000, 30s, std::move(cb)); });
@@ -65,12 +41,9 @@ class purger_test : public ::testing::Test {
   std::int64_t audit_rows() {
     core::audit_query q;
     q.count = 10'000;
-    return static_cast<std::int64_t>(
-        wait_for<core::audit_outcome>([&](auto cb) { store_->search_audit(q, std::move(cb)); })->items.size());
+    return static_cast<std::int64_t>(search_audit(q)->items.size());
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<sqlite::sqlite_store> store_;
   std::atomic<clock_type::time_point> now_{clock_type::now()};
   purger::clock_fn clock() {
     return [this] { return now_.load(); };

@@ -76,8 +76,9 @@ TEST_F(store_retention_test, delivered_items_older_than_the_cutoff_go_and_everyt
 
 TEST_F(store_retention_test, a_purge_deletes_at_most_its_batch_and_says_when_more_remains) {
   for (int i = 0; i < 5; ++i) {
-    enqueue("d" + std::to_string(i));
-    deliver("d" + std::to_string(i), t0 - 40 * 24h);
+    const std::string id = std::string("d").append(std::to_string(i));  // not operator+: g++ 12 -Wrestrict
+    enqueue(id);
+    deliver(id, t0 - 40 * 24h);
   }
   audit("a1", "2000-01-01T00:00:00.000Z");
   audit("a2", "2000-01-01T00:00:00.000Z");
