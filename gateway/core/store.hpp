@@ -42,6 +42,7 @@ struct store_metrics {
   std::uint64_t largest_batch = 0;
   std::uint64_t write_queue_depth = 0;  // gauge
   std::uint64_t read_queue_depth = 0;   // gauge
+  bool available = true;                // gauge: false while the last attempt to reach the storage failed (readiness)
 };
 
 class store : public outbox_store {

@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-namespace gateway::sqlite {
+namespace gateway::sql_store {
 
 // The patched JSON, or nullopt if `json` is not a well-formed JSON object. Any existing `id`,
 // `meta.versionId` and `meta.lastUpdated` are replaced; other `meta` members are kept.
 std::optional<std::string> stamp_meta(std::string_view json, std::string_view id, std::int64_t version,
                                       std::string_view last_updated);
 
-}  // namespace gateway::sqlite
+}  // namespace gateway::sql_store

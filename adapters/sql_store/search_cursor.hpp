@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace gateway::sqlite {
+namespace gateway::sql_store {
 
 struct cursor_position {
   std::string signature;            // describes the sort keys the values belong to
@@ -19,4 +19,4 @@ struct cursor_position {
 std::string encode_cursor(const cursor_position& position);
 std::optional<cursor_position> decode_cursor(const std::string& token);
 
-}  // namespace gateway::sqlite
+}  // namespace gateway::sql_store

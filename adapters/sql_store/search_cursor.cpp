@@ -1,9 +1,9 @@
-#include "adapters/sqlite/search_cursor.hpp"
+#include "adapters/sql_store/search_cursor.hpp"
 
 #include <charconv>
 #include <string_view>
 
-namespace gateway::sqlite {
+namespace gateway::sql_store {
 namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
@@ -67,4 +67,4 @@ std::optional<cursor_position> decode_cursor(const std::string& token) {
   return pos;
 }
 
-}  // namespace gateway::sqlite
+}  // namespace gateway::sql_store

@@ -1,4 +1,4 @@
-#include "adapters/sqlite/json_meta.hpp"
+#include "adapters/sql_store/json_meta.hpp"
 
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace gateway::sqlite {
+namespace gateway::sql_store {
 namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -154,4 +154,4 @@ std::optional<std::string> stamp_meta(std::string_view json, std::string_view id
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-}  // namespace gateway::sqlite
+}  // namespace gateway::sql_store
