@@ -17,6 +17,7 @@ outbox_clock::time_point from_ms(std::int64_t ms) {
   return outbox_clock::time_point(milliseconds(ms));
 }
 
+// (fetch_due qualifies the first, seq, which its UPDATE ... FROM also has: column_list + 5.)
 constexpr const char* column_list =
     "seq, id, channel, destination, ordering_key, content_type, payload, state, "
     "attempts, created_at, next_attempt_at, leased_until, delivered_at, last_error";
@@ -85,7 +86,8 @@ WITH due AS (
   FOR UPDATE OF o SKIP LOCKED)
 UPDATE outbox SET leased_until = $3, lease_owner = $4, attempts = outbox.attempts + 1
 FROM due WHERE outbox.seq = due.seq
-RETURNING )sql") + column_list,
+RETURNING outbox.seq, )sql") +
+                            (column_list + 5),
                         pg_params(to_ms(now), static_cast<std::int64_t>(limit), to_ms(now + lease), instance));
   auto due = entries_from(r);
   std::sort(due.begin(), due.end(), [](const core::outbox_entry& a, const core::outbox_entry& b) {

@@ -2,10 +2,10 @@
 
 namespace gateway::postgres {
 
-pg_connection* connection_slot::get(sql_store::store_counters& counters) {
+pg_connection* connection_slot::get(sql_store::store_counters& counters, bool now_anyway) {
   if (conn_) return conn_.get();
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_attempt_ < reconnect_interval) return nullptr;
+  if (!now_anyway && now - last_attempt_ < reconnect_interval) return nullptr;
   last_attempt_ = now;
   std::string error;
   conn_ = connect_(error);
@@ -18,8 +18,13 @@ void connection_slot::check() {
 }
 
 pg_pool::pg_pool(std::size_t threads, connection_factory connect, std::size_t max_queue,
-                 sql_store::store_counters& counters, std::atomic<std::uint64_t>* queue_gauge)
-    : connect_(std::move(connect)), max_queue_(max_queue), counters_(counters), queue_gauge_(queue_gauge) {
+                 sql_store::store_counters& counters, std::atomic<std::uint64_t>* queue_gauge,
+                 bool retry_on_new_connection)
+    : connect_(std::move(connect)),
+      max_queue_(max_queue),
+      counters_(counters),
+      queue_gauge_(queue_gauge),
+      retry_(retry_on_new_connection) {
   threads_.reserve(threads);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) threads_.emplace_back([this] { run(); });
 }
@@ -76,7 +81,14 @@ void pg_pool::run() {
       job->fail(gateway::core::store_errc::unavailable);
       continue;
     }
-    job->run(*db);
+    if (!job->run(*db, retry_)) {
+      slot.check();
+      db = slot.get(counters_, true);
+      if (db == nullptr)
+        job->fail(gateway::core::store_errc::unavailable);
+      else
+        job->run(*db, false);
+    }
     slot.check();
   }
 }

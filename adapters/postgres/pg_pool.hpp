@@ -34,7 +34,9 @@ using connection_factory = std::function<std::unique_ptr<pg_connection>(std::str
 class pg_job {
  public:
   virtual ~pg_job() = default;
-  virtual void run(pg_connection& db) = 0;
+  // false: the connection turned out to be broken before anything was answered, and `may_retry`
+  // allowed the job to say so; the pool runs it once more on a new connection.
+  virtual bool run(pg_connection& db, bool may_retry) = 0;
   virtual void fail(gateway::core::store_errc code) = 0;
 };
 
@@ -46,15 +48,22 @@ class pg_fn_job final : public pg_job {
   pg_fn_job(std::function<Result(pg_connection&)> body, gateway::core::store_callback<Result> done)
       : body_(std::move(body)), done_(std::move(done)) {}
 
-  void run(pg_connection& db) override {
+  bool run(pg_connection& db, bool may_retry) override {
     std::optional<Result> r;
     try {
       r.emplace(body_(db));
+    } catch (const pg_error& e) {
+      if (e.lost() && may_retry) return false;
+      db.rollback_quietly();
+      fail(gateway::core::store_errc::unavailable);
+      return true;
     } catch (const std::exception&) {
       db.rollback_quietly();
-      return fail(gateway::core::store_errc::unavailable);
+      fail(gateway::core::store_errc::unavailable);
+      return true;
     }
     done_(std::move(*r));
+    return true;
   }
   void fail(gateway::core::store_errc code) override { done_(Result(make_error_code(code))); }
 
@@ -66,8 +75,10 @@ class pg_fn_job final : public pg_job {
 class pg_pool {
  public:
   // max_queue 0: unbounded (the outbox worker: the dispatcher bounds its own requests).
+  // retry_on_new_connection: a job that found its connection broken runs once more on a new one
+  // (reads: a server restart then costs no error; not for writes, whose effect would be unknown).
   pg_pool(std::size_t threads, connection_factory connect, std::size_t max_queue, sql_store::store_counters& counters,
-          std::atomic<std::uint64_t>* queue_gauge);
+          std::atomic<std::uint64_t>* queue_gauge, bool retry_on_new_connection);
   ~pg_pool();
   pg_pool(const pg_pool&) = delete;
   pg_pool& operator=(const pg_pool&) = delete;
@@ -87,6 +98,7 @@ class pg_pool {
   const std::size_t max_queue_;
   sql_store::store_counters& counters_;
   std::atomic<std::uint64_t>* queue_gauge_;
+  const bool retry_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<pg_job>> queue_;
@@ -101,8 +113,9 @@ class connection_slot {
   static constexpr std::chrono::milliseconds reconnect_interval{200};
 
   explicit connection_slot(connection_factory connect) : connect_(std::move(connect)) {}
-  // The connection, or nullptr when the database cannot be reached now.
-  pg_connection* get(sql_store::store_counters& counters);
+  // The connection, or nullptr when the database cannot be reached now (a new connection is tried
+  // at most every reconnect_interval, unless now_anyway).
+  pg_connection* get(sql_store::store_counters& counters, bool now_anyway = false);
   // Drops the connection if it broke (called after each job).
   void check();
 

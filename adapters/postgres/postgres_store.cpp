@@ -38,15 +38,18 @@ boost::system::result<std::unique_ptr<postgres_store>, open_error> postgres_stor
 
   std::unique_ptr<postgres_store> store(new postgres_store(options));
   store->writer_ = std::make_unique<pg_writer>(connect, options.max_batch, options.max_queue, store->counters_);
-  store->readers_ = std::make_unique<pg_pool>(static_cast<std::size_t>(std::max(1, options.read_connections)), connect,
-                                              options.max_queue, store->counters_, &store->counters_.read_queue_depth);
-  store->outbox_worker_ = std::make_unique<pg_pool>(1, connect, 0, store->counters_, nullptr);
+  store->readers_ =
+      std::make_unique<pg_pool>(static_cast<std::size_t>(std::max(1, options.read_connections)), connect,
+                                options.max_queue, store->counters_, &store->counters_.read_queue_depth, true);
+  store->outbox_worker_ = std::make_unique<pg_pool>(1, connect, 0, store->counters_, nullptr, false);
   store->listener_ = std::make_unique<pg_listener>(connect);
   postgres_store* self = store.get();
   store->writer_->on_outbox_ready([self] { self->wake_outbox(); });
   store->listener_->on_notify([self] { self->wake_outbox(); });
   return store;
 }
+
+postgres_store::postgres_store(postgres_options options) : options_(std::move(options)) {}
 
 postgres_store::~postgres_store() {
   listener_.reset();

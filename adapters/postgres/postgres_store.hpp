@@ -82,7 +82,7 @@ class postgres_store final : public gateway::core::store {
   void on_outbox_ready(std::function<void()> notify) override;
 
  private:
-  explicit postgres_store(postgres_options options) : options_(std::move(options)) {}
+  explicit postgres_store(postgres_options options);
   // An outbox state change on the outbox worker; `wakes`: the local dispatcher may have work after it.
   template <class Result>
   void outbox_job(std::function<Result(pg_connection&)> body, gateway::core::store_callback<Result> done, bool wakes);

@@ -1,11 +1,10 @@
-#include "adapters/sqlite/sqlite_store.hpp"
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 #include <atomic>
 #include <thread>
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
 
 using core::store_errc;
@@ -17,7 +16,7 @@ std::future<core::commit_outcome> commit_async(core::store& store, core::unit_of
   return f;
 }
 
-TEST_F(store_test, two_hundred_units_from_many_threads_commit_in_far_fewer_transactions) {
+TEST_P(store_test, two_hundred_units_from_many_threads_commit_in_far_fewer_transactions) {
   const auto before = store_->metrics();
   constexpr int threads_n = 8, per_thread = 25;
   std::vector<std::vector<std::future<core::commit_outcome>>> futures(threads_n);
@@ -41,7 +40,7 @@ TEST_F(store_test, two_hundred_units_from_many_threads_commit_in_far_fewer_trans
               static_cast<unsigned long long>(transactions), static_cast<unsigned long long>(after.largest_batch));
 }
 
-TEST_F(store_test, callers_waiting_for_each_commit_share_fsyncs) {
+TEST_P(store_test, callers_waiting_for_each_commit_share_fsyncs) {
   // The request/response pattern of the API: each caller waits for its answer before sending
   // the next, so at most one unit per caller can wait; batches form from concurrent callers.
   const auto before = store_->metrics();
@@ -61,7 +60,7 @@ TEST_F(store_test, callers_waiting_for_each_commit_share_fsyncs) {
               static_cast<unsigned long long>(transactions));
 }
 
-TEST_F(store_test, a_failing_unit_in_a_batch_does_not_affect_the_others) {
+TEST_P(store_test, a_failing_unit_in_a_batch_does_not_affect_the_others) {
   ASSERT_TRUE(commit(unit(create("Task", "shared"))));
   const auto before = store_->metrics();
   std::vector<std::future<core::commit_outcome>> futures;
@@ -92,9 +91,9 @@ TEST_F(store_test, a_failing_unit_in_a_batch_does_not_affect_the_others) {
   EXPECT_EQ(read("Task", "shared")->version, 1);
 }
 
-TEST_F(store_test, over_the_queue_bound_commits_fail_fast_with_too_busy) {
-  options_.max_queue = 1;
-  options_.max_batch = 1;
+TEST_P(store_test, over_the_queue_bound_commits_fail_fast_with_too_busy) {
+  max_queue_ = 1;
+  max_batch_ = 1;
   reopen();
   std::vector<std::future<core::commit_outcome>> futures;
   for (int i = 0; i < 200; ++i) futures.push_back(commit_async(*store_, unit(create("Task", "t" + std::to_string(i)))));
@@ -113,4 +112,4 @@ TEST_F(store_test, over_the_queue_bound_commits_fail_fast_with_too_busy) {
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

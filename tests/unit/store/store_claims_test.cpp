@@ -1,11 +1,10 @@
-#include "adapters/sqlite/sqlite_store.hpp"
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 #include <atomic>
 #include <thread>
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
 
 using core::store_errc;
@@ -17,7 +16,7 @@ core::unit_of_work referral(const std::string& id, const std::string& value = "R
   return u;
 }
 
-TEST_F(store_test, repeat_claim_is_identifier_taken_naming_the_stored_resource) {
+TEST_P(store_test, repeat_claim_is_identifier_taken_naming_the_stored_resource) {
   ASSERT_TRUE(commit(referral("sr1")));
   auto again = commit(referral("sr2"));
   ASSERT_FALSE(again);
@@ -34,14 +33,14 @@ TEST_F(store_test, repeat_claim_is_identifier_taken_naming_the_stored_resource) 
   EXPECT_EQ((*found)->id, "sr1");
 }
 
-TEST_F(store_test, same_identifier_under_another_owner_is_a_separate_claim) {
+TEST_P(store_test, same_identifier_under_another_owner_is_a_separate_claim) {
   ASSERT_TRUE(commit(referral("sr1")));
   auto u = referral("sr2");
   u.claims[0].owner_org = "ORG-B";
   EXPECT_TRUE(commit(u));
 }
 
-TEST_F(store_test, fifty_concurrent_identical_creates_store_exactly_one) {
+TEST_P(store_test, fifty_concurrent_identical_creates_store_exactly_one) {
   constexpr int n = 50;
   std::atomic<int> go{0};
   std::vector<std::thread> threads;
@@ -74,7 +73,7 @@ TEST_F(store_test, fifty_concurrent_identical_creates_store_exactly_one) {
   EXPECT_EQ(search(q)->total, 1);
 }
 
-TEST_F(store_test, duplicate_claims_within_one_batch_let_only_the_first_through) {
+TEST_P(store_test, duplicate_claims_within_one_batch_let_only_the_first_through) {
   // Submitted back to back without waiting, so they share batches.
   std::vector<std::future<core::commit_outcome>> futures;
   for (int i = 0; i < 20; ++i) {
@@ -91,4 +90,4 @@ TEST_F(store_test, duplicate_claims_within_one_batch_let_only_the_first_through)
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

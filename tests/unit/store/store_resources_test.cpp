@@ -1,13 +1,14 @@
-#include "adapters/sqlite/sqlite_store.hpp"
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
+
+RG_STORE_CONTRACT(store_test);
 
 using core::store_errc;
 
-TEST_F(store_test, create_then_read_returns_version_1_with_meta_patched_in) {
+TEST_P(store_test, create_then_read_returns_version_1_with_meta_patched_in) {
   auto created = commit(unit(create("ServiceRequest", "sr1")));
   ASSERT_TRUE(created) << created.error().detail;
   ASSERT_EQ(created->written.size(), 1u);
@@ -24,13 +25,13 @@ TEST_F(store_test, create_then_read_returns_version_1_with_meta_patched_in) {
   EXPECT_EQ(r->version, 1);
 }
 
-TEST_F(store_test, read_of_unknown_resource_is_not_found) {
+TEST_P(store_test, read_of_unknown_resource_is_not_found) {
   EXPECT_EQ(read("ServiceRequest", "nope").error(), store_errc::not_found);
   EXPECT_EQ(vread("ServiceRequest", "nope", 1).error(), store_errc::not_found);
   EXPECT_EQ(history("ServiceRequest", "nope").error(), store_errc::not_found);
 }
 
-TEST_F(store_test, updates_make_versions_and_history_keeps_each_newest_first) {
+TEST_P(store_test, updates_make_versions_and_history_keeps_each_newest_first) {
   ASSERT_TRUE(commit(unit(create("Task", "t1"))));
   for (int v = 1; v <= 2; ++v) {
     auto w = create("Task", "t1");
@@ -54,7 +55,7 @@ TEST_F(store_test, updates_make_versions_and_history_keeps_each_newest_first) {
   EXPECT_LE((*h)[2].last_updated, (*h)[0].last_updated);
 }
 
-TEST_F(store_test, stale_if_match_is_a_version_conflict_and_changes_nothing) {
+TEST_P(store_test, stale_if_match_is_a_version_conflict_and_changes_nothing) {
   ASSERT_TRUE(commit(unit(create("Task", "t1"))));
   auto w = create("Task", "t1");
   w.kind = core::write_kind::update;
@@ -70,7 +71,7 @@ TEST_F(store_test, stale_if_match_is_a_version_conflict_and_changes_nothing) {
   EXPECT_EQ(read("Task", "t1")->json.find("stale"), std::string::npos);
 }
 
-TEST_F(store_test, update_without_if_match_takes_any_version_and_update_of_missing_is_not_found) {
+TEST_P(store_test, update_without_if_match_takes_any_version_and_update_of_missing_is_not_found) {
   ASSERT_TRUE(commit(unit(create("Task", "t1"))));
   auto w = create("Task", "t1");
   w.kind = core::write_kind::update;
@@ -79,12 +80,12 @@ TEST_F(store_test, update_without_if_match_takes_any_version_and_update_of_missi
   EXPECT_EQ(commit(unit(w)).error().code, store_errc::not_found);
 }
 
-TEST_F(store_test, second_create_of_same_id_is_already_exists) {
+TEST_P(store_test, second_create_of_same_id_is_already_exists) {
   ASSERT_TRUE(commit(unit(create("Task", "t1"))));
   EXPECT_EQ(commit(unit(create("Task", "t1"))).error().code, store_errc::already_exists);
 }
 
-TEST_F(store_test, delete_writes_a_tombstone_read_is_gone_history_shows_it) {
+TEST_P(store_test, delete_writes_a_tombstone_read_is_gone_history_shows_it) {
   ASSERT_TRUE(commit(unit(create("Task", "t1"))));
   auto d = create("Task", "t1");
   d.kind = core::write_kind::remove;
@@ -98,7 +99,7 @@ TEST_F(store_test, delete_writes_a_tombstone_read_is_gone_history_shows_it) {
   EXPECT_TRUE(history("Task", "t1")->front().deleted);
 }
 
-TEST_F(store_test, a_unit_is_all_or_nothing) {
+TEST_P(store_test, a_unit_is_all_or_nothing) {
   ASSERT_TRUE(commit(unit(create("Task", "exists"))));
   core::unit_of_work u;
   u.writes.push_back(create("ServiceRequest", "sr1"));
@@ -112,13 +113,13 @@ TEST_F(store_test, a_unit_is_all_or_nothing) {
   EXPECT_EQ(shown.error(), store_errc::not_found);
 }
 
-TEST_F(store_test, malformed_json_is_invalid_request) {
+TEST_P(store_test, malformed_json_is_invalid_request) {
   auto w = create("Task", "t1");
   w.json = "{not json";
   EXPECT_EQ(commit(unit(w)).error().code, store_errc::invalid_request);
 }
 
-TEST_F(store_test, data_survives_close_and_reopen_and_versions_continue) {
+TEST_P(store_test, data_survives_close_and_reopen_and_versions_continue) {
   ASSERT_TRUE(commit(unit(create("Task", "t1"))));
   const auto before = read("Task", "t1")->last_updated;
   reopen();
@@ -135,4 +136,4 @@ TEST_F(store_test, data_survives_close_and_reopen_and_versions_continue) {
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

@@ -1,11 +1,10 @@
-#include "adapters/sqlite/sqlite_store.hpp"
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 #include <set>
 #include <thread>
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
 
 using core::store_errc;
@@ -41,7 +40,9 @@ class search_test : public store_test {
   }
 };
 
-TEST_F(search_test, criteria_match_any_of_values_and_are_anded) {
+RG_STORE_CONTRACT(search_test);
+
+TEST_P(search_test, criteria_match_any_of_values_and_are_anded) {
   add_task("a", "ORG-A", "requested");
   add_task("b", "ORG-A", "accepted");
   add_task("c", "ORG-A", "completed");
@@ -59,7 +60,7 @@ TEST_F(search_test, criteria_match_any_of_values_and_are_anded) {
   EXPECT_EQ(search(q)->total, 0);
 }
 
-TEST_F(search_test, owner_scope_hides_other_organisations_resources) {
+TEST_P(search_test, owner_scope_hides_other_organisations_resources) {
   add_task("a", "ORG-A", "requested");
   add_task("b", "ORG-B", "requested");
   core::search_query q;
@@ -70,7 +71,7 @@ TEST_F(search_test, owner_scope_hides_other_organisations_resources) {
   EXPECT_EQ(search(q)->total, 2);
 }
 
-TEST_F(search_test, deleted_and_superseded_index_entries_do_not_match) {
+TEST_P(search_test, deleted_and_superseded_index_entries_do_not_match) {
   add_task("a", "ORG-A", "requested");
   auto w = create("Task", "a", "ORG-A", {{"status", "accepted"}});
   w.kind = core::write_kind::update;
@@ -87,7 +88,7 @@ TEST_F(search_test, deleted_and_superseded_index_entries_do_not_match) {
   EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"a"}));
 }
 
-TEST_F(search_test, last_updated_bounds_are_inclusive) {
+TEST_P(search_test, last_updated_bounds_are_inclusive) {
   const auto a = add_task("a", "ORG-A", "requested");
   std::this_thread::sleep_for(std::chrono::milliseconds(5));  // distinct commit times
   const auto b = add_task("b", "ORG-A", "requested");
@@ -104,7 +105,7 @@ TEST_F(search_test, last_updated_bounds_are_inclusive) {
   EXPECT_LT(a.last_updated, c.last_updated);
 }
 
-TEST_F(search_test, sorts_by_indexed_param_then_last_updated_and_descending) {
+TEST_P(search_test, sorts_by_indexed_param_then_last_updated_and_descending) {
   add_task("routine1", "ORG-A", "requested", "2");
   add_task("urgent1", "ORG-A", "requested", "0");
   add_task("routine2", "ORG-A", "requested", "2");
@@ -121,7 +122,7 @@ TEST_F(search_test, sorts_by_indexed_param_then_last_updated_and_descending) {
   EXPECT_EQ(all_pages(q), (std::vector<std::string>{"routine1", "routine2", "urgent1", "urgent2"}));
 }
 
-TEST_F(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
+TEST_P(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
   for (int i = 0; i < 10; ++i) add_task("old" + std::to_string(i), "ORG-A", "requested");
   core::search_query q;
   q.type = "Task";
@@ -148,7 +149,7 @@ TEST_F(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
   EXPECT_EQ(desc.back(), "old0");
 }
 
-TEST_F(search_test, a_cursor_from_another_sort_or_garbage_is_invalid_request) {
+TEST_P(search_test, a_cursor_from_another_sort_or_garbage_is_invalid_request) {
   for (int i = 0; i < 3; ++i) add_task("t" + std::to_string(i), "ORG-A", "requested");
   core::search_query q;
   q.type = "Task";
@@ -164,7 +165,7 @@ TEST_F(search_test, a_cursor_from_another_sort_or_garbage_is_invalid_request) {
   EXPECT_EQ(search(q).error(), store_errc::invalid_request);
 }
 
-TEST_F(search_test, count_zero_gives_only_the_total) {
+TEST_P(search_test, count_zero_gives_only_the_total) {
   add_task("a", "ORG-A", "requested");
   core::search_query q;
   q.type = "Task";
@@ -176,4 +177,4 @@ TEST_F(search_test, count_zero_gives_only_the_total) {
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

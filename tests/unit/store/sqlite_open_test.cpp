@@ -1,14 +1,21 @@
 #include "adapters/sqlite/sqlite_store.hpp"
 
 #include "adapters/sqlite/schema.hpp"
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 #include <sqlite3.h>
 
 #include <fstream>
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
+
+// SQLite only: files, locks, the disk quota and the SQLite schema's own migrations.
+using sqlite::connection;
+using sqlite::latest_schema_version;
+using sqlite::prepare_database;
+using sqlite::sqlite_options;
+using sqlite::sqlite_store;
 
 using core::store_errc;
 
@@ -217,4 +224,4 @@ TEST_F(open_test, a_corrupted_file_gives_unavailable_not_a_crash) {
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

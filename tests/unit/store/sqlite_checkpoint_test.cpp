@@ -1,11 +1,11 @@
 #include "adapters/sqlite/sqlite_store.hpp"
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 #include <atomic>
 #include <thread>
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
 
 // The WAL checkpoint runs off the writer thread (checkpointer.hpp); the WAL must still stay
@@ -13,18 +13,20 @@ namespace {
 class checkpoint_test : public store_test {
  protected:
   void SetUp() override {
-    options_.wal_checkpoint_pages = 16;
-    options_.wal_restart_pages = 64;
+    sqlite_.wal_checkpoint_pages = 16;
+    sqlite_.wal_restart_pages = 64;
     store_test::SetUp();
   }
   std::uintmax_t wal_bytes() {
     std::error_code ec;
-    const auto n = std::filesystem::file_size(options_.path + "-wal", ec);
+    const auto n = std::filesystem::file_size(sqlite_.path + "-wal", ec);
     return ec ? 0 : n;
   }
 };
 
-TEST_F(checkpoint_test, the_wal_stays_bounded_under_continuous_commits_and_data_survives_reopen) {
+INSTANTIATE_TEST_SUITE_P(sqlite, checkpoint_test, ::testing::Values(engine::sqlite), engine_name);
+
+TEST_P(checkpoint_test, the_wal_stays_bounded_under_continuous_commits_and_data_survives_reopen) {
   constexpr int threads_n = 4, per_thread = 300;
   const std::string padding(3000, 'x');  // ~1 page of JSON per resource
   std::atomic<int> failures{0};
@@ -63,4 +65,4 @@ TEST_F(checkpoint_test, the_wal_stays_bounded_under_continuous_commits_and_data_
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

@@ -1,8 +1,7 @@
-#include "adapters/sqlite/sqlite_store.hpp"
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
 
 core::audit_record audit(const std::string& id, const std::string& org, const std::string& entity_id,
@@ -19,7 +18,7 @@ core::audit_record audit(const std::string& id, const std::string& org, const st
                             R"({"resourceType":"AuditEvent","id":")" + id + "\"}"};
 }
 
-TEST_F(store_test, audit_records_are_found_by_entity_newest_first_with_paging) {
+TEST_P(store_test, audit_records_are_found_by_entity_newest_first_with_paging) {
   core::unit_of_work u;
   u.audits = {audit("e1", "ORG-A", "sr1"), audit("e2", "ORG-B", "sr2"), audit("e3", "ORG-A", "sr1"),
               audit("e4", "ORG-A", "sr1")};
@@ -45,7 +44,7 @@ TEST_F(store_test, audit_records_are_found_by_entity_newest_first_with_paging) {
   EXPECT_FALSE(second->next_cursor);
 }
 
-TEST_F(store_test, audit_records_are_found_by_time_and_caller) {
+TEST_P(store_test, audit_records_are_found_by_time_and_caller) {
   core::unit_of_work u;
   u.audits = {audit("old", "ORG-A", "sr1", "2024-01-01T00:00:00.000Z"),
               audit("mid", "ORG-B", "sr1", "2024-06-01T00:00:00.000Z"),
@@ -70,4 +69,4 @@ TEST_F(store_test, audit_records_are_found_by_time_and_caller) {
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

@@ -1,20 +1,19 @@
 // A micro-benchmark, not a test: disabled by default. Run with
 //   sqlite_store_tests --gtest_also_run_disabled_tests --gtest_filter='*throughput*'
-#include "adapters/sqlite/sqlite_store.hpp"
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 
-namespace gateway::sqlite::test {
+namespace gateway::store_test {
 namespace {
 
 // 64 "connections", each sending its next referral-sized unit (ServiceRequest + Task + claim +
 // outbox item + audit) when the previous one is answered, like keep-alive clients.
-TEST_F(store_test, DISABLED_throughput_of_referral_sized_units_from_64_callers) {
+TEST_P(store_test, DISABLED_throughput_of_referral_sized_units_from_64_callers) {
   constexpr int callers = 64, total = 20000;
   const std::string body = R"({"resourceType":"ServiceRequest","note":")" + std::string(3000, 'n') + "\"}";
   std::atomic<int> next{0}, done{0};
@@ -57,4 +56,4 @@ TEST_F(store_test, DISABLED_throughput_of_referral_sized_units_from_64_callers) 
 }
 
 }  // namespace
-}  // namespace gateway::sqlite::test
+}  // namespace gateway::store_test

@@ -1,8 +1,8 @@
-#include "adapters/sqlite/json_meta.hpp"
+#include "adapters/sql_store/json_meta.hpp"
 
 #include <gtest/gtest.h>
 
-namespace gateway::sqlite {
+namespace gateway::sql_store {
 namespace {
 
 TEST(stamp_meta, adds_id_after_resource_type_and_meta_at_end) {
@@ -50,4 +50,4 @@ TEST(stamp_meta, refuses_what_is_not_one_json_object) {
 }
 
 }  // namespace
-}  // namespace gateway::sqlite
+}  // namespace gateway::sql_store
