@@ -14,6 +14,7 @@
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/api/validate_route.hpp"
 #include "gateway/core/embedded_config.hpp"
+#include "gateway/core/store.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox/outbox_service.hpp"
