@@ -58,9 +58,12 @@ std::unique_ptr<pg_connection> pg_connection::open(const std::string& dsn, const
   }
   std::unique_ptr<pg_connection> conn(new pg_connection(c));
   try {
-    const std::string setup = "SET synchronous_commit = on; SET client_encoding = 'UTF8'; SET statement_timeout = " +
-                              std::to_string(session.statement_timeout_ms) +
-                              "; SET lock_timeout = " + std::to_string(session.lock_timeout_ms) + ";";
+    // client_min_messages: no NOTICE lines from libpq on stderr (the gateway logs JSON there).
+    const std::string setup =
+        "SET synchronous_commit = on; SET client_encoding = 'UTF8'; SET client_min_messages = warning; "
+        "SET statement_timeout = " +
+        std::to_string(session.statement_timeout_ms) +
+        "; SET lock_timeout = " + std::to_string(session.lock_timeout_ms) + ";";
     conn->exec(setup.c_str());
   } catch (const pg_error& e) {
     error = e.what();
@@ -113,6 +116,52 @@ pg_result pg_connection::run_once(const std::string& sql, const pg_params& param
   return check(
       PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0),
       "query");
+}
+
+std::int64_t pg_connection::copy_in(const std::string& copy_sql,
+                                    const std::function<bool(std::vector<std::optional<std::string>>&)>& next) {
+  PGresult* started = PQexec(conn_, copy_sql.c_str());
+  if (PQresultStatus(started) != PGRES_COPY_IN) check(started, "copy");
+  PQclear(started);
+  std::vector<std::optional<std::string>> fields;
+  std::string line;
+  std::int64_t rows = 0;
+  bool sent = true;
+  while (sent && next(fields)) {
+    line.clear();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) line += '\t';
+      if (!fields[i]) {
+        line += "\\N";
+        continue;
+      }
+      for (const char c : *fields[i]) {  // COPY text format escapes
+        switch (c) {
+          case '\\':
+            line += "\\\\";
+            break;
+          case '\n':
+            line += "\\n";
+            break;
+          case '\r':
+            line += "\\r";
+            break;
+          case '\t':
+            line += "\\t";
+            break;
+          default:
+            line += c;
+        }
+      }
+    }
+    line += '\n';
+    sent = PQputCopyData(conn_, line.data(), static_cast<int>(line.size())) == 1;
+    ++rows;
+  }
+  PQputCopyEnd(conn_, sent ? nullptr : "aborted");
+  check(PQgetResult(conn_), "copy");
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  return rows;
 }
 
 void pg_connection::rollback_quietly() noexcept {

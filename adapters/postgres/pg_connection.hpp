@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -110,6 +111,11 @@ class pg_connection {
   pg_result run(const std::string& sql, const pg_params& params = pg_params());
   // A one-off statement with parameters.
   pg_result run_once(const std::string& sql, const pg_params& params = pg_params());
+
+  // COPY ... FROM STDIN (text format): `next` fills one row's fields (nullopt = NULL) and returns
+  // false when there are no more rows. Returns the rows copied. For bulk loads (gatewayctl migrate).
+  std::int64_t copy_in(const std::string& copy_sql,
+                       const std::function<bool(std::vector<std::optional<std::string>>& fields)>& next);
 
   bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
   bool in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }

@@ -96,9 +96,9 @@ class postgres_gateways : public ::testing::Test {
 
   // referrer-sim recording to sim.jsonl; `sim_port_` stays the same across restarts.
   void start_sim(const std::vector<std::string>& flags = {}) {
-    std::vector<std::string> argv{referrer_sim_binary(), "--cert", certs() + "/server.crt", "--key",
-                                  certs() + "/server.key", "--client-ca", certs() + "/ca.crt", "--out",
-                                  sim_dir_.str("sim.jsonl"), "--port", std::to_string(sim_port_)};
+    std::vector<std::string> argv{referrer_sim_binary(),     "--cert",      certs() + "/server.crt",  "--key",
+                                  certs() + "/server.key",   "--client-ca", certs() + "/ca.crt",      "--out",
+                                  sim_dir_.str("sim.jsonl"), "--port",      std::to_string(sim_port_)};
     argv.insert(argv.end(), flags.begin(), flags.end());
     sim_ = std::make_unique<child_process>(argv);
     ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
@@ -229,8 +229,9 @@ TEST_F(postgres_gateways, fifty_concurrent_identical_referrals_over_two_instance
   EXPECT_EQ(ids.size(), 1u) << "every answer names the one stored referral";
   EXPECT_EQ(sql("SELECT count(*) FROM resources WHERE type = 'ServiceRequest'"), "1");
   EXPECT_EQ(sql("SELECT count(*) FROM resources WHERE type = 'Task'"), "1");
-  auto search = client(1, "practice-a")
-                    .request("GET", "/fhir/ServiceRequest?identifier=https://fhir.a81001.example.org/referral|PG-DUP-1");
+  auto search =
+      client(1, "practice-a")
+          .request("GET", "/fhir/ServiceRequest?identifier=https://fhir.a81001.example.org/referral|PG-DUP-1");
   EXPECT_NE(search.body.find("\"total\":1"), std::string::npos) << search.body;
 }
 
@@ -285,9 +286,9 @@ TEST_F(postgres_gateways, sigkill_of_one_instance_mid_delivery_the_other_takes_o
   gateways_[0]->signal(SIGKILL);
   ASSERT_TRUE(gateways_[0]->wait(10s).has_value());
   const auto killed_at = steady::now();
-  const std::string orphans = sql(
-      "SELECT string_agg(id, ',') FROM outbox WHERE lease_owner = 'gw-a' AND state = 'pending' "
-      "AND leased_until IS NOT NULL");
+  const std::string orphans =
+      sql("SELECT string_agg(id, ',') FROM outbox WHERE lease_owner = 'gw-a' AND state = 'pending' "
+          "AND leased_until IS NOT NULL");
   ASSERT_FALSE(orphans.empty()) << "gw-a died holding no item";
 
   ASSERT_TRUE(eventually([&] { return sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") == "0"; }, 120s))
@@ -303,9 +304,10 @@ TEST_F(postgres_gateways, sigkill_of_one_instance_mid_delivery_the_other_takes_o
   for (const auto& [referral, list] : got) ids.insert(list.begin(), list.end());
   EXPECT_EQ(ids.size(), 160u) << "every message arrived";
   EXPECT_EQ(got, outbox_by_referral()) << "each referral's messages once each, in outbox order";
-  std::printf("[ pg       ] gw-a killed holding %zu leased items; all 160 delivered %.1f s later (%lld duplicates dropped)\n",
-              static_cast<std::size_t>(std::count(orphans.begin(), orphans.end(), ',') + 1), took,
-              static_cast<long long>(sim_stats()["duplicates"]));
+  std::printf(
+      "[ pg       ] gw-a killed holding %zu leased items; all 160 delivered %.1f s later (%lld duplicates dropped)\n",
+      static_cast<std::size_t>(std::count(orphans.begin(), orphans.end(), ',') + 1), took,
+      static_cast<long long>(sim_stats()["duplicates"]));
 }
 
 TEST_F(postgres_gateways, postgres_stopped_immediately_under_load_answers_503_and_loses_nothing_acknowledged) {
@@ -323,7 +325,8 @@ TEST_F(postgres_gateways, postgres_stopped_immediately_under_load_answers_503_an
       std::uint64_t seed = 500000000u + static_cast<std::uint64_t>(t) * 1000000u;
       std::unique_ptr<https_client> c;
       for (int i = 0; !stop; ++i) {
-        if (!c || !c->connected()) c = std::make_unique<https_client>(client(static_cast<std::size_t>(t % 2), "practice-a"));
+        if (!c || !c->connected())
+          c = std::make_unique<https_client>(client(static_cast<std::size_t>(t % 2), "practice-a"));
         std::string body = replaced(referral_fixture("PGDOWN-" + std::to_string(t) + "-" + std::to_string(i)),
                                     "9434765919", nhs_number(seed));
         const auto a = c->request("POST", "/fhir/ServiceRequest", body);
@@ -354,7 +357,8 @@ TEST_F(postgres_gateways, postgres_stopped_immediately_under_load_answers_503_an
                                   replaced(referral_fixture("PGUP-" + std::to_string(i) + "-" + std::to_string(seed)),
                                            "9434765919", nhs_number(seed)));
       return a.status == 201;
-    })) << "instance " << i << " did not recover";
+    })) << "instance "
+        << i << " did not recover";
   }
   const double recovered_s = std::chrono::duration<double>(steady::now() - restarted).count();
   stop = true;
