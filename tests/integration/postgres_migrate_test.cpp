@@ -51,9 +51,10 @@ void populate(core::store& s) {
     core::unit_of_work u;
     u.writes.push_back(write(core::write_kind::create, "ServiceRequest", id, "active", i % 3 ? "A81001" : "B82002"));
     u.writes.push_back(write(core::write_kind::create, "Task", "task-" + id, "requested"));
-    u.claims.push_back({"A81001", "https://fhir.a81001.example.org/referral", "REF-" + std::to_string(i),
-                        "ServiceRequest", id});
-    u.outbox.push_back({"msg-" + id, "feedback", "A81001", id, "application/fhir+json", "{\"n\":" + std::to_string(i) + "}"});
+    u.claims.push_back(
+        {"A81001", "https://fhir.a81001.example.org/referral", "REF-" + std::to_string(i), "ServiceRequest", id});
+    u.outbox.push_back(
+        {"msg-" + id, "feedback", "A81001", id, "application/fhir+json", "{\"n\":" + std::to_string(i) + "}"});
     u.audits.push_back({"audit-" + id, "", "A81001", "referrer", core::audit_action::create, "ServiceRequest", id, "0",
                         "req-" + std::to_string(i), "{\"resourceType\":\"AuditEvent\"}"});
     ASSERT_NO_FATAL_FAILURE(commit(s, std::move(u)));
@@ -70,7 +71,8 @@ void populate(core::store& s) {
   const auto now = std::chrono::system_clock::now() + 1s;
   ASSERT_TRUE(wait_for<core::outbox_entries_outcome>([&](auto cb) { s.fetch_due(now, 3, 30s, std::move(cb)); }));
   EXPECT_FALSE(wait_for<boost::system::error_code>([&](auto cb) { s.mark_delivered("msg-sr0", now, std::move(cb)); }));
-  EXPECT_FALSE(wait_for<boost::system::error_code>([&](auto cb) { s.park_dead("msg-sr1", "HTTP 400", std::move(cb)); }));
+  EXPECT_FALSE(
+      wait_for<boost::system::error_code>([&](auto cb) { s.park_dead("msg-sr1", "HTTP 400", std::move(cb)); }));
   EXPECT_FALSE(wait_for<boost::system::error_code>(
       [&](auto cb) { s.mark_failed("msg-sr2", now + 1h, "HTTP 503", std::move(cb)); }));
 }
@@ -125,8 +127,7 @@ std::string snapshot(core::store& s) {
   aq.count = 1000;
   const auto audits = wait_for<core::audit_outcome>([&](auto cb) { s.search_audit(aq, std::move(cb)); });
   if (!audits) return "search_audit failed";
-  for (const auto& a : audits->items)
-    out += a.id + " " + a.recorded + " " + a.entity_id + " " + a.request_id + "\n";
+  for (const auto& a : audits->items) out += a.id + " " + a.recorded + " " + a.entity_id + " " + a.request_id + "\n";
   return out;
 }
 
@@ -157,7 +158,8 @@ TEST(postgres_migrate, a_populated_sqlite_store_moves_to_postgres_and_reads_back
   EXPECT_EQ(snapshot(**pg), before);
 
   // Into a database that holds data: refused, nothing changed.
-  const auto again = run_command({gatewayctl_binary(), "migrate", "--from", "sqlite:" + file, "--to", "postgres:" + dsn});
+  const auto again =
+      run_command({gatewayctl_binary(), "migrate", "--from", "sqlite:" + file, "--to", "postgres:" + dsn});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("already holds data"), std::string::npos) << again.err;
   EXPECT_EQ(snapshot(**pg), before);
