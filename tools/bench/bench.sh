@@ -144,10 +144,15 @@ start_gateway() {
 # run as root (it refuses root), on a free loopback port; stopped by cleanup.
 pg_bin=/usr/lib/postgresql/15/bin
 pg_start() {
-  local dir=$work/pg as=()
-  mkdir -p "$dir"
+  local dir as=()
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/rg-bench-pg.XXXXXX")  # not in $work: the server's user must reach it
+  store_dirs+=("$dir")
   if [[ $(id -u) == 0 ]]; then chown postgres: "$dir"; as=(setpriv --reuid=postgres --regid=postgres --clear-groups); fi
-  "${as[@]}" "$pg_bin/initdb" -D "$dir/data" -U rg --auth=trust -E UTF8 --locale=C --no-sync >"$work/initdb.log" 2>&1
+  if ! "${as[@]}" "$pg_bin/initdb" -D "$dir/data" -U rg --auth=trust -E UTF8 --locale=C --no-sync >"$work/initdb.log" 2>&1; then
+    echo "bench.sh: initdb failed:" >&2
+    cat "$work/initdb.log" >&2
+    exit 1
+  fi
   pg_port=$((20000 + RANDOM % 40000))
   while (echo >"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do pg_port=$((20000 + RANDOM % 40000)); done
   "${as[@]}" "$pg_bin/postgres" -D "$dir/data" -p "$pg_port" -k "$dir" -c listen_addresses=127.0.0.1 \
