@@ -164,6 +164,77 @@ std::int64_t pg_connection::copy_in(const std::string& copy_sql,
   return rows;
 }
 
+void pg_connection::lost(const char* what) {
+  std::string message = what;
+  message += ": ";
+  message += PQerrorMessage(conn_);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  throw pg_error("", true, message);
+}
+
+pg_pipeline::pg_pipeline(pg_connection& db) : db_(db) {
+  if (PQenterPipelineMode(db_.conn_) != 1) db_.lost("pipeline");
+}
+
+pg_pipeline::~pg_pipeline() {
+  PQexitPipelineMode(db_.conn_);
+}
+
+void pg_pipeline::send(const std::string& sql, const pg_params& params) {
+  auto it = db_.prepared_.find(sql);
+  if (it == db_.prepared_.end()) {
+    std::string name = "s";  // appended: g++ 12 warns falsely (-Wrestrict) on "s" + ...
+    name += std::to_string(db_.prepared_.size() + 1);
+    if (PQsendPrepare(db_.conn_, name.c_str(), sql.c_str(), 0, nullptr) != 1) db_.lost("prepare");
+    it = db_.prepared_.emplace(sql, std::move(name)).first;
+    sent_.push_back(false);
+    preparing_.push_back(sql);
+  }
+  const auto values = params.pointers();
+  if (PQsendQueryPrepared(db_.conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                          nullptr, 0) != 1)
+    db_.lost("send");
+  sent_.push_back(true);
+}
+
+std::vector<pg_step> pg_pipeline::sync() {
+  if (PQpipelineSync(db_.conn_) != 1) db_.lost("sync");
+  std::vector<pg_step> steps;
+  std::size_t prepare = 0;
+  for (const bool statement : sent_) {
+    PGresult* r = PQgetResult(db_.conn_);
+    if (r == nullptr) db_.lost("pipeline result");
+    pg_step step;
+    const auto status = PQresultStatus(r);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      step.result.emplace(r);
+    } else {
+      if (status == PGRES_PIPELINE_ABORTED) {
+        step.skipped = true;
+      } else {
+        const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        step.error = std::string(state != nullptr ? state : "") + " " + PQresultErrorMessage(r);
+      }
+      PQclear(r);
+      if (!statement) db_.prepared_.erase(preparing_[prepare]);  // prepared again next time
+    }
+    if (!statement) ++prepare;
+    if (PGresult* extra = PQgetResult(db_.conn_)) {  // each statement's results end with a NULL
+      PQclear(extra);
+      db_.lost("pipeline: more than one result for a statement");
+    }
+    if (!db_.ok()) db_.lost("pipeline");
+    if (statement) steps.push_back(std::move(step));
+  }
+  PGresult* end = PQgetResult(db_.conn_);
+  const bool synced = end != nullptr && PQresultStatus(end) == PGRES_PIPELINE_SYNC;
+  PQclear(end);
+  if (!synced) db_.lost("pipeline sync");
+  sent_.clear();
+  preparing_.clear();
+  return steps;
+}
+
 void pg_connection::rollback_quietly() noexcept {
   if (ok() && in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
 }

@@ -97,6 +97,36 @@ struct pg_session {
   int lock_timeout_ms = 5'000;
 };
 
+// One statement's outcome in a pipeline.
+struct pg_step {
+  std::optional<pg_result> result;  // it ran
+  std::string error;                // it failed (SQLSTATE and message); empty when it ran or was skipped
+  bool skipped = false;             // not run: an earlier statement of the same sync failed
+};
+
+class pg_connection;
+
+// libpq pipeline mode: statements are sent without waiting for each answer, and sync() reads all
+// their results in one round trip. A failed statement makes the rest of that sync skipped (and
+// the transaction aborted until ROLLBACK TO a savepoint). Statements are prepared as in run().
+class pg_pipeline {
+ public:
+  explicit pg_pipeline(pg_connection& db);
+  ~pg_pipeline();  // leaves pipeline mode (after the last sync)
+  pg_pipeline(const pg_pipeline&) = delete;
+  pg_pipeline& operator=(const pg_pipeline&) = delete;
+
+  void send(const std::string& sql, const pg_params& params = pg_params());
+  // The results of everything sent since the last sync, in order. Throws pg_error when the
+  // connection breaks.
+  std::vector<pg_step> sync();
+
+ private:
+  pg_connection& db_;
+  std::vector<bool> sent_;              // per result to read: true = a statement, false = a PREPARE
+  std::vector<std::string> preparing_;  // SQL of the PREPAREs in flight (forgotten if they fail)
+};
+
 class pg_connection {
  public:
   // Connects (never throws); nullptr and `error` (libpq's message, no password) on failure.
@@ -124,8 +154,10 @@ class pg_connection {
   PGconn* handle() const { return conn_; }
 
  private:
+  friend class pg_pipeline;
   explicit pg_connection(PGconn* c) : conn_(c) {}
   pg_result check(PGresult* r, const char* what);
+  [[noreturn]] void lost(const char* what);
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name

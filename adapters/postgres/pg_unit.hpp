@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gateway::postgres {
 
@@ -18,8 +19,29 @@ struct write_context {
   std::int64_t now_ms = 0;  // the same, in ms since the epoch
 };
 
-// The committed records, or the rejection (identifier_taken, version_conflict, already_exists,
-// not_found, invalid_request). Throws pg_error when storage fails.
-gateway::core::commit_outcome apply_unit(write_context& ctx, gateway::core::unit_of_work& work);
+// Applies the units of one batch transaction, each in its own savepoint (rolled back when the unit
+// is rejected). A unit that only creates (intake) goes out as one pipeline: the end of the previous
+// unit's savepoint, its own SAVEPOINT, claims, resource writes, outbox items and audit records,
+// answered together in one round trip; its creates check for an existing resource on the server
+// (ON CONFLICT DO NOTHING). A unit that updates or deletes reads the current rows first (FOR UPDATE),
+// statement by statement.
+class unit_runner {
+ public:
+  explicit unit_runner(write_context& ctx) : ctx_(ctx) {}
 
+  // The committed records, or the rejection (identifier_taken, version_conflict, already_exists,
+  // not_found, invalid_request), or unavailable when one of its statements failed. Throws
+  // pg_error when the connection or the transaction is lost.
+  gateway::core::commit_outcome apply(gateway::core::unit_of_work& work);
+  // Ends the last unit's savepoint; call before COMMIT.
+  void finish();
+
+ private:
+  gateway::core::commit_outcome apply_in_pipeline(gateway::core::unit_of_work& work);
+  gateway::core::commit_outcome apply_one_by_one(gateway::core::unit_of_work& work);
+  void flush();
+
+  write_context& ctx_;
+  std::vector<const char*> pending_;  // the previous unit's savepoint end, not yet sent
+};
 }  // namespace gateway::postgres

@@ -89,22 +89,12 @@ void pg_writer::run_batch(std::vector<pending>& batch) {
         db->run("UPDATE store_clock SET last_ms = greatest(last_ms, $1) RETURNING last_ms", pg_params(now));
     write_context ctx{*db, core::format_store_instant(system_clock::time_point(milliseconds(clock.int64(0, 0)))),
                       clock.int64(0, 0)};
+    unit_runner units(ctx);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      db->exec("SAVEPOINT unit");
-      try {
-        outcomes[i] = apply_unit(ctx, batch[i].work);
-      } catch (const pg_error& e) {
-        if (e.lost()) throw;
-        // This unit's statement failed (e.g. a value the database refuses): only it is unavailable.
-        outcomes[i] = core::commit_outcome(core::commit_failure{store_errc::unavailable, e.what(), {}, {}, {}});
-      }
-      if (outcomes[i]->has_value()) {
-        db->exec("RELEASE unit");
-        wakes_outbox = wakes_outbox || !batch[i].work.outbox.empty();
-      } else {
-        db->exec("ROLLBACK TO unit; RELEASE unit");
-      }
+      outcomes[i] = units.apply(batch[i].work);
+      if (outcomes[i]->has_value()) wakes_outbox = wakes_outbox || !batch[i].work.outbox.empty();
     }
+    units.finish();
     if (wakes_outbox) db->exec("NOTIFY rg_outbox");
     db->exec("COMMIT");
   } catch (const std::exception& e) {

@@ -164,6 +164,15 @@ pg_start() {
   exit 1
 }
 
+# pg_ticks: CPU clock ticks used so far by the PostgreSQL server and its backends.
+pg_ticks() {
+  local p total=0
+  for p in "$pg_pid" $(grep -l "^PPid:[[:space:]]*$pg_pid\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
 intake_load() {  # intake_load LABEL PORT [MORE_PORT...]
   local label=$1 port=$2 more=()
   shift 2
@@ -186,6 +195,13 @@ cpu_report() {
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# batch_report OPS_PORT: units committed and transactions (group commit: units per fsync).
+batch_report() {
+  local units tx
+  units=$(metric "$1" gateway_store_units_committed_total) tx=$(metric "$1" gateway_store_transactions_total)
+  awk -v u="$units" -v t="$tx" 'BEGIN {printf "  store: %d units in %d transactions (%.1f per commit)\n", u, t, (t > 0 ? u / t : 0)}'
+}
 
 # median LABEL FIELD: the median of FIELD over the result lines of LABEL in $work/results.
 median() {
@@ -237,21 +253,26 @@ intake)
     thread_ticks "$gateway_pid" >"$work/ticks"
     intake_load gateway "$started_port" | tee -a "$work/results"
     cpu_report "$gateway_pid" "$work/ticks"
+    batch_report "$started_ops"
     echo "  gateway resident memory after the run: $(( $(rss_kib "$gateway_pid") / 1024 )) MiB"
     stop "$gateway_pid"
     if [[ $engine == postgres ]]; then
       "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U rg "bench$run"
-      ports=() gw_pids=()
+      ports=() gw_pids=() ops_ports=()
       for i in $(seq 1 "$instances"); do
         start_gateway "pg-$run-$i" --set storage.engine=postgres \
           --set "storage.dsn=host=127.0.0.1 port=$pg_port user=rg dbname=bench$run" --set "storage.instance=gw-$i"
-        ports+=("$started_port") gw_pids+=("$started_pid")
+        ports+=("$started_port") gw_pids+=("$started_pid") ops_ports+=("$started_ops")
         thread_ticks "$started_pid" >"$work/ticks-$i"
       done
+      pg_before=$(pg_ticks)
       intake_load postgres "${ports[@]}" | tee -a "$work/results"
+      awk -v t="$(( $(pg_ticks) - pg_before ))" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "  PostgreSQL server CPU during the load: %.1f s\n", t / hz}'
       for i in $(seq 1 "$instances"); do
         echo "  instance $i:"
         cpu_report "${gw_pids[$((i - 1))]}" "$work/ticks-$i"
+        batch_report "${ops_ports[$((i - 1))]}"
         stop "${gw_pids[$((i - 1))]}"
       done
     fi
