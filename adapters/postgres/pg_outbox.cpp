@@ -1,5 +1,7 @@
 #include "adapters/postgres/pg_outbox.hpp"
 
+#include "adapters/sql_store/outbox_columns.hpp"
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -8,37 +10,14 @@ namespace {
 
 namespace core = gateway::core;
 using core::store_errc;
+using sql_store::from_ms;
+using sql_store::to_ms;
 using std::chrono::milliseconds;
-
-std::int64_t to_ms(outbox_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-outbox_clock::time_point from_ms(std::int64_t ms) {
-  return outbox_clock::time_point(milliseconds(ms));
-}
 
 // (fetch_due qualifies the first, seq, which its UPDATE ... FROM also has: column_list + 5.)
 constexpr const char* column_list =
     "seq, id, channel, destination, ordering_key, content_type, payload, state, "
     "attempts, created_at, next_attempt_at, leased_until, delivered_at, last_error";
-
-core::outbox_state state_from(const std::string& s) {
-  if (s == "delivered") return core::outbox_state::delivered;
-  if (s == "dead") return core::outbox_state::dead;
-  return core::outbox_state::pending;
-}
-
-const char* state_name(core::outbox_state s) {
-  switch (s) {
-    case core::outbox_state::delivered:
-      return "delivered";
-    case core::outbox_state::dead:
-      return "dead";
-    case core::outbox_state::pending:
-      break;
-  }
-  return "pending";
-}
 
 std::vector<core::outbox_entry> entries_from(const pg_result& r) {
   std::vector<core::outbox_entry> out;
@@ -47,7 +26,7 @@ std::vector<core::outbox_entry> entries_from(const pg_result& r) {
     core::outbox_entry e;
     e.seq = r.int64(i, 0);
     e.item = core::outbox_item{r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)};
-    e.state = state_from(r.text(i, 7));
+    e.state = sql_store::outbox_state_from(r.text(i, 7));
     e.attempts = static_cast<int>(r.int64(i, 8));
     e.created_at = from_ms(r.int64(i, 9));
     e.next_attempt_at = from_ms(r.int64(i, 10));
@@ -158,7 +137,7 @@ core::outbox_entries_outcome outbox_list(pg_connection& db, const core::outbox_l
   std::string sql = std::string("SELECT ") + column_list + " FROM outbox WHERE seq > $1";
   pg_params p(query.after_seq.value_or(0));
   if (query.state) {
-    p.add(state_name(*query.state));
+    p.add(sql_store::outbox_state_name(*query.state));
     sql += " AND state = $" + std::to_string(p.size());
   }
   if (query.channel) {

@@ -1,7 +1,7 @@
 #pragma once
 // The storage port: everything the core and the API layer need from durable storage, with no
-// SQL and no I/O library in sight, so SQLite (adapters/sqlite) and later PostgreSQL implement it
-// without touching the core.
+// SQL and no I/O library in sight, so SQLite (adapters/sqlite) and PostgreSQL (adapters/postgres)
+// implement it without touching the core; tests/unit/store runs one contract suite on both.
 //
 // Guarantees every adapter gives:
 // - commit() applies a unit_of_work atomically: all writes, claims, outbox items and audits, or

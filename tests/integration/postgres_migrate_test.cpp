@@ -6,13 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <future>
 #include <memory>
 
 #include "adapters/postgres/postgres_store.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/postgres_cluster.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 namespace rg::testing {
 namespace {
@@ -20,13 +20,7 @@ namespace {
 namespace core = gateway::core;
 using namespace std::chrono_literals;
 
-template <class Result, class Start>
-Result wait_for(Start start) {
-  auto promise = std::make_shared<std::promise<Result>>();
-  auto future = promise->get_future();
-  start(core::store_callback<Result>([promise](Result r) { promise->set_value(std::move(r)); }));
-  return future.get();
-}
+using gateway::store_test::wait_for;
 
 core::resource_write write(core::write_kind kind, const std::string& type, const std::string& id,
                            const std::string& status, const std::string& owner = "A81001") {
