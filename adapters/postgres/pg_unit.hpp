@@ -1,8 +1,8 @@
 #pragma once
-// Applies one unit_of_work (claims, resource versions, search rows, outbox items, audit records)
-// inside the writer's batch transaction, in its own savepoint (the writer rolls the savepoint
-// back when the unit is rejected). Statements are few per write (one lookup, then one statement
-// for the history row, the current row and the search rows) because each is a round trip.
+// Applies units of work (claims, resource versions, search rows, outbox items, audit records)
+// inside the writer's batch transaction. Statements are few per write (each resource version is
+// one statement for its history row, current row and search rows) and sent together where they
+// do not depend on each other's answers, because each wait for an answer is a round trip.
 
 #include "adapters/postgres/pg_connection.hpp"
 #include "gateway/core/store_records.hpp"

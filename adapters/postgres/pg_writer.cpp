@@ -95,7 +95,7 @@ void pg_writer::run_batch(std::vector<pending>& batch) {
       if (outcomes[i]->has_value()) wakes_outbox = wakes_outbox || !batch[i].work.outbox.empty();
     }
     units.finish();
-    if (wakes_outbox) db->exec("NOTIFY rg_outbox");
+    if (wakes_outbox) db->exec((std::string("NOTIFY ") + outbox_channel).c_str());
     db->exec("COMMIT");
   } catch (const std::exception& e) {
     const std::string why = e.what();
