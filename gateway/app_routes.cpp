@@ -1,10 +1,9 @@
 #include "gateway/app_routes.hpp"
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <variant>
 
-#include "adapters/sqlite/sqlite_store.hpp"
 #include "fhir/model.hpp"
 #include "gateway/api/bundle_route.hpp"
 #include "gateway/api/outcome_routes.hpp"
@@ -15,17 +14,18 @@
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/api/validate_route.hpp"
 #include "gateway/core/embedded_config.hpp"
+#include "gateway/core/store.hpp"
 #include "gateway/core/triage_rules.hpp"
-#include "gateway/files/private_paths.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox/outbox_service.hpp"
 #include "gateway/retention/purger.hpp"
+#include "gateway/store_opening.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
 namespace gateway {
 
 struct app_routes::parts {
-  std::unique_ptr<sqlite::sqlite_store> store;
+  std::unique_ptr<core::store> store;
   std::unique_ptr<core::triage_rules> rules;
   api::app_context context;
   std::unique_ptr<retention::purger> purger;       // declared after the store: goes first
@@ -98,19 +98,10 @@ std::string app_routes::start(net::server& server) {
   if (!rules) return "configuration: triage.rules: " + rules.error().text();
   parts_->rules = std::make_unique<core::triage_rules>(std::move(*rules));
 
-  // Storage: create the folder of the database file (0700: it holds patient data), then open and migrate.
-  const std::filesystem::path db(config_.storage.path);
-  if (auto failed = files::create_private_directories(db.parent_path()); !failed.empty())
-    return "storage.path: " + failed;
-  sqlite::sqlite_options options;
-  options.path = config_.storage.path;
-  options.read_connections = static_cast<int>(config_.storage.read_connections);
-  options.max_batch = config_.storage.max_batch;
-  options.max_queue = config_.storage.max_queue;
-  options.busy_timeout_ms = static_cast<int>(config_.storage.busy_timeout.count());
-  auto store = sqlite::sqlite_store::open(options);
-  if (!store) return "storage.path: " + store.error().message;
-  parts_->store = std::move(*store);
+  // Storage: open and migrate the configured engine.
+  auto store = open_store(config_.storage);
+  if (auto* problem = std::get_if<std::string>(&store)) return *problem;
+  parts_->store = std::move(std::get<std::unique_ptr<core::store>>(store));
 
   auto& ctx = parts_->context;
   ctx.store = parts_->store.get();
@@ -134,9 +125,11 @@ std::string app_routes::start(net::server& server) {
 
   core::store* store_ptr = parts_->store.get();
   metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });
-  // Not ready while the latest storage transactions fail, whatever succeeded before.
+  // Not ready while the storage cannot be reached or its latest transactions fail, whatever
+  // succeeded before.
   ops_.add_readiness_check("storage", [store_ptr] {
     const auto m = store_ptr->metrics();
+    if (!m.available) return std::string("storage unreachable");
     return m.consecutive_failures > 0
                ? "the last " + std::to_string(m.consecutive_failures) + " storage transactions failed"
                : std::string();

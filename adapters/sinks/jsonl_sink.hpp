@@ -19,7 +19,10 @@
 // - A failed write or sync truncates back to the last durable size and reports a transient failure,
 //   so a retry never lands behind half a line.
 // - One process per file: open() takes an exclusive flock on `<path>.lock` and fails if another
-//   process holds it.
+//   process holds it. Several gateway instances on one PostgreSQL store each write their own file:
+//   exactly once holds per file, and across the files it is at least once (an event an instance
+//   appended but did not record before it died is appended again, same id, by the instance that
+//   takes it over).
 // - Private: a folder made here is 0700, the files 0600.
 //
 // Thread safety: deliver() may be called from any thread; the file is written by the sink's own

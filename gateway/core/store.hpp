@@ -1,7 +1,7 @@
 #pragma once
 // The storage port: everything the core and the API layer need from durable storage, with no
-// SQL and no I/O library in sight, so SQLite (adapters/sqlite) and later PostgreSQL implement it
-// without touching the core.
+// SQL and no I/O library in sight, so SQLite (adapters/sqlite) and PostgreSQL (adapters/postgres)
+// implement it without touching the core; tests/unit/store runs one contract suite on both.
 //
 // Guarantees every adapter gives:
 // - commit() applies a unit_of_work atomically: all writes, claims, outbox items and audits, or
@@ -43,6 +43,7 @@ struct store_metrics {
   std::uint64_t largest_batch = 0;
   std::uint64_t write_queue_depth = 0;  // gauge
   std::uint64_t read_queue_depth = 0;   // gauge
+  bool available = true;                // gauge: false while the last attempt to reach the storage failed (readiness)
   // gauge: transactions failed since the last one that committed (0 = the latest committed).
   // Storage health now, for readiness: the outbox dispatcher's idle poll commits about once a
   // second, so recovery shows without client traffic.

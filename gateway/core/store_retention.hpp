@@ -1,7 +1,8 @@
 #pragma once
 // Retention on the storage port: deleting what the gateway no longer needs to keep, in bounded
 // batches, so a purge never holds the store's writer for long. Every engine implements the same
-// contract (SQLite: adapters/sqlite; a PostgreSQL store does the same with its own SQL).
+// contract (adapters/sqlite/retention_sql.cpp, adapters/postgres/pg_retention.cpp; the contract
+// tests are tests/unit/store/store_retention_test.cpp, on both engines).
 //
 // Contract of purge_expired:
 // - In one transaction, deletes at most `max_rows` rows in total: outbox items in state delivered
@@ -10,7 +11,8 @@
 //   first). Pending and dead outbox items are never deleted, however old. Resources, their history
 //   and identifier claims are not touched.
 // - Deleted content is not left readable in the store's free space where the engine can avoid it
-//   (SQLite: secure_delete for the purge).
+//   (SQLite: secure_delete for the purge; PostgreSQL keeps dead rows until VACUUM reuses their
+//   space, which is the database's own housekeeping).
 // - `more` is true when the call used its whole budget (rows may remain: call again); false when
 //   it found fewer.
 // - Durable before answered, like every write; on a storage failure it answers unavailable and

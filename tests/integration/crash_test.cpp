@@ -45,21 +45,6 @@ int crash_rounds() {
   return n > 0 ? n : 1;
 }
 
-// A valid NHS number made from `seed`: nine digits, then the modulus-11 check digit (weights 10..2,
-// 11 - sum mod 11, 11 reads as 0); seeds whose check would be 10 are skipped.
-std::string nhs_number(std::uint64_t& seed) {
-  for (;; ++seed) {
-    const std::string nine = std::to_string(900000000 + seed % 100000000);
-    int sum = 0;
-    for (int i = 0; i < 9; ++i) sum += (nine[static_cast<std::size_t>(i)] - '0') * (10 - i);
-    int check = 11 - sum % 11;
-    if (check == 11) check = 0;
-    if (check == 10) continue;
-    ++seed;
-    return nine + static_cast<char>('0' + check);
-  }
-}
-
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   if (at != std::string::npos) text.replace(at, from.size(), to);

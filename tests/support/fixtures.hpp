@@ -2,6 +2,7 @@
 // Test data helpers shared by the integration tests: files from tests/data, and the standard
 // practice-a referral with a referral number of the test's choosing.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -28,5 +29,8 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
 
 // The value of one sample line of Prometheus text ("name{labels} value"), -1 when absent.
 double metric_value(const std::string& prometheus_text, const std::string& series);
+// A valid NHS number made from `seed` (nine digits, then the modulus-11 check digit; seeds whose
+// check would be 10 are skipped); `seed` moves past the one used, so each call gives a new number.
+std::string nhs_number(std::uint64_t& seed);
 
 }  // namespace rg::testing

@@ -77,7 +77,12 @@ INSTANTIATE_TEST_SUITE_P(
         rejection{"choice", minimal(R"(,"log":{"level":"loud"})"),
                   R"(log.level: "loud" is not one of "debug", "info", "warn", "error")"},
         rejection{"storage_engine", minimal(R"(,"storage":{"engine":"oracle","path":"x"})"),
-                  R"(storage.engine: "oracle" is not one of "sqlite")"},
+                  R"(storage.engine: "oracle" is not one of "sqlite", "postgres")"},
+        rejection{"postgres_without_dsn", minimal(R"(,"storage":{"engine":"postgres"})"),
+                  R"(storage.dsn: required when engine is "postgres" (a libpq connection string))"},
+        rejection{"lease_shorter_than_an_attempt",
+                  minimal(R"(,"delivery":{"connect_timeout_ms":1000,"request_timeout_ms":2000,"lease_ms":2500})"),
+                  "delivery.lease_ms: must be at least connect_timeout_ms + request_timeout_ms (one attempt)"},
         rejection{"callers_type", minimal(R"(,"callers":{})"), "callers: must be an array"},
         rejection{
             "caller_role",

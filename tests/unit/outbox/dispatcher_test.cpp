@@ -211,7 +211,9 @@ TEST_F(dispatcher_test, never_more_than_the_bound_in_flight_per_destination) {
   scripted_port other([](const core::outbox_entry&, int) { return http(200); });
   registry_.add("feedback", "A81001", {&slow, 2, "slow"});
   registry_.add("feedback", "B82002", {&other, 2, "other"});
-  for (int i = 0; i < 8; ++i) add("a" + std::to_string(i), "ra" + std::to_string(i), "A81001");
+  // Names built by append, not operator+: g++ 12 warns (-Wrestrict) on the latter here.
+  const auto name = [](const char* prefix, int i) { return std::string(prefix).append(std::to_string(i)); };
+  for (int i = 0; i < 8; ++i) add(name("a", i), name("ra", i), "A81001");
   add("b0", "rb0", "B82002");
   start();
   ASSERT_TRUE(eventually([&] { return slow.held() == 2; }));
@@ -224,7 +226,7 @@ TEST_F(dispatcher_test, never_more_than_the_bound_in_flight_per_destination) {
   while (!eventually(
       [&] {
         for (int i = 0; i < 8; ++i) {
-          if (!delivered("a" + std::to_string(i))) return false;
+          if (!delivered(name("a", i))) return false;
         }
         return true;
       },

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <thread>
 
-#include "tests/unit/sqlite/store_fixture.hpp"
+#include "tests/unit/store/store_fixture.hpp"
 
 namespace gateway::retention {
 namespace {
@@ -15,10 +15,11 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::system_clock;
 using error_code = boost::system::error_code;
-using sqlite::test::wait_for;
+using store_test::wait_for;
 
-// The real store from the SQLite tests' fixture (a fresh file per test).
-class purger_test : public sqlite::test::store_test {
+// The real store from the store contract suite's fixture, on SQLite (the retention operation
+// itself is tested on both engines in tests/unit/store/store_retention_test.cpp).
+class purger_test : public store_test::store_test {
  protected:
   // An outbox item delivered at `at` (or left pending), and an audit record made now.
   void item(const std::string& id, std::optional<clock_type::time_point> delivered_at) {
@@ -62,7 +63,7 @@ TEST(purge_cutoffs, are_now_minus_each_period) {
   EXPECT_EQ(r.max_rows, 7u);
 }
 
-TEST_F(purger_test, delivered_items_go_after_the_outbox_period_and_audit_records_only_after_theirs) {
+TEST_P(purger_test, delivered_items_go_after_the_outbox_period_and_audit_records_only_after_theirs) {
   const auto delivered = now_.load();
   for (int i = 0; i < 10; ++i) item("sent-" + std::to_string(i), delivered);
   item("waiting", std::nullopt);
@@ -91,7 +92,7 @@ TEST_F(purger_test, delivered_items_go_after_the_outbox_period_and_audit_records
   EXPECT_EQ(p.totals().audit_deleted, 11);
 }
 
-TEST_F(purger_test, the_background_thread_purges_at_start_and_stops_promptly) {
+TEST_P(purger_test, the_background_thread_purges_at_start_and_stops_promptly) {
   const auto delivered = now_.load();
   item("sent", delivered);
   now_ = delivered + 24h * 31;
@@ -104,6 +105,8 @@ TEST_F(purger_test, the_background_thread_purges_at_start_and_stops_promptly) {
   EXPECT_EQ(outbox_rows(), 0);
   p.stop();  // returns without waiting for the hour
 }
+
+INSTANTIATE_TEST_SUITE_P(sqlite, purger_test, ::testing::Values(store_test::engine::sqlite), store_test::engine_name);
 
 }  // namespace
 }  // namespace gateway::retention
