@@ -105,14 +105,30 @@ struct platform_settings {
   std::size_t events_rotate_bytes = 64 * 1024 * 1024;  // the events file is rotated past this size
 };
 
+// Where a BaRS referrer's replies may go besides its endpoint (README "BaRS"): a message's
+// MessageHeader.source.endpoint is used only when listed here, as an https URL (replies go there)
+// or as a "system|value" target identifier (sent as NHSD-Target-Identifier).
+struct referrer_bars_settings {
+  std::vector<std::string> allowed_source_endpoints;
+  std::string target_identifier;  // "system|value": NHSD-Target-Identifier of replies otherwise; "" = none
+};
+
 // How one referrer organisation receives status updates and outcome reports.
 struct referrer_settings {
   std::string organization;                   // ODS code, as in callers[].organization
   std::string name;                           // for operators
-  std::string delivery = "none";              // "fhir-message" | "none" (later "hl7v2")
-  std::string endpoint;                       // fhir-message: https URL the message Bundle is POSTed to
+  std::string delivery = "none";              // "fhir-message" | "bars" | "none" (later "hl7v2")
+  std::string endpoint;                       // fhir-message, bars: https URL the message Bundle is POSTed to
   std::string server_ca;                      // CA for the endpoint's certificate; empty = delivery.server_ca
   std::string service_request = "reference";  // "reference" | "resource": how messages carry it
+  referrer_bars_settings bars;
+};
+
+// BaRS $process-message (README "BaRS"): the service identifiers ("system|value", e.g.
+// https://fhir.nhs.uk/Id/dos-service-id|2000072489) by which BaRS senders address this service,
+// in NHSD-Target-Identifier and MessageHeader.destination.endpoint. Empty: no $process-message.
+struct bars_settings {
+  std::vector<std::string> service_identifiers;
 };
 
 // The gateway as an HTTPS client (feedback and webhooks): its own certificate (mTLS), trust and
@@ -148,6 +164,7 @@ struct gateway_config {
   triage_settings triage;
   delivery_settings delivery;
   std::vector<referrer_settings> referrers;
+  bars_settings bars;
   std::vector<caller> callers;
   revocation_settings revocation;
   retention_settings retention;

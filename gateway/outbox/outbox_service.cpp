@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/delivery/bars_sender.hpp"
 #include "adapters/delivery/https_sender.hpp"
 #include "adapters/sinks/jsonl_sink.hpp"
 #include "gateway/api/ops_api.hpp"
@@ -138,6 +139,15 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
           key + ".endpoint", problem);
       if (!sender) return nullptr;
       p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, "fhir-message"});
+      p->ports.push_back(std::move(sender));
+    } else if (r.delivery == "bars") {
+      // BaRS replies: the URL of each comes with the item (its envelope) and is checked against
+      // this referrer's configuration before every attempt.
+      auto sender = std::make_shared<delivery::bars_sender>(
+          *p->pool, bars::referrer_routing{r.endpoint, r.bars.allowed_source_endpoints, r.bars.target_identifier},
+          net::client_tls_files{r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key,
+                                config.revocation.crl_files});
+      p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, "bars"});
       p->ports.push_back(std::move(sender));
     } else {
       // No sender for this mode in this build: its items are dead-lettered (visible, replayable)

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/referrer-sim/bars_sim_handler.hpp"
 #include "tools/referrer-sim/message_log.hpp"
 #include "tools/referrer-sim/sim_handler.hpp"
 #include "tools/referrer-sim/sim_listener.hpp"
@@ -30,7 +31,10 @@ int main(int argc, char** argv) {
     }
   }
   sim_counters counters;
-  sim_handler handler(options, log, counters);
+  sim_handler fhir_handler(options, log, counters);
+  bars_sim_handler bars_handler(options, log, counters);
+  gateway::net::http_handler& handler =
+      options.bars ? static_cast<gateway::net::http_handler&>(bars_handler) : fhir_handler;
   listener_settings settings{options.address,           options.port, options.cert, options.key, options.client_ca, {},
                              options.close_mid_request, options.path};
   settings.limits.body_bytes = options.max_body_bytes;

@@ -21,9 +21,12 @@ const char* sim_usage() {
          "                    [--path /fhir/$process-message] [--out FILE] [--no-fsync]\n"
          "                    [--fail-first N] [--retry-after S] [--answer-400] [--delay-ms D]\n"
          "                    [--close-mid-request N|always] [--idle-timeout-ms T] [--max-body-bytes B]\n"
+         "                    [--bars [--answer-409]]\n"
          "A referrer's receiving end: HTTPS with mutual TLS, FHIR messages POSTed to --path are\n"
          "validated, de-duplicated by MessageHeader.id and appended to --out as JSON lines.\n"
-         "GET /stats answers the counts. Prints {\"event\":\"listening\",\"https\":PORT} once ready.\n";
+         "GET /stats answers the counts. Prints {\"event\":\"listening\",\"https\":PORT} once ready.\n"
+         "With --bars it is a BaRS sender's $process-message: replies need X-Request-ID and\n"
+         "X-Correlation-ID, a repeat of that pair gets 409 REC_CONFLICT duplicate, errors carry BaRS codes.\n";
 }
 
 std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::string>& args) {
@@ -39,6 +42,10 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
     std::int64_t n = 0;
     if (flag == "--answer-400") {
       o.answer_400 = true;
+    } else if (flag == "--bars") {
+      o.bars = true;
+    } else if (flag == "--answer-409") {
+      o.answer_409 = true;
     } else if (flag == "--no-fsync") {
       o.fsync = false;
     } else if (flag == "--address" || flag == "--cert" || flag == "--key" || flag == "--client-ca" ||
@@ -85,6 +92,7 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
     }
   }
   if (o.retry_after && o.fail_first == 0) return std::string("--retry-after goes with --fail-first N");
+  if (o.answer_409 && !o.bars) return std::string("--answer-409 goes with --bars");
   return o;
 }
 

@@ -22,6 +22,11 @@ struct sim_options {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connections closed after this idle time
 
+  // BaRS instead of plain FHIR messaging (--bars): replies checked and answered as a BaRS receiver
+  // does (bars_sim_handler.hpp).
+  bool bars = false;
+  bool answer_409 = false;  // --bars: every message gets 409 REC_CONFLICT duplicate
+
   // Failure injection.
   std::int64_t fail_first = 0;              // the first N messages get 503
   std::optional<std::int64_t> retry_after;  // seconds, sent with those 503s
