@@ -92,6 +92,11 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
     }
     if (v.IsString()) {
       std::string_view s = json::as_string(v);
+      if (td.primitive == primitive_kind::xhtml) {
+        if (narrative_finding f = check_narrative_xhtml(s); !f.rule.empty()) {
+          ctx.sink.error(issue_code::invariant, f.message + " (" + std::string(f.rule) + ")", &path);
+        }
+      }
       if (e.max_length != 0 && s.size() > e.max_length) {
         ctx.sink.error(issue_code::value, "the value is longer than " + std::to_string(e.max_length) + " characters",
                        &path);
@@ -102,6 +107,7 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
                        "the code " + quoted(s) + " is not in the required " + describe_value_set(e), &path);
       }
     }
+    check_invariants(ctx, e.invariants, v, t, path);
   } else if (td.kind == type_kind::resource) {
     walk_resource(ctx, v, td.is_abstract ? no_type : t, path, e.name == "contained");
     return;
@@ -113,7 +119,8 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
     walk_object(ctx, t, v, path, false);
     if (td.name == "Reference") check_reference(ctx, e, v, path);
     if (td.name == "Coding" || td.name == "CodeableConcept") check_coded(ctx, e, td, v, path);
-    if (td.name == "Extension") check_extension(ctx, v, path);
+    check_invariants(ctx, td.invariants, v, t, path);
+    check_invariants(ctx, e.invariants, v, t, path);
   }
   if (e.fixed && !(*e.fixed == v)) {
     ctx.sink.error(issue_code::value, "the value must be exactly the fixed value of the profile", &path);
@@ -321,6 +328,8 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   // A top-level root path node names the type; nested resources extend their parent's path.
   walk_context inner = ctx;
   if (!contained) inner.container = &resource;
+  inner.resource = &resource;
+  inner.resource_type = t;
   bundle_index own_index;
   if (type_name == "Bundle") {
     own_index = index_bundle(resource);
@@ -328,7 +337,16 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   }
   walk_object(inner, t, resource, path, true);
   if (ctx.sink.full()) return;
-  if (json::member(resource, "contained")) check_domain_resource(inner, resource, path);
+  const auto& invariants = ctx.m.type(t).invariants;
+  if (!contained) {
+    check_invariants(inner, invariants, resource, t, path);
+  } else {
+    // "Contained resources do not have narrative" (R4 DomainResource.text): dom-6 is for the
+    // container only.
+    for (const invariant_def* d : invariants) {
+      if (d->key != "dom-6") check_invariants(inner, std::span<const invariant_def* const>(&d, 1), resource, t, path);
+    }
+  }
   if (type_name == "Bundle") check_bundle(inner, resource, path);
 }
 

@@ -16,10 +16,12 @@
 #include <rapidjson/document.h>
 #include <boost/system/result.hpp>
 
+#include "fhir/fhirpath/fhirpath.hpp"
+#include "fhir/outcome.hpp"
+#include "fhir/type_index.hpp"
+
 namespace fhir {
 
-using type_index = std::uint32_t;
-inline constexpr type_index no_type = UINT32_MAX;
 inline constexpr std::uint32_t unbounded = UINT32_MAX;
 
 enum class type_kind : std::uint8_t { primitive, complex, backbone, resource };
@@ -64,6 +66,21 @@ struct value_set {
   bool contains(std::string_view system, std::string_view code) const;
 };
 
+// One `constraint` of the definitions, compiled once. `how` says how it is checked: by its
+// FHIRPath expression, natively (ele-1 in the structural walk, txt-1/txt-2 in the narrative
+// checker), or not at all (then `reason` says why; listed in fhir/README.md).
+struct invariant_def {
+  enum class check : std::uint8_t { fhirpath, native, not_evaluable };
+  std::string_view key;
+  fhir::severity level = fhir::severity::error;
+  std::string_view human;
+  std::string_view expression_text;
+  std::string_view source;  // the StructureDefinition (or element path) it was first found on
+  check how = check::fhirpath;
+  fhirpath::expression compiled;
+  std::string reason;
+};
+
 struct element_def {
   std::string_view name;  // JSON name; for choice elements the stem ("value" for value[x])
   std::string_view path;  // as in the StructureDefinition, e.g. "ServiceRequest.subject"
@@ -79,6 +96,9 @@ struct element_def {
   const rapidjson::Value* fixed = nullptr;
   const rapidjson::Value* pattern = nullptr;
   std::uint32_t max_length = 0;  // 0: no limit beyond the datatype's
+  // Constraints of this element evaluated on each of its items, other than those of its type's
+  // own definition (which type_def::invariants carries).
+  std::vector<const invariant_def*> invariants;
 };
 
 // What a JSON property name means inside one type.
@@ -96,6 +116,8 @@ struct type_def {
   bool is_abstract = false;
   std::vector<element_def> elements;
   std::unordered_map<std::string_view, member_slot> members;
+  // Constraints on every instance of this type (its definition's root element).
+  std::vector<const invariant_def*> invariants;
 
   const member_slot* find_member(std::string_view json_name) const {
     auto it = members.find(json_name);
@@ -118,6 +140,8 @@ class model {
   // A profile (or base definition) by canonical URL; no_type when unknown.
   type_index find_profile(std::string_view url) const;
   const value_set* find_value_set(std::string_view url) const;
+  // Every distinct constraint (key + expression) of the loaded definitions.
+  const std::deque<invariant_def>& invariants() const { return invariants_; }
 
   // Frequently used types, resolved once at load.
   struct well_known {
@@ -137,6 +161,7 @@ class model {
   std::unordered_map<std::string_view, const std::unordered_set<std::string_view>*> code_systems_;
   std::deque<value_set> value_sets_storage_;
   std::unordered_map<std::string_view, const value_set*> value_sets_;
+  std::deque<invariant_def> invariants_;
   well_known known_;
 };
 

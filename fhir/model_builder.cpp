@@ -89,9 +89,11 @@ boost::system::result<void, model_error> model_builder::build() {
   for (const auto* cs : code_systems_) add_code_system(*cs);
   for (const auto* vs : value_sets_) add_value_set(*vs);
   for (const auto* sd : base_definitions_) declare_type(*sd);
+  index_profile_roots();
   for (const auto* sd : base_definitions_) {
     if (auto r = compile_snapshot(*sd); !r) return r;
   }
+  finish_invariants();
   auto& k = m_.known_;
   k.reference = m_.find_type("Reference");
   k.extension = m_.find_type("Extension");

@@ -1,5 +1,5 @@
 // Reference checks: the form of Reference.reference (relative Type/id, absolute URL, urn:uuid,
-// urn:oid, #contained), ref-1 (a local reference names a contained resource), agreement with
+// urn:oid, #contained), agreement with
 // Reference.type, and that the target type is one the element's targetProfile allows.
 
 #include "fhir/json_view.hpp"
@@ -89,13 +89,7 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
     if (ref.empty() || !is_valid_uri(ref)) return;  // reported as a bad string already
     if (ref[0] == '#') {
       resolved_reference r = resolve_reference(ctx, ref);
-      if (!r.target) {
-        ctx.sink.error(
-            issue_code::invariant,
-            "the local reference " + std::string(ref.substr(0, 80)) + " does not name a contained resource (ref-1)",
-            &at);
-        return;
-      }
+      if (!r.target) return;  // ref-1, an invariant of Reference
       type = r.type;
     } else if (ref.rfind("urn:uuid:", 0) == 0) {
       if (!is_valid_uuid(ref)) {
@@ -105,12 +99,7 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
                      "a urn:uuid reference should be urn:uuid: and a lower-case UUID", &at);
         return;
       }
-      resolved_reference r = resolve_reference(ctx, ref);
-      if (!r.target && ctx.bundle) {
-        ctx.sink.add(severity::warning, issue_code::not_found,
-                     "no entry in this Bundle has fullUrl " + std::string(ref), &at);
-      }
-      type = r.type;
+      type = resolve_reference(ctx, ref).type;  // unresolved inside a Bundle: bundle_rules.cpp
     } else if (ref.rfind("urn:oid:", 0) == 0) {
       if (!is_valid_oid(ref)) ctx.sink.error(issue_code::value, "not a valid urn:oid reference", &at);
     } else {

@@ -4,6 +4,7 @@
 // resource and Bundle references resolve against. One per call; never shared between threads.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,7 +27,8 @@ std::string render_path(const path_node* p);
 class issue_sink {
  public:
   issue_sink(outcome& out, std::size_t cap) : out_(out), cap_(cap) {}
-  // Once full, further issues are dropped and the walk may stop early.
+  // Once `cap` errors are kept, further issues are dropped and the walk may stop early; warnings
+  // beyond `cap` are dropped with one note.
   bool full() const { return out_.capped; }
   void add(severity s, issue_code c, std::string diagnostics, const path_node* at);
   void error(issue_code c, std::string diagnostics, const path_node* at) {
@@ -36,6 +38,8 @@ class issue_sink {
  private:
   outcome& out_;
   std::size_t cap_;
+  std::size_t errors_ = 0;
+  std::size_t minor_ = 0;  // warnings and information
 };
 
 // fullUrl -> entry resource of the Bundle being walked, for urn:uuid and absolute references.
@@ -46,7 +50,22 @@ struct walk_context {
   issue_sink& sink;
   const rapidjson::Value* container = nullptr;  // resource whose `contained` "#id" resolves against
   const bundle_index* bundle = nullptr;
+  const rapidjson::Value* resource = nullptr;  // the resource being walked (%resource)
+  type_index resource_type = no_type;
 };
+
+// Evaluates constraints (compiled FHIRPath) on one item of type `t` at `path`.
+void check_invariants(walk_context& ctx, std::span<const invariant_def* const> list, const rapidjson::Value& v,
+                      type_index t, const path_node& path);
+
+// The narrative rules: the first problem of a Narrative.div (rule "txt-1" or "txt-2"), or none.
+struct narrative_finding {
+  std::string_view rule;  // empty when the div is fine
+  std::string message;
+};
+narrative_finding check_narrative_xhtml(std::string_view xhtml);
+// htmlChecks() for the FHIRPath engine: the failing rule's key, empty when fine.
+std::string_view narrative_problem(std::string_view xhtml);
 
 // Walks one resource (its own type from resourceType, or `profile` when given) and reports every
 // problem. `path` names the resource (the root node carries its type name).
@@ -63,10 +82,8 @@ struct resolved_reference {
 };
 resolved_reference resolve_reference(const walk_context& ctx, std::string_view reference);
 
-// Resource-level invariants (see fhir/invariants.cpp for the list).
-void check_domain_resource(walk_context& ctx, const rapidjson::Value& resource, const path_node& path);
+// Bundle rules beyond the definitions' constraints (fhir/bundle_rules.cpp).
 void check_bundle(walk_context& ctx, const rapidjson::Value& bundle, const path_node& path);
-void check_extension(walk_context& ctx, const rapidjson::Value& ext, const path_node& path);
 
 // Builds the fullUrl index of a Bundle's entries.
 bundle_index index_bundle(const rapidjson::Value& bundle);
