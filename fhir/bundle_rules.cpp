@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "fhir/diagnostic_text.hpp"
 #include "fhir/json_view.hpp"
 #include "fhir/validation_context.hpp"
 
@@ -84,10 +85,9 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
                        "fullUrl names a " + std::string(url_type) + " but the entry holds a " + std::string(rtype),
                        &at);
       } else if (!id.empty() && url_id != id) {
-        ctx.sink.error(issue_code::invariant,
-                       "fullUrl ends in id '" + std::string(url_id.substr(0, 64)) + "' but the resource's id is '" +
-                           std::string(id.substr(0, 64)) + "'",
-                       &at);
+        ctx.sink.error(
+            issue_code::invariant,
+            "fullUrl ends in id " + quote_value(url_id, 64) + " but the resource's id is " + quote_value(id, 64), &at);
       }
     }
     // One resource identity once (a history Bundle holds versions of the same resource).
@@ -99,7 +99,7 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
       if (!inserted) {
         path_node at{&entry, "resource", -1};
         ctx.sink.error(issue_code::invariant,
-                       "the resource " + std::string(rtype) + "/" + std::string(id.substr(0, 64)) +
+                       "the resource " + std::string(rtype) + "/" + quote_value(id, 64) +
                            " appears twice in this Bundle (also entry[" + std::to_string(it->second) + "])",
                        &at);
       }
@@ -117,7 +117,7 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
       // A transaction cannot be applied with a dangling urn:uuid; elsewhere the reader may still
       // find the resource, so the sender is told without refusing the Bundle.
       ctx.sink.add(urn && type == "transaction" ? severity::error : severity::warning, issue_code::not_found,
-                   "the reference " + std::string(ref.substr(0, 100)) + " does not resolve to an entry of this " +
+                   "the reference " + quote_value(ref, 100) + " does not resolve to an entry of this " +
                        std::string(type) + " Bundle",
                    &at);
     });

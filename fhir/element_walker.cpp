@@ -8,6 +8,7 @@
 #include <cctype>
 #include <vector>
 
+#include "fhir/diagnostic_text.hpp"
 #include "fhir/json_view.hpp"
 #include "fhir/primitive_values.hpp"
 #include "fhir/validation_context.hpp"
@@ -18,10 +19,7 @@ namespace {
 using json_value = rapidjson::Value;
 
 std::string quoted(std::string_view s) {
-  std::string out = "'";
-  out.append(s.substr(0, 80));
-  if (s.size() > 80) out += "...";
-  return out + "'";
+  return quote_value(s);
 }
 
 std::string describe_value_set(const element_def& e) {
@@ -244,10 +242,8 @@ void walk_object(walk_context& ctx, type_index t, const json_value& obj, const p
     path_node child{&path, key, -1};
     const member_slot* slot = td.find_member(key);
     if (slot == nullptr) {
-      ctx.sink.error(
-          issue_code::structure,
-          "unknown element '" + std::string(key.substr(0, 80)) + "' in " + std::string(td.name) + suggest(td, key),
-          &child);
+      ctx.sink.error(issue_code::structure,
+                     "unknown element " + quote_value(key) + " in " + std::string(td.name) + suggest(td, key), &child);
       continue;
     }
     const element_def& e = td.elements[slot->element];

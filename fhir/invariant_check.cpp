@@ -21,10 +21,11 @@ void check_invariants(walk_context& ctx, std::span<const invariant_def* const> l
   fhirpath::environment env;
   env.m = &ctx.m;
   if (ctx.resource) env.resource = fhirpath::item::of_node(ctx.resource, ctx.resource_type);
-  env.root_resource = ctx.container && ctx.container != ctx.resource
-                          ? fhirpath::item::of_node(ctx.container, ctx.m.find_resource_type(json::string_member(
-                                                                       *ctx.container, "resourceType")))
-                          : env.resource;
+  env.root_resource =
+      ctx.container && ctx.container != ctx.resource
+          ? fhirpath::item::of_node(ctx.container,
+                                    ctx.m.find_resource_type(json::string_member(*ctx.container, "resourceType")))
+          : env.resource;
   env.resolver = {&resolve_in_context, &ctx};
   env.html = &narrative_problem;
   const fhirpath::item focus = fhirpath::item::of_node(&v, t);

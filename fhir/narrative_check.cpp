@@ -18,18 +18,18 @@ constexpr std::string_view xhtml_ns = "http://www.w3.org/1999/xhtml";
 
 // HTML 4.0 chapters 7-11 (but not 9.4) and 15, <a>, <img>: the elements the FHIR narrative allows.
 constexpr std::array<std::string_view, 55> allowed_elements = {
-    "a",   "abbr",   "acronym", "address", "b",     "bdo",     "big",   "blockquote", "br",   "caption", "cite",
-    "code", "col",   "colgroup", "dd",     "dfn",   "div",     "dl",    "dt",         "em",   "h1",      "h2",
-    "h3",  "h4",     "h5",      "h6",      "hr",    "i",       "img",   "kbd",        "li",   "ol",      "p",
-    "pre", "q",      "samp",    "small",   "span",  "strong",  "sub",   "sup",        "table", "tbody",  "td",
-    "tfoot", "th",   "thead",   "tr",      "tt",    "ul",      "var",   "map",        "area", "ins",     "del"};
+    "a",     "abbr", "acronym",  "address", "b",    "bdo",    "big", "blockquote", "br",    "caption", "cite",
+    "code",  "col",  "colgroup", "dd",      "dfn",  "div",    "dl",  "dt",         "em",    "h1",      "h2",
+    "h3",    "h4",   "h5",       "h6",      "hr",   "i",      "img", "kbd",        "li",    "ol",      "p",
+    "pre",   "q",    "samp",     "small",   "span", "strong", "sub", "sup",        "table", "tbody",   "td",
+    "tfoot", "th",   "thead",    "tr",      "tt",   "ul",     "var", "map",        "area",  "ins",     "del"};
 
 constexpr std::array<std::string_view, 42> allowed_attributes = {
-    "title",  "style",   "class",       "id",          "lang",     "xml:lang", "dir",     "accesskey", "tabindex",
-    "span",   "width",   "align",       "valign",      "char",     "charoff",  "abbr",    "axis",      "headers",
-    "scope",  "rowspan", "colspan",     "href",        "name",     "src",      "alt",     "height",    "border",
-    "frame",  "rules",   "cellspacing", "cellpadding", "summary",  "start",    "type",    "value",     "compact",
-    "shape",  "coords",  "nohref",      "cite",        "datetime", "xmlns"};
+    "title", "style",   "class",       "id",          "lang",     "xml:lang", "dir",  "accesskey", "tabindex",
+    "span",  "width",   "align",       "valign",      "char",     "charoff",  "abbr", "axis",      "headers",
+    "scope", "rowspan", "colspan",     "href",        "name",     "src",      "alt",  "height",    "border",
+    "frame", "rules",   "cellspacing", "cellpadding", "summary",  "start",    "type", "value",     "compact",
+    "shape", "coords",  "nohref",      "cite",        "datetime", "xmlns"};
 
 bool in(std::string_view x, std::span<const std::string_view> list) {
   return std::find(list.begin(), list.end(), x) != list.end();
@@ -193,15 +193,16 @@ class xhtml_parser {
       }
       if (seen_count < seen.size()) seen[seen_count++] = attr;
       while (pos_ < s_.size() && space(s_[pos_])) ++pos_;
-      if (pos_ >= s_.size() || s_[pos_] != '=') return bad("txt-1", "attribute '" + std::string(attr) + "' has no value");
+      if (pos_ >= s_.size() || s_[pos_] != '=')
+        return bad("txt-1", "attribute '" + std::string(attr) + "' has no value");
       ++pos_;
       while (pos_ < s_.size() && space(s_[pos_])) ++pos_;
       std::string_view value;
       if (!attribute_value(value) || !check_attribute(tag, attr, value, depth)) return false;
     }
     if (depth == 0 && !root_namespace_) {
-      return bad("txt-1", "the narrative <div> must declare the XHTML namespace (xmlns=\"" + std::string(xhtml_ns) +
-                              "\")");
+      return bad("txt-1",
+                 "the narrative <div> must declare the XHTML namespace (xmlns=\"" + std::string(xhtml_ns) + "\")");
     }
     if (s_[pos_] == '/') {
       pos_ += 2;

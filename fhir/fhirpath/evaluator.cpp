@@ -196,9 +196,8 @@ void machine::members(std::span<const item> input, std::string_view name, collec
         const auto n = it->value.Size();
         for (rapidjson::SizeType k = 0; k < n; ++k) {
           const rapidjson::Value& v = it->value[k];
-          const rapidjson::Value* tw = twin && twin->IsArray() && k < twin->Size() && !(*twin)[k].IsNull()
-                                           ? &(*twin)[k]
-                                           : nullptr;
+          const rapidjson::Value* tw =
+              twin && twin->IsArray() && k < twin->Size() && !(*twin)[k].IsNull() ? &(*twin)[k] : nullptr;
           item c = item::of_node(v.IsNull() ? nullptr : &v, child_type, tw);
           if (c.json == nullptr && c.twin == nullptr) continue;
           resolve_type(c);
@@ -295,10 +294,17 @@ void machine::eval(std::uint32_t idx, collection& out) {
   const node& n = e_->at(idx);
   if (++steps_ > max_steps) fail("evaluation too large");
   switch (n.kind) {
-    case op::empty_literal: return;
-    case op::boolean_literal: out.push_back(item::of_bool(n.boolean)); return;
-    case op::string_literal: out.push_back(item::of_string(n.text)); return;
-    case op::integer_literal: out.push_back(item::of_integer(n.integer)); return;
+    case op::empty_literal:
+      return;
+    case op::boolean_literal:
+      out.push_back(item::of_bool(n.boolean));
+      return;
+    case op::string_literal:
+      out.push_back(item::of_string(n.text));
+      return;
+    case op::integer_literal:
+      out.push_back(item::of_integer(n.integer));
+      return;
     case op::decimal_literal: {
       item i;
       i.kind = item_kind::decimal;
@@ -331,7 +337,9 @@ void machine::eval(std::uint32_t idx, collection& out) {
       out.insert(out.end(), frame_.this_.begin(), frame_.this_.end());
       return;
     }
-    case op::index_: out.push_back(item::of_integer(frame_.index)); return;
+    case op::index_:
+      out.push_back(item::of_integer(frame_.index));
+      return;
     case op::total_:
       if (frame_.total) out.insert(out.end(), frame_.total->begin(), frame_.total->end());
       return;
@@ -422,7 +430,9 @@ void machine::eval(std::uint32_t idx, collection& out) {
       }
       return;
     }
-    default: binary(n, out); return;
+    default:
+      binary(n, out);
+      return;
   }
 }
 
@@ -504,8 +514,10 @@ void machine::binary(const node& n, collection& out) {
       tri result = l.size() == r.size() ? tri::yes : tri::no;
       for (std::size_t k = 0; k < l.size() && result != tri::no; ++k) {
         const tri t = equal(m(), l[k], r[k]);
-        if (t == tri::no) result = tri::no;
-        else if (t == tri::unknown) result = tri::unknown;
+        if (t == tri::no)
+          result = tri::no;
+        else if (t == tri::unknown)
+          result = tri::unknown;
       }
       if (result == tri::unknown) return;
       out.push_back(item::of_bool((result == tri::yes) == (n.kind == op::eq)));
@@ -546,7 +558,8 @@ void machine::binary(const node& n, collection& out) {
       out.push_back(item::of_string(s));
       return;
     }
-    default: break;
+    default:
+      break;
   }
   // Arithmetic.
   const item* a = single(l, "arithmetic");
@@ -601,7 +614,8 @@ void machine::binary(const node& n, collection& out) {
         res.decimal = std::fmod(dx, dy);
       }
       break;
-    default: fail("unsupported operator");
+    default:
+      fail("unsupported operator");
   }
   out.push_back(res);
 }

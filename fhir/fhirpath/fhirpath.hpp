@@ -62,9 +62,9 @@ enum class item_kind : std::uint8_t { node, boolean, integer, decimal, string, d
 
 struct item {
   item_kind kind = item_kind::node;
-  type_index type = no_type;                  // FHIR type of a node (no_type when unknown)
-  const rapidjson::Value* json = nullptr;     // node: its value (null when only "_name" is present)
-  const rapidjson::Value* twin = nullptr;     // node of a primitive: its "_name" object (id, extension)
+  type_index type = no_type;               // FHIR type of a node (no_type when unknown)
+  const rapidjson::Value* json = nullptr;  // node: its value (null when only "_name" is present)
+  const rapidjson::Value* twin = nullptr;  // node of a primitive: its "_name" object (id, extension)
   bool boolean = false;
   std::int64_t integer = 0;
   double decimal = 0;

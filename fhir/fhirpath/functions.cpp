@@ -54,9 +54,15 @@ bool string_of(const model& m, const item& in, std::string& out) {
     case item_kind::string:
     case item_kind::date:
     case item_kind::date_time:
-    case item_kind::time: out.assign(v.text); return true;
-    case item_kind::boolean: out = v.boolean ? "true" : "false"; return true;
-    case item_kind::integer: out = std::to_string(v.integer); return true;
+    case item_kind::time:
+      out.assign(v.text);
+      return true;
+    case item_kind::boolean:
+      out = v.boolean ? "true" : "false";
+      return true;
+    case item_kind::integer:
+      out = std::to_string(v.integer);
+      return true;
     case item_kind::decimal: {
       if (!v.text.empty()) {
         out.assign(v.text);
@@ -76,7 +82,8 @@ bool string_of(const model& m, const item& in, std::string& out) {
       out.append(" '").append(v.text).append("'");
       return true;
     }
-    case item_kind::node: return false;
+    case item_kind::node:
+      return false;
   }
   return false;
 }
@@ -107,7 +114,9 @@ void machine::call(const node& n, std::span<const item> input, collection& out) 
 
   switch (n.function) {
     // ---- existence ----
-    case fn::empty: need_args(0, 0); return push_bool(input.empty());
+    case fn::empty:
+      need_args(0, 0);
+      return push_bool(input.empty());
     case fn::exists:
       need_args(0, 1);
       if (n.arg_count == 0) return push_bool(!input.empty());
@@ -165,8 +174,14 @@ void machine::call(const node& n, std::span<const item> input, collection& out) 
       }
       return push_bool(true);
     }
-    case fn::count: need_args(0, 0); out.push_back(item::of_integer(static_cast<std::int64_t>(input.size()))); return;
-    case fn::distinct: need_args(0, 0); distinct_into(md, input, out); return;
+    case fn::count:
+      need_args(0, 0);
+      out.push_back(item::of_integer(static_cast<std::int64_t>(input.size())));
+      return;
+    case fn::distinct:
+      need_args(0, 0);
+      distinct_into(md, input, out);
+      return;
     case fn::is_distinct: {
       need_args(0, 0);
       scoped_collection d(*this);
@@ -239,7 +254,8 @@ void machine::call(const node& n, std::span<const item> input, collection& out) 
       need_args(1, 1);
       const auto k = arg_integer(0);
       if (!k) return;
-      const std::size_t num = static_cast<std::size_t>(std::clamp<std::int64_t>(*k, 0, static_cast<std::int64_t>(input.size())));
+      const std::size_t num =
+          static_cast<std::size_t>(std::clamp<std::int64_t>(*k, 0, static_cast<std::int64_t>(input.size())));
       if (n.function == fn::skip) {
         out.insert(out.end(), input.begin() + static_cast<std::ptrdiff_t>(num), input.end());
       } else {
@@ -567,12 +583,24 @@ void machine::call(const node& n, std::span<const item> input, collection& out) 
           r = std::fabs(x);
           integer_result = v.kind == item_kind::integer;
           break;
-        case fn::ceiling: r = std::ceil(x), integer_result = true; break;
-        case fn::floor: r = std::floor(x), integer_result = true; break;
-        case fn::truncate: r = std::trunc(x), integer_result = true; break;
-        case fn::exp: r = std::exp(x); break;
-        case fn::ln: r = std::log(x); break;
-        case fn::sqrt: r = std::sqrt(x); break;
+        case fn::ceiling:
+          r = std::ceil(x), integer_result = true;
+          break;
+        case fn::floor:
+          r = std::floor(x), integer_result = true;
+          break;
+        case fn::truncate:
+          r = std::trunc(x), integer_result = true;
+          break;
+        case fn::exp:
+          r = std::exp(x);
+          break;
+        case fn::ln:
+          r = std::log(x);
+          break;
+        case fn::sqrt:
+          r = std::sqrt(x);
+          break;
         case fn::log:
         case fn::power: {
           need_args(1, 1);
@@ -584,8 +612,8 @@ void machine::call(const node& n, std::span<const item> input, collection& out) 
           if (av.kind != item_kind::integer && av.kind != item_kind::decimal) fail("a math function needs a number");
           const double y = av.kind == item_kind::integer ? static_cast<double>(av.integer) : av.decimal;
           r = n.function == fn::log ? std::log(x) / std::log(y) : std::pow(x, y);
-          integer_result = n.function == fn::power && v.kind == item_kind::integer && av.kind == item_kind::integer &&
-                           y >= 0;
+          integer_result =
+              n.function == fn::power && v.kind == item_kind::integer && av.kind == item_kind::integer && y >= 0;
           break;
         }
         case fn::round: {
@@ -599,7 +627,8 @@ void machine::call(const node& n, std::span<const item> input, collection& out) 
           r = std::round(x * f) / f;
           break;
         }
-        default: return;
+        default:
+          return;
       }
       if (!std::isfinite(r)) return;
       if (integer_result && std::fabs(r) < 9.0e18) {
@@ -757,7 +786,8 @@ void machine::call(const node& n, std::span<const item> input, collection& out) 
     case fn::member_of:
     case fn::conforms_to:
     case fn::subsumes:
-    case fn::subsumed_by: fail("terminology and profile functions need a terminology server");
+    case fn::subsumed_by:
+      fail("terminology and profile functions need a terminology server");
   }
   fail("unsupported function");
 }

@@ -195,18 +195,26 @@ class parser {
         if (pos_ >= s_.size()) break;
         char e = s_[pos_++];
         switch (e) {
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
-          case 'f': out += '\f'; break;
+          case 'n':
+            out += '\n';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'f':
+            out += '\f';
+            break;
           case 'u': {
             if (pos_ + 4 > s_.size()) fail("bad \\u escape");
             unsigned v = 0;
             for (int k = 0; k < 4; ++k) {
               char h = s_[pos_++];
               if (!std::isxdigit(static_cast<unsigned char>(h))) fail("bad \\u escape");
-              v = v * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0'
-                                                                                             : (std::tolower(h) - 'a' + 10));
+              v = v * 16 + static_cast<unsigned>(
+                               std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
             }
             if (v < 0x80) {
               out += static_cast<char>(v);
@@ -220,7 +228,9 @@ class parser {
             }
             break;
           }
-          default: out += e; break;  // \' \" \` \\ \/ and regex escapes kept as the character
+          default:
+            out += e;
+            break;  // \' \" \` \\ \/ and regex escapes kept as the character
         }
       } else {
         out += c;
@@ -263,8 +273,7 @@ class parser {
     } else if (c == '@') {
       const std::size_t b = ++pos_;
       while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-' ||
-                                  s_[pos_] == ':' || s_[pos_] == '.' || s_[pos_] == '+' ||
-                                  (s_[pos_] == 'Z'))) {
+                                  s_[pos_] == ':' || s_[pos_] == '.' || s_[pos_] == '+' || (s_[pos_] == 'Z'))) {
         ++pos_;
       }
       cur_.kind = tok::date;
@@ -362,11 +371,16 @@ class parser {
     std::uint32_t l = parse_inequality();
     for (;;) {
       op k;
-      if (at_symbol("=")) k = op::eq;
-      else if (at_symbol("~")) k = op::equiv;
-      else if (at_symbol("!=")) k = op::ne;
-      else if (at_symbol("!~")) k = op::nequiv;
-      else return l;
+      if (at_symbol("="))
+        k = op::eq;
+      else if (at_symbol("~"))
+        k = op::equiv;
+      else if (at_symbol("!="))
+        k = op::ne;
+      else if (at_symbol("!~"))
+        k = op::nequiv;
+      else
+        return l;
       next();
       l = binary(k, l, parse_inequality());
     }
@@ -375,11 +389,16 @@ class parser {
     std::uint32_t l = parse_union();
     for (;;) {
       op k;
-      if (at_symbol("<")) k = op::lt;
-      else if (at_symbol("<=")) k = op::le;
-      else if (at_symbol(">")) k = op::gt;
-      else if (at_symbol(">=")) k = op::ge;
-      else return l;
+      if (at_symbol("<"))
+        k = op::lt;
+      else if (at_symbol("<="))
+        k = op::le;
+      else if (at_symbol(">"))
+        k = op::gt;
+      else if (at_symbol(">="))
+        k = op::ge;
+      else
+        return l;
       next();
       l = binary(k, l, parse_union());
     }
@@ -421,10 +440,14 @@ class parser {
     std::uint32_t l = parse_multiplicative();
     for (;;) {
       op k;
-      if (at_symbol("+")) k = op::add;
-      else if (at_symbol("-")) k = op::sub;
-      else if (at_symbol("&")) k = op::concat;
-      else return l;
+      if (at_symbol("+"))
+        k = op::add;
+      else if (at_symbol("-"))
+        k = op::sub;
+      else if (at_symbol("&"))
+        k = op::concat;
+      else
+        return l;
       next();
       l = binary(k, l, parse_multiplicative());
     }
@@ -433,11 +456,16 @@ class parser {
     std::uint32_t l = parse_unary();
     for (;;) {
       op k;
-      if (at_symbol("*")) k = op::mul;
-      else if (at_symbol("/")) k = op::div;
-      else if (at_word("div")) k = op::int_div;
-      else if (at_word("mod")) k = op::mod;
-      else return l;
+      if (at_symbol("*"))
+        k = op::mul;
+      else if (at_symbol("/"))
+        k = op::div;
+      else if (at_word("div"))
+        k = op::int_div;
+      else if (at_word("mod"))
+        k = op::mod;
+      else
+        return l;
       next();
       l = binary(k, l, parse_unary());
     }
@@ -486,10 +514,14 @@ class parser {
     node n;
     n.lhs = lhs;
     if (cur_.kind == tok::special) {
-      if (cur_.text == "$this") n.kind = op::this_;
-      else if (cur_.text == "$index") n.kind = op::index_;
-      else if (cur_.text == "$total") n.kind = op::total_;
-      else fail("unknown " + std::string(cur_.text));
+      if (cur_.text == "$this")
+        n.kind = op::this_;
+      else if (cur_.text == "$index")
+        n.kind = op::index_;
+      else if (cur_.text == "$total")
+        n.kind = op::total_;
+      else
+        fail("unknown " + std::string(cur_.text));
       next();
       return add(n);
     }
@@ -530,13 +562,15 @@ class parser {
   std::uint32_t parse_term() {
     node n;
     switch (cur_.kind) {
-      case tok::end: fail("unexpected end of expression");
+      case tok::end:
+        fail("unexpected end of expression");
       case tok::string:
         n.kind = op::string_literal;
         n.text = cur_.text;
         next();
         return add(n);
-      case tok::number: return parse_number();
+      case tok::number:
+        return parse_number();
       case tok::date: {
         std::string_view t = cur_.text;
         if (!t.empty() && t[0] == 'T') {
@@ -578,7 +612,8 @@ class parser {
         }
         return parse_invocation(no_node);
       case tok::delimited:
-      case tok::special: return parse_invocation(no_node);
+      case tok::special:
+        return parse_invocation(no_node);
     }
     fail("unexpected token");
   }
@@ -598,8 +633,8 @@ class parser {
     n.text = t;
     next();
     static constexpr std::string_view calendar[] = {
-        "year",  "years",  "month",  "months",  "week",   "weeks",   "day",         "days",
-        "hour",  "hours",  "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
+        "year", "years", "month",  "months",  "week",   "weeks",   "day",         "days",
+        "hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
     if (cur_.kind == tok::string) {
       n.kind = op::quantity_literal;
       n.text = cur_.text;

@@ -41,10 +41,16 @@ bool system_value(const model& m, const item& in, item& out) {
       out.kind = item_kind::decimal;
       out.decimal = v->GetDouble();
       return true;
-    case primitive_kind::date: out.kind = item_kind::date; break;
+    case primitive_kind::date:
+      out.kind = item_kind::date;
+      break;
     case primitive_kind::date_time:
-    case primitive_kind::instant: out.kind = item_kind::date_time; break;
-    case primitive_kind::time: out.kind = item_kind::time; break;
+    case primitive_kind::instant:
+      out.kind = item_kind::date_time;
+      break;
+    case primitive_kind::time:
+      out.kind = item_kind::time;
+      break;
     case primitive_kind::none:
       if (v->IsBool()) return system_value(m, item::of_bool(v->GetBool()), out);
       if (v->IsInt64()) {
@@ -59,7 +65,9 @@ bool system_value(const model& m, const item& in, item& out) {
       }
       out.kind = item_kind::string;
       break;
-    default: out.kind = item_kind::string; break;
+    default:
+      out.kind = item_kind::string;
+      break;
   }
   if (!v->IsString()) return false;
   out.text = std::string_view(v->GetString(), v->GetStringLength());
@@ -70,8 +78,8 @@ namespace detail {
 namespace {
 
 bool is_quantity_type(std::string_view n) {
-  return n == "Quantity" || n == "Age" || n == "Distance" || n == "Duration" || n == "Count" ||
-         n == "MoneyQuantity" || n == "SimpleQuantity";
+  return n == "Quantity" || n == "Age" || n == "Distance" || n == "Duration" || n == "Count" || n == "MoneyQuantity" ||
+         n == "SimpleQuantity";
 }
 
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
@@ -274,9 +282,12 @@ tri equal(const model& m, const item& a, const item& b) {
   }
   if (x.kind != y.kind) return tri::no;
   switch (x.kind) {
-    case item_kind::boolean: return x.boolean == y.boolean ? tri::yes : tri::no;
-    case item_kind::string: return x.text == y.text ? tri::yes : tri::no;
-    default: return tri::no;
+    case item_kind::boolean:
+      return x.boolean == y.boolean ? tri::yes : tri::no;
+    case item_kind::string:
+      return x.text == y.text ? tri::yes : tri::no;
+    default:
+      return tri::no;
   }
 }
 
@@ -335,15 +346,24 @@ std::optional<int> compare(const model& m, const item& a, const item& b, bool& i
 
 std::string_view type_name(const model& m, const item& i) {
   switch (i.kind) {
-    case item_kind::boolean: return "Boolean";
-    case item_kind::integer: return "Integer";
-    case item_kind::decimal: return "Decimal";
-    case item_kind::string: return "String";
-    case item_kind::date: return "Date";
-    case item_kind::date_time: return "DateTime";
-    case item_kind::time: return "Time";
-    case item_kind::quantity: return "Quantity";
-    case item_kind::node: break;
+    case item_kind::boolean:
+      return "Boolean";
+    case item_kind::integer:
+      return "Integer";
+    case item_kind::decimal:
+      return "Decimal";
+    case item_kind::string:
+      return "String";
+    case item_kind::date:
+      return "Date";
+    case item_kind::date_time:
+      return "DateTime";
+    case item_kind::time:
+      return "Time";
+    case item_kind::quantity:
+      return "Quantity";
+    case item_kind::node:
+      break;
   }
   if (i.type == no_type) return {};
   return m.type(i.type).name;

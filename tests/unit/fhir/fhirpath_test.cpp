@@ -58,8 +58,12 @@ class fhirpath_eval : public ::testing::Test {
         continue;
       }
       switch (v.kind) {
-        case item_kind::boolean: out += v.boolean ? "true" : "false"; break;
-        case item_kind::integer: out += std::to_string(v.integer); break;
+        case item_kind::boolean:
+          out += v.boolean ? "true" : "false";
+          break;
+        case item_kind::integer:
+          out += std::to_string(v.integer);
+          break;
         case item_kind::decimal: {
           std::string d = std::to_string(v.decimal);
           while (d.size() > 1 && d.back() == '0') d.pop_back();
@@ -67,8 +71,12 @@ class fhirpath_eval : public ::testing::Test {
           out += d;
           break;
         }
-        case item_kind::quantity: out += std::to_string(v.decimal) + " '" + std::string(v.text) + "'"; break;
-        default: out += "'" + std::string(v.text) + "'"; break;
+        case item_kind::quantity:
+          out += std::to_string(v.decimal) + " '" + std::string(v.text) + "'";
+          break;
+        default:
+          out += "'" + std::string(v.text) + "'";
+          break;
       }
     }
     return out;
