@@ -90,6 +90,11 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
     }
     if (v.IsString()) {
       std::string_view s = json::as_string(v);
+      if (!s.empty() && s[0] == '#' && ctx.local_refs &&
+          (td.primitive == primitive_kind::uri || td.primitive == primitive_kind::url ||
+           td.primitive == primitive_kind::canonical || e.name == "reference")) {
+        ctx.local_refs->add(s, ctx.resource);
+      }
       if (td.primitive == primitive_kind::xhtml) {
         if (narrative_finding f = check_narrative_xhtml(s); !f.rule.empty()) {
           ctx.sink.error(issue_code::invariant, f.message + " (" + std::string(f.rule) + ")", &path);
@@ -326,6 +331,8 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   if (!contained) inner.container = &resource;
   inner.resource = &resource;
   inner.resource_type = t;
+  local_reference_log own_refs;
+  if (!contained) inner.local_refs = &own_refs;
   bundle_index own_index;
   if (type_name == "Bundle") {
     own_index = index_bundle(resource);
@@ -333,6 +340,7 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   }
   walk_object(inner, t, resource, path, true);
   if (ctx.sink.full()) return;
+  if (!contained && json::member(resource, "contained")) check_contained_referenced(inner, resource, path);
   const auto& invariants = ctx.m.type(t).invariants;
   if (!contained) {
     check_invariants(inner, invariants, resource, t, path);

@@ -79,6 +79,10 @@ struct invariant_def {
   check how = check::fhirpath;
   fhirpath::expression compiled;
   std::string reason;
+  // Trivially true when the focus object has none of these members (found at load by
+  // evaluating the expression on an empty object; only for expressions that read the focus
+  // through member names alone). Empty when there is no such shortcut.
+  std::vector<std::string_view> needs_one_of;
 };
 
 struct element_def {
@@ -118,6 +122,10 @@ struct type_def {
   std::unordered_map<std::string_view, member_slot> members;
   // Constraints on every instance of this type (its definition's root element).
   std::vector<const invariant_def*> invariants;
+  // Type names an instance answers to in FHIRPath is/as/ofType: its own, its bases ("uri" for
+  // canonical, "Quantity" for Age, "DomainResource"), and the System type of a primitive.
+  std::vector<std::string_view> answers_to;
+  bool is_quantity = false;  // Quantity or one of its specialisations (Age, Duration, ...)
 
   const member_slot* find_member(std::string_view json_name) const {
     auto it = members.find(json_name);

@@ -94,6 +94,7 @@ boost::system::result<void, model_error> model_builder::build() {
     if (auto r = compile_snapshot(*sd); !r) return r;
   }
   finish_invariants();
+  find_invariant_shortcuts();
   auto& k = m_.known_;
   k.reference = m_.find_type("Reference");
   k.extension = m_.find_type("Extension");
@@ -102,10 +103,65 @@ boost::system::result<void, model_error> model_builder::build() {
   k.bundle = m_.find_type("Bundle");
   k.resource = m_.find_type("Resource");
   k.string = m_.find_type("string");
+  for (type_def& t : m_.types_) t.answers_to = type_names_of(t);
   for (const auto* sd : profiles_) {
     if (auto r = compile_differential(*sd); !r) return r;
   }
   return {};
+}
+
+std::vector<std::string_view> model_builder::type_names_of(type_def& t) {
+  static constexpr std::string_view quantities[] = {"Quantity", "Age",           "Distance",      "Duration",
+                                                    "Count",    "MoneyQuantity", "SimpleQuantity"};
+  std::vector<std::string_view> names{t.name};
+  switch (t.kind) {
+    case type_kind::resource:
+      if (t.name != "Bundle" && t.name != "Binary" && t.name != "Parameters") names.push_back("DomainResource");
+      names.push_back("Resource");
+      return names;
+    case type_kind::backbone:
+      names = {"BackboneElement", "Element"};
+      return names;
+    case type_kind::complex:
+      for (std::string_view q : quantities) t.is_quantity = t.is_quantity || q == t.name;
+      if (t.is_quantity && t.name != "Quantity") names.push_back("Quantity");
+      names.push_back("Element");
+      return names;
+    case type_kind::primitive:
+      break;
+  }
+  const std::string_view n = t.name;
+  if (n == "code" || n == "id" || n == "markdown") names.push_back("string");
+  if (n == "url" || n == "canonical" || n == "oid" || n == "uuid") names.push_back("uri");
+  if (n == "unsignedInt" || n == "positiveInt") names.push_back("integer");
+  switch (t.primitive) {
+    case primitive_kind::boolean:
+      names.push_back("Boolean");
+      break;
+    case primitive_kind::integer:
+    case primitive_kind::unsigned_int:
+    case primitive_kind::positive_int:
+      names.push_back("Integer");
+      break;
+    case primitive_kind::decimal:
+      names.push_back("Decimal");
+      break;
+    case primitive_kind::date:
+      names.push_back("Date");
+      break;
+    case primitive_kind::date_time:
+    case primitive_kind::instant:
+      names.push_back("DateTime");
+      break;
+    case primitive_kind::time:
+      names.push_back("Time");
+      break;
+    default:
+      names.push_back("String");
+      break;
+  }
+  names.push_back("Element");
+  return names;
 }
 
 std::string_view model_builder::own(std::string s) {

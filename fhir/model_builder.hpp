@@ -35,6 +35,7 @@ class model_builder {
   void apply_fixed_and_pattern(element_def& e, const json_value& element);
   void apply_target_profiles(element_def& e, const json_value& type);
   type_index new_type(type_def t);
+  static std::vector<std::string_view> type_names_of(type_def& t);
 
   // Constraints (invariant_compiler.cpp).
   const invariant_def* intern_invariant(const json_value& constraint, std::string_view source);
@@ -42,6 +43,7 @@ class model_builder {
   void add_profile_invariants(element_def& e, const json_value& type);
   void index_profile_roots();
   void finish_invariants();
+  void find_invariant_shortcuts();
 
   model& m_;
   std::vector<const json_value*> code_systems_;

@@ -3,11 +3,13 @@
 // into a FHIRPath string only when an issue is reported), where issues go (capped), and which
 // resource and Bundle references resolve against. One per call; never shared between threads.
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -45,6 +47,39 @@ class issue_sink {
 // fullUrl -> entry resource of the Bundle being walked, for urn:uuid and absolute references.
 using bundle_index = std::unordered_map<std::string_view, const rapidjson::Value*>;
 
+// Every "#..." value of a reference, canonical, uri or url met while walking a resource and the
+// resources it contains, with the resource it was found in: what dom-3 counts. Inline storage
+// covers the usual resource; more spills to the heap.
+class local_reference_log {
+ public:
+  struct entry {
+    std::string_view value;  // "#id" or "#"
+    const rapidjson::Value* found_in;
+  };
+  void add(std::string_view value, const rapidjson::Value* found_in) {
+    if (count_ < inline_.size()) {
+      inline_[count_++] = entry{value, found_in};
+    } else {
+      spill_.push_back(entry{value, found_in});
+    }
+  }
+  template <typename F>
+  bool any(F&& f) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (f(inline_[i])) return true;
+    }
+    for (const entry& e : spill_) {
+      if (f(e)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::array<entry, 16> inline_{};
+  std::size_t count_ = 0;
+  std::vector<entry> spill_;
+};
+
 struct walk_context {
   const model& m;
   issue_sink& sink;
@@ -52,7 +87,12 @@ struct walk_context {
   const bundle_index* bundle = nullptr;
   const rapidjson::Value* resource = nullptr;  // the resource being walked (%resource)
   type_index resource_type = no_type;
+  local_reference_log* local_refs = nullptr;  // of the outermost resource being walked
 };
+
+// dom-3, natively: every contained resource is referenced as "#id" from elsewhere in the
+// resource (reference, canonical, uri or url), or itself references its container ("#").
+void check_contained_referenced(walk_context& ctx, const rapidjson::Value& resource, const path_node& path);
 
 // Evaluates constraints (compiled FHIRPath) on one item of type `t` at `path`.
 void check_invariants(walk_context& ctx, std::span<const invariant_def* const> list, const rapidjson::Value& v,

@@ -165,6 +165,9 @@ struct node {
   std::int64_t integer = 0;
   double decimal = 0;
   bool boolean = false;
+  // Set at compile time: the node's value does not depend on the focus ($this, $index, names
+  // read from the focus), so inside where()/select()/all() it is computed once per evaluation.
+  bool focus_free = false;
 };
 
 }  // namespace fhir::fhirpath

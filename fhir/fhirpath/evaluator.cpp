@@ -69,6 +69,23 @@ std::string_view key_of(const rapidjson::Value::ConstMemberIterator& it) {
   return std::string_view(it->name.GetString(), it->name.GetStringLength());
 }
 
+// The "_key" twin of a primitive member, if the object has one.
+const rapidjson::Value* twin_of(const rapidjson::Value& obj, std::string_view key, bool any_underscore) {
+  if (!any_underscore) return nullptr;
+  for (auto jt = obj.MemberBegin(); jt != obj.MemberEnd(); ++jt) {
+    std::string_view k2 = key_of(jt);
+    if (k2.size() == key.size() + 1 && k2[0] == '_' && k2.substr(1) == key) return &jt->value;
+  }
+  return nullptr;
+}
+
+bool has_underscore_key(const rapidjson::Value& obj) {
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+    if (it->name.GetStringLength() > 0 && it->name.GetString()[0] == '_') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void machine::begin(const expression& e, const environment& env, const item& context) {
@@ -81,6 +98,8 @@ void machine::begin(const expression& e, const environment& env, const item& con
   strings_used_ = 0;
   steps_ = 0;
   descendants_of_ = nullptr;
+  hoisted_used_ = 0;
+  iteration_depth_ = 0;
 }
 
 void machine::fail(std::string message) {
@@ -154,6 +173,7 @@ void machine::members(std::span<const item> input, std::string_view name, collec
       t = m().find_type("Element");
     }
     const type_def* td = t == no_type ? nullptr : &m().type(t);
+    int any_underscore = -1;  // computed when first needed
     for (auto it = obj->MemberBegin(); it != obj->MemberEnd(); ++it) {
       std::string_view key = key_of(it);
       const bool underscore = !key.empty() && key[0] == '_';
@@ -184,13 +204,8 @@ void machine::members(std::span<const item> input, std::string_view name, collec
       }
       const rapidjson::Value* twin = nullptr;
       if (child_type != no_type && m().type(child_type).kind == type_kind::primitive) {
-        for (auto jt = obj->MemberBegin(); jt != obj->MemberEnd(); ++jt) {
-          std::string_view k2 = key_of(jt);
-          if (k2.size() == key.size() + 1 && k2[0] == '_' && k2.substr(1) == key) {
-            twin = &jt->value;
-            break;
-          }
-        }
+        if (any_underscore < 0) any_underscore = has_underscore_key(*obj) ? 1 : 0;
+        twin = twin_of(*obj, key, any_underscore == 1);
       }
       if (it->value.IsArray()) {
         const auto n = it->value.Size();
@@ -217,6 +232,7 @@ void machine::children(const item& in, collection& out) {
   if (in.kind != item_kind::node) return;
   auto add_all = [&](const rapidjson::Value* obj, type_index t) {
     const type_def* td = t == no_type ? nullptr : &m().type(t);
+    const bool any_underscore = has_underscore_key(*obj);
     for (auto it = obj->MemberBegin(); it != obj->MemberEnd(); ++it) {
       std::string_view key = key_of(it);
       if (key.empty() || key[0] == '_' || key == "resourceType") continue;
@@ -225,13 +241,8 @@ void machine::children(const item& in, collection& out) {
         const member_slot* slot = td->find_member(key);
         if (slot) ct = slot->type;
       }
-      const rapidjson::Value* twin = nullptr;
-      if (ct != no_type && m().type(ct).kind == type_kind::primitive) {
-        for (auto jt = obj->MemberBegin(); jt != obj->MemberEnd(); ++jt) {
-          std::string_view k2 = key_of(jt);
-          if (k2.size() == key.size() + 1 && k2[0] == '_' && k2.substr(1) == key) twin = &jt->value;
-        }
-      }
+      const rapidjson::Value* twin =
+          ct != no_type && m().type(ct).kind == type_kind::primitive ? twin_of(*obj, key, any_underscore) : nullptr;
       if (it->value.IsArray()) {
         for (rapidjson::SizeType k = 0; k < it->value.Size(); ++k) {
           const rapidjson::Value& v = it->value[k];
@@ -271,7 +282,9 @@ void machine::eval_arg_on(const node& n, std::uint32_t k, const item& focus, std
   const frame saved = frame_;
   frame_.this_ = std::span<const item>(&focus, 1);
   frame_.index = index;
+  ++iteration_depth_;
   eval(e_->arg(n, k), out);
+  --iteration_depth_;
   frame_ = saved;
 }
 
@@ -293,6 +306,27 @@ void machine::invoke(const node& n, std::span<const item> input, collection& out
 void machine::eval(std::uint32_t idx, collection& out) {
   const node& n = e_->at(idx);
   if (++steps_ > max_steps) fail("evaluation too large");
+  // Inside an iteration, a subexpression that does not read the focus has the same value for
+  // every item ("%resource.type = 'batch'" in bdl-3): compute it once.
+  if (iteration_depth_ > 0 && n.focus_free && n.kind != op::empty_literal && n.kind != op::boolean_literal &&
+      n.kind != op::string_literal && n.kind != op::integer_literal) {
+    for (std::size_t i = 0; i < hoisted_used_; ++i) {
+      if (hoisted_[i].node == idx) {
+        out.insert(out.end(), hoisted_[i].items.begin(), hoisted_[i].items.end());
+        return;
+      }
+    }
+    const int depth = iteration_depth_;
+    iteration_depth_ = 0;  // evaluate as at the top, so its parts are not cached one by one
+    const std::size_t start = out.size();
+    eval(idx, out);
+    iteration_depth_ = depth;
+    if (hoisted_used_ == hoisted_.size()) hoisted_.emplace_back();
+    cached_value& c = hoisted_[hoisted_used_++];
+    c.node = idx;
+    c.items.assign(out.begin() + static_cast<std::ptrdiff_t>(start), out.end());
+    return;
+  }
   switch (n.kind) {
     case op::empty_literal:
       return;

@@ -47,6 +47,7 @@ class expression {
   const node& at(std::uint32_t i) const;
   // Index of argument `k` of a call node.
   std::uint32_t arg(const node& call, std::uint32_t k) const;
+  std::uint32_t node_count() const;
 
  private:
   friend class parser;

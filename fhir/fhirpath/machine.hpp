@@ -96,6 +96,14 @@ class machine {
   std::vector<std::unique_ptr<std::string>> strings_;
   std::size_t strings_used_ = 0;
   std::size_t steps_ = 0;
+  // Values of focus-free subexpressions met inside iterations, by node index (see ast.hpp).
+  struct cached_value {
+    std::uint32_t node;
+    collection items;
+  };
+  std::vector<cached_value> hoisted_;
+  std::size_t hoisted_used_ = 0;
+  int iteration_depth_ = 0;
   // %resource.descendants() is what dom-3 asks for four times per contained resource.
   const rapidjson::Value* descendants_of_ = nullptr;
   collection descendants_cache_;

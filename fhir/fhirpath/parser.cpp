@@ -32,6 +32,9 @@ const node& expression::root() const {
 const node& expression::at(std::uint32_t i) const {
   return d_->nodes[i];
 }
+std::uint32_t expression::node_count() const {
+  return static_cast<std::uint32_t>(d_->nodes.size());
+}
 std::uint32_t expression::root_index() const {
   return d_->root;
 }
@@ -166,6 +169,33 @@ class parser {
     const std::uint32_t root = parse_implies();
     if (cur_.kind != tok::end) fail("unexpected '" + std::string(cur_.text) + "'");
     return root;
+  }
+
+  // Children are created before their parents, so one forward pass sees every child first.
+  static void mark_focus_free(expression::data& d) {
+    for (node& n : d.nodes) {
+      bool free = true;
+      switch (n.kind) {
+        case op::this_:
+        case op::index_:
+        case op::total_:
+          free = false;
+          break;
+        case op::member:
+        case op::call:
+          if (n.lhs == no_node) free = false;
+          break;
+        default:
+          break;
+      }
+      // now()/today() are fixed within one evaluation too; nothing else has hidden inputs.
+      auto child_free = [&](std::uint32_t c) { return c == no_node || d.nodes[c].focus_free; };
+      free = free && child_free(n.lhs) && child_free(n.rhs);
+      if (n.kind == op::call) {
+        for (std::uint32_t k = 0; k < n.arg_count; ++k) free = free && child_free(d.args[n.args + k]);
+      }
+      n.focus_free = free;
+    }
   }
 
  private:
@@ -670,6 +700,7 @@ boost::system::result<expression, compile_error> compile(std::string_view text) 
   } catch (const parse_failure& f) {
     return compile_error{f.offset, f.message + " (at offset " + std::to_string(f.offset) + ")"};
   }
+  parser::mark_focus_free(*e.d_);
   return e;
 }
 

@@ -77,11 +77,6 @@ bool system_value(const model& m, const item& in, item& out) {
 namespace detail {
 namespace {
 
-bool is_quantity_type(std::string_view n) {
-  return n == "Quantity" || n == "Age" || n == "Distance" || n == "Duration" || n == "Count" || n == "MoneyQuantity" ||
-         n == "SimpleQuantity";
-}
-
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   if (at + n > s.size()) return false;
   int v = 0;
@@ -213,7 +208,7 @@ bool quantity_of(const model& m, const item& in, double& value, std::string_view
     return true;
   }
   if (in.kind != item_kind::node || in.json == nullptr || !in.json->IsObject() || in.type == no_type) return false;
-  if (!is_quantity_type(m.type(in.type).name)) return false;
+  if (!m.type(in.type).is_quantity) return false;
   auto v = in.json->FindMember("value");
   if (v == in.json->MemberEnd() || !v->value.IsNumber()) return false;
   value = v->value.GetDouble();
@@ -254,6 +249,7 @@ std::optional<int> compare_temporal(const item& a, const item& b) {
 }  // namespace
 
 tri equal(const model& m, const item& a, const item& b) {
+  if (a.kind == item_kind::string && b.kind == item_kind::string) return a.text == b.text ? tri::yes : tri::no;
   if (a.kind == item_kind::node && b.kind == item_kind::node) {
     const bool pa = a.type != no_type && m.type(a.type).kind == type_kind::primitive;
     const bool pb = b.type != no_type && m.type(b.type).kind == type_kind::primitive;
@@ -369,33 +365,6 @@ std::string_view type_name(const model& m, const item& i) {
   return m.type(i.type).name;
 }
 
-namespace {
-
-// The FHIR base type of a datatype name (primitive specialisations, Quantity profiles).
-std::string_view base_of(std::string_view t) {
-  if (t == "code" || t == "id" || t == "markdown") return "string";
-  if (t == "url" || t == "canonical" || t == "oid" || t == "uuid") return "uri";
-  if (t == "unsignedInt" || t == "positiveInt") return "integer";
-  if (is_quantity_type(t) && t != "Quantity") return "Quantity";
-  return {};
-}
-
-std::string_view system_of(std::string_view fhir_primitive) {
-  if (fhir_primitive == "boolean") return "Boolean";
-  if (fhir_primitive == "integer") return "Integer";
-  if (fhir_primitive == "decimal") return "Decimal";
-  if (fhir_primitive == "date") return "Date";
-  if (fhir_primitive == "dateTime" || fhir_primitive == "instant") return "DateTime";
-  if (fhir_primitive == "time") return "Time";
-  if (fhir_primitive == "string" || fhir_primitive == "uri" || fhir_primitive == "base64Binary" ||
-      fhir_primitive == "xhtml") {
-    return "String";
-  }
-  return {};
-}
-
-}  // namespace
-
 bool is_type(const model& m, const item& i, std::string_view name) {
   if (i.kind != item_kind::node) {
     const std::string_view own = type_name(m, i);
@@ -406,21 +375,10 @@ bool is_type(const model& m, const item& i, std::string_view name) {
            own.substr(1) == name.substr(1);
   }
   if (i.type == no_type) return false;
-  const type_def& t = m.type(i.type);
-  std::string_view n = t.name;
-  if (t.kind == type_kind::resource) {
-    if (n == name || name == "Resource") return true;
-    return name == "DomainResource" && n != "Bundle" && n != "Binary" && n != "Parameters";
+  for (std::string_view n : m.type(i.type).answers_to) {
+    if (n == name) return true;
   }
-  if (t.kind == type_kind::backbone) return name == "BackboneElement" || name == "Element";
-  for (std::string_view cur = n; !cur.empty(); cur = base_of(cur)) {
-    if (cur == name) return true;
-    if (t.kind == type_kind::primitive) {
-      const std::string_view sys = system_of(cur);
-      if (!sys.empty() && sys == name) return true;
-    }
-  }
-  return name == "Element" && t.kind != type_kind::resource;
+  return false;
 }
 
 }  // namespace detail
