@@ -122,6 +122,7 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
     walk_object(ctx, t, v, path, false);
     if (td.name == "Reference") check_reference(ctx, e, v, path);
     if (td.name == "Coding" || td.name == "CodeableConcept") check_coded(ctx, e, td, v, path);
+    if (t == ctx.m.known().extension) check_extension(ctx, e, v, path);
     check_invariants(ctx, td.invariants, v, t, path);
     check_invariants(ctx, e.invariants, v, t, path);
   }
@@ -162,6 +163,7 @@ void walk_member(walk_context& ctx, const element_def& e, type_index t, const js
     ctx.sink.error(issue_code::invariant, "empty arrays are not allowed; leave the element out instead (ele-1)", &path);
     return;
   }
+  if (!e.types.empty() && e.types[0] == ctx.m.known().extension) check_extension_counts(ctx, v, path);
   for (rapidjson::SizeType i = 0; i < v.Size() && !ctx.sink.full(); ++i) {
     path_node item{path.parent, path.name, static_cast<std::int64_t>(i)};
     if (v[i].IsNull()) {
@@ -331,6 +333,7 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   if (!contained) inner.container = &resource;
   inner.resource = &resource;
   inner.resource_type = t;
+  inner.resource_path = &path;
   local_reference_log own_refs;
   if (!contained) inner.local_refs = &own_refs;
   bundle_index own_index;

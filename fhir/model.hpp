@@ -105,6 +105,25 @@ struct element_def {
   std::vector<const invariant_def*> invariants;
 };
 
+// An extension StructureDefinition (R4 publishes 786; profiles may add their own), reduced to what
+// validation needs.
+struct extension_def {
+  std::string_view url;
+  bool is_modifier = false;
+  std::uint32_t min = 0;
+  std::uint32_t max = unbounded;
+  std::vector<std::string_view> contexts;    // element paths or type names ("Patient", "Element", "Patient.contact")
+  std::vector<type_index> value_types;       // allowed value[x]; empty: nested extensions only
+  const value_set* value_binding = nullptr;  // required binding of a coded value, when checkable
+  struct slice {
+    std::string_view url;  // relative ("code") or absolute
+    std::uint32_t min = 0;
+    std::uint32_t max = unbounded;
+    std::vector<type_index> value_types;
+  };
+  std::vector<slice> slices;  // nested extensions of a complex extension
+};
+
 // What a JSON property name means inside one type.
 struct member_slot {
   std::uint32_t element = 0;         // index into type_def::elements
@@ -126,6 +145,9 @@ struct type_def {
   // canonical, "Quantity" for Age, "DomainResource"), and the System type of a primitive.
   std::vector<std::string_view> answers_to;
   bool is_quantity = false;  // Quantity or one of its specialisations (Age, Duration, ...)
+  // Profiles: the extensions the profile names (slices of extension / modifierExtension), i.e.
+  // the ones the system behind the profile understands.
+  std::vector<std::string_view> understood_extensions;
 
   const member_slot* find_member(std::string_view json_name) const {
     auto it = members.find(json_name);
@@ -148,6 +170,9 @@ class model {
   // A profile (or base definition) by canonical URL; no_type when unknown.
   type_index find_profile(std::string_view url) const;
   const value_set* find_value_set(std::string_view url) const;
+  // An extension definition by canonical URL (a "|version" suffix is ignored); null when unknown.
+  const extension_def* find_extension(std::string_view url) const;
+  std::size_t extension_count() const { return extensions_.size(); }
   // Every distinct constraint (key + expression) of the loaded definitions.
   const std::deque<invariant_def>& invariants() const { return invariants_; }
 
@@ -170,6 +195,8 @@ class model {
   std::deque<value_set> value_sets_storage_;
   std::unordered_map<std::string_view, const value_set*> value_sets_;
   std::deque<invariant_def> invariants_;
+  std::deque<extension_def> extension_storage_;
+  std::unordered_map<std::string_view, const extension_def*> extensions_;
   well_known known_;
 };
 

@@ -52,7 +52,11 @@ void model_builder::collect(const json_value& resource) {
   if (type == "ValueSet") value_sets_.push_back(&resource);
   if (type == "StructureDefinition") {
     const bool constraint = json::string_member(resource, "derivation") == "constraint";
-    (constraint ? profiles_ : base_definitions_).push_back(&resource);
+    if (constraint && json::string_member(resource, "type") == "Extension") {
+      extensions_.push_back(&resource);
+    } else {
+      (constraint ? profiles_ : base_definitions_).push_back(&resource);
+    }
   }
 }
 
@@ -107,6 +111,7 @@ boost::system::result<void, model_error> model_builder::build() {
   for (const auto* sd : profiles_) {
     if (auto r = compile_differential(*sd); !r) return r;
   }
+  for (const auto* sd : extensions_) add_extension(*sd);
   return {};
 }
 

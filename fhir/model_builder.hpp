@@ -43,6 +43,7 @@ class model_builder {
   void add_profile_invariants(element_def& e, const json_value& type);
   void index_profile_roots();
   void finish_invariants();
+  void add_extension(const json_value& sd);
   void find_invariant_shortcuts();
 
   model& m_;
@@ -50,6 +51,7 @@ class model_builder {
   std::vector<const json_value*> value_sets_;
   std::vector<const json_value*> base_definitions_;
   std::vector<const json_value*> profiles_;
+  std::vector<const json_value*> extensions_;
   std::unordered_map<std::string, const invariant_def*> invariants_by_text_;
   std::unordered_map<std::string_view, const json_value*> profile_roots_;  // url -> snapshot root element
 };

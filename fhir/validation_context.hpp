@@ -88,7 +88,13 @@ struct walk_context {
   const rapidjson::Value* resource = nullptr;  // the resource being walked (%resource)
   type_index resource_type = no_type;
   local_reference_log* local_refs = nullptr;  // of the outermost resource being walked
+  const path_node* resource_path = nullptr;   // the path node of `resource`
 };
+
+// Extensions (extension_check.cpp): one extension item of element `e`, and the counts of the
+// extensions in one extension / modifierExtension array.
+void check_extension(walk_context& ctx, const element_def& e, const rapidjson::Value& ext, const path_node& path);
+void check_extension_counts(walk_context& ctx, const rapidjson::Value& list, const path_node& path);
 
 // dom-3, natively: every contained resource is referenced as "#id" from elsewhere in the
 // resource (reference, canonical, uri or url), or itself references its container ("#").
