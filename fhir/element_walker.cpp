@@ -123,6 +123,9 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
     if (td.name == "Reference") check_reference(ctx, e, v, path);
     if (td.name == "Coding" || td.name == "CodeableConcept") check_coded(ctx, e, td, v, path);
     if (t == ctx.m.known().extension) check_extension(ctx, e, v, path);
+    if (t == ctx.m.known().coding) check_coding(ctx, v, path);
+    if (td.is_quantity) check_quantity_system(ctx, v);
+    if (td.name == "Attachment") check_attachment(ctx, v, path);
     check_invariants(ctx, td.invariants, v, t, path);
     check_invariants(ctx, e.invariants, v, t, path);
   }
@@ -335,7 +338,11 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   inner.resource_type = t;
   inner.resource_path = &path;
   local_reference_log own_refs;
-  if (!contained) inner.local_refs = &own_refs;
+  unchecked_systems_log own_systems;
+  if (!contained) {
+    inner.local_refs = &own_refs;
+    inner.unchecked_systems = &own_systems;
+  }
   bundle_index own_index;
   if (type_name == "Bundle") {
     own_index = index_bundle(resource);
@@ -344,6 +351,7 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   walk_object(inner, t, resource, path, true);
   if (ctx.sink.full()) return;
   if (!contained && json::member(resource, "contained")) check_contained_referenced(inner, resource, path);
+  if (!contained) own_systems.report(ctx.sink, path);
   const auto& invariants = ctx.m.type(t).invariants;
   if (!contained) {
     check_invariants(inner, invariants, resource, t, path);

@@ -60,8 +60,7 @@ std::string host_path(const walk_context& ctx, const path_node& ext_path) {
   return out;
 }
 
-bool context_matches(const walk_context& ctx, const extension_def& def, const element_def& e,
-                     const path_node& path) {
+bool context_matches(const walk_context& ctx, const extension_def& def, const element_def& e, const path_node& path) {
   if (def.contexts.empty()) return true;
   // The type that owns the extension element: "Identifier", "Patient.contact", "Patient",
   // "Element" for the extensions of a primitive value.
@@ -92,8 +91,8 @@ bool context_matches(const walk_context& ctx, const extension_def& def, const el
   return false;
 }
 
-void check_value(walk_context& ctx, std::string_view url, const std::vector<type_index>& allowed,
-                 const json_value& ext, const path_node& path) {
+void check_value(walk_context& ctx, std::string_view url, const std::vector<type_index>& allowed, const json_value& ext,
+                 const path_node& path) {
   const std::string_view key = value_key(ext);
   if (key.empty()) return;  // ext-1 covers neither value nor nested extensions
   path_node at{&path, key, -1};
@@ -136,12 +135,12 @@ void check_nested(walk_context& ctx, const extension_def& def, const json_value&
   for (std::size_t k = 0; k < def.slices.size() && k < std::size(counts); ++k) {
     const auto& s = def.slices[k];
     if (counts[k] < s.min || counts[k] > s.max) {
-      ctx.sink.error(issue_code::structure,
-                     "the extension " + quote_value(def.url, 120) + " needs " +
-                         (counts[k] < s.min ? "at least " + std::to_string(s.min)
-                                            : "at most " + std::to_string(s.max)) +
-                         " nested " + quote_value(s.url) + " (found " + std::to_string(counts[k]) + ")",
-                     &path);
+      ctx.sink.error(
+          issue_code::structure,
+          "the extension " + quote_value(def.url, 120) + " needs " +
+              (counts[k] < s.min ? "at least " + std::to_string(s.min) : "at most " + std::to_string(s.max)) +
+              " nested " + quote_value(s.url) + " (found " + std::to_string(counts[k]) + ")",
+          &path);
     }
   }
 }
@@ -188,10 +187,10 @@ void check_extension(walk_context& ctx, const element_def& e, const json_value& 
     if (const std::string_view code = json::string_member(ext, "valueCode");
         !code.empty() && !def->value_binding->contains({}, code)) {
       path_node at{&path, "valueCode", -1};
-      ctx.sink.error(issue_code::code_invalid,
-                     "the code " + quote_value(code) + " is not in the required value set " +
-                         std::string(def->value_binding->url),
-                     &at);
+      ctx.sink.error(
+          issue_code::code_invalid,
+          "the code " + quote_value(code) + " is not in the required value set " + std::string(def->value_binding->url),
+          &at);
     }
   }
   check_nested(ctx, *def, ext, path);

@@ -170,6 +170,10 @@ class model {
   // A profile (or base definition) by canonical URL; no_type when unknown.
   type_index find_profile(std::string_view url) const;
   const value_set* find_value_set(std::string_view url) const;
+  // Codes -> display of a code system the model carries (those behind R4's required bindings and
+  // any a profile bundle adds); null for a system it does not carry.
+  using code_displays = std::unordered_map<std::string_view, std::string_view>;
+  const code_displays* find_code_system(std::string_view url) const;
   // An extension definition by canonical URL (a "|version" suffix is ignored); null when unknown.
   const extension_def* find_extension(std::string_view url) const;
   std::size_t extension_count() const { return extensions_.size(); }
@@ -191,6 +195,8 @@ class model {
   std::unordered_map<std::string_view, type_index> types_by_name_;
   std::unordered_map<std::string_view, type_index> profiles_by_url_;
   std::deque<std::unordered_set<std::string_view>> code_systems_storage_;
+  std::deque<code_displays> displays_storage_;
+  std::unordered_map<std::string_view, const code_displays*> code_system_displays_;
   std::unordered_map<std::string_view, const std::unordered_set<std::string_view>*> code_systems_;
   std::deque<value_set> value_sets_storage_;
   std::unordered_map<std::string_view, const value_set*> value_sets_;

@@ -24,6 +24,15 @@ void flatten_concepts(const rapidjson::Value& concepts, std::unordered_set<std::
   }
 }
 
+void flatten_displays(const rapidjson::Value& concepts, model::code_displays& out, int depth = 0) {
+  if (!concepts.IsArray() || depth > 32) return;
+  for (const auto& c : concepts.GetArray()) {
+    std::string_view code = json::string_member(c, "code");
+    if (!code.empty()) out.emplace(code, json::string_member(c, "display"));
+    if (const auto* nested = json::member(c, "concept")) flatten_displays(*nested, out, depth + 1);
+  }
+}
+
 }  // namespace
 
 boost::system::result<void, model_error> model_builder::add_source(std::string_view text) {
@@ -63,6 +72,9 @@ void model_builder::collect(const json_value& resource) {
 void model_builder::add_code_system(const json_value& cs) {
   auto& codes = m_.code_systems_storage_.emplace_back();
   if (const auto* concepts = json::member(cs, "concept")) flatten_concepts(*concepts, codes);
+  auto& displays = m_.displays_storage_.emplace_back();
+  if (const auto* concepts = json::member(cs, "concept")) flatten_displays(*concepts, displays);
+  m_.code_system_displays_[json::string_member(cs, "url")] = &displays;
   m_.code_systems_[json::string_member(cs, "url")] = &codes;
 }
 

@@ -80,6 +80,17 @@ class local_reference_log {
   std::vector<entry> spill_;
 };
 
+// The code systems met in one resource that the model does not carry (first few kept).
+class unchecked_systems_log {
+ public:
+  void note(std::string_view system);
+  void report(issue_sink& sink, const path_node& path) const;
+
+ private:
+  std::array<std::string_view, 5> systems_{};
+  std::size_t count_ = 0;
+};
+
 struct walk_context {
   const model& m;
   issue_sink& sink;
@@ -87,9 +98,15 @@ struct walk_context {
   const bundle_index* bundle = nullptr;
   const rapidjson::Value* resource = nullptr;  // the resource being walked (%resource)
   type_index resource_type = no_type;
-  local_reference_log* local_refs = nullptr;  // of the outermost resource being walked
-  const path_node* resource_path = nullptr;   // the path node of `resource`
+  local_reference_log* local_refs = nullptr;           // of the outermost resource being walked
+  const path_node* resource_path = nullptr;            // the path node of `resource`
+  unchecked_systems_log* unchecked_systems = nullptr;  // of the outermost resource being walked
 };
+
+// Codes and attachments (coded_values.cpp).
+void check_coding(walk_context& ctx, const rapidjson::Value& coding, const path_node& path);
+void check_quantity_system(walk_context& ctx, const rapidjson::Value& quantity);
+void check_attachment(walk_context& ctx, const rapidjson::Value& attachment, const path_node& path);
 
 // Extensions (extension_check.cpp): one extension item of element `e`, and the counts of the
 // extensions in one extension / modifierExtension array.

@@ -151,9 +151,10 @@ TEST(validator, required_codeable_concept_needs_a_coding_from_the_value_set) {
                 R"({"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"bogus"}]})");
   auto bad = test::doc(buf);
   outcome o = validate(bad);
-  ASSERT_EQ(o.error_count(), 1u) << dump(o);
+  ASSERT_EQ(o.error_count(), 2u) << dump(o);  // not in the value set, and not a code of its system
   EXPECT_EQ(o.issues[0].code, issue_code::code_invalid);
-  EXPECT_EQ(o.issues[0].expression, "Condition.clinicalStatus");
+  EXPECT_EQ(o.issues[0].expression, "Condition.clinicalStatus.coding[0].code");
+  EXPECT_EQ(o.issues[1].expression, "Condition.clinicalStatus");
 }
 
 TEST(validator, extensible_and_preferred_bindings_never_reject) {
