@@ -129,10 +129,10 @@ void check_attachment(walk_context& ctx, const json_value& attachment, const pat
   if (!decode_base64(json::as_string(*data), bytes)) return;  // reported as a bad base64Binary
   if (size && size->IsUint64() && size->GetUint64() != bytes.size()) {
     path_node at{&path, "size", -1};
-    ctx.sink.error(issue_code::value,
-                   "size is " + std::to_string(size->GetUint64()) + " but data holds " + std::to_string(bytes.size()) +
-                       " bytes",
-                   &at);
+    ctx.sink.error(
+        issue_code::value,
+        "size is " + std::to_string(size->GetUint64()) + " but data holds " + std::to_string(bytes.size()) + " bytes",
+        &at);
   }
   if (!hash.empty()) {
     unsigned char digest[EVP_MAX_MD_SIZE];
