@@ -1,6 +1,11 @@
 #include "fhir/model.hpp"
+#include "test_json.hpp"
 
 #include <chrono>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -84,6 +89,31 @@ TEST(model, broken_definition_json_is_an_error) {
   auto m = load_model(model_sources{{"{not json"}});
   ASSERT_FALSE(m.has_value());
   EXPECT_EQ(m.error().code, model_errc::bad_json);
+}
+
+// The table in fhir/README.md of every constraint not evaluated through FHIRPath, generated here.
+TEST(invariants, readme_lists_every_invariant_not_evaluated_through_fhirpath) {
+  std::map<std::string, std::string> rows;  // key -> "how | reason"
+  for (const invariant_def& d : r4_model().invariants()) {
+    if (d.how == invariant_def::check::fhirpath) continue;
+    const std::string how = d.how == invariant_def::check::native ? "native" : "**not evaluable**";
+    rows[std::string(d.key)] = how + " | " + d.reason;
+  }
+  std::string table = "| key | how | reason |\n|---|---|---|\n";
+  for (const auto& [key, row] : rows) table += "| " + key + " | " + row + " |\n";
+  const std::string path = std::string(RG_SOURCE_DIR) + "/fhir/README.md";
+  std::string readme = test::read_file(path);
+  const std::string begin = "<!-- invariants:begin -->\n", end = "<!-- invariants:end -->";
+  const auto b = readme.find(begin), e = readme.find(end);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(e, std::string::npos);
+  const std::string current = readme.substr(b + begin.size(), e - b - begin.size());
+  if (current != table && std::getenv("RG_UPDATE_README")) {
+    readme.replace(b + begin.size(), e - b - begin.size(), table);
+    std::ofstream(path, std::ios::binary) << readme;
+    return;
+  }
+  EXPECT_EQ(current, table) << "fhir/README.md is stale: run fhir_tests with RG_UPDATE_README=1";
 }
 
 TEST(invariants, every_constraint_of_the_definitions_is_compiled_or_checked_natively) {
