@@ -1,8 +1,8 @@
 // Bundle rules beyond the definitions' constraints (bdl-1..12 are FHIRPath invariants):
-// fullUrl agrees with the entry's resource type and id, no resource identity twice, urn:
-// references resolve inside the Bundle (an error in a transaction, a warning elsewhere), every
+// fullUrl agrees with the entry's resource type and id, no resource identity twice, every
 // reference of a document or message resolves inside it (warning), and Provenance targets are
-// version-specific (warning).
+// version-specific (warning). An unresolved urn:uuid is reported where it stands
+// (reference_check.cpp): an error in a transaction, a warning elsewhere.
 
 #include <string>
 #include <unordered_map>
@@ -104,23 +104,19 @@ void check_bundle(walk_context& ctx, const json_value& bundle, const path_node& 
                        &at);
       }
     }
-    // Inside a document or message every reference of the resources must resolve in the Bundle
-    // when it is a urn: or names a resource by a URL that is not there.
-    const bool closed = type == "document" || type == "message";
+    // A document or message carries what it refers to: its references resolve inside it
+    // (urn:uuid ones are checked where they stand, in reference_check.cpp).
     path_node at{&entry, "resource", -1};
-    each_reference(*resource, [&](std::string_view ref) {
-      if (ref.empty() || ref[0] == '#') return;
-      const bool urn = ref.rfind("urn:", 0) == 0;
-      if (!urn && !closed) return;
-      if (resolve_reference(ctx, ref).target) return;
-      if (urn && ref.rfind("urn:uuid:", 0) != 0 && ref.rfind("urn:oid:", 0) != 0) return;
-      // A transaction cannot be applied with a dangling urn:uuid; elsewhere the reader may still
-      // find the resource, so the sender is told without refusing the Bundle.
-      ctx.sink.add(urn && type == "transaction" ? severity::error : severity::warning, issue_code::not_found,
-                   "the reference " + quote_value(ref, 100) + " does not resolve to an entry of this " +
-                       std::string(type) + " Bundle",
-                   &at);
-    });
+    if (type == "document" || type == "message") {
+      each_reference(*resource, [&](std::string_view ref) {
+        if (ref.empty() || ref[0] == '#' || ref.rfind("urn:", 0) == 0) return;
+        if (resolve_reference(ctx, ref).target) return;
+        ctx.sink.add(severity::warning, issue_code::not_found,
+                     "the reference " + quote_value(ref, 100) + " does not resolve to an entry of this " +
+                         std::string(type) + " Bundle",
+                     &at);
+      });
+    }
     // Provenance records what it is about version by version.
     if (rtype == "Provenance") {
       const json_value* targets = json::member(*resource, "target");

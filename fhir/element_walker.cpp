@@ -347,6 +347,7 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   if (type_name == "Bundle") {
     own_index = index_bundle(resource);
     inner.bundle = &own_index;
+    inner.bundle_type = json::string_member(resource, "type");
   }
   walk_object(inner, t, resource, path, true);
   if (ctx.sink.full()) return;

@@ -2,6 +2,7 @@
 // urn:oid, #contained), agreement with
 // Reference.type, and that the target type is one the element's targetProfile allows.
 
+#include "fhir/diagnostic_text.hpp"
 #include "fhir/json_view.hpp"
 #include "fhir/primitive_values.hpp"
 #include "fhir/validation_context.hpp"
@@ -99,7 +100,14 @@ void check_reference(walk_context& ctx, const element_def& e, const json_value& 
                      "a urn:uuid reference should be urn:uuid: and a lower-case UUID", &at);
         return;
       }
-      type = resolve_reference(ctx, ref).type;  // unresolved inside a Bundle: bundle_rules.cpp
+      resolved_reference r = resolve_reference(ctx, ref);
+      if (!r.target && ctx.bundle) {
+        // A transaction cannot be applied with a dangling urn:uuid; elsewhere a reader may still
+        // find the resource, so the sender is told without refusing the Bundle.
+        ctx.sink.add(ctx.bundle_type == "transaction" ? severity::error : severity::warning, issue_code::not_found,
+                     "no entry of this Bundle has fullUrl " + quote_value(ref, 100), &at);
+      }
+      type = r.type;
     } else if (ref.rfind("urn:oid:", 0) == 0) {
       if (!is_valid_oid(ref)) ctx.sink.error(issue_code::value, "not a valid urn:oid reference", &at);
     } else {

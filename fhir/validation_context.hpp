@@ -96,6 +96,7 @@ struct walk_context {
   issue_sink& sink;
   const rapidjson::Value* container = nullptr;  // resource whose `contained` "#id" resolves against
   const bundle_index* bundle = nullptr;
+  std::string_view bundle_type;                // Bundle.type of the Bundle being walked
   const rapidjson::Value* resource = nullptr;  // the resource being walked (%resource)
   type_index resource_type = no_type;
   local_reference_log* local_refs = nullptr;           // of the outermost resource being walked
