@@ -10,12 +10,7 @@
 namespace fhir {
 namespace {
 
-std::string dump(const outcome& o) {
-  std::string s;
-  for (const auto& i : o.issues)
-    s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
-  return s;
-}
+using test::dump;
 
 rapidjson::Document referral() {
   return test::doc(test::read_file(test::data_path("referral-servicerequest.json")));

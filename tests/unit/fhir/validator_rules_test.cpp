@@ -15,12 +15,7 @@
 namespace fhir {
 namespace {
 
-std::string dump(const outcome& o) {
-  std::string s;
-  for (const auto& i : o.issues)
-    s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
-  return s;
-}
+using test::dump;
 
 // The first issue of `level` at `expression` whose diagnostics contain `text`.
 const issue* find(const outcome& o, severity level, const std::string& expression, const std::string& text) {
