@@ -1,8 +1,11 @@
 #include "adapters/bars/reply_message.hpp"
 
+#include <vector>
+
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/bars/progress_map.hpp"
-#include "adapters/bars/reply_envelope.hpp"
+#include "adapters/bars/target_identifier.hpp"
+#include "fhir/json_parse.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/core/code_systems.hpp"
 #include "gateway/core/feedback_message.hpp"
@@ -17,11 +20,6 @@ using rapidjson::Value;
 
 constexpr std::string_view act_code_system = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
-std::string typed_id(const Value& resource) {
-  return std::string(json::string_member(resource, "resourceType")) + "/" +
-         std::string(json::string_member(resource, "id"));
-}
-
 std::string sr_full_url(const reply_input& in) {
   return "urn:uuid:" + in.origin.service_request_uuid;
 }
@@ -31,19 +29,57 @@ std::string encounter_full_url(const reply_input& in) {
   return "urn:uuid:" + core::derived_uuid(in.origin.service_request_id, 1);
 }
 
-progress_state progress_of(const reply_input& in) {
-  const auto status = core::parse_task_status(json::string_member(*in.task, "status"));
+progress_state progress_of(const Value& task) {
+  const auto status = core::parse_task_status(json::string_member(task, "status"));
   std::string_view business;
-  if (const Value* bs = json::object_member(*in.task, "businessStatus"))
+  if (const Value* bs = json::object_member(task, "businessStatus"))
     for (const Value& c : json::each(*bs, "coding"))
       if (json::string_member(c, "system") == core::systems::business_status) business = json::string_member(c, "code");
   return progress_for(status.value_or(core::task_status::requested), business);
 }
 
-Value message_header(const reply_input& in, json::allocator& a) {
+// The parts of a feedback message (core/feedback_message.hpp) a reply is made of.
+struct feedback_parts {
+  std::string message_id;
+  std::string timestamp;
+  const Value* task = nullptr;
+  std::string task_full_url;
+  const Value* service_request = nullptr;
+  std::vector<const Value*> others;  // further entries (outcomes, summary), in order
+};
+
+core::result<feedback_parts> read_feedback(const Value& bundle) {
+  feedback_parts out;
+  out.timestamp = std::string(json::string_member(bundle, "timestamp"));
+  std::size_t i = 0;
+  for (const Value& entry : json::each(bundle, "entry")) {
+    const Value* resource = json::object_member(entry, "resource");
+    const auto type = resource != nullptr ? json::string_member(*resource, "resourceType") : std::string_view{};
+    if (i++ == 0) {
+      if (type == "MessageHeader") out.message_id = std::string(json::string_member(*resource, "id"));
+    } else if (type == "Task" && out.task == nullptr) {
+      out.task = resource;
+      out.task_full_url = std::string(json::string_member(entry, "fullUrl"));
+    } else if (type == "ServiceRequest" && out.service_request == nullptr) {
+      out.service_request = resource;
+    } else if (resource != nullptr) {
+      out.others.push_back(&entry);
+    }
+  }
+  const auto missing = [](std::string what) {
+    return core::make_error(core::error_kind::invalid, "Bundle.entry", "the feedback message has no " + what);
+  };
+  if (out.message_id.empty()) return missing("MessageHeader with an id first");
+  if (out.task == nullptr) return missing("Task");
+  if (out.service_request == nullptr)
+    return missing("ServiceRequest (a BaRS reply carries it: the referrer's feedback includes it)");
+  return out;
+}
+
+Value message_header(const reply_input& in, const std::string& message_id, json::allocator& a) {
   Value h(rapidjson::kObjectType);
   json::add_string(h, "resourceType", "MessageHeader", a);
-  json::add_string(h, "id", in.message_id, a);
+  json::add_string(h, "id", message_id, a);
   h.AddMember("eventCoding", json::coding(systems::message_event, events::servicerequest_response, {}, a), a);
   Value destination(rapidjson::kObjectType);
   json::add_string(destination, "endpoint", in.origin.source_endpoint, a);
@@ -56,13 +92,13 @@ Value message_header(const reply_input& in, json::allocator& a) {
   json::add_string(source, "name", "Referral gateway", a);
   json::add_string(source, "endpoint", in.origin.destination_endpoint, a);
   h.AddMember("source", source, a);
-  h.AddMember("reason", json::codeable_concept(systems::message_reason, in.first_reply ? "new" : "update", {}, a), a);
+  h.AddMember("reason", json::codeable_concept(systems::message_reason, "new", {}, a), a);
   Value response(rapidjson::kObjectType);
   json::add_string(response, "identifier", in.origin.original_bundle_id, a);
   json::add_string(response, "code", "ok", a);
   h.AddMember("response", response, a);
   Value focus(rapidjson::kArrayType);
-  focus.PushBack(json::reference(sr_full_url(in), a), a);
+  focus.PushBack(json::reference(encounter_full_url(in), a), a);
   h.AddMember("focus", focus, a);
   return h;
 }
@@ -72,8 +108,8 @@ void set_string(Value& object, std::string_view name, std::string_view value, js
   json::add_string(object, name, value, a);
 }
 
-Value service_request(const reply_input& in, const progress_state& p, json::allocator& a) {
-  Value sr(*in.service_request, a);
+Value service_request(const Value& stored, const progress_state& p, json::allocator& a) {
+  Value sr(stored, a);
   set_string(sr, "status", p.service_request_status, a);
   set_string(sr, "intent", "plan", a);  // as BaRS profiles fix it (the gateway stores "order")
   if (!p.ers_state.empty()) {
@@ -96,7 +132,7 @@ Value service_request(const reply_input& in, const progress_state& p, json::allo
   return sr;
 }
 
-Value encounter(const reply_input& in, const progress_state& p, json::allocator& a) {
+Value encounter(const reply_input& in, const Value& stored_sr, const progress_state& p, json::allocator& a) {
   Value e(rapidjson::kObjectType);
   json::add_string(e, "resourceType", "Encounter", a);
   json::add_string(e, "id", core::derived_uuid(in.origin.service_request_id, 1), a);
@@ -105,16 +141,15 @@ Value encounter(const reply_input& in, const progress_state& p, json::allocator&
     e.AddMember("class", json::coding(in.origin.encounter_class_system, in.origin.encounter_class_code, {}, a), a);
   else
     e.AddMember("class", json::coding(act_code_system, "AMB", "ambulatory", a), a);
-  if (const Value* subject = json::object_member(*in.service_request, "subject"))
-    e.AddMember("subject", Value(*subject, a), a);
+  if (const Value* subject = json::object_member(stored_sr, "subject")) e.AddMember("subject", Value(*subject, a), a);
   Value based_on(rapidjson::kArrayType);
   based_on.PushBack(json::reference(sr_full_url(in), a), a);
   e.AddMember("basedOn", based_on, a);
   return e;
 }
 
-Value task(const reply_input& in, const progress_state& p, json::allocator& a) {
-  Value t(*in.task, a);
+Value task(const Value& stored, const progress_state& p, json::allocator& a) {
+  Value t(stored, a);
   if (p.ers_state.empty()) return t;
   auto bs = t.FindMember("businessStatus");
   if (bs == t.MemberEnd() || !bs->value.IsObject()) {
@@ -141,43 +176,56 @@ void add_entry(Value& entries, std::string_view full_url, Value resource, json::
 
 }  // namespace
 
-rapidjson::Document build_reply_message(const reply_input& in) {
+core::result<rapidjson::Document> build_reply_message(const reply_input& in) {
+  if (in.feedback == nullptr) return core::make_error(core::error_kind::invalid, "Bundle", "no feedback message");
+  auto parts = read_feedback(*in.feedback);
+  if (!parts) return parts.error();
+  // The conversation must be this referral's: a reply never mixes two referrals.
+  if (json::string_member(*parts->service_request, "id") != in.origin.service_request_id)
+    return core::make_error(core::error_kind::invalid, "Bundle.entry",
+                            "the feedback message is about another referral than the BaRS conversation");
   rapidjson::Document bundle(rapidjson::kObjectType);
   auto& a = bundle.GetAllocator();
-  const progress_state p = progress_of(in);
+  const progress_state p = progress_of(*parts->task);
   json::add_string(bundle, "resourceType", "Bundle", a);
-  json::add_string(bundle, "id", in.message_id, a);
+  json::add_string(bundle, "id", parts->message_id, a);
   json::add_string(bundle, "type", "message", a);
-  json::add_string(bundle, "timestamp", in.timestamp, a);
+  if (!parts->timestamp.empty()) json::add_string(bundle, "timestamp", parts->timestamp, a);
   Value entries(rapidjson::kArrayType);
-  add_entry(entries, "urn:uuid:" + in.message_id, message_header(in, a), a);
-  add_entry(entries, sr_full_url(in), service_request(in, p, a), a);
-  add_entry(entries, encounter_full_url(in), encounter(in, p, a), a);
-  add_entry(entries, in.base_url + "/" + typed_id(*in.task), task(in, p, a), a);
-  for (const Value* outcome : in.outcomes)
-    if (outcome != nullptr) add_entry(entries, in.base_url + "/" + typed_id(*outcome), Value(*outcome, a), a);
+  add_entry(entries, "urn:uuid:" + parts->message_id, message_header(in, parts->message_id, a), a);
+  add_entry(entries, sr_full_url(in), service_request(*parts->service_request, p, a), a);
+  add_entry(entries, encounter_full_url(in), encounter(in, *parts->service_request, p, a), a);
+  add_entry(entries, parts->task_full_url, task(*parts->task, p, a), a);
+  for (const Value* other : parts->others) entries.PushBack(Value(*other, a), a);
   bundle.AddMember("entry", entries, a);
   return bundle;
 }
 
-reply_item_outcome make_reply_item(const reply_input& in) {
-  const rapidjson::Document message = build_reply_message(in);
-  fhir::outcome checked = fhir::validate(message);
-  if (!checked.ok()) return reply_item_outcome(boost::system::in_place_error, std::move(checked));
-  reply_envelope envelope;
-  envelope.url = in.route.url;
-  envelope.request_id = in.message_id;
-  envelope.correlation_id = in.origin.correlation_id;
-  if (in.route.target) envelope.target_identifier = encode_target_identifier(*in.route.target);
-  envelope.message = json::serialise(message);
-  core::outbox_item item;
-  item.id = in.message_id;
-  item.channel = core::feedback_channel;
-  item.destination = in.referrer_ods;
-  item.ordering_key = in.origin.service_request_id;
-  item.content_type = std::string(envelope_content_type);
-  item.payload = write_envelope(envelope);
-  return item;
+core::result<reply_request> make_reply_request(const core::outbox_item& item, const conversation& origin,
+                                               const referrer_routing& routing, const std::string& platform_ods) {
+  fhir::json_limits limits;
+  limits.max_bytes = item.payload.size() + 1;
+  auto feedback = fhir::parse_json(item.payload, limits);
+  if (!feedback) return core::make_error(core::error_kind::invalid, "payload", "not JSON: " + feedback.error().message);
+  reply_input in{&*feedback, origin, item.destination, platform_ods};
+  auto message = build_reply_message(in);
+  if (!message) return message.error();
+  if (fhir::outcome checked = fhir::validate(*message); !checked.ok()) {
+    std::string where;
+    for (const auto& i : checked.issues)
+      if (i.severity == fhir::severity::error && where.size() < 300)
+        where += (where.empty() ? "" : ", ") + i.expression;
+    return core::make_error(core::error_kind::invalid, where,
+                            "the gateway built a reply that is not valid R4 (a gateway fault); it is not sent");
+  }
+  const reply_route route = route_reply(routing, origin.source_endpoint);
+  reply_request out;
+  out.url = route.url;
+  out.request_id = std::string(json::string_member(*message, "id"));
+  out.correlation_id = origin.correlation_id;
+  if (route.target) out.target_identifier = encode_target_identifier(*route.target);
+  out.body = json::serialise(*message);
+  return out;
 }
 
 }  // namespace gateway::bars

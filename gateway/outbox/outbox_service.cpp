@@ -14,6 +14,7 @@
 #include "gateway/config/gateway_config.hpp"
 #include "gateway/core/feedback_message.hpp"
 #include "gateway/core/referral_create_plan.hpp"
+#include "gateway/core/store.hpp"
 #include "gateway/net/https_client_pool.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox/delivery_chain.hpp"
@@ -91,7 +92,7 @@ dispatcher_options options_from(const config::delivery_settings& d) {
 
 }  // namespace
 
-std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_config& config, core::outbox_store& store,
+std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_config& config, core::store& store,
                                                       api::ops_api& ops, telemetry::metrics& metrics,
                                                       net::server& server, std::string& problem) {
   auto p = std::make_unique<parts>();
@@ -141,12 +142,19 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
       p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, "fhir-message"});
       p->ports.push_back(std::move(sender));
     } else if (r.delivery == "bars") {
-      // BaRS replies: the URL of each comes with the item (its envelope) and is checked against
-      // this referrer's configuration before every attempt.
+      // BaRS replies, built from the feedback item and the referral's conversation at each
+      // attempt, to the URL this referrer's configuration allows.
+      core::store* s = &store;
       auto sender = std::make_shared<delivery::bars_sender>(
-          *p->pool, bars::referrer_routing{r.endpoint, r.bars.allowed_source_endpoints, r.bars.target_identifier},
+          *p->pool,
+          delivery::bars_sender_settings{
+              bars::referrer_routing{r.endpoint, r.bars.allowed_source_endpoints, r.bars.target_identifier},
+              config.platform.organization},
           net::client_tls_files{r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key,
-                                config.revocation.crl_files});
+                                config.revocation.crl_files},
+          [s](std::string type, std::string id, core::store_callback<core::read_outcome> done) {
+            s->read(std::move(type), std::move(id), std::move(done));
+          });
       p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, "bars"});
       p->ports.push_back(std::move(sender));
     } else {

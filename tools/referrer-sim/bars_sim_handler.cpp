@@ -7,11 +7,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <cctype>
 #include <chrono>
 
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/bars/error_codes.hpp"
+#include "adapters/bars/transaction_ids.hpp"
 #include "fhir/json_parse.hpp"
 #include "fhir/json_view.hpp"
 #include "fhir/validator.hpp"
@@ -28,15 +28,6 @@ namespace {
 std::string header(const http_request& r, std::string_view name) {
   const auto it = r.find(boost::beast::string_view(name.data(), name.size()));
   return it == r.end() ? std::string() : std::string(it->value());
-}
-
-bool is_uuid(std::string_view t) {
-  if (t.size() != 36) return false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? t[i] != '-' : !std::isxdigit(static_cast<unsigned char>(t[i]))) return false;
-  }
-  return true;
 }
 
 http_response bars_answer(int status, std::string body, const std::string& request_id,
@@ -105,10 +96,10 @@ asio::awaitable<http_response> bars_sim_handler::handle(http_request request, ga
   if (request.method() != http::verb::post)
     co_return bars_error(405, "POST a BaRS message here", {}, request_id, correlation_id);
   counters_.received.fetch_add(1);
-  if (!is_uuid(request_id) || !is_uuid(correlation_id)) {
+  if (!bars::is_uuid(request_id) || !bars::is_uuid(correlation_id)) {
     counters_.invalid.fetch_add(1);
     co_return bars_error(400, "X-Request-ID and X-Correlation-ID are required UUIDs",
-                         is_uuid(request_id) ? "X-Correlation-ID" : "X-Request-ID", request_id, correlation_id);
+                         bars::is_uuid(request_id) ? "X-Correlation-ID" : "X-Request-ID", request_id, correlation_id);
   }
   if (options_.delay.count() > 0) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
