@@ -20,13 +20,19 @@ using rapidjson::Value;
 
 constexpr std::string_view act_code_system = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
-std::string sr_full_url(const reply_input& in) {
-  return "urn:uuid:" + in.origin.service_request_uuid;
+struct reply_header {
+  const conversation& origin;
+  const std::string& referrer_ods;
+  const std::string& platform_ods;
+};
+
+std::string sr_full_url(const conversation& origin) {
+  return "urn:uuid:" + origin.service_request_uuid;
 }
 
-std::string encounter_full_url(const reply_input& in) {
-  if (!in.origin.encounter_full_url.empty()) return in.origin.encounter_full_url;
-  return "urn:uuid:" + core::derived_uuid(in.origin.service_request_id, 1);
+std::string encounter_full_url(const conversation& origin) {
+  if (!origin.encounter_full_url.empty()) return origin.encounter_full_url;
+  return "urn:uuid:" + core::derived_uuid(origin.service_request_id, 1);
 }
 
 progress_state progress_of(const Value& task) {
@@ -38,18 +44,8 @@ progress_state progress_of(const Value& task) {
   return progress_for(status.value_or(core::task_status::requested), business);
 }
 
-// The parts of a feedback message (core/feedback_message.hpp) a reply is made of.
-struct feedback_parts {
-  std::string message_id;
-  std::string timestamp;
-  const Value* task = nullptr;
-  std::string task_full_url;
-  const Value* service_request = nullptr;
-  std::vector<const Value*> others;  // further entries (outcomes, summary), in order
-};
-
-core::result<feedback_parts> read_feedback(const Value& bundle) {
-  feedback_parts out;
+core::result<reply_parts> read_feedback(const Value& bundle) {
+  reply_parts out;
   out.timestamp = std::string(json::string_member(bundle, "timestamp"));
   std::size_t i = 0;
   for (const Value& entry : json::each(bundle, "entry")) {
@@ -63,7 +59,7 @@ core::result<feedback_parts> read_feedback(const Value& bundle) {
     } else if (type == "ServiceRequest" && out.service_request == nullptr) {
       out.service_request = resource;
     } else if (resource != nullptr) {
-      out.others.push_back(&entry);
+      out.other_entries.push_back(&entry);
     }
   }
   const auto missing = [](std::string what) {
@@ -76,10 +72,11 @@ core::result<feedback_parts> read_feedback(const Value& bundle) {
   return out;
 }
 
-Value message_header(const reply_input& in, const std::string& message_id, json::allocator& a) {
+Value message_header(const reply_header& in, const reply_parts& parts, const std::string& details_full_url,
+                     json::allocator& a) {
   Value h(rapidjson::kObjectType);
   json::add_string(h, "resourceType", "MessageHeader", a);
-  json::add_string(h, "id", message_id, a);
+  json::add_string(h, "id", parts.message_id, a);
   h.AddMember("eventCoding", json::coding(systems::message_event, events::servicerequest_response, {}, a), a);
   Value destination(rapidjson::kObjectType);
   json::add_string(destination, "endpoint", in.origin.source_endpoint, a);
@@ -96,9 +93,10 @@ Value message_header(const reply_input& in, const std::string& message_id, json:
   Value response(rapidjson::kObjectType);
   json::add_string(response, "identifier", in.origin.original_bundle_id, a);
   json::add_string(response, "code", "ok", a);
+  if (!details_full_url.empty()) response.AddMember("details", json::reference(details_full_url, a), a);
   h.AddMember("response", response, a);
   Value focus(rapidjson::kArrayType);
-  focus.PushBack(json::reference(encounter_full_url(in), a), a);
+  focus.PushBack(json::reference(encounter_full_url(in.origin), a), a);
   h.AddMember("focus", focus, a);
   return h;
 }
@@ -132,18 +130,18 @@ Value service_request(const Value& stored, const progress_state& p, json::alloca
   return sr;
 }
 
-Value encounter(const reply_input& in, const Value& stored_sr, const progress_state& p, json::allocator& a) {
+Value encounter(const conversation& origin, const Value& stored_sr, const progress_state& p, json::allocator& a) {
   Value e(rapidjson::kObjectType);
   json::add_string(e, "resourceType", "Encounter", a);
-  json::add_string(e, "id", core::derived_uuid(in.origin.service_request_id, 1), a);
+  json::add_string(e, "id", core::derived_uuid(origin.service_request_id, 1), a);
   json::add_string(e, "status", p.encounter_status, a);
-  if (!in.origin.encounter_class_code.empty())
-    e.AddMember("class", json::coding(in.origin.encounter_class_system, in.origin.encounter_class_code, {}, a), a);
+  if (!origin.encounter_class_code.empty())
+    e.AddMember("class", json::coding(origin.encounter_class_system, origin.encounter_class_code, {}, a), a);
   else
     e.AddMember("class", json::coding(act_code_system, "AMB", "ambulatory", a), a);
   if (const Value* subject = json::object_member(stored_sr, "subject")) e.AddMember("subject", Value(*subject, a), a);
   Value based_on(rapidjson::kArrayType);
-  based_on.PushBack(json::reference(sr_full_url(in), a), a);
+  based_on.PushBack(json::reference(sr_full_url(origin), a), a);
   e.AddMember("basedOn", based_on, a);
   return e;
 }
@@ -176,6 +174,29 @@ void add_entry(Value& entries, std::string_view full_url, Value resource, json::
 
 }  // namespace
 
+rapidjson::Document assemble_reply(const reply_parts& parts, const conversation& origin,
+                                   const std::string& referrer_ods, const std::string& platform_ods) {
+  rapidjson::Document bundle(rapidjson::kObjectType);
+  auto& a = bundle.GetAllocator();
+  const progress_state p = progress_of(*parts.task);
+  json::add_string(bundle, "resourceType", "Bundle", a);
+  json::add_string(bundle, "id", parts.message_id, a);
+  json::add_string(bundle, "type", "message", a);
+  if (!parts.timestamp.empty()) json::add_string(bundle, "timestamp", parts.timestamp, a);
+  const std::string details_full_url =
+      parts.details != nullptr ? "urn:uuid:" + core::derived_uuid(parts.message_id, 2) : std::string();
+  Value entries(rapidjson::kArrayType);
+  add_entry(entries, "urn:uuid:" + parts.message_id,
+            message_header({origin, referrer_ods, platform_ods}, parts, details_full_url, a), a);
+  add_entry(entries, sr_full_url(origin), service_request(*parts.service_request, p, a), a);
+  add_entry(entries, encounter_full_url(origin), encounter(origin, *parts.service_request, p, a), a);
+  add_entry(entries, parts.task_full_url, task(*parts.task, p, a), a);
+  for (const Value* other : parts.other_entries) entries.PushBack(Value(*other, a), a);
+  if (parts.details != nullptr) add_entry(entries, details_full_url, Value(*parts.details, a), a);
+  bundle.AddMember("entry", entries, a);
+  return bundle;
+}
+
 core::result<rapidjson::Document> build_reply_message(const reply_input& in) {
   if (in.feedback == nullptr) return core::make_error(core::error_kind::invalid, "Bundle", "no feedback message");
   auto parts = read_feedback(*in.feedback);
@@ -184,21 +205,7 @@ core::result<rapidjson::Document> build_reply_message(const reply_input& in) {
   if (json::string_member(*parts->service_request, "id") != in.origin.service_request_id)
     return core::make_error(core::error_kind::invalid, "Bundle.entry",
                             "the feedback message is about another referral than the BaRS conversation");
-  rapidjson::Document bundle(rapidjson::kObjectType);
-  auto& a = bundle.GetAllocator();
-  const progress_state p = progress_of(*parts->task);
-  json::add_string(bundle, "resourceType", "Bundle", a);
-  json::add_string(bundle, "id", parts->message_id, a);
-  json::add_string(bundle, "type", "message", a);
-  if (!parts->timestamp.empty()) json::add_string(bundle, "timestamp", parts->timestamp, a);
-  Value entries(rapidjson::kArrayType);
-  add_entry(entries, "urn:uuid:" + parts->message_id, message_header(in, parts->message_id, a), a);
-  add_entry(entries, sr_full_url(in), service_request(*parts->service_request, p, a), a);
-  add_entry(entries, encounter_full_url(in), encounter(in, *parts->service_request, p, a), a);
-  add_entry(entries, parts->task_full_url, task(*parts->task, p, a), a);
-  for (const Value* other : parts->others) entries.PushBack(Value(*other, a), a);
-  bundle.AddMember("entry", entries, a);
-  return bundle;
+  return assemble_reply(*parts, in.origin, in.referrer_ods, in.platform_ods);
 }
 
 core::result<reply_request> make_reply_request(const core::outbox_item& item, const conversation& origin,

@@ -28,6 +28,7 @@
 //
 // Thread safety: pure functions; the returned documents are the caller's.
 #include <string>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -44,6 +45,21 @@ struct reply_input {
   std::string referrer_ods;  // the sender's organisation (the outbox item's destination)
   std::string platform_ods;  // the platform: the reply's sender
 };
+
+// The parts a servicerequest-response is made of (the synchronous answer to $process-message
+// is made of the same, process_answer.hpp).
+struct reply_parts {
+  std::string message_id;  // Bundle.id and MessageHeader.id
+  std::string timestamp;   // FHIR instant; "" = none
+  const rapidjson::Value* task = nullptr;
+  std::string task_full_url;
+  const rapidjson::Value* service_request = nullptr;   // stored; its id is origin.service_request_id
+  std::vector<const rapidjson::Value*> other_entries;  // whole Bundle entries, copied as they are
+  const rapidjson::Value* details = nullptr;           // an OperationOutcome for MessageHeader.response.details
+};
+
+rapidjson::Document assemble_reply(const reply_parts& parts, const conversation& origin,
+                                   const std::string& referrer_ods, const std::string& platform_ods);
 
 // invalid (naming the element) when the feedback message lacks its MessageHeader id, Task or
 // ServiceRequest.
