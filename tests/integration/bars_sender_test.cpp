@@ -304,5 +304,25 @@ TEST_F(bars_sender_test, a_feedback_item_of_another_referral_than_its_conversati
   EXPECT_EQ(stat("received"), 0);
 }
 
+TEST_F(bars_sender_test, referrer_sim_bars_checks_the_transaction_headers_as_a_bars_receiver) {
+  start_sim();
+  https_client c(port_, certs() + "/ca.crt", dev_identity(certs(), "practice-a"));
+  const std::string body = feedback_item(reply_id(17), "accepted").item.payload;
+  const auto no_ids = c.request("POST", "/fhir/$process-message", body);
+  EXPECT_EQ(no_ids.status, 400);
+  EXPECT_NE(no_ids.body.find("REC_BAD_REQUEST"), std::string::npos) << no_ids.body;
+  const auto bad_target = c.request(
+      "POST", "/fhir/$process-message", body,
+      {{"X-Request-ID", reply_id(17)}, {"X-Correlation-ID", correlation}, {"NHSD-Target-Identifier", "not base64!"}});
+  EXPECT_EQ(bad_target.status, 400);
+  EXPECT_EQ(bad_target.header("x-correlation-id"), correlation);
+  // A plain feedback message is no servicerequest-response: refused naming its event.
+  const auto not_a_reply = c.request("POST", "/fhir/$process-message", body,
+                                     {{"X-Request-ID", reply_id(18)}, {"X-Correlation-ID", correlation}});
+  EXPECT_EQ(not_a_reply.status, 400);
+  EXPECT_NE(not_a_reply.body.find("eventCoding"), std::string::npos) << not_a_reply.body;
+  EXPECT_EQ(stat("accepted"), 0);
+}
+
 }  // namespace
 }  // namespace rg::testing

@@ -11,6 +11,7 @@
 
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/bars/error_codes.hpp"
+#include "adapters/bars/target_identifier.hpp"
 #include "adapters/bars/transaction_ids.hpp"
 #include "fhir/json_parse.hpp"
 #include "fhir/json_view.hpp"
@@ -100,6 +101,14 @@ asio::awaitable<http_response> bars_sim_handler::handle(http_request request, ga
     counters_.invalid.fetch_add(1);
     co_return bars_error(400, "X-Request-ID and X-Correlation-ID are required UUIDs",
                          bars::is_uuid(request_id) ? "X-Correlation-ID" : "X-Request-ID", request_id, correlation_id);
+  }
+  // A reply addressed through the BaRS proxy names the receiving service; when it does, the
+  // header must decode as BaRS defines it.
+  if (const std::string target_header = header(request, bars::headers::target_identifier);
+      !target_header.empty() && !bars::decode_target_identifier(target_header)) {
+    counters_.invalid.fetch_add(1);
+    co_return bars_error(400, "NHSD-Target-Identifier must be base64 of {\"system\", \"value\"}",
+                         std::string(bars::headers::target_identifier), request_id, correlation_id);
   }
   if (options_.delay.count() > 0) {
     asio::steady_timer timer(co_await asio::this_coro::executor);

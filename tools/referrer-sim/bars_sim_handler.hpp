@@ -2,7 +2,8 @@
 // referrer-sim --bars: a BaRS sender's own $process-message, receiving the gateway's replies
 // (servicerequest-response), checked as a BaRS receiver checks them (BaRS Core, transactional
 // integrity and message headers):
-//   POST <path>  X-Request-ID and X-Correlation-ID present and UUIDs (else 400 REC_BAD_REQUEST);
+//   POST <path>  X-Request-ID and X-Correlation-ID present and UUIDs, NHSD-Target-Identifier (when
+//                sent) base64 of {"system", "value"} (else 400 REC_BAD_REQUEST);
 //                injected answers first (--answer-400: 400 REC_BAD_REQUEST; --answer-409: 409
 //                REC_CONFLICT duplicate; --fail-first N: 503 REC_UNAVAILABLE, with --retry-after);
 //                then R4 validation (fhir::validate) and the reply's header: Bundle type message,
