@@ -77,5 +77,29 @@ TEST(progress_map, endings) {
   EXPECT_TRUE(progress_for(ts::on_hold, "").ers_state.empty()) << "no e-RS state says 'paused'";
 }
 
+// README "BaRS" prints the table for users; it must say what the code does, row for row.
+TEST(progress_map, readme_prints_the_same_table) {
+  const std::string readme = test::read_text("README.md");
+  const auto start = readme.find("| Task status | business status | ServiceRequest.status |");
+  ASSERT_NE(start, std::string::npos) << "README has no progress table";
+  std::vector<std::string> rows;
+  std::size_t at = readme.find('\n', readme.find('\n', start) + 1) + 1;  // after the header and rule
+  while (at < readme.size() && readme[at] == '|') {
+    const auto end = readme.find('\n', at);
+    rows.push_back(readme.substr(at, end - at));
+    at = end + 1;
+  }
+  const auto cell = [](std::string_view v) { return v.empty() ? std::string("any") : "`" + std::string(v) + "`"; };
+  ASSERT_EQ(rows.size(), progress_table().size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const progress_row& r = progress_table()[i];
+    const std::string expected = "| `" + std::string(core::to_string(r.task)) + "` | " + cell(r.business_status) +
+                                 " | `" + std::string(r.state.service_request_status) + "` | `" +
+                                 std::string(r.state.encounter_status) + "` | " +
+                                 (r.state.ers_state.empty() ? std::string("—") : cell(r.state.ers_state)) + " |";
+    EXPECT_EQ(rows[i], expected) << "row " << i;
+  }
+}
+
 }  // namespace
 }  // namespace gateway::bars
