@@ -1,9 +1,9 @@
 #include "gateway/api/bundle_route.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/api/bundle_handlers.hpp"
 #include "gateway/api/fhir_response.hpp"
 #include "gateway/api/resource_answer.hpp"
-#include "gateway/core/json_read.hpp"
 
 namespace gateway::api {
 namespace asio = boost::asio;
@@ -18,12 +18,12 @@ class bundle_handler final : public route_handler {
     auto parsed = fhir::parse_json(request.http.body(), ctx_.json_limits);
     if (!parsed) co_return make_error_response(error_from_validation(400, fhir::to_outcome(parsed.error())));
     const rapidjson::Document& bundle = *parsed;
-    if (!bundle.IsObject() || core::json::string_member(bundle, "resourceType") != "Bundle") {
+    if (!bundle.IsObject() || fhir::json::string_member(bundle, "resourceType") != "Bundle") {
       co_return make_error_response(
           api_error::single(400, fhir::issue_code::invalid,
                             "POST to the FHIR base takes a Bundle of type transaction or batch", "resourceType"));
     }
-    const std::string_view type = core::json::string_member(bundle, "type");
+    const std::string_view type = fhir::json::string_member(bundle, "type");
     if (type == "transaction") co_return co_await answer_transaction(ctx_, request, bundle);
     if (type == "batch") co_return co_await answer_batch(routes_, request, bundle);
     co_return make_error_response(

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "fhir/json_view.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/api/audit_trail.hpp"
 #include "gateway/api/feedback_queueing.hpp"
@@ -12,7 +13,6 @@
 #include "gateway/api/resource_read_routes.hpp"
 #include "gateway/api/store_await.hpp"
 #include "gateway/core/embedded_config.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/outcome_link.hpp"
 #include "gateway/core/platform_update_plan.hpp"
 #include "gateway/core/store.hpp"

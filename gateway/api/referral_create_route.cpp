@@ -1,12 +1,12 @@
 #include "gateway/api/referral_create_route.hpp"
 
+#include "fhir/json_view.hpp"
 #include "fhir/referral_profile.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/api/fhir_response.hpp"
 #include "gateway/api/referral_intake.hpp"
 #include "gateway/api/resource_answer.hpp"
 #include "gateway/api/resource_body.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/normalise_service_request.hpp"
 
 namespace gateway::api {
@@ -16,15 +16,15 @@ namespace {
 
 // The Patient a ServiceRequest's subject names among its contained resources, if any.
 const rapidjson::Value* contained_patient(const rapidjson::Value& sr) {
-  const auto* subject = core::json::object_member(sr, "subject");
+  const auto* subject = fhir::json::object_member(sr, "subject");
   if (subject == nullptr) return nullptr;
-  const std::string_view ref = core::json::string_member(*subject, "reference");
+  const std::string_view ref = fhir::json::string_member(*subject, "reference");
   if (ref.size() < 2 || ref.front() != '#') return nullptr;
-  const auto* contained = core::json::array_member(sr, "contained");
+  const auto* contained = fhir::json::array_member(sr, "contained");
   if (contained == nullptr) return nullptr;
   for (const auto& c : contained->GetArray()) {
-    if (core::json::string_member(c, "id") == ref.substr(1) &&
-        core::json::string_member(c, "resourceType") == "Patient") {
+    if (fhir::json::string_member(c, "id") == ref.substr(1) &&
+        fhir::json::string_member(c, "resourceType") == "Patient") {
       return &c;
     }
   }

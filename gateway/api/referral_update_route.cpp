@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "fhir/json_view.hpp"
 #include "fhir/referral_profile.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/api/audit_trail.hpp"
@@ -13,7 +14,6 @@
 #include "gateway/api/resource_answer.hpp"
 #include "gateway/api/resource_body.hpp"
 #include "gateway/api/store_await.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/normalise_service_request.hpp"
 #include "gateway/core/referral_update_plan.hpp"
 #include "gateway/core/store.hpp"
@@ -120,8 +120,8 @@ class referral_update_handler final : public route_handler {
 
     const rapidjson::Document stored_sr = parse_record(*stored);
     std::string patient_id;
-    if (const auto* subject = core::json::object_member(stored_sr, "subject")) {
-      patient_id = id_in_reference(core::json::string_member(*subject, "reference"), "Patient");
+    if (const auto* subject = fhir::json::object_member(stored_sr, "subject")) {
+      patient_id = id_in_reference(fhir::json::string_member(*subject, "reference"), "Patient");
     }
     auto read_patient = std::bind_front(&core::store::read, ctx_.store, std::string("Patient"), patient_id);
     core::read_outcome patient_record = co_await await_store<core::read_outcome>(std::move(read_patient));

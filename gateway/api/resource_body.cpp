@@ -1,8 +1,8 @@
 #include "gateway/api/resource_body.hpp"
 
+#include "fhir/json_view.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/api/resource_answer.hpp"
-#include "gateway/core/json_read.hpp"
 
 namespace gateway::api {
 
@@ -10,7 +10,7 @@ std::variant<rapidjson::Document, api_error> read_resource_body(const api_reques
                                                                 const fhir::json_limits& limits) {
   auto parsed = fhir::parse_json(request.http.body(), limits);
   if (!parsed) return error_from_validation(400, fhir::to_outcome(parsed.error()));
-  if (!parsed->IsObject() || core::json::string_member(*parsed, "resourceType") != type) {
+  if (!parsed->IsObject() || fhir::json::string_member(*parsed, "resourceType") != type) {
     return api_error::single(
         400, fhir::issue_code::invalid,
         std::string(request.http.method_string()) + " here takes a " + std::string(type) + " resource", "resourceType");

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "fhir/json_view.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/api/audit_trail.hpp"
 #include "gateway/api/feedback_queueing.hpp"
@@ -15,7 +16,6 @@
 #include "gateway/api/store_await.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/fhir_time.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/platform_update_plan.hpp"
 #include "gateway/core/store.hpp"
 
@@ -81,8 +81,8 @@ class task_update_handler final : public route_handler {
     if (!change) co_return make_error_response(error_from_core(change.error()));
 
     std::string sr_id;
-    for (const auto& ref : core::json::each(stored_task, "basedOn")) {
-      sr_id = id_in_reference(core::json::string_member(ref, "reference"), "ServiceRequest");
+    for (const auto& ref : fhir::json::each(stored_task, "basedOn")) {
+      sr_id = id_in_reference(fhir::json::string_member(ref, "reference"), "ServiceRequest");
       if (!sr_id.empty()) break;
     }
     auto read_sr = std::bind_front(&core::store::read, ctx_.store, std::string("ServiceRequest"), sr_id);

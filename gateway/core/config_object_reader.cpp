@@ -1,6 +1,6 @@
 #include "gateway/core/config_object_reader.hpp"
 
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 
 #include <rapidjson/error/en.h>
 
@@ -16,7 +16,7 @@ std::string config_object_reader::path_of(std::string_view key) const {
 }
 
 bool config_object_reader::has(std::string_view key) const {
-  return json::member(*value_, key) != nullptr;
+  return fhir::json::member(*value_, key) != nullptr;
 }
 
 error config_object_reader::fail(std::string_view key, std::string message) const {
@@ -25,7 +25,7 @@ error config_object_reader::fail(std::string_view key, std::string message) cons
 
 const rapidjson::Value* config_object_reader::find(std::string_view key) {
   known_.emplace(key);
-  return json::member(*value_, key);
+  return fhir::json::member(*value_, key);
 }
 
 result<std::string> config_object_reader::required_string(std::string_view key) {
