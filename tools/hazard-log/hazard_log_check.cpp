@@ -35,8 +35,8 @@ std::vector<std::string_view> cells_of(std::string_view line) {
 
 bool is_separator_row(const std::vector<std::string_view>& cells) {
   return !cells.empty() && std::all_of(cells.begin(), cells.end(), [](std::string_view c) {
-           return !c.empty() && c.find_first_not_of(":- ") == std::string_view::npos;
-         });
+    return !c.empty() && c.find_first_not_of(":- ") == std::string_view::npos;
+  });
 }
 
 std::vector<std::string> backticked(std::string_view cell) {

@@ -15,9 +15,9 @@
 namespace gateway::tools {
 
 struct hazard_control {
-  std::string label;                // the row's first cell
-  int line = 0;                     // 1-based line in the log
-  std::vector<std::string> tests;   // backticked names in the Tests cell
+  std::string label;               // the row's first cell
+  int line = 0;                    // 1-based line in the log
+  std::vector<std::string> tests;  // backticked names in the Tests cell
 };
 
 // Controls found in the log's tables, in order.

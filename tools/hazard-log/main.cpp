@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   if (!problems.empty()) return 1;
   std::size_t tests = 0;
   for (const auto& c : controls) tests += c.tests.size();
-  std::cout << "hazard log: " << controls.size() << " controls, " << tests << " named tests, all registered and enabled\n";
+  std::cout << "hazard log: " << controls.size() << " controls, " << tests
+            << " named tests, all registered and enabled\n";
   return 0;
 }

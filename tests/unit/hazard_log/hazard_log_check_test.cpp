@@ -64,8 +64,9 @@ TEST(hazard_log_check, fails_when_a_listed_test_is_renamed) {
 }
 
 TEST(hazard_log_check, fails_when_a_listed_test_is_disabled) {
-  const auto registered = parse_ctest_listing(listing(
-      {{"crash_test.every_acknowledged_referral_survives", false}, {"store.durable", true}, {"triage.item9_raises", false}}));
+  const auto registered = parse_ctest_listing(listing({{"crash_test.every_acknowledged_referral_survives", false},
+                                                       {"store.durable", true},
+                                                       {"triage.item9_raises", false}}));
   const auto problems = check_hazard_log(controls_in_hazard_log(log_text), registered);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].find("`store.durable` is disabled"), std::string::npos) << problems[0];
