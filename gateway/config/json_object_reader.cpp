@@ -17,7 +17,12 @@ std::string json_object_reader::path_of(std::string_view key) const {
 }
 
 void json_object_reader::fail(std::string_view key, std::string message) {
-  errors_.push_back({path_of(key), std::move(message)});
+  errors_.push_back({key.empty() ? path_ : path_of(key), std::move(message)});
+}
+
+bool json_object_reader::has(std::string_view key) const {
+  return value_ != nullptr && value_->HasMember(rapidjson::Value(
+                                  rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
 }
 
 const rapidjson::Value* json_object_reader::member(std::string_view key) {
@@ -78,6 +83,31 @@ void json_object_reader::read(std::string_view key, std::chrono::milliseconds& o
   out = std::chrono::milliseconds(v->GetUint64());
 }
 
+void json_object_reader::read(std::string_view key, double& out) {
+  const auto* v = member(key);
+  if (v == nullptr) return;
+  if (!v->IsNumber()) return fail(key, "must be a number");
+  out = v->GetDouble();
+}
+
+void json_object_reader::read(std::string_view key, std::vector<std::string>& out, bool required) {
+  const auto* v = member(key);
+  if (v == nullptr) {
+    if (required) fail(key, "missing");
+    return;
+  }
+  if (!v->IsArray()) return fail(key, "must be an array of strings");
+  if (required && v->Empty()) return fail(key, "must have at least one entry");
+  out.clear();
+  for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+    const auto& s = (*v)[i];
+    if (!s.IsString() || s.GetStringLength() == 0) {
+      return fail(std::string(key) + "[" + std::to_string(i) + "]", "must be a non-empty string");
+    }
+    out.emplace_back(s.GetString(), s.GetStringLength());
+  }
+}
+
 void json_object_reader::read_choice(std::string_view key, std::string& out,
                                      std::initializer_list<std::string_view> choices) {
   const auto* v = member(key);
@@ -113,6 +143,10 @@ const rapidjson::Value* json_object_reader::array(std::string_view key) {
     return nullptr;
   }
   return v;
+}
+
+const rapidjson::Value* json_object_reader::value(std::string_view key) {
+  return member(key);
 }
 
 void json_object_reader::finish() {

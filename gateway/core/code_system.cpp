@@ -1,7 +1,7 @@
 #include "gateway/core/code_system.hpp"
 
 #include "fhir/json_view.hpp"
-#include "gateway/core/config_object_reader.hpp"
+#include "gateway/core/data_object.hpp"
 
 namespace gateway::core {
 namespace {
