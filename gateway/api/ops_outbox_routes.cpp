@@ -9,9 +9,12 @@
 
 #include "gateway/api/store_await.hpp"
 #include "gateway/core/fhir_time.hpp"
+#include "gateway/core/json_write.hpp"
 #include "gateway/core/store_outbox.hpp"
 
 namespace gateway::api {
+
+using core::json::key_string;
 namespace {
 
 namespace http = boost::beast::http;
@@ -44,23 +47,6 @@ net::http_response store_error_answer(const boost::system::error_code& ec) {
   return error_answer(503, "storage unavailable: " + ec.message());
 }
 
-const char* state_name(core::outbox_state s) {
-  switch (s) {
-    case core::outbox_state::delivered:
-      return "delivered";
-    case core::outbox_state::dead:
-      return "dead";
-    case core::outbox_state::pending:
-      break;
-  }
-  return "pending";
-}
-
-void key_string(writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 void key_time(writer& w, const char* key, const std::optional<std::chrono::system_clock::time_point>& t) {
   w.Key(key);
   if (t) {
@@ -79,7 +65,7 @@ void write_entry(writer& w, const core::outbox_entry& e, bool with_payload) {
   key_string(w, "channel", e.item.channel);
   key_string(w, "destination", e.item.destination);
   key_string(w, "ordering_key", e.item.ordering_key);
-  key_string(w, "state", state_name(e.state));
+  key_string(w, "state", core::to_string(e.state));
   w.Key("attempts");
   w.Int(e.attempts);
   key_time(w, "created_at", e.created_at);
@@ -135,15 +121,8 @@ class list_handler final : public ops_route_handler {
       }
     }
     if (const auto* state = query_value(request, "state"); state != nullptr && !state->empty()) {
-      if (*state == "pending") {
-        query.state = core::outbox_state::pending;
-      } else if (*state == "dead") {
-        query.state = core::outbox_state::dead;
-      } else if (*state == "delivered") {
-        query.state = core::outbox_state::delivered;
-      } else {
-        co_return error_answer(400, "state must be pending, dead or delivered");
-      }
+      query.state = core::parse_outbox_state(*state);
+      if (!query.state) co_return error_answer(400, "state must be pending, dead or delivered");
     }
     if (const auto* channel = query_value(request, "channel"); channel != nullptr && !channel->empty()) {
       query.channel = *channel;

@@ -5,17 +5,15 @@
 
 #include "fhir/operation_outcome_json.hpp"
 #include "gateway/api/resource_answer.hpp"
+#include "gateway/core/json_write.hpp"
 #include "gateway/core/store_errc.hpp"
 
 namespace gateway::api {
+
+using core::json::key_string;
 namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void key_string(json_writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void link(json_writer& w, const char* relation, const std::string& url) {
   w.StartObject();

@@ -1,26 +1,12 @@
 #include "gateway/net/tls_context.hpp"
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "gateway/net/openssl_error.hpp"
+
 namespace gateway::net {
-namespace {
-
-std::string openssl_reason(const boost::system::error_code& ec) {
-  std::string text = ec.message();
-  const unsigned long err = ERR_get_error();
-  if (err != 0) {
-    char buf[256];
-    ERR_error_string_n(err, buf, sizeof buf);
-    text = buf;
-  }
-  ERR_clear_error();
-  return text;
-}
-
-}  // namespace
 
 tls_context_result make_server_tls_context(const server_tls_files& files) {
   namespace ssl = boost::asio::ssl;
@@ -38,15 +24,15 @@ tls_context_result make_server_tls_context(const server_tls_files& files) {
                           "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
 
   ctx->use_certificate_chain_file(files.cert, ec);
-  if (ec) return tls_setup_error{tls_setup_error::part::cert, "cannot use certificate: " + openssl_reason(ec)};
+  if (ec) return tls_setup_error{tls_setup_error::part::cert, "cannot use certificate: " + openssl_error_text(ec)};
   ctx->use_private_key_file(files.key, ssl::context::pem, ec);
-  if (ec) return tls_setup_error{tls_setup_error::part::key, "cannot use private key: " + openssl_reason(ec)};
+  if (ec) return tls_setup_error{tls_setup_error::part::key, "cannot use private key: " + openssl_error_text(ec)};
   if (SSL_CTX_check_private_key(native) != 1) {
     ERR_clear_error();
     return tls_setup_error{tls_setup_error::part::key, "private key does not match the certificate"};
   }
   ctx->load_verify_file(files.client_ca, ec);
-  if (ec) return tls_setup_error{tls_setup_error::part::client_ca, "cannot load CA: " + openssl_reason(ec)};
+  if (ec) return tls_setup_error{tls_setup_error::part::client_ca, "cannot load CA: " + openssl_error_text(ec)};
   // Tell clients which CAs we accept, so they pick the right certificate.
   if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(files.client_ca.c_str())) {
     SSL_CTX_set_client_CA_list(native, names);
