@@ -17,7 +17,7 @@
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
-#include "gateway/outbox/outbox_service.hpp"
+#include "gateway/outbox_service.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
 namespace gateway {
@@ -26,7 +26,7 @@ struct app_routes::parts {
   std::unique_ptr<sqlite::sqlite_store> store;
   std::unique_ptr<core::triage_rules> rules;
   api::app_context context;
-  std::unique_ptr<outbox::outbox_service> outbox;  // declared after the store: goes first
+  std::unique_ptr<outbox_service> outbox;  // declared after the store: goes first
 };
 
 app_routes::app_routes(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
@@ -116,7 +116,7 @@ std::string app_routes::start(net::server& server) {
                                                                       : std::string();
   });
   std::string problem;
-  parts_->outbox = outbox::outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
+  parts_->outbox = outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
   if (!parts_->outbox) return problem;
   return {};
 }

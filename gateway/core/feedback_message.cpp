@@ -4,6 +4,7 @@
 #include "gateway/core/code_systems.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/outcome_summary_resources.hpp"
+#include "gateway/core/store_outbox.hpp"
 
 #include "fhir/validator.hpp"
 

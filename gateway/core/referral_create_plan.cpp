@@ -4,6 +4,7 @@
 #include "gateway/core/bundle_references.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/search_index.hpp"
+#include "gateway/core/store_outbox.hpp"
 #include "gateway/core/task_builder.hpp"
 #include "gateway/core/triage_event.hpp"
 

@@ -5,6 +5,7 @@
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/referral_create_plan.hpp"
 #include "gateway/core/search_index.hpp"
+#include "gateway/core/store_outbox.hpp"
 #include "gateway/core/task_state_machine.hpp"
 
 namespace gateway::core {

@@ -25,6 +25,11 @@
 
 namespace gateway::core {
 
+// The channels, and the one fixed destination, that outbox items are written to and routed by.
+inline constexpr const char* events_channel = "events";  // triage events (CloudEvents) for the platform
+inline constexpr const char* platform_events_destination = "platform";
+inline constexpr const char* feedback_channel = "feedback";  // feedback messages, destination a referrer's ODS code
+
 enum class outbox_state : std::uint8_t { pending, delivered, dead };
 
 // The states by name, as the store keeps them and the operator routes show and take them.

@@ -1,7 +1,8 @@
 #pragma once
-// The outbox side of the gateway, built from configuration (app_routes.cpp creates it after the
-// store): the delivery ports, the registry mapping (channel, destination) to a port, the
-// dispatcher, its metrics, and the operator routes on the ops listener.
+// Wiring of the outbox from configuration (app_routes.cpp creates it after the store): the
+// delivery adapters (adapters/sinks, adapters/delivery), the engine (gateway/outbox: registry
+// mapping (channel, destination) to a port, dispatcher, metrics), and the operator routes on the
+// ops listener.
 //
 // Routes (DESIGN.md §3):
 // - channel "events", destination "platform": the JSON Lines file platform.events_jsonl; with
@@ -34,7 +35,7 @@ namespace gateway::telemetry {
 class metrics;
 }
 
-namespace gateway::outbox {
+namespace gateway {
 
 inline constexpr unsigned local_file_in_flight = 64;
 
@@ -56,4 +57,4 @@ class outbox_service {
   std::unique_ptr<parts> parts_;
 };
 
-}  // namespace gateway::outbox
+}  // namespace gateway

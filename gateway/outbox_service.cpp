@@ -1,4 +1,4 @@
-#include "gateway/outbox/outbox_service.hpp"
+#include "gateway/outbox_service.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -11,8 +11,7 @@
 #include "gateway/api/ops_api.hpp"
 #include "gateway/api/ops_outbox_routes.hpp"
 #include "gateway/config/gateway_config.hpp"
-#include "gateway/core/feedback_message.hpp"
-#include "gateway/core/referral_create_plan.hpp"
+#include "gateway/core/store_outbox.hpp"
 #include "gateway/net/https_client_pool.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox/delivery_chain.hpp"
@@ -23,7 +22,14 @@
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
-namespace gateway::outbox {
+namespace gateway {
+
+using outbox::delivery_chain;
+using outbox::delivery_registry;
+using outbox::discard_port;
+using outbox::dispatcher;
+using outbox::dispatcher_options;
+using outbox::outbox_metrics;
 
 using core::feedback_channel;
 
@@ -151,4 +157,4 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
   return std::unique_ptr<outbox_service>(new outbox_service(std::move(p)));
 }
 
-}  // namespace gateway::outbox
+}  // namespace gateway
