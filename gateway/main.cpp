@@ -12,7 +12,7 @@
 #include "gateway/api/fhir_api.hpp"
 #include "gateway/api/metadata_route.hpp"
 #include "gateway/api/ops_api.hpp"
-#include "gateway/app_routes.hpp"
+#include "gateway/application.hpp"
 #include "gateway/config/config_loader.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/net/tls_context.hpp"
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
 
   api::route_table routes;
   api::ops_api ops(metrics);
-  app_routes app(*cfg, routes, ops, metrics);
+  application app(*cfg, routes, ops, metrics);
   if (const std::string problem = app.start(server); !problem.empty()) {
     std::fprintf(stderr, "referral-gateway: %s\n", problem.c_str());
     return 1;

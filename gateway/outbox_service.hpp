@@ -1,5 +1,5 @@
 #pragma once
-// Wiring of the outbox from configuration (app_routes.cpp creates it after the store): the
+// Wiring of the outbox from configuration (application.cpp creates it after the store): the
 // delivery adapters (adapters/sinks, adapters/delivery), the engine (gateway/outbox: registry
 // mapping (channel, destination) to a port, dispatcher, metrics), and the operator routes on the
 // ops listener.

@@ -17,7 +17,10 @@ std::optional<caller> caller_registry::find(const net::peer_identity& peer) cons
         return std::find(peer.subject.begin(), peer.subject.end(), wanted) != peer.subject.end();
       });
     }
-    if (match) return caller{c.name, c.role, c.organization};
+    if (match) {
+      return caller{c.name, c.role == "platform" ? core::caller_role::platform : core::caller_role::referrer,
+                    c.organization};
+    }
   }
   return std::nullopt;
 }

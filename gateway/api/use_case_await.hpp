@@ -66,9 +66,9 @@ struct initiation {
 template <class T>
 boost::asio::awaitable<T> await_use_case(app::task<T> work) {
   use_case_detail::initiation<T> init{std::move(work)};
-  std::optional<T> done =
-      co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(std::exception_ptr, std::optional<T>)>(
-          std::move(init), boost::asio::use_awaitable);
+  std::optional<T> done = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                               void(std::exception_ptr, std::optional<T>)>(
+      std::move(init), boost::asio::use_awaitable);
   co_return std::move(*done);
 }
 

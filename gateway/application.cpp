@@ -1,4 +1,4 @@
-#include "gateway/app_routes.hpp"
+#include "gateway/application.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +14,8 @@
 #include "gateway/api/search_routes.hpp"
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/api/validate_route.hpp"
+#include "gateway/app/random_uuid.hpp"
+#include "gateway/app/services.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
@@ -22,18 +24,24 @@
 
 namespace gateway {
 
-struct app_routes::parts {
+struct application::parts {
   std::unique_ptr<sqlite::sqlite_store> store;
   std::unique_ptr<core::triage_rules> rules;
-  api::app_context context;
+  app::context context;
+  std::unique_ptr<app::services> services;
+  api::app_context api_context;
   std::unique_ptr<outbox_service> outbox;  // declared after the store: goes first
 };
 
-app_routes::app_routes(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
-                       telemetry::metrics& metrics)
+application::application(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
+                         telemetry::metrics& metrics)
     : config_(config), routes_(routes), ops_(ops), metrics_(metrics), parts_(std::make_unique<parts>()) {}
 
-app_routes::~app_routes() = default;
+application::~application() = default;
+
+const app::services& application::services() const {
+  return *parts_->services;
+}
 
 namespace {
 
@@ -62,7 +70,7 @@ void collect_store_metrics(const core::store& store, std::string& out) {
 
 }  // namespace
 
-std::string app_routes::start(net::server& server) {
+std::string application::start(net::server& server) {
   // Compile the FHIR definitions now rather than on the first request.
   (void)fhir::r4_model();
   // Triage rules: the configured file, else the embedded default.
@@ -88,13 +96,23 @@ std::string app_routes::start(net::server& server) {
   if (!store) return "storage.path: " + store.error().message;
   parts_->store = std::move(*store);
 
-  auto& ctx = parts_->context;
+  app::context& use_cases = parts_->context;
+  use_cases.store = parts_->store.get();
+  use_cases.triage_rules = parts_->rules.get();
+  use_cases.platform_org = config_.platform.organization;
+  use_cases.event_source = config_.platform.event_source;
+  for (const auto& r : config_.referrers) {
+    use_cases.referrers.push_back({r.organization, r.endpoint, r.service_request == "resource"});
+  }
+  use_cases.new_id = &app::random_uuid;
+  use_cases.now = [] { return std::chrono::system_clock::now(); };
+  parts_->services = std::make_unique<app::services>(use_cases);
+
+  auto& ctx = parts_->api_context;
   ctx.store = parts_->store.get();
-  ctx.triage_rules = parts_->rules.get();
-  ctx.platform_org = config_.platform.organization;
-  ctx.event_source = config_.platform.event_source;
+  ctx.app = &use_cases;
+  ctx.services = parts_->services.get();
   ctx.json_limits.max_bytes = config_.limits.body_bytes;
-  ctx.config = &config_;
 
   api::register_referral_create_route(routes_, ctx);
   api::register_bundle_route(routes_, ctx);
@@ -121,7 +139,7 @@ std::string app_routes::start(net::server& server) {
   return {};
 }
 
-void app_routes::stop() {
+void application::stop() {
   parts_->outbox.reset();
   parts_->store.reset();
 }

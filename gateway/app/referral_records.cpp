@@ -1,12 +1,8 @@
-#include "gateway/api/referral_lookup.hpp"
+#include "gateway/app/referral_records.hpp"
 
-#include <functional>
+#include "gateway/app/store_call.hpp"
 
-#include "gateway/api/store_await.hpp"
-#include "gateway/core/store.hpp"
-
-namespace gateway::api {
-namespace asio = boost::asio;
+namespace gateway::app {
 
 namespace {
 
@@ -21,19 +17,17 @@ core::search_query based_on(std::string type, const std::string& service_request
 
 }  // namespace
 
-asio::awaitable<task_lookup_outcome> find_referral_task(const app_context* ctx, std::string service_request_id) {
-  auto search = std::bind_front(&core::store::search, ctx->store, based_on("Task", service_request_id, 1));
-  core::search_outcome found = co_await await_store<core::search_outcome>(std::move(search));
+task<task_lookup_outcome> find_referral_task(const context* ctx, std::string service_request_id) {
+  auto search = store_search(*ctx->store, based_on("Task", service_request_id, 1));
+  core::search_outcome found = co_await search;
   if (!found) co_return task_lookup_outcome(boost::system::in_place_error, found.error());
-  if (found->items.empty()) co_return std::optional<core::resource_record>();
-  co_return std::optional<core::resource_record>(std::move(found->items.front()));
+  if (found->items.empty()) co_return task_lookup_outcome(std::optional<core::resource_record>());
+  co_return task_lookup_outcome(std::optional<core::resource_record>(std::move(found->items.front())));
 }
 
-asio::awaitable<core::search_outcome> find_referral_observations(const app_context* ctx,
-                                                                 std::string service_request_id) {
-  auto search = std::bind_front(&core::store::search, ctx->store,
-                                based_on("Observation", service_request_id, max_referral_observations));
-  core::search_outcome found = co_await await_store<core::search_outcome>(std::move(search));
+task<core::search_outcome> find_referral_observations(const context* ctx, std::string service_request_id) {
+  auto search = store_search(*ctx->store, based_on("Observation", service_request_id, max_referral_observations));
+  core::search_outcome found = co_await search;
   co_return found;
 }
 
@@ -65,4 +59,4 @@ std::string id_in_reference(std::string_view reference, std::string_view type) {
   return id.find('/') == std::string_view::npos ? std::string(id) : std::string();
 }
 
-}  // namespace gateway::api
+}  // namespace gateway::app
