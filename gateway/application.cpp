@@ -102,7 +102,8 @@ std::string application::start(net::server& server) {
   use_cases.platform_org = config_.platform.organization;
   use_cases.event_source = config_.platform.event_source;
   for (const auto& r : config_.referrers) {
-    use_cases.referrers.push_back({r.organization, r.endpoint, r.service_request == "resource"});
+    use_cases.referrers.push_back(
+        {r.organization, r.endpoint, r.service_request == config::service_request_form::resource});
   }
   use_cases.new_id = &app::random_uuid;
   use_cases.now = [] { return std::chrono::system_clock::now(); };

@@ -95,13 +95,11 @@ int main(int argc, char** argv) {
     return exit_config;
   }
   const auto cfg = std::get<std::shared_ptr<const config::gateway_config>>(loaded);
-  telemetry::level level = telemetry::level::info;
-  telemetry::parse_level(cfg->log_level, level);
-  telemetry::set_min_level(level);
+  telemetry::set_min_level(cfg->log_level);
 
   auto tls = net::make_server_tls_context({cfg->listen.tls.cert, cfg->listen.tls.key, cfg->listen.tls.client_ca,
                                            cfg->listen.tls.client_auth == config::client_auth_mode::require,
-                                           cfg->listen.tls.min_version == "1.3"});
+                                           cfg->listen.tls.min_version == config::tls_version::tls1_3});
   if (auto* e = std::get_if<net::tls_setup_error>(&tls)) {
     std::fprintf(stderr, "referral-gateway: configuration: %s: %s\n", tls_key_name(e->what), e->message.c_str());
     return exit_config;

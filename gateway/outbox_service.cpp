@@ -129,21 +129,20 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
   p->registry.set_default(feedback_channel, {&p->discard, per_destination, "none"});
   for (const auto& r : config.referrers) {
     const std::string key = "referrers[" + r.organization + "]";
-    if (r.delivery == "none") {
-      p->registry.add(feedback_channel, r.organization, {&p->discard, per_destination, "none"});
-    } else if (r.delivery == "fhir-message") {
-      auto sender = make_sender(*p->pool, r.endpoint,
-                                {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key},
-                                key + ".endpoint", problem);
-      if (!sender) return nullptr;
-      p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, "fhir-message"});
-      p->ports.push_back(std::move(sender));
-    } else {
-      // No sender for this mode in this build: its items are dead-lettered (visible, replayable)
-      // rather than dropped as the default would.
-      p->registry.add(feedback_channel, r.organization, {nullptr, per_destination, r.delivery});
-      telemetry::warn("outbox: no sender for this delivery mode in this build; its feedback is dead-lettered",
-                      {{"organization", r.organization}, {"delivery", r.delivery}});
+    const std::string mode(config::to_string(r.delivery));
+    switch (r.delivery) {
+      case config::delivery_mode::none:
+        p->registry.add(feedback_channel, r.organization, {&p->discard, per_destination, mode});
+        break;
+      case config::delivery_mode::fhir_message: {
+        auto sender = make_sender(*p->pool, r.endpoint,
+                                  {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key},
+                                  key + ".endpoint", problem);
+        if (!sender) return nullptr;
+        p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, mode});
+        p->ports.push_back(std::move(sender));
+        break;
+      }
     }
   }
 

@@ -9,8 +9,8 @@
 //   platform.webhook set, the file and then the webhook (delivery_chain);
 // - channel "feedback", destination a referrer's ODS code: by referrers[].delivery: "fhir-message"
 //   POSTs to referrers[].endpoint (adapters/delivery/https_sender); "none" and referrers not in
-//   configuration are marked delivered at once (they poll GET /Task); any other mode has no sender
-//   in this build and its items are dead-lettered.
+//   configuration are marked delivered at once (they poll GET /Task). A (channel, destination)
+//   with no route at all is dead-lettered by the dispatcher (visible, replayable).
 // HTTPS deliveries share one client pool on the dispatcher's io_context.
 // In flight per destination: delivery.max_per_destination, except the local file alone, which
 // writes a batch per fsync and takes more (local_file_in_flight).

@@ -18,7 +18,8 @@ std::optional<caller> caller_registry::find(const net::peer_identity& peer) cons
       });
     }
     if (match) {
-      return caller{c.name, c.role == "platform" ? core::caller_role::platform : core::caller_role::referrer,
+      return caller{c.name,
+                    c.role == config::caller_role::platform ? core::caller_role::platform : core::caller_role::referrer,
                     c.organization};
     }
   }

@@ -108,26 +108,27 @@ void json_object_reader::read(std::string_view key, std::vector<std::string>& ou
   }
 }
 
-void json_object_reader::read_choice(std::string_view key, std::string& out,
-                                     std::initializer_list<std::string_view> choices) {
+std::optional<std::size_t> json_object_reader::choice_index(std::string_view key,
+                                                            const std::vector<std::string_view>& names) {
   const auto* v = member(key);
-  if (v == nullptr) return;
+  if (v == nullptr) return std::nullopt;
   std::string allowed;
-  for (const auto c : choices) {
+  for (const auto name : names) {
     if (!allowed.empty()) allowed += ", ";
     allowed += '"';
-    allowed += c;
+    allowed += name;
     allowed += '"';
   }
-  if (!v->IsString()) return fail(key, "must be one of " + allowed);
+  if (!v->IsString()) {
+    fail(key, "must be one of " + allowed);
+    return std::nullopt;
+  }
   const std::string_view text(v->GetString(), v->GetStringLength());
-  for (const auto c : choices) {
-    if (c == text) {
-      out = std::string(text);
-      return;
-    }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == text) return i;
   }
   fail(key, "\"" + std::string(text) + "\" is not one of " + allowed);
+  return std::nullopt;
 }
 
 json_object_reader json_object_reader::object(std::string_view key) {

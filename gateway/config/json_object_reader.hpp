@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gateway/config/config_error.hpp"
@@ -31,8 +33,14 @@ class json_object_reader {
   void read(std::string_view key, double& out);
   // An array of non-empty strings; `required`: present with at least one entry.
   void read(std::string_view key, std::vector<std::string>& out, bool required);
-  // A string that must be one of `choices`.
-  void read_choice(std::string_view key, std::string& out, std::initializer_list<std::string_view> choices);
+  // A string that must be one of the names in `choices`, read as its value (an enum): the
+  // configuration's choices are typed once, here, at load time.
+  template <class E>
+  void read_choice(std::string_view key, E& out, std::initializer_list<std::pair<std::string_view, E>> choices) {
+    std::vector<std::string_view> names;
+    for (const auto& c : choices) names.push_back(c.first);
+    if (const auto at = choice_index(key, names)) out = std::data(choices)[*at].second;
+  }
 
   json_object_reader object(std::string_view key);
   // The array at `key` (nullptr when absent or not an array; a wrong type is recorded).
@@ -52,6 +60,8 @@ class json_object_reader {
 
  private:
   const rapidjson::Value* member(std::string_view key);
+  // Which of `names` the string at `key` is (nullopt when absent, or wrong and recorded).
+  std::optional<std::size_t> choice_index(std::string_view key, const std::vector<std::string_view>& names);
 
   const rapidjson::Value* value_;
   std::string path_;
