@@ -113,7 +113,8 @@ TEST_F(referral_create, a_referral_failing_the_profile_is_unprocessable_naming_t
   ASSERT_FALSE(done);
   EXPECT_EQ(done.error().kind, refusal_kind::unprocessable);
   bool named = false;
-  for (const auto& i : done.error().details.issues) named = named || i.expression.find("identifier") != std::string::npos;
+  for (const auto& i : done.error().details.issues)
+    named = named || i.expression.find("identifier") != std::string::npos;
   EXPECT_TRUE(named) << done.error().message();
   EXPECT_EQ(store.commits(), 0u);
 }
