@@ -7,6 +7,7 @@
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/gateway_test.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
@@ -23,28 +24,19 @@ std::string example(const std::string& name) {
   return read_text(source_dir() + "/docs/examples/" + name);
 }
 
-class examples_test : public ::testing::Test {
+class examples_test : public gateway_test {
  protected:
-  void SetUp() override {
-    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
-    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
-  }
-  https_client client(const std::string& who) {
-    return https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), who));
-  }
   run_result send(const std::string& file, const std::string& who = "practice-a") {
     return run_command({gatewayctl_binary(), "send", file, "--as", who, "--certs", shared_certs_dir(), "--url",
                         "https://localhost:" + std::to_string(gateway_->port("https")) + "/fhir"});
   }
-
-  temp_dir dir_;
-  std::unique_ptr<child_process> gateway_;
 };
 
 TEST_F(examples_test, the_walk_through_files_do_what_the_readme_says) {
   auto a = client("practice-a");
   auto p = client("platform");
-  const auto referral = a.request("POST", "/fhir/ServiceRequest", read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"));
+  const auto referral = a.request("POST", "/fhir/ServiceRequest",
+                                  read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"));
   ASSERT_EQ(referral.status, 201) << referral.body;
   const std::string sr = member(referral.body, "id");
 
