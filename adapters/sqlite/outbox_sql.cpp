@@ -1,18 +1,15 @@
 #include "adapters/sqlite/outbox_sql.hpp"
 
+#include "adapters/sql_store/outbox_columns.hpp"
+
 namespace gateway::sqlite {
 namespace {
 
 namespace core = gateway::core;
 using core::store_errc;
+using sql_store::from_ms;
+using sql_store::to_ms;
 using std::chrono::milliseconds;
-
-std::int64_t to_ms(outbox_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-outbox_clock::time_point from_ms(std::int64_t ms) {
-  return outbox_clock::time_point(milliseconds(ms));
-}
 
 constexpr const char* columns =
     "SELECT seq, id, channel, destination, ordering_key, content_type, payload, state, "

@@ -18,7 +18,7 @@ namespace gateway::config {
 // Every choice of the file is an enum, typed once at load time (config_sections.cpp).
 enum class client_auth_mode { require, optional };
 enum class tls_version { tls1_2, tls1_3 };
-enum class storage_engine { sqlite };
+enum class storage_engine { sqlite, postgres };
 enum class caller_role { referrer, platform };
 // How a referrer receives its feedback: "none" (it polls GET /Task), "fhir-message" (a FHIR
 // message Bundle POSTed to its endpoint).
@@ -79,8 +79,10 @@ struct caller {
 };
 
 struct storage_settings {
-  storage_engine engine = storage_engine::sqlite;
-  std::string path = "var/gateway.db";
+  storage_engine engine = storage_engine::sqlite;  // "sqlite" (embedded, one instance) | "postgres" (shared)
+  std::string path = "var/gateway.db";             // sqlite: the database file
+  std::string dsn;                                 // postgres: libpq connection string (required)
+  std::string instance;  // postgres: this instance's name, unique and stable; default: host name
   unsigned read_connections = 2;
   std::size_t max_batch = 256;   // units of work per group commit
   std::size_t max_queue = 4096;  // waiting requests before 429
@@ -118,6 +120,9 @@ struct delivery_settings {
   std::chrono::milliseconds retry_cap{300'000};
   unsigned max_attempts = 12;
   std::chrono::milliseconds max_age{86'400'000};
+  // How long a fetched item stays leased to this instance (another instance takes it over after
+  // that, if this one died). 0 = max(30 s, 2 x (connect + request timeout)); at least one attempt.
+  std::chrono::milliseconds lease{0};
 };
 
 struct triage_settings {

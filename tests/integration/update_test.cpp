@@ -105,9 +105,6 @@ class update_test : public gateway_test {
     const std::string body = edited(task.body, [&](rapidjson::Document& d, auto&) { set_string(d, "status", status); });
     return platform.request("PUT", "/fhir/Task/" + id, body, {{"If-Match", task.header("etag")}});
   }
-
-  temp_dir dir_;
-  std::unique_ptr<child_process> gateway_;
 };
 
 TEST_F(update_test, put_with_a_stale_if_match_is_412_and_the_identifier_may_not_change) {

@@ -39,7 +39,8 @@ std::variant<https_target, std::string> parse_https_url(const std::string& url) 
   }
   if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']') t.host = t.host.substr(1, t.host.size() - 2);
   if (t.host.empty()) return "--url must name a host";
-  if (t.port.empty() || t.port.find_first_not_of("0123456789") != std::string::npos) return "--url port must be a number";
+  if (t.port.empty() || t.port.find_first_not_of("0123456789") != std::string::npos)
+    return "--url port must be a number";
   return t;
 }
 
@@ -87,7 +88,8 @@ std::variant<https_answer, std::string> post_fhir(const https_target& target, co
   stream.shutdown(ec);  // the answer is complete; a truncated close is not an error here
   const auto& res = parser.get();
   https_answer answer{static_cast<int>(res.result_int()), std::string(res.reason()), {}, res.body()};
-  for (const auto& field : res) answer.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  for (const auto& field : res)
+    answer.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   return answer;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tools/certs/certs_command.hpp"
+#include "tools/gatewayctl/migrate_command.hpp"
 #include "tools/gatewayctl/outbox_command.hpp"
 #include "tools/gatewayctl/send_command.hpp"
 #include "tools/gatewayctl/validate_command.hpp"
@@ -22,7 +23,8 @@ void usage(std::FILE* out) {
       "  outbox list [--state pending|dead|delivered] [--channel events|feedback] [--after SEQ] [--count N]\n"
       "  outbox show ID | retry ID | retry --all-dead | park ID\n"
       "                                           the outbox of a running gateway (each takes --ops URL)\n"
-      "  status [--ops URL]                       readiness and outbox depth of a running gateway\n",
+      "  status [--ops URL]                       readiness and outbox depth of a running gateway\n"
+      "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n",
       out);
 }
 
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return rg::gatewayctl::run_validate_command(args, std::cout, std::cerr);
   if (command == "outbox") return rg::gatewayctl::run_outbox_command(args, std::cout, std::cerr);
   if (command == "status") return rg::gatewayctl::run_status_command(args, std::cout, std::cerr);
+  if (command == "migrate") return rg::gatewayctl::run_migrate_command(args, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     usage(stdout);
     return 0;

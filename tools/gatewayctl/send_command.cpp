@@ -89,7 +89,8 @@ int run_send_command(const std::vector<std::string>& args, std::ostream& out, st
   // Where it goes depends on what it is; the gateway judges everything else.
   rapidjson::Document doc;
   doc.Parse(body->data(), body->size());
-  const std::string_view type = doc.HasParseError() ? std::string_view() : fhir::json::string_member(doc, "resourceType");
+  const std::string_view type =
+      doc.HasParseError() ? std::string_view() : fhir::json::string_member(doc, "resourceType");
   if (type != "ServiceRequest" && type != "Bundle") {
     err << "gatewayctl send: " << parsed->file << ": expected a ServiceRequest or a Bundle (FHIR JSON)\n";
     return exit_usage;
