@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/json_write.hpp"
 
 namespace gateway::bars {
@@ -64,20 +64,20 @@ rapidjson::Document conversation_resource(const conversation& c, std::string_vie
 }
 
 std::optional<conversation> read_conversation(const Value& resource) {
-  if (json::string_member(resource, "resourceType") != conversation_resource_type) return std::nullopt;
-  const Value* subject = json::object_member(resource, "subject");
-  const std::string_view ref = subject ? json::string_member(*subject, "reference") : std::string_view{};
+  if (fhir::json::string_member(resource, "resourceType") != conversation_resource_type) return std::nullopt;
+  const Value* subject = fhir::json::object_member(resource, "subject");
+  const std::string_view ref = subject ? fhir::json::string_member(*subject, "reference") : std::string_view{};
   if (!ref.starts_with("ServiceRequest/")) return std::nullopt;
   conversation c;
   c.service_request_id = std::string(ref.substr(15));
   bool found = false;
-  for (const Value& ext : json::each(resource, "extension")) {
-    if (json::string_member(ext, "url") != conversation_extension) continue;
+  for (const Value& ext : fhir::json::each(resource, "extension")) {
+    if (fhir::json::string_member(ext, "url") != conversation_extension) continue;
     found = true;
-    for (const Value& part : json::each(ext, "extension"))
+    for (const Value& part : fhir::json::each(ext, "extension"))
       for (const auto& f : fields)
-        if (json::string_member(part, "url") == f.url)
-          c.*f.member = std::string(json::string_member(part, "valueString"));
+        if (fhir::json::string_member(part, "url") == f.url)
+          c.*f.member = std::string(fhir::json::string_member(part, "valueString"));
   }
   if (!found || c.original_bundle_id.empty() || c.correlation_id.empty()) return std::nullopt;
   return c;

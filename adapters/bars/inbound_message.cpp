@@ -4,13 +4,12 @@
 
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/bars/transaction_ids.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/bundle_references.hpp"
-#include "gateway/core/json_read.hpp"
 
 namespace gateway::bars {
 namespace {
 
-namespace json = core::json;
 using rapidjson::Value;
 
 core::error invalid(std::string expression, std::string message) {
@@ -23,10 +22,10 @@ core::error unprocessable(std::string expression, std::string message) {
 
 core::result<void> read_event(const Value& header) {
   const std::string at = entry_expression(0, "eventCoding");
-  const Value* event = json::object_member(header, "eventCoding");
+  const Value* event = fhir::json::object_member(header, "eventCoding");
   if (event == nullptr) return invalid(at, "a BaRS message has an eventCoding (MessageHeader.event[x])");
-  const auto system = json::string_member(*event, "system");
-  const auto code = json::string_member(*event, "code");
+  const auto system = fhir::json::string_member(*event, "system");
+  const auto code = fhir::json::string_member(*event, "code");
   if (system != systems::message_event)
     return invalid(at + ".system", "must be " + std::string(systems::message_event));
   if (code != events::servicerequest_request)
@@ -38,11 +37,11 @@ core::result<void> read_event(const Value& header) {
 
 core::result<message_reason> read_reason(const Value& header) {
   const std::string at = entry_expression(0, "reason");
-  const Value* reason = json::object_member(header, "reason");
+  const Value* reason = fhir::json::object_member(header, "reason");
   if (reason != nullptr) {
-    for (const Value& c : json::each(*reason, "coding")) {
-      if (json::string_member(c, "system") != systems::message_reason) continue;
-      const auto code = json::string_member(c, "code");
+    for (const Value& c : fhir::json::each(*reason, "coding")) {
+      if (fhir::json::string_member(c, "system") != systems::message_reason) continue;
+      const auto code = fhir::json::string_member(c, "code");
       if (code == "new") return message_reason::new_referral;
       if (code == "update") return message_reason::update;
       if (code == "delete") return message_reason::remove;
@@ -56,7 +55,7 @@ core::result<message_reason> read_reason(const Value& header) {
 // The sender's id for the referral: its id when that is a UUID (the form BaRS uses), otherwise
 // the UUID of its urn:uuid fullUrl; lower-case.
 std::string sender_uuid(const message_entry& e) {
-  std::string id(json::string_member(*e.resource, "id"));
+  std::string id(fhir::json::string_member(*e.resource, "id"));
   if (!is_uuid(id)) {
     id.clear();
     if (e.full_url.starts_with(core::urn_uuid_prefix)) {
@@ -100,24 +99,24 @@ const message_entry* inbound_message::find(std::string_view full_url) const {
 
 core::result<inbound_message> read_inbound_message(const Value& bundle) {
   inbound_message out;
-  if (json::string_member(bundle, "type") != "message")
+  if (fhir::json::string_member(bundle, "type") != "message")
     return invalid("Bundle.type", "$process-message takes a Bundle of type message");
-  out.bundle_id = std::string(json::string_member(bundle, "id"));
+  out.bundle_id = std::string(fhir::json::string_member(bundle, "id"));
   if (out.bundle_id.empty())
     return invalid("Bundle.id",
                    "a BaRS message has a Bundle.id (replies name it in MessageHeader.response.identifier)");
 
-  const Value* entries = json::array_member(bundle, "entry");
+  const Value* entries = fhir::json::array_member(bundle, "entry");
   if (entries == nullptr || entries->Empty())
     return invalid("Bundle.entry", "a message has a MessageHeader entry first");
   std::unordered_set<std::string> full_urls;
   for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
     message_entry e;
     e.index = i;
-    e.full_url = std::string(json::string_member((*entries)[i], "fullUrl"));
-    e.resource = json::object_member((*entries)[i], "resource");
+    e.full_url = std::string(fhir::json::string_member((*entries)[i], "fullUrl"));
+    e.resource = fhir::json::object_member((*entries)[i], "resource");
     if (e.resource == nullptr) return invalid("Bundle.entry[" + std::to_string(i) + "]", "an entry needs a resource");
-    e.resource_type = std::string(json::string_member(*e.resource, "resourceType"));
+    e.resource_type = std::string(fhir::json::string_member(*e.resource, "resourceType"));
     if (!e.full_url.empty() && !full_urls.insert(e.full_url).second)
       return invalid("Bundle.entry[" + std::to_string(i) + "].fullUrl", "another entry has the same fullUrl");
     out.entries.push_back(std::move(e));
@@ -126,15 +125,15 @@ core::result<inbound_message> read_inbound_message(const Value& bundle) {
   const Value& header = *out.entries[0].resource;
   if (out.entries[0].resource_type != "MessageHeader")
     return invalid(entry_expression(0), "the first entry of a message is its MessageHeader");
-  out.header_id = std::string(json::string_member(header, "id"));
+  out.header_id = std::string(fhir::json::string_member(header, "id"));
   if (auto event = read_event(header); !event) return event.error();
   auto reason = read_reason(header);
   if (!reason) return reason.error();
   out.reason = *reason;
 
-  const Value* focus_list = json::array_member(header, "focus");
+  const Value* focus_list = fhir::json::array_member(header, "focus");
   const Value* focus = focus_list != nullptr && !focus_list->Empty() ? &(*focus_list)[0] : nullptr;
-  const message_entry* sr = focus ? out.find(json::string_member(*focus, "reference")) : nullptr;
+  const message_entry* sr = focus ? out.find(fhir::json::string_member(*focus, "reference")) : nullptr;
   if (sr == nullptr)
     return invalid(entry_expression(0, "focus"), "the focus must name the ServiceRequest entry by its fullUrl");
   if (sr->resource_type != "ServiceRequest")
@@ -147,17 +146,17 @@ core::result<inbound_message> read_inbound_message(const Value& bundle) {
                          "the ServiceRequest needs a UUID id or a urn:uuid fullUrl: the sender's name for the "
                          "referral in later messages and replies");
 
-  if (const Value* source = json::object_member(header, "source"))
-    out.source_endpoint = std::string(json::string_member(*source, "endpoint"));
+  if (const Value* source = fhir::json::object_member(header, "source"))
+    out.source_endpoint = std::string(fhir::json::string_member(*source, "endpoint"));
   if (out.source_endpoint.empty())
     return invalid(entry_expression(0, "source.endpoint"), "a BaRS message names where replies go (source.endpoint)");
-  for (const Value& d : json::each(header, "destination"))
-    out.destination_endpoints.emplace_back(json::string_member(d, "endpoint"));
+  for (const Value& d : fhir::json::each(header, "destination"))
+    out.destination_endpoints.emplace_back(fhir::json::string_member(d, "endpoint"));
   if (out.destination_endpoints.empty())
     return invalid(entry_expression(0, "destination"), "a BaRS message names its destination service");
 
-  if (const Value* sender = json::object_member(header, "sender")) {
-    if (const message_entry* s = out.find(json::string_member(*sender, "reference"));
+  if (const Value* sender = fhir::json::object_member(header, "sender")) {
+    if (const message_entry* s = out.find(fhir::json::string_member(*sender, "reference"));
         s != nullptr && s->resource_type == "Organization") {
       out.sender = s->index;
       out.has_sender = true;

@@ -1,13 +1,11 @@
 #include "adapters/bars/message_intake.hpp"
 
 #include "adapters/bars/bars_codes.hpp"
+#include "fhir/json_view.hpp"
 #include "fhir/validator.hpp"
-#include "gateway/core/json_read.hpp"
 
 namespace gateway::bars {
 namespace {
-
-namespace json = core::json;
 
 intake_outcome refuse(int status, fhir::issue_code code, std::string diagnostics, std::string expression) {
   intake_outcome out;
@@ -38,13 +36,13 @@ bool names_one_of(const std::vector<target_identifier>& services, const target_i
 // The Encounter the referral belongs to (ServiceRequest.encounter), for the replies.
 void read_encounter(const inbound_message& m, conversation& c) {
   const rapidjson::Value& sr = *m.service_request_entry().resource;
-  const rapidjson::Value* ref = json::object_member(sr, "encounter");
-  const message_entry* e = ref != nullptr ? m.find(json::string_member(*ref, "reference")) : nullptr;
+  const rapidjson::Value* ref = fhir::json::object_member(sr, "encounter");
+  const message_entry* e = ref != nullptr ? m.find(fhir::json::string_member(*ref, "reference")) : nullptr;
   if (e == nullptr || e->resource_type != "Encounter") return;
   c.encounter_full_url = e->full_url;
-  if (const rapidjson::Value* cls = json::object_member(*e->resource, "class")) {
-    c.encounter_class_system = std::string(json::string_member(*cls, "system"));
-    c.encounter_class_code = std::string(json::string_member(*cls, "code"));
+  if (const rapidjson::Value* cls = fhir::json::object_member(*e->resource, "class")) {
+    c.encounter_class_system = std::string(fhir::json::string_member(*cls, "system"));
+    c.encounter_class_code = std::string(fhir::json::string_member(*cls, "code"));
   }
 }
 
@@ -77,7 +75,7 @@ intake_outcome read_message_intake(const message_headers& headers, std::string_v
   }
   message_intake in;
   in.bundle = std::make_unique<rapidjson::Document>(std::move(*parsed));
-  if (json::string_member(*in.bundle, "resourceType") != "Bundle")
+  if (fhir::json::string_member(*in.bundle, "resourceType") != "Bundle")
     return refuse(400, fhir::issue_code::invalid, "$process-message takes a Bundle of type message", "resourceType");
   if (fhir::outcome checked = fhir::validate(*in.bundle); !checked.ok()) {
     intake_outcome out;
@@ -116,7 +114,7 @@ intake_outcome read_message_intake(const message_headers& headers, std::string_v
     return intake_outcome{std::move(in), std::nullopt};
   }
   const std::size_t sr = in.message.service_request;
-  const auto status = json::string_member(*in.message.service_request_entry().resource, "status");
+  const auto status = fhir::json::string_member(*in.message.service_request_entry().resource, "status");
   if (status != "revoked" && status != "entered-in-error")
     return refuse(422, fhir::issue_code::processing,
                   "this receiver takes an update or delete of a referral as its cancellation: the ServiceRequest's "

@@ -1,12 +1,10 @@
 #include "adapters/bars/process_answer.hpp"
 
 #include "adapters/bars/reply_message.hpp"
+#include "fhir/json_view.hpp"
 #include "fhir/operation_outcome_json.hpp"
-#include "gateway/core/json_read.hpp"
 
 namespace gateway::bars {
-
-namespace json = core::json;
 
 rapidjson::Document build_process_answer(const answer_input& in) {
   rapidjson::Document details;
@@ -14,7 +12,7 @@ rapidjson::Document build_process_answer(const answer_input& in) {
   parts.message_id = in.message_id;
   parts.timestamp = in.timestamp;
   parts.task = in.task;
-  parts.task_full_url = in.base_url + "/Task/" + std::string(json::string_member(*in.task, "id"));
+  parts.task_full_url = in.base_url + "/Task/" + std::string(fhir::json::string_member(*in.task, "id"));
   parts.service_request = in.service_request;
   if (!in.notes.empty()) {
     fhir::outcome notes;

@@ -2,8 +2,8 @@
 
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/bars/nhs_identifier_system.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 
 namespace gateway::bars {
@@ -36,7 +36,7 @@ class system_corrector {
     auto value = v.FindMember("value");
     if (system == v.MemberEnd() || value == v.MemberEnd() || !system->value.IsString() || !value->value.IsString())
       return;
-    const std::string given(json::as_string(&system->value));
+    const std::string given(fhir::json::as_string(&system->value));
     const canonical_system c = canonical_nhs_system(given);
     if (!c.corrected) return;
     if (notes_.size() < max_system_notes) {
@@ -57,30 +57,30 @@ void note(std::vector<fhir::issue>& notes, std::string expression, std::string t
 }
 
 bool has_ods(const Value& resource) {
-  for (const Value& id : json::each(resource, "identifier"))
-    if (json::string_member(id, "system") == core::systems::ods_organisation &&
-        !json::string_member(id, "value").empty())
+  for (const Value& id : fhir::json::each(resource, "identifier"))
+    if (fhir::json::string_member(id, "system") == core::systems::ods_organisation &&
+        !fhir::json::string_member(id, "value").empty())
       return true;
   return false;
 }
 
 // Whether the requester leads to an ODS code the way core::normalise_service_request reads it.
 bool requester_names_ods(const Value& sr, const core::transaction_referral& entries) {
-  const Value* requester = json::object_member(sr, "requester");
+  const Value* requester = fhir::json::object_member(sr, "requester");
   if (requester == nullptr) return false;
-  if (const Value* id = json::object_member(*requester, "identifier"))
-    if (json::string_member(*id, "system") == core::systems::ods_organisation) return true;
-  const Value* target = entries.resolve(json::string_member(*requester, "reference"));
+  if (const Value* id = fhir::json::object_member(*requester, "identifier"))
+    if (fhir::json::string_member(*id, "system") == core::systems::ods_organisation) return true;
+  const Value* target = entries.resolve(fhir::json::string_member(*requester, "reference"));
   if (target == nullptr) return false;
-  const auto type = json::string_member(*target, "resourceType");
+  const auto type = fhir::json::string_member(*target, "resourceType");
   if (type == "Organization") return has_ods(*target);
   if (type != "PractitionerRole") return false;
-  const Value* org = json::object_member(*target, "organization");
+  const Value* org = fhir::json::object_member(*target, "organization");
   if (org == nullptr) return false;
-  if (const Value* id = json::object_member(*org, "identifier"))
-    if (json::string_member(*id, "system") == core::systems::ods_organisation) return true;
-  const Value* org_resource = entries.resolve(json::string_member(*org, "reference"));
-  return org_resource != nullptr && json::string_member(*org_resource, "resourceType") == "Organization" &&
+  if (const Value* id = fhir::json::object_member(*org, "identifier"))
+    if (fhir::json::string_member(*id, "system") == core::systems::ods_organisation) return true;
+  const Value* org_resource = entries.resolve(fhir::json::string_member(*org, "reference"));
+  return org_resource != nullptr && fhir::json::string_member(*org_resource, "resourceType") == "Organization" &&
          has_ods(*org_resource);
 }
 
@@ -96,8 +96,8 @@ void map_identifier(Value& sr, const inbound_message& m, json::allocator& a, std
   if (auto existing = sr.FindMember("identifier"); existing != sr.MemberEnd() && existing->value.IsArray()) {
     for (rapidjson::SizeType i = 0; i < existing->value.Size(); ++i) {
       Value& id = existing->value[i];
-      const bool same =
-          json::string_member(id, "system") == systems::uri_identifier && json::string_member(id, "value") == value;
+      const bool same = fhir::json::string_member(id, "system") == systems::uri_identifier &&
+                        fhir::json::string_member(id, "value") == value;
       if (same) {
         already_first = i == 0;
         continue;
@@ -115,15 +115,15 @@ void map_identifier(Value& sr, const inbound_message& m, json::allocator& a, std
 // BaRS profiles fix ServiceRequest.intent to "plan"; the platform's referral profile records a
 // referral it is asked to act on as an "order" (replies say "plan" again, reply_message.cpp).
 void map_intent(Value& sr, json::allocator& a, std::vector<fhir::issue>& notes, const std::string& at) {
-  if (json::string_member(sr, "intent") != "plan") return;
+  if (fhir::json::string_member(sr, "intent") != "plan") return;
   sr["intent"].SetString("order", a);
   note(notes, at + ".intent", "recorded as order (BaRS sends plan; the platform is asked to act on the referral)");
 }
 
 void map_authored_on(Value& sr, const Value& bundle, json::allocator& a, std::vector<fhir::issue>& notes,
                      const std::string& at) {
-  if (json::member(sr, "authoredOn") != nullptr) return;
-  const auto timestamp = json::string_member(bundle, "timestamp");
+  if (fhir::json::member(sr, "authoredOn") != nullptr) return;
+  const auto timestamp = fhir::json::string_member(bundle, "timestamp");
   if (timestamp.empty()) return;
   json::add_string(sr, "authoredOn", timestamp, a);
   note(notes, at + ".authoredOn", "taken from Bundle.timestamp (the message gives no authoredOn)");
@@ -131,28 +131,29 @@ void map_authored_on(Value& sr, const Value& bundle, json::allocator& a, std::ve
 
 void map_reasons(Value& sr, const core::transaction_referral& entries, json::allocator& a,
                  std::vector<fhir::issue>& notes, const std::string& at) {
-  if (json::member(sr, "reasonCode") != nullptr || json::member(sr, "reasonReference") != nullptr) return;
+  if (fhir::json::member(sr, "reasonCode") != nullptr || fhir::json::member(sr, "reasonReference") != nullptr) return;
   Value reasons(rapidjson::kArrayType);
   auto take = [&](const Value& concept_) {
     bool coded = false;
-    for (const Value& c : json::each(concept_, "coding"))
-      coded = coded || (!json::string_member(c, "system").empty() && !json::string_member(c, "code").empty());
+    for (const Value& c : fhir::json::each(concept_, "coding"))
+      coded =
+          coded || (!fhir::json::string_member(c, "system").empty() && !fhir::json::string_member(c, "code").empty());
     if (coded) reasons.PushBack(Value(concept_, a), a);
   };
   std::vector<std::string> from;
-  for (const Value& ref : json::each(sr, "basedOn")) {
-    const Value* plan = entries.resolve(json::string_member(ref, "reference"));
-    if (plan == nullptr || json::string_member(*plan, "resourceType") != "CarePlan") continue;
+  for (const Value& ref : fhir::json::each(sr, "basedOn")) {
+    const Value* plan = entries.resolve(fhir::json::string_member(ref, "reference"));
+    if (plan == nullptr || fhir::json::string_member(*plan, "resourceType") != "CarePlan") continue;
     const auto before = reasons.Size();
-    for (const Value& activity : json::each(*plan, "activity"))
-      for (const Value& concept_ : json::each(activity, "outcomeCodeableConcept")) take(concept_);
+    for (const Value& activity : fhir::json::each(*plan, "activity"))
+      for (const Value& concept_ : fhir::json::each(activity, "outcomeCodeableConcept")) take(concept_);
     if (reasons.Size() > before) from.emplace_back("the CarePlan's activity.outcomeCodeableConcept");
   }
-  if (const Value* enc = json::object_member(sr, "encounter")) {
-    const Value* encounter = entries.resolve(json::string_member(*enc, "reference"));
-    if (encounter != nullptr && json::string_member(*encounter, "resourceType") == "Encounter") {
+  if (const Value* enc = fhir::json::object_member(sr, "encounter")) {
+    const Value* encounter = entries.resolve(fhir::json::string_member(*enc, "reference"));
+    if (encounter != nullptr && fhir::json::string_member(*encounter, "resourceType") == "Encounter") {
       const auto before = reasons.Size();
-      for (const Value& concept_ : json::each(*encounter, "reasonCode")) take(concept_);
+      for (const Value& concept_ : fhir::json::each(*encounter, "reasonCode")) take(concept_);
       if (reasons.Size() > before) from.emplace_back("the Encounter's reasonCode");
     }
   }
@@ -208,10 +209,10 @@ mapped_referral map_referral(const inbound_message& message, const Value& origin
   map_requester(sr, message, out.entries, a, out.notes, at);
   // The referral's patient is its subject's entry (another Patient entry is just a resource).
   out.entries.patient.reset();
-  if (const Value* subject = json::object_member(sr, "subject"))
+  if (const Value* subject = fhir::json::object_member(sr, "subject"))
     for (const auto& e : out.entries.entries)
       if (e.resource_type == "Patient" && !e.full_url.empty() &&
-          e.full_url == json::string_member(*subject, "reference"))
+          e.full_url == fhir::json::string_member(*subject, "reference"))
         out.entries.patient = e.index;
   return out;
 }

@@ -6,10 +6,10 @@
 #include "adapters/bars/progress_map.hpp"
 #include "adapters/bars/target_identifier.hpp"
 #include "fhir/json_parse.hpp"
+#include "fhir/json_view.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/core/code_systems.hpp"
 #include "gateway/core/feedback_message.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 
 namespace gateway::bars {
@@ -36,26 +36,27 @@ std::string encounter_full_url(const conversation& origin) {
 }
 
 progress_state progress_of(const Value& task) {
-  const auto status = core::parse_task_status(json::string_member(task, "status"));
+  const auto status = core::parse_task_status(fhir::json::string_member(task, "status"));
   std::string_view business;
-  if (const Value* bs = json::object_member(task, "businessStatus"))
-    for (const Value& c : json::each(*bs, "coding"))
-      if (json::string_member(c, "system") == core::systems::business_status) business = json::string_member(c, "code");
+  if (const Value* bs = fhir::json::object_member(task, "businessStatus"))
+    for (const Value& c : fhir::json::each(*bs, "coding"))
+      if (fhir::json::string_member(c, "system") == core::systems::business_status)
+        business = fhir::json::string_member(c, "code");
   return progress_for(status.value_or(core::task_status::requested), business);
 }
 
 core::result<reply_parts> read_feedback(const Value& bundle) {
   reply_parts out;
-  out.timestamp = std::string(json::string_member(bundle, "timestamp"));
+  out.timestamp = std::string(fhir::json::string_member(bundle, "timestamp"));
   std::size_t i = 0;
-  for (const Value& entry : json::each(bundle, "entry")) {
-    const Value* resource = json::object_member(entry, "resource");
-    const auto type = resource != nullptr ? json::string_member(*resource, "resourceType") : std::string_view{};
+  for (const Value& entry : fhir::json::each(bundle, "entry")) {
+    const Value* resource = fhir::json::object_member(entry, "resource");
+    const auto type = resource != nullptr ? fhir::json::string_member(*resource, "resourceType") : std::string_view{};
     if (i++ == 0) {
-      if (type == "MessageHeader") out.message_id = std::string(json::string_member(*resource, "id"));
+      if (type == "MessageHeader") out.message_id = std::string(fhir::json::string_member(*resource, "id"));
     } else if (type == "Task" && out.task == nullptr) {
       out.task = resource;
-      out.task_full_url = std::string(json::string_member(entry, "fullUrl"));
+      out.task_full_url = std::string(fhir::json::string_member(entry, "fullUrl"));
     } else if (type == "ServiceRequest" && out.service_request == nullptr) {
       out.service_request = resource;
     } else if (resource != nullptr) {
@@ -139,7 +140,8 @@ Value encounter(const conversation& origin, const Value& stored_sr, const progre
     e.AddMember("class", json::coding(origin.encounter_class_system, origin.encounter_class_code, {}, a), a);
   else
     e.AddMember("class", json::coding(act_code_system, "AMB", "ambulatory", a), a);
-  if (const Value* subject = json::object_member(stored_sr, "subject")) e.AddMember("subject", Value(*subject, a), a);
+  if (const Value* subject = fhir::json::object_member(stored_sr, "subject"))
+    e.AddMember("subject", Value(*subject, a), a);
   Value based_on(rapidjson::kArrayType);
   based_on.PushBack(json::reference(sr_full_url(origin), a), a);
   e.AddMember("basedOn", based_on, a);
@@ -202,7 +204,7 @@ core::result<rapidjson::Document> build_reply_message(const reply_input& in) {
   auto parts = read_feedback(*in.feedback);
   if (!parts) return parts.error();
   // The conversation must be this referral's: a reply never mixes two referrals.
-  if (json::string_member(*parts->service_request, "id") != in.origin.service_request_id)
+  if (fhir::json::string_member(*parts->service_request, "id") != in.origin.service_request_id)
     return core::make_error(core::error_kind::invalid, "Bundle.entry",
                             "the feedback message is about another referral than the BaRS conversation");
   return assemble_reply(*parts, in.origin, in.referrer_ods, in.platform_ods);
@@ -228,7 +230,7 @@ core::result<reply_request> make_reply_request(const core::outbox_item& item, co
   const reply_route route = route_reply(routing, origin.source_endpoint);
   reply_request out;
   out.url = route.url;
-  out.request_id = std::string(json::string_member(*message, "id"));
+  out.request_id = std::string(fhir::json::string_member(*message, "id"));
   out.correlation_id = origin.correlation_id;
   if (route.target) out.target_identifier = encode_target_identifier(*route.target);
   out.body = json::serialise(*message);

@@ -3,12 +3,11 @@
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/bars/base64_text.hpp"
 #include "fhir/json_parse.hpp"
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 
 namespace gateway::bars {
 namespace {
 
-namespace json = core::json;
 using rapidjson::Value;
 
 core::result<rapidjson::Document> decode_resource(std::string_view header, std::string_view text,
@@ -21,16 +20,16 @@ core::result<rapidjson::Document> decode_resource(std::string_view header, std::
   limits.max_bytes = 8192;
   limits.max_depth = 8;
   auto parsed = fhir::parse_json(*bytes, limits);
-  if (!parsed || !parsed->IsObject() || json::string_member(*parsed, "resourceType") != resource_type)
+  if (!parsed || !parsed->IsObject() || fhir::json::string_member(*parsed, "resourceType") != resource_type)
     return core::make_error(core::error_kind::invalid, std::string(header),
                             "the decoded value must be a JSON " + std::string(resource_type) + " resource");
   return std::move(*parsed);
 }
 
 std::string first_identifier(const Value& resource) {
-  for (const Value& id : json::each(resource, "identifier")) {
-    const auto system = json::string_member(id, "system");
-    const auto value = json::string_member(id, "value");
+  for (const Value& id : fhir::json::each(resource, "identifier")) {
+    const auto system = fhir::json::string_member(id, "system");
+    const auto value = fhir::json::string_member(id, "value");
     if (!value.empty()) return system.empty() ? std::string(value) : std::string(system) + "|" + std::string(value);
   }
   return {};
@@ -38,7 +37,7 @@ std::string first_identifier(const Value& resource) {
 
 // An element R4 defines as an array that the API's example writes as a single object.
 const Value* first_of(const Value& resource, std::string_view name) {
-  const Value* v = json::member(resource, name);
+  const Value* v = fhir::json::member(resource, name);
   if (v == nullptr) return nullptr;
   if (v->IsObject()) return v;
   if (v->IsArray() && !v->Empty() && (*v)[0].IsObject()) return &(*v)[0];
@@ -74,7 +73,7 @@ core::result<requesting_party> read_requesting_party(std::optional<std::string_v
     if (!org) return org.error();
     out.organisation_given = true;
     out.organisation_code = first_identifier(*org);
-    out.organisation_name = std::string(json::string_member(*org, "name"));
+    out.organisation_name = std::string(fhir::json::string_member(*org, "name"));
   }
   if (requesting_software) {
     auto device = decode_resource(headers::requesting_software, *requesting_software, "Device");
@@ -82,9 +81,9 @@ core::result<requesting_party> read_requesting_party(std::optional<std::string_v
     out.software_given = true;
     out.software_id = first_identifier(*device);
     if (const Value* name = first_of(*device, "deviceName"))
-      out.software_name = std::string(json::string_member(*name, "name"));
+      out.software_name = std::string(fhir::json::string_member(*name, "name"));
     if (const Value* version = first_of(*device, "version"))
-      out.software_version = std::string(json::string_member(*version, "value"));
+      out.software_version = std::string(fhir::json::string_member(*version, "value"));
   }
   if (requesting_practitioner) {
     auto role = decode_resource(headers::requesting_practitioner, *requesting_practitioner, "PractitionerRole");

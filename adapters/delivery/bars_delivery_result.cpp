@@ -6,12 +6,10 @@
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/delivery/http_delivery_result.hpp"
 #include "fhir/json_parse.hpp"
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 
 namespace gateway::delivery {
 namespace {
-
-namespace json = core::json;
 
 bool same_id(const std::optional<std::string>& got, std::string_view sent) {
   if (!got || got->size() != sent.size()) return false;
@@ -33,15 +31,15 @@ outcome_summary read_outcome(const std::string& body) {
   fhir::json_limits limits;
   limits.max_bytes = 256 * 1024;
   const auto parsed = fhir::parse_json(body, limits);
-  if (!parsed || json::string_member(*parsed, "resourceType") != "OperationOutcome") return out;
+  if (!parsed || fhir::json::string_member(*parsed, "resourceType") != "OperationOutcome") return out;
   out.is_outcome = true;
-  for (const auto& issue : json::each(*parsed, "issue")) {
-    if (json::string_member(issue, "code") == "duplicate") out.duplicate = true;
-    if (out.diagnostics.empty()) out.diagnostics = std::string(json::string_member(issue, "diagnostics"));
-    if (const auto* details = json::object_member(issue, "details"))
-      for (const auto& c : json::each(*details, "coding"))
-        if (out.code.empty() && json::string_member(c, "system") == bars::systems::http_error_codes)
-          out.code = std::string(json::string_member(c, "code"));
+  for (const auto& issue : fhir::json::each(*parsed, "issue")) {
+    if (fhir::json::string_member(issue, "code") == "duplicate") out.duplicate = true;
+    if (out.diagnostics.empty()) out.diagnostics = std::string(fhir::json::string_member(issue, "diagnostics"));
+    if (const auto* details = fhir::json::object_member(issue, "details"))
+      for (const auto& c : fhir::json::each(*details, "coding"))
+        if (out.code.empty() && fhir::json::string_member(c, "system") == bars::systems::http_error_codes)
+          out.code = std::string(fhir::json::string_member(c, "code"));
   }
   if (out.diagnostics.size() > 200) out.diagnostics.resize(200);
   return out;
