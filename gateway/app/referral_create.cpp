@@ -62,6 +62,7 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
 
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     core::referral_create_plan plan = core::plan_referral_create(in);
+    if (command.with_unit) command.with_unit(in.ids.service_request, plan.work);
     auto commit = store_commit(*ctx_.store, std::move(plan.work));
     core::commit_outcome committed = co_await commit;
     if (committed) {

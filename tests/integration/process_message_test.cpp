@@ -130,8 +130,8 @@ class process_message_test : public ::testing::Test {
 
   // The stored referrals named by the sender's ServiceRequest UUID, as practice A sees them.
   rapidjson::Document referrals(https_client& a) {
-    const auto r = a.request("GET", std::string("/fhir/ServiceRequest?identifier=urn:ietf:rfc:3986|urn:uuid:") +
-                                        sender_sr_uuid);
+    const auto r =
+        a.request("GET", std::string("/fhir/ServiceRequest?identifier=urn:ietf:rfc:3986|urn:uuid:") + sender_sr_uuid);
     EXPECT_EQ(r.status, 200) << r.body;
     return parse(r.body);
   }
