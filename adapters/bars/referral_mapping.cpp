@@ -56,12 +56,17 @@ void note(std::vector<fhir::issue>& notes, std::string expression, std::string t
   notes.push_back({fhir::severity::information, fhir::issue_code::processing, std::move(text), std::move(expression)});
 }
 
-bool has_ods(const Value& resource) {
+// The resource's ODS code ("" when it has none).
+std::string_view ods_of(const Value& resource) {
   for (const Value& id : fhir::json::each(resource, "identifier"))
     if (fhir::json::string_member(id, "system") == core::systems::ods_organisation &&
         !fhir::json::string_member(id, "value").empty())
-      return true;
-  return false;
+      return fhir::json::string_member(id, "value");
+  return {};
+}
+
+bool has_ods(const Value& resource) {
+  return !ods_of(resource).empty();
 }
 
 // Whether the requester leads to an ODS code the way core::normalise_service_request reads it.
@@ -169,8 +174,13 @@ void map_requester(Value& sr, const inbound_message& m, const core::transaction_
   if (requester_names_ods(sr, entries) || !m.has_sender) return;
   const core::transaction_entry& sender = entries.entries[m.sender];
   if (sender.full_url.empty() || !has_ods(*sender.resource)) return;
+  // The reference to the sender's entry and its ODS code as the logical identifier: the stored
+  // referral then names its requester's organisation by itself (a later cancellation or update
+  // checks it against the caller without resolving the reference).
+  Value requester = json::logical_reference(core::systems::ods_organisation, ods_of(*sender.resource), a);
+  json::add_string(requester, "reference", sender.full_url, a);
   sr.RemoveMember("requester");
-  sr.AddMember("requester", json::reference(sender.full_url, a), a);
+  sr.AddMember("requester", requester, a);
   note(notes, at + ".requester",
        "the message's sender Organization (MessageHeader.sender, with its ODS code): the requester given names no "
        "organisation");

@@ -141,8 +141,7 @@ class process_message_handler final : public route_handler {
                                              app::request_meta meta) {
     app::referral_create_command command{
         *request.who, meta, app::bundled_referral{in.referral.bundle.get(), &in.referral.entries}, {}};
-    command.with_unit =
-        conversation_write{in.origin, request.who->organisation, core::format_instant(ctx_.app->now())};
+    command.with_unit = conversation_write{in.origin, request.who->organisation, core::format_instant(ctx_.app->now())};
     app::task<app::result<app::referral_created>> work = ctx_.services->referral_create.create(std::move(command));
     app::result<app::referral_created> done = co_await await_use_case(std::move(work));
     if (!done) co_return refused(done.error(), request.http);

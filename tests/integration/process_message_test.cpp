@@ -68,10 +68,14 @@ std::string referral_message() {
 
 // The same referral cancelled: reason delete, the ServiceRequest revoked, a new Bundle.id.
 std::string cancellation_message(const std::string& new_bundle_id) {
-  std::string m = referral_message();
-  m = replaced_all(m, R"("code": "new")", R"("code": "delete")");
-  m = replaced_all(m, R"("status": "active")", R"("status": "revoked")");
-  return replaced_all(m, bundle_id, new_bundle_id);
+  auto d = parse(referral_message());
+  auto& a = d.GetAllocator();
+  d["id"].SetString(new_bundle_id.c_str(), a);
+  d["entry"][0]["resource"]["reason"]["coding"][0]["code"].SetString("delete", a);
+  for (auto& entry : d["entry"].GetArray())
+    if (std::string(entry["resource"]["resourceType"].GetString()) == "ServiceRequest")
+      entry["resource"]["status"].SetString("revoked", a);
+  return serialise(d);
 }
 
 std::string uuid(int n) {

@@ -49,6 +49,9 @@ TEST(referral_mapping, the_published_referral_with_a_valid_nhs_number_passes_the
   EXPECT_STREQ(sr["identifier"][0]["value"].GetString(), "urn:uuid:236bb75d-90ef-461f-b71e-fde7f899802c");
   EXPECT_STREQ(sr["authoredOn"].GetString(), "2021-11-26T15:00:00+00:00");  // Bundle.timestamp
   EXPECT_STREQ(sr["requester"]["reference"].GetString(), "urn:uuid:07939a0c-2854-46ff-9282-ad906bc93679");
+  // ... with its ODS code beside it, so the stored referral names its requester by itself.
+  EXPECT_STREQ(sr["requester"]["identifier"]["system"].GetString(), "https://fhir.nhs.uk/Id/ods-organization-code");
+  EXPECT_STREQ(sr["requester"]["identifier"]["value"].GetString(), "RND");
   EXPECT_STREQ(sr["intent"].GetString(), "order");  // BaRS's fixed "plan": a referral the platform acts on
   EXPECT_TRUE(has_note(*m, "Bundle.entry[1].resource.intent"));
   ASSERT_TRUE(sr.HasMember("reasonCode"));
