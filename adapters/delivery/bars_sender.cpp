@@ -3,12 +3,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/strand.hpp>
 
-#include <exception>
-
 #include "adapters/bars/bars_codes.hpp"
 #include "adapters/bars/conversation.hpp"
 #include "adapters/bars/reply_message.hpp"
 #include "adapters/delivery/bars_delivery_result.hpp"
+#include "adapters/delivery/delivery_completion.hpp"
 #include "fhir/json_parse.hpp"
 #include "gateway/core/store_errc.hpp"
 
@@ -23,25 +22,6 @@ core::delivery_result permanent(std::string detail) {
   r.detail = std::move(detail);
   return r;
 }
-
-struct deliver_completion {
-  core::store_callback<core::delivery_result> done;
-
-  void operator()(std::exception_ptr error, core::delivery_result result) {
-    if (error) {
-      result = core::delivery_result{};
-      result.what = core::delivery_result::kind::transient_failure;
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        result.detail = std::string("internal error: ") + e.what();
-      } catch (...) {
-        result.detail = "internal error";
-      }
-    }
-    done(std::move(result));
-  }
-};
 
 core::delivery_result transient(std::string detail) {
   core::delivery_result r;
