@@ -122,8 +122,7 @@ TEST(invariant_shortcuts, ref1_edge_cases) {
   twice.Parse(R"({"reference":"Patient/1","reference":"#x"})");
   EXPECT_FALSE(detail::passes_without_evaluation(m, ref1(), twice, ref_type));
   // Through the validator: an unresolved "#id" still fails ref-1, a resolvable one passes.
-  auto o = validate(test::doc(
-      R"({"resourceType":"Basic","code":{"text":"x"},"subject":{"reference":"#nowhere"}})"));
+  auto o = validate(test::doc(R"({"resourceType":"Basic","code":{"text":"x"},"subject":{"reference":"#nowhere"}})"));
   bool ref1_failed = false;
   for (const auto& i : o.issues) ref1_failed = ref1_failed || i.diagnostics.find("ref-1") != std::string::npos;
   EXPECT_TRUE(ref1_failed) << test::dump(o);
