@@ -79,8 +79,11 @@ std::optional<dtm_parts> split_dtm(std::string_view s) {
 
 std::string date_of(const dtm_parts& p) {
   std::string out(p.year);
-  if (!p.month.empty()) out += "-" + std::string(p.month);
-  if (!p.day.empty()) out += "-" + std::string(p.day);
+  for (const std::string_view part : {p.month, p.day}) {
+    if (part.empty()) break;
+    out += '-';
+    out += part;
+  }
   return out;
 }
 
@@ -96,10 +99,20 @@ std::optional<std::string> fhir_date_time_from_dtm(std::string_view dtm) {
   const auto p = split_dtm(dtm);
   if (!p) return std::nullopt;
   if (p->hour.empty() || p->zone.empty() || p->day.empty()) return date_of(*p);
-  std::string out = date_of(*p) + "T" + std::string(p->hour) + ":" + std::string(p->minute.empty() ? "00" : p->minute) +
-                    ":" + std::string(p->second.empty() ? "00" : p->second);
-  if (!p->fraction.empty()) out += "." + std::string(p->fraction);
-  out += std::string(p->zone.substr(0, 3)) + ":" + std::string(p->zone.substr(3));
+  std::string out = date_of(*p);
+  out += 'T';
+  out += p->hour;
+  out += ':';
+  out += p->minute.empty() ? "00" : p->minute;
+  out += ':';
+  out += p->second.empty() ? "00" : p->second;
+  if (!p->fraction.empty()) {
+    out += '.';
+    out += p->fraction;
+  }
+  out += p->zone.substr(0, 3);
+  out += ':';
+  out += p->zone.substr(3);
   return out;
 }
 
@@ -118,13 +131,14 @@ std::optional<std::string> dtm_from_fhir(std::string_view s) {
   if (!at(10, 'T') || s.size() < 20 || !digits(s.substr(11, 2)) || !at(13, ':') || !digits(s.substr(14, 2)) ||
       !at(16, ':') || !digits(s.substr(17, 2)))
     return std::nullopt;
-  out += std::string(s.substr(11, 2)) + std::string(s.substr(14, 2)) + std::string(s.substr(17, 2));
+  for (const std::size_t at_digit : {11u, 14u, 17u}) out += s.substr(at_digit, 2);
   std::size_t i = 19;
   if (at(i, '.')) {
     std::size_t j = i + 1;
     while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
     if (j == i + 1) return std::nullopt;
-    out += "." + std::string(s.substr(i + 1, std::min<std::size_t>(j - i - 1, 4)));
+    out += '.';
+    out += s.substr(i + 1, std::min<std::size_t>(j - i - 1, 4));
     i = j;
   }
   if (at(i, 'Z') && i + 1 == s.size()) return out + "+0000";
