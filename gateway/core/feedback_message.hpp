@@ -12,6 +12,7 @@
 //   entry[2]  the ServiceRequest, only when the referrer asked for the full resource
 //             (referrers[].service_request = "resource"); otherwise it is only referenced, by
 //             MessageHeader.focus and Task.basedOn
+//   then      the Patient, only when given (an HL7 v2 receiver needs it for PID)
 //   then      the outcome resources (outcome-report), and, when a summary is given, its
 //             Observations and the narrative Communication (outcome_summary_resources.hpp)
 //
@@ -63,6 +64,7 @@ struct feedback_message_input {
   feedback_destination destination;
   const rapidjson::Value* task = nullptr;             // required; carries its id
   const rapidjson::Value* service_request = nullptr;  // required; carries its id
+  const rapidjson::Value* patient = nullptr;          // optional (hl7v2 delivery); carries its id
   std::vector<const rapidjson::Value*> outcomes;      // stored outcome resources, each with its id
   // Outcome summary (outcome-report only; nullptr = none): its resources are coded from
   // `summary_codes` and name `patient_reference` as their subject.
