@@ -15,6 +15,9 @@ if [ -n "$fuzz_seconds" ] && [ "$fuzz_seconds" != "0" ]; then
   tools/install-deps.sh --fuzz
   tests/fuzz/run.sh "$fuzz_seconds" "$PWD/build-fuzz"
 fi
+# Every test the hazard log names as a control must still exist and be enabled.
+(cd build && ctest --show-only=json-v1) >build/ctest-listing.json
+build/tools/hazard-log/hazard-log-check docs/clinical-safety/hazard-log.md build/ctest-listing.json
 (cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)")
 if [ "${RG_SANITIZE:-0}" = "1" ]; then
   BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo tools/build.sh -DRG_SANITIZE=ON -DRG_BENCH=OFF
