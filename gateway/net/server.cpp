@@ -190,6 +190,14 @@ asio::io_context& server::io() {
   return impl_->ioc;
 }
 
+server_state& server::state() {
+  return impl_->state;
+}
+
+telemetry::metrics& server::metrics() {
+  return impl_->metrics;
+}
+
 void server::on_shutdown(std::function<void()> callback) {
   impl_->shutdown_callbacks.push_back(std::move(callback));
 }

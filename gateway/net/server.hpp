@@ -28,6 +28,7 @@ class metrics;
 namespace gateway::net {
 
 class http_handler;
+struct server_state;
 
 struct listener_spec {
   std::string name;  // "https", "ops": used in metrics and logs
@@ -66,6 +67,11 @@ class server {
   void on_shutdown(std::function<void()> callback);
 
   boost::asio::io_context& io();
+
+  // For listeners of other protocols (mllp_listener.hpp): connections count toward
+  // max_connections, requests in flight hold the shutdown drain, and accepts stop on shutdown.
+  server_state& state();
+  telemetry::metrics& metrics();
 
  private:
   struct impl;
