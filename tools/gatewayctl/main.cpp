@@ -6,6 +6,7 @@
 
 #include "tools/certs/certs_command.hpp"
 #include "tools/gatewayctl/outbox_command.hpp"
+#include "tools/gatewayctl/send_v2_command.hpp"
 #include "tools/gatewayctl/validate_command.hpp"
 
 namespace {
@@ -16,6 +17,7 @@ void usage(std::FILE* out) {
       "commands:\n"
       "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates\n"
       "  validate [--type TYPE] FILE...           validate FHIR JSON as POST /fhir/$validate does\n"
+      "  send-v2 FILE [--to mllp[s]://HOST:PORT]  send an HL7 v2 message over MLLP (TLS with mllps) and print the ACK\n"
       "  outbox list|show ID|retry ID|retry --all-dead|park ID [--ops URL]   the outbox of a running gateway\n"
       "  status [--ops URL]                       readiness and outbox depth of a running gateway\n",
       out);
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "certs") return rg::certs::run_certs_command(args);
   if (command == "validate") return rg::gatewayctl::run_validate_command(args, std::cout, std::cerr);
+  if (command == "send-v2") return rg::gatewayctl::run_send_v2_command(args, std::cout, std::cerr);
   if (command == "outbox") return rg::gatewayctl::run_outbox_command(args, std::cout, std::cerr);
   if (command == "status") return rg::gatewayctl::run_status_command(args, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
