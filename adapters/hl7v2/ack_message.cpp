@@ -1,5 +1,6 @@
 #include "adapters/hl7v2/ack_message.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "adapters/hl7v2/er7_parser.hpp"
@@ -14,6 +15,14 @@ constexpr std::array<std::string_view, 6> code_names = {"AA", "AE", "AR", "CA", 
 std::string text_of(const message& m, std::string_view raw) {
   auto t = m.decode(raw);
   return t ? std::move(*t) : std::string();
+}
+
+// A positional number of up to four digits (ERR-2 sequence and field); 0 otherwise.
+std::size_t small_number(std::string_view text) {
+  if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string_view::npos) return 0;
+  std::size_t n = 0;
+  for (const char c : text) n = n * 10 + static_cast<std::size_t>(c - '0');
+  return n;
 }
 
 }  // namespace
@@ -177,10 +186,14 @@ boost::system::result<received_ack, std::string> read_ack(std::string_view reply
     if (t.empty()) t = text_of(m, err->raw(3, 1, 2));
     if (t.empty()) t = text_of(m, err->raw(1, 1, 4, 2));
     if (t.empty()) continue;
-    const std::string where = text_of(m, err->raw(2, 1, 1));
+    location at;
+    at.segment = text_of(m, err->raw(2, 1, 1));
+    const std::string sequence = text_of(m, err->raw(2, 1, 2));
     const std::string field = text_of(m, err->raw(2, 1, 3));
+    at.sequence = std::max<std::size_t>(small_number(sequence), 1);
+    at.field = small_number(field);
     if (!out.error_text.empty()) out.error_text += "; ";
-    if (!where.empty()) out.error_text += where + (field.empty() ? "" : "-" + field) + ": ";
+    if (!at.segment.empty()) out.error_text += to_string(at) + ": ";
     out.error_text += t;
   }
   if (out.error_text.empty()) out.error_text = text_of(m, msa->raw(3));

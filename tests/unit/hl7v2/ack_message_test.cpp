@@ -57,7 +57,7 @@ TEST(Ack, ErrorsNameSegmentFieldAndProblemForOldAndNewReceivers) {
   ASSERT_TRUE(read) << read.error();
   EXPECT_EQ(read->code, ack_code::ae);
   EXPECT_EQ(read->acknowledged_id, "M1");
-  EXPECT_EQ(read->error_text, "PID-3: the NHS number is not valid | check; OBX-5: not a number");
+  EXPECT_EQ(read->error_text, "PID-3: the NHS number is not valid | check; OBX[2]-5: not a number");
 }
 
 TEST(Ack, ReadsTheCorpusAck) {
