@@ -3,8 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/strand.hpp>
 
-#include <exception>
-
+#include "adapters/delivery/delivery_completion.hpp"
 #include "adapters/delivery/hl7v2_delivery_result.hpp"
 #include "adapters/hl7v2/ack_message.hpp"
 
@@ -29,25 +28,6 @@ struct ack_for {
       return false;
     }
     return true;
-  }
-};
-
-struct deliver_completion {
-  core::store_callback<core::delivery_result> done;
-
-  void operator()(std::exception_ptr error, core::delivery_result result) {
-    if (error) {
-      result = core::delivery_result{};
-      result.what = core::delivery_result::kind::transient_failure;
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        result.detail = std::string("internal error: ") + e.what();
-      } catch (...) {
-        result.detail = "internal error";
-      }
-    }
-    done(std::move(result));
   }
 };
 
@@ -76,7 +56,7 @@ hl7v2_sender::hl7v2_sender(std::shared_ptr<net::mllp_client> client, hl7v2::v2_f
 
 void hl7v2_sender::deliver(const core::outbox_entry& item, core::store_callback<core::delivery_result> done) {
   asio::co_spawn(asio::make_strand(client_->executor()), send_item(shared_from_this(), item.item),
-                 deliver_completion{std::move(done)});
+                 delivery_completion{std::move(done)});
 }
 
 asio::awaitable<core::delivery_result> hl7v2_sender::send(core::outbox_item item) {

@@ -1,5 +1,5 @@
 #pragma once
-// The contract between the MLLP listener (mllp_listener.hpp) and whoever answers HL7 v2
+// The contract between an MLLP listener (net::server, listener_spec::mllp) and whoever answers HL7 v2
 // messages. The network layer knows no HL7: it hands over each framed message with the caller's
 // verified certificate (when TLS is on) and the source address, and frames whatever comes back.
 #include <boost/asio/awaitable.hpp>

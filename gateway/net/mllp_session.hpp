@@ -10,6 +10,7 @@
 // reason, answered when the handler can answer it, and the connection is closed.
 //
 // Runs on the connection's strand; the caller keeps `stream` alive until the coroutine ends.
+// net::server runs it for listeners whose listener_spec names an mllp_handler.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -23,35 +24,19 @@
 #include <string>
 #include <vector>
 
+#include "gateway/net/cancel_pending.hpp"
 #include "gateway/net/deadline.hpp"
 #include "gateway/net/mllp_framing.hpp"
 #include "gateway/net/mllp_handler.hpp"
+#include "gateway/net/mllp_limits.hpp"
 #include "gateway/net/server_state.hpp"
 #include "gateway/telemetry/log.hpp"
 
 namespace gateway::net {
 
-struct mllp_limits {
-  std::size_t max_frame_bytes = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{30'000};  // start block to end of frame
-  std::chrono::milliseconds idle_timeout{60'000};  // between frames
-  std::chrono::milliseconds write_timeout{30'000};
-  std::chrono::milliseconds handshake_timeout{10'000};
-};
-
 namespace mllp_detail {
 
 inline constexpr auto tuple_awaitable = boost::asio::as_tuple(boost::asio::use_awaitable);
-
-template <class Stream>
-void cancel_pending(Stream& stream) {
-  if constexpr (requires { stream.lowest_layer().cancel(); }) {
-    boost::system::error_code ignored;
-    stream.lowest_layer().cancel(ignored);
-  } else {
-    stream.close();
-  }
-}
 
 template <class Stream>
 boost::asio::awaitable<bool> write_frame(Stream& stream, const std::string& message, deadline& timer,
@@ -80,7 +65,7 @@ boost::asio::awaitable<void> run_mllp_session(Stream& stream, mllp_limits limits
                                               mllp_context context, server_state& state) {
   using mllp_detail::tuple_awaitable;
   deadline timer(co_await boost::asio::this_coro::executor);
-  const auto cancel = [&stream] { mllp_detail::cancel_pending(stream); };
+  const auto cancel = [&stream] { cancel_pending(stream); };
   mllp_decoder decoder(limits.max_frame_bytes);
   std::vector<std::string> frames;
   std::array<char, 16 * 1024> buffer;

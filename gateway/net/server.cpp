@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gateway/net/http_session.hpp"
+#include "gateway/net/mllp_session.hpp"
 #include "gateway/net/peer_certificate.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
@@ -33,6 +34,8 @@ struct connection_env {
   std::string listener;
   std::shared_ptr<ssl::context> tls;
   http_handler* handler;
+  mllp_handler* mllp;  // set: the connection speaks MLLP instead of HTTP
+  mllp_limits mllp_bounds;
   session_limits limits;
   server_state* state;
   telemetry::metrics* metrics;
@@ -57,10 +60,16 @@ struct connection_guard {
 asio::awaitable<void> serve_plain(tcp::socket socket, connection_env env) {
   connection_guard guard(env);
   socket.set_option(tcp::no_delay(true));
-  boost::beast::flat_buffer buffer;
   peer_identity anonymous;
-  request_context context{env.listener, &anonymous, remote_of(socket)};
-  co_await run_http_session(socket, buffer, env.limits, *env.handler, context, *env.state);
+  if (env.mllp != nullptr) {
+    // A named local: g++ 12 mishandles temporaries with destructors inside a co_await expression.
+    mllp_context context{env.listener, &anonymous, remote_of(socket)};
+    co_await run_mllp_session(socket, env.mllp_bounds, *env.mllp, context, *env.state);
+  } else {
+    boost::beast::flat_buffer buffer;
+    request_context context{env.listener, &anonymous, remote_of(socket)};
+    co_await run_http_session(socket, buffer, env.limits, *env.handler, context, *env.state);
+  }
   boost::system::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_send, ignored);
   socket.close(ignored);
@@ -89,9 +98,14 @@ asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
   }
 
   const peer_identity peer = read_peer_identity(stream.native_handle());
-  boost::beast::flat_buffer buffer;
-  request_context context{env.listener, &peer, remote};
-  co_await run_http_session(stream, buffer, env.limits, *env.handler, context, *env.state);
+  if (env.mllp != nullptr) {
+    mllp_context context{env.listener, &peer, remote};
+    co_await run_mllp_session(stream, env.mllp_bounds, *env.mllp, context, *env.state);
+  } else {
+    boost::beast::flat_buffer buffer;
+    request_context context{env.listener, &peer, remote};
+    co_await run_http_session(stream, buffer, env.limits, *env.handler, context, *env.state);
+  }
 
   // Best-effort close_notify; a peer that already left is normal.
   timer.arm(std::chrono::seconds(1), cancel);
@@ -190,14 +204,6 @@ asio::io_context& server::io() {
   return impl_->ioc;
 }
 
-server_state& server::state() {
-  return impl_->state;
-}
-
-telemetry::metrics& server::metrics() {
-  return impl_->metrics;
-}
-
 void server::on_shutdown(std::function<void()> callback) {
   impl_->shutdown_callbacks.push_back(std::move(callback));
 }
@@ -215,7 +221,8 @@ std::variant<std::uint16_t, std::string> server::add_listener(listener_spec spec
   if (ec) return "cannot listen on " + spec.address + ":" + std::to_string(spec.port) + ": " + ec.message();
   const std::uint16_t port = acceptor->local_endpoint().port();
   impl_->acceptors.push_back(acceptor);
-  connection_env env{spec.name, spec.tls, spec.handler, impl_->options.limits, &impl_->state, &impl_->metrics};
+  connection_env env{spec.name,     spec.tls,       spec.handler, spec.mllp, spec.mllp_bounds, impl_->options.limits,
+                     &impl_->state, &impl_->metrics};
   asio::co_spawn(impl_->ioc, accept_loop(acceptor, std::move(env)), asio::detached);
   return port;
 }

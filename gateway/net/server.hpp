@@ -12,6 +12,7 @@
 #include <string>
 #include <variant>
 
+#include "gateway/net/mllp_limits.hpp"
 #include "gateway/net/session_limits.hpp"
 
 namespace boost::asio {
@@ -28,7 +29,7 @@ class metrics;
 namespace gateway::net {
 
 class http_handler;
-struct server_state;
+class mllp_handler;
 
 struct listener_spec {
   std::string name;  // "https", "ops": used in metrics and logs
@@ -36,6 +37,10 @@ struct listener_spec {
   std::uint16_t port = 0;                          // 0 = any free port
   std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
   http_handler* handler = nullptr;                 // must outlive the server
+  // An MLLP listener (HL7 v2, mllp_session.hpp) instead of HTTP: set `mllp` (and leave
+  // `handler` null). Same accept loop, TLS handshake, connection limit and shutdown drain.
+  mllp_handler* mllp = nullptr;  // must outlive the server
+  mllp_limits mllp_bounds;
 };
 
 struct server_options {
@@ -67,11 +72,6 @@ class server {
   void on_shutdown(std::function<void()> callback);
 
   boost::asio::io_context& io();
-
-  // For listeners of other protocols (mllp_listener.hpp): connections count toward
-  // max_connections, requests in flight hold the shutdown drain, and accepts stop on shutdown.
-  server_state& state();
-  telemetry::metrics& metrics();
 
  private:
   struct impl;

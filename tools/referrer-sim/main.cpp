@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/net/mllp_listener.hpp"
+#include "gateway/net/mllp_handler.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/net/tls_context.hpp"
 #include "gateway/telemetry/metrics.hpp"
@@ -25,13 +25,13 @@ int run_mllp(const rg::referrer_sim::sim_options& options, rg::referrer_sim::mes
   server_opts.io_threads = 1;
   server_opts.shutdown_grace = std::chrono::seconds(2);
   server srv(server_opts, metrics);
-  mllp_listener_spec spec;
+  listener_spec spec;
   spec.name = "mllp";
   spec.address = options.address;
   spec.port = options.port;
-  spec.handler = &handler;
-  spec.limits.idle_timeout = options.idle_timeout;
-  spec.limits.max_frame_bytes = options.max_body_bytes;
+  spec.mllp = &handler;
+  spec.mllp_bounds.idle_timeout = options.idle_timeout;
+  spec.mllp_bounds.max_frame_bytes = options.max_body_bytes;
   if (options.mllp_tls) {
     auto tls = make_server_tls_context({options.cert, options.key, options.client_ca, true, false});
     if (auto* e = std::get_if<tls_setup_error>(&tls)) {
@@ -40,7 +40,7 @@ int run_mllp(const rg::referrer_sim::sim_options& options, rg::referrer_sim::mes
     }
     spec.tls = std::get<0>(tls);
   }
-  auto bound = add_mllp_listener(srv, spec);
+  auto bound = srv.add_listener(spec);
   if (auto* error = std::get_if<std::string>(&bound)) {
     std::fprintf(stderr, "referrer-sim: %s\n", error->c_str());
     return 1;

@@ -1,5 +1,5 @@
 #pragma once
-// The HL7 v2 front door: REF^I12 referrals arriving over MLLP (net::mllp_listener), answered with
+// The HL7 v2 front door: REF^I12 referrals arriving over MLLP (an MLLP listener of net::server), answered with
 // an ACK only once the outcome is final (DESIGN.md §3 "HL7 v2 in"):
 //   1. parse (ER7, bounded)                          unparseable: AE naming the field, or AR when
 //                                                    not even MSH-10 can be read

@@ -16,7 +16,8 @@
 #include <thread>
 
 #include "gateway/net/mllp_client.hpp"
-#include "gateway/net/mllp_listener.hpp"
+#include "gateway/net/mllp_framing.hpp"
+#include "gateway/net/mllp_handler.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -62,11 +63,12 @@ class test_handler final : public mllp_handler {
 class mllp_server {
  public:
   explicit mllp_server(mllp_limits limits = {}) : srv_(options(), metrics_) {
-    mllp_listener_spec spec;
+    listener_spec spec;
+    spec.name = "mllp";
     spec.address = "127.0.0.1";
-    spec.handler = &handler;
-    spec.limits = limits;
-    auto bound = add_mllp_listener(srv_, spec);
+    spec.mllp = &handler;
+    spec.mllp_bounds = limits;
+    auto bound = srv_.add_listener(spec);
     port = std::get<std::uint16_t>(bound);
     thread_ = std::thread([this] { srv_.run(); });
   }
