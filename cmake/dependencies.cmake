@@ -2,6 +2,7 @@
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)  # libpq (libpq-dev)
 find_package(Boost 1.81 EXACT REQUIRED)
 find_package(RapidJSON REQUIRED CONFIG)
 if(NOT TARGET RapidJSON::RapidJSON)

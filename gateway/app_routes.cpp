@@ -1,10 +1,9 @@
 #include "gateway/app_routes.hpp"
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <variant>
 
-#include "adapters/sqlite/sqlite_store.hpp"
 #include "fhir/model.hpp"
 #include "gateway/api/bundle_route.hpp"
 #include "gateway/api/outcome_routes.hpp"
@@ -15,15 +14,17 @@
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/api/validate_route.hpp"
 #include "gateway/core/embedded_config.hpp"
+#include "gateway/core/store.hpp"
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox/outbox_service.hpp"
+#include "gateway/store_opening.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
 namespace gateway {
 
 struct app_routes::parts {
-  std::unique_ptr<sqlite::sqlite_store> store;
+  std::unique_ptr<core::store> store;
   std::unique_ptr<core::triage_rules> rules;
   api::app_context context;
   std::unique_ptr<outbox::outbox_service> outbox;  // declared after the store: goes first
@@ -72,21 +73,10 @@ std::string app_routes::start(net::server& server) {
   if (!rules) return "configuration: triage.rules: " + rules.error().text();
   parts_->rules = std::make_unique<core::triage_rules>(std::move(*rules));
 
-  // Storage: create the folder of the database file, then open and migrate.
-  const std::filesystem::path db(config_.storage.path);
-  if (db.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(db.parent_path(), ec);
-  }
-  sqlite::sqlite_options options;
-  options.path = config_.storage.path;
-  options.read_connections = static_cast<int>(config_.storage.read_connections);
-  options.max_batch = config_.storage.max_batch;
-  options.max_queue = config_.storage.max_queue;
-  options.busy_timeout_ms = static_cast<int>(config_.storage.busy_timeout.count());
-  auto store = sqlite::sqlite_store::open(options);
-  if (!store) return "storage.path: " + store.error().message;
-  parts_->store = std::move(*store);
+  // Storage: open and migrate the configured engine.
+  auto store = open_store(config_.storage);
+  if (auto* problem = std::get_if<std::string>(&store)) return *problem;
+  parts_->store = std::move(std::get<std::unique_ptr<core::store>>(store));
 
   auto& ctx = parts_->context;
   ctx.store = parts_->store.get();
@@ -112,6 +102,7 @@ std::string app_routes::start(net::server& server) {
   metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });
   ops_.add_readiness_check("storage", [store_ptr] {
     const auto m = store_ptr->metrics();
+    if (!m.available) return std::string("storage unreachable");
     return m.transactions_failed > 0 && m.transactions_committed == 0 ? std::string("store has only failed commits")
                                                                       : std::string();
   });

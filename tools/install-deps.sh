@@ -6,8 +6,9 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build
-  libboost1.81-dev rapidjson-dev libssl-dev libsqlite3-dev
+  libboost1.81-dev rapidjson-dev libssl-dev libsqlite3-dev libpq-dev
   libgtest-dev libbenchmark-dev
+  postgresql-15
   curl openssl ca-certificates clang-format
 )
 if [ "${1:-}" = "--fuzz" ]; then

@@ -14,6 +14,9 @@
 // - A failed write or sync truncates back to the last durable size and reports a transient failure,
 //   so a retry never lands behind half a line.
 // - One process per file: open() takes an exclusive flock and fails if another process holds it.
+//   Several gateway instances on one PostgreSQL store each write their own file: exactly once
+//   holds per file, and across the files it is at least once (an event an instance appended but
+//   did not record before it died is appended again, same id, by the instance that takes it over).
 //
 // Thread safety: deliver() may be called from any thread; the file is written by the sink's own
 // thread, and `done` runs there. The destructor finishes the batch in progress, drops the queued

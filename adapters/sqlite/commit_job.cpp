@@ -1,6 +1,6 @@
 #include "adapters/sqlite/commit_job.hpp"
 
-#include "adapters/sqlite/json_meta.hpp"
+#include "adapters/sql_store/json_meta.hpp"
 
 #include <string>
 #include <utility>
@@ -39,24 +39,25 @@ class commit_job final : public write_job {
     return false;
   }
 
-  // Claims first: the cheapest way to turn away a repeat create. Claims made by earlier units of
-  // the same batch are visible here (same transaction), so duplicates within a batch are caught.
+  // Claims first: the cheapest way to turn away a repeat create. The claim is an insert into the
+  // unique key (owner_org, system, value), not a read then a write: whoever inserts first holds it,
+  // also within one batch (earlier units' claims are in the same transaction).
   bool claim_identifiers(write_context& ctx) {
     for (const auto& c : work_.claims) {
-      auto& find = ctx.db.cached(
-          "SELECT resource_type, resource_id FROM identifier_claims "
-          "WHERE owner_org = ?1 AND system = ?2 AND value = ?3");
-      if (find.bind_all(c.owner_org, c.system, c.value).step()) {
-        reject(store_errc::identifier_taken, "identifier already claimed");
-        failure_->existing = core::resource_ref{find.text(0), find.text(1)};
-        return false;
-      }
       ctx.db
           .cached(
               "INSERT INTO identifier_claims (owner_org, system, value, resource_type, resource_id) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)")
+              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")
           .bind_all(c.owner_org, c.system, c.value, c.resource_type, c.resource_id)
           .run();
+      if (ctx.db.changes() == 1) continue;
+      auto& holder = ctx.db.cached(
+          "SELECT resource_type, resource_id FROM identifier_claims "
+          "WHERE owner_org = ?1 AND system = ?2 AND value = ?3");
+      reject(store_errc::identifier_taken, "identifier already claimed");
+      if (holder.bind_all(c.owner_org, c.system, c.value).step())
+        failure_->existing = core::resource_ref{holder.text(0), holder.text(1)};
+      return false;
     }
     return true;
   }
@@ -116,7 +117,7 @@ class commit_job final : public write_job {
         return true;
       }
     } else {
-      auto stamped = stamp_meta(w.json, w.id, version, ctx.now_text);
+      auto stamped = sql_store::stamp_meta(w.json, w.id, version, ctx.now_text);
       if (!stamped) return reject(store_errc::invalid_request, "resource JSON is not a well-formed object");
       record.json = std::move(*stamped);
     }

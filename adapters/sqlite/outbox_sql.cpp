@@ -1,47 +1,26 @@
 #include "adapters/sqlite/outbox_sql.hpp"
 
+#include "adapters/sql_store/outbox_columns.hpp"
+
 namespace gateway::sqlite {
 namespace {
 
 namespace core = gateway::core;
 using core::store_errc;
+using sql_store::from_ms;
+using sql_store::to_ms;
 using std::chrono::milliseconds;
-
-std::int64_t to_ms(outbox_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-outbox_clock::time_point from_ms(std::int64_t ms) {
-  return outbox_clock::time_point(milliseconds(ms));
-}
 
 constexpr const char* columns =
     "SELECT seq, id, channel, destination, ordering_key, content_type, payload, state, "
     "attempts, created_at, next_attempt_at, leased_until, delivered_at, last_error "
     "FROM outbox ";
 
-core::outbox_state state_from(const std::string& s) {
-  if (s == "delivered") return core::outbox_state::delivered;
-  if (s == "dead") return core::outbox_state::dead;
-  return core::outbox_state::pending;
-}
-
-const char* state_name(core::outbox_state s) {
-  switch (s) {
-    case core::outbox_state::delivered:
-      return "delivered";
-    case core::outbox_state::dead:
-      return "dead";
-    case core::outbox_state::pending:
-      break;
-  }
-  return "pending";
-}
-
 core::outbox_entry entry_from(const statement& s) {
   core::outbox_entry e;
   e.seq = s.int64(0);
   e.item = core::outbox_item{s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
-  e.state = state_from(s.text(7));
+  e.state = sql_store::outbox_state_from(s.text(7));
   e.attempts = static_cast<int>(s.int64(8));
   e.created_at = from_ms(s.int64(9));
   e.next_attempt_at = from_ms(s.int64(10));
@@ -141,7 +120,7 @@ core::outbox_entries_outcome outbox_list(connection& db, const core::outbox_list
   sql += " ORDER BY seq LIMIT ?4";
   auto& s = db.cached(sql);
   s.bind(1, query.after_seq.value_or(0));
-  if (query.state) s.bind(2, state_name(*query.state));
+  if (query.state) s.bind(2, sql_store::outbox_state_name(*query.state));
   if (query.channel) s.bind(3, *query.channel);
   s.bind(4, static_cast<std::int64_t>(query.count));
   std::vector<core::outbox_entry> out;

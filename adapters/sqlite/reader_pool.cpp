@@ -3,7 +3,7 @@
 namespace gateway::sqlite {
 
 reader_pool::reader_pool(std::vector<std::unique_ptr<connection>> connections, std::size_t max_queue,
-                         store_counters& counters)
+                         sql_store::store_counters& counters)
     : connections_(std::move(connections)), max_queue_(max_queue), counters_(counters) {
   threads_.reserve(connections_.size());
   for (auto& c : connections_) threads_.emplace_back([this, db = c.get()] { run(*db); });

@@ -4,8 +4,8 @@
 //
 // Thread safety: submit() from any thread; jobs run (and answer) on a reader thread.
 
+#include "adapters/sql_store/store_counters.hpp"
 #include "adapters/sqlite/connection.hpp"
-#include "adapters/sqlite/store_counters.hpp"
 #include "gateway/core/store_callback.hpp"
 #include "gateway/core/store_errc.hpp"
 
@@ -56,7 +56,8 @@ class read_fn_job final : public read_job {
 
 class reader_pool {
  public:
-  reader_pool(std::vector<std::unique_ptr<connection>> connections, std::size_t max_queue, store_counters& counters);
+  reader_pool(std::vector<std::unique_ptr<connection>> connections, std::size_t max_queue,
+              sql_store::store_counters& counters);
   // Finishes every queued read, then stops.
   ~reader_pool();
   reader_pool(const reader_pool&) = delete;
@@ -75,7 +76,7 @@ class reader_pool {
 
   std::vector<std::unique_ptr<connection>> connections_;
   const std::size_t max_queue_;
-  store_counters& counters_;
+  sql_store::store_counters& counters_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<read_job>> queue_;

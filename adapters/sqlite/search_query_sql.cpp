@@ -1,141 +1,64 @@
 #include "adapters/sqlite/search_query_sql.hpp"
 
-#include "adapters/sqlite/search_cursor.hpp"
-
-#include <variant>
+#include "adapters/sql_store/search_sql.hpp"
 
 namespace gateway::sqlite {
 namespace {
 
 namespace core = gateway::core;
-using core::store_errc;
+namespace codec = gateway::sql_store;
 
-// SQL text with numbered parameters, so an expression can repeat a parameter.
-class sql_text {
- public:
-  std::string param(std::variant<std::string, std::int64_t> value) {
-    binds_.push_back(std::move(value));
-    return "?" + std::to_string(binds_.size());
-  }
-  // Binds the parameters the statement uses; a shorter statement (the total) uses a prefix.
-  void bind(statement& s) const {
-    const std::size_t used = static_cast<std::size_t>(s.parameter_count());
-    for (std::size_t i = 0; i < binds_.size() && i < used; ++i)
-      std::visit([&](const auto& v) { s.bind(static_cast<int>(i + 1), v); }, binds_[i]);
-  }
-
- private:
-  std::vector<std::variant<std::string, std::int64_t>> binds_;
-};
-
-struct key_sql {
-  std::string expr;
-  bool descending;
-};
-
-std::string sort_signature(const std::vector<core::sort_key>& keys) {
-  std::string sig;
-  for (const auto& k : keys) {
-    sig += k.param;
-    sig += k.descending ? "-" : "+";
-    sig += ",";
-  }
-  return sig;
-}
-
-// Sort keys then the write sequence, compared in one direction per key:
-// (k0 > v0) OR (k0 = v0 AND k1 > v1) OR ... OR (k0 = v0 AND ... AND seq > s).
-std::string keyset_condition(sql_text& sql, const std::vector<key_sql>& keys, const cursor_position& pos) {
-  std::string out = "(";
-  std::string equal_prefix;
-  for (std::size_t i = 0; i <= keys.size(); ++i) {
-    const bool is_seq = i == keys.size();
-    const std::string expr = is_seq ? "r.seq" : keys[i].expr;
-    const bool desc = is_seq ? (!keys.empty() && keys.back().descending) : keys[i].descending;
-    const std::string value = is_seq ? sql.param(pos.seq) : sql.param(pos.values[i]);
-    if (i > 0) out += " OR ";
-    out += "(" + equal_prefix + expr + (desc ? " < " : " > ") + value + ")";
-    equal_prefix += expr + " = " + value + " AND ";
-  }
-  return out + ")";
+// Binds the first `n` values (a shorter statement, the total, uses a prefix).
+void bind_values(statement& s, const std::vector<codec::sql_value>& values, std::size_t n) {
+  for (std::size_t i = 0; i < values.size() && i < n; ++i)
+    std::visit([&](const auto& v) { s.bind(static_cast<int>(i + 1), v); }, values[i]);
 }
 
 }  // namespace
 
 core::search_outcome run_search(connection& db, const core::search_query& query) {
-  if (query.type.empty()) return make_error_code(store_errc::invalid_request);
-  std::vector<core::sort_key> sort = query.sort;
-  if (sort.empty()) sort.push_back(core::sort_key{});
-
-  sql_text sql;
-  const std::string type = sql.param(query.type);
-  std::string filters = " WHERE r.type = " + type + " AND r.deleted = 0";
-  if (query.owner_org) filters += " AND r.owner_org = " + sql.param(*query.owner_org);
-  if (query.last_updated_ge) filters += " AND r.last_updated >= " + sql.param(*query.last_updated_ge);
-  if (query.last_updated_le) filters += " AND r.last_updated <= " + sql.param(*query.last_updated_le);
-  for (const auto& c : query.criteria) {
-    if (c.any_of.empty()) return make_error_code(store_errc::invalid_request);
-    filters += " AND r.rkey IN (SELECT s.rkey FROM search_keys s WHERE s.type = " + type +
-               " AND s.param = " + sql.param(c.param) + " AND s.value IN (";
-    for (std::size_t i = 0; i < c.any_of.size(); ++i) filters += (i ? ", " : "") + sql.param(c.any_of[i]);
-    filters += "))";
-  }
-
-  std::vector<key_sql> keys;
-  for (const auto& k : sort) {
-    if (k.param == core::sort_last_updated)
-      keys.push_back({"r.last_updated", k.descending});
-    else
-      keys.push_back(
-          {"coalesce((SELECT min(s.value) FROM search_keys s WHERE s.rkey = r.rkey "
-           "AND s.param = " +
-               sql.param(k.param) + "), '')",
-           k.descending});
-  }
-
-  std::string page_filters = filters;
-  if (query.cursor) {
-    const auto pos = decode_cursor(*query.cursor);
-    if (!pos || pos->signature != sort_signature(sort) || pos->values.size() != keys.size())
-      return make_error_code(store_errc::invalid_request);
-    page_filters += " AND " + keyset_condition(sql, keys, *pos);
-  }
-
-  std::string order;
-  for (const auto& k : keys) order += k.expr + (k.descending ? " DESC, " : " ASC, ");
-  order += keys.back().descending ? "r.seq DESC" : "r.seq ASC";
-
-  std::string select = "SELECT r.type, r.id, r.version, r.last_updated, r.owner_org, r.deleted, h.json, r.seq";
-  for (const auto& k : keys) select += ", " + k.expr;
-  const std::string limit = sql.param(static_cast<std::int64_t>(query.count) + 1);
-  const std::string page_sql = select + " FROM resources r JOIN resource_history h ON h.seq = r.seq" + page_filters +
-                               " ORDER BY " + order + " LIMIT " + limit;
-
-  core::search_page page;
+  auto built = codec::build_search(query, codec::placeholder_style::question);
+  if (!built) return built.error();
+  const auto& sql = *built;
+  std::int64_t total = -1;
+  codec::search_page_builder page(query, sql);
   db.exec("BEGIN");  // one snapshot for the total and the page
   if (query.include_total) {
-    auto count = db.prepare("SELECT count(*) FROM resources r" + filters);
-    sql.bind(*count);
-    page.total = count->step() ? count->int64(0) : 0;
+    auto count = db.prepare(sql.count_sql);
+    bind_values(*count, sql.binds, sql.count_params);
+    total = count->step() ? count->int64(0) : 0;
   }
   if (query.count > 0) {
-    auto s = db.prepare(page_sql);
-    sql.bind(*s);
-    cursor_position last{sort_signature(sort), {}, 0};
+    auto s = db.prepare(sql.page_sql);
+    bind_values(*s, sql.binds, sql.binds.size());
     while (s->step()) {
-      if (page.items.size() == query.count) {
-        page.next_cursor = encode_cursor(last);  // a further row exists
+      std::vector<std::string> sort_values;
+      for (std::size_t k = 0; k < sql.sort.size(); ++k) sort_values.push_back(s->text(static_cast<int>(8 + k)));
+      if (!page.add(core::resource_record{s->text(0), s->text(1), s->int64(2), s->text(3), s->text(4), s->text(6),
+                                          s->int64(5) != 0},
+                    s->int64(7), std::move(sort_values)))
         break;
-      }
-      page.items.push_back(core::resource_record{s->text(0), s->text(1), s->int64(2), s->text(3), s->text(4),
-                                                 s->text(6), s->int64(5) != 0});
-      last.seq = s->int64(7);
-      last.values.clear();
-      for (std::size_t k = 0; k < keys.size(); ++k) last.values.push_back(s->text(static_cast<int>(8 + k)));
     }
   }
   db.exec("COMMIT");
-  return page;
+  return std::move(page).finish(total);
+}
+
+core::audit_outcome run_audit_search(connection& db, const core::audit_query& query) {
+  auto built = codec::build_audit_search(query, codec::placeholder_style::question);
+  if (!built) return built.error();
+  auto s = db.prepare(built->sql);
+  bind_values(*s, built->binds, built->binds.size());
+  codec::audit_page_builder page(query);
+  while (s->step()) {
+    const std::string action = s->text(5);
+    if (!page.add(core::audit_record{s->text(1), s->text(2), s->text(3), s->text(4),
+                                     static_cast<core::audit_action>(action.empty() ? 'R' : action[0]), s->text(6),
+                                     s->text(7), s->text(8), s->text(9), s->text(10)},
+                  s->int64(0)))
+      break;
+  }
+  return std::move(page).finish();
 }
 
 }  // namespace gateway::sqlite

@@ -169,15 +169,7 @@ void sqlite_store::search_audit(core::audit_query query, store_callback<core::au
 }
 
 core::store_metrics sqlite_store::metrics() const {
-  const auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  return core::store_metrics{get(counters_.transactions_committed),
-                             get(counters_.transactions_failed),
-                             get(counters_.units_committed),
-                             get(counters_.units_rejected),
-                             get(counters_.too_busy),
-                             get(counters_.largest_batch),
-                             get(counters_.write_queue_depth),
-                             get(counters_.read_queue_depth)};
+  return counters_.snapshot();
 }
 
 // Outbox state changes go through the writer (durable before answered) without the queue bound:

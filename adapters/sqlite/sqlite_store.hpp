@@ -11,8 +11,8 @@
 // not block. Destruction answers everything already queued, then joins the threads; do not call
 // the store concurrently with its destruction.
 
+#include "adapters/sql_store/store_counters.hpp"
 #include "adapters/sqlite/sqlite_options.hpp"
-#include "adapters/sqlite/store_counters.hpp"
 #include "gateway/core/store.hpp"
 
 #include <boost/system/result.hpp>
@@ -79,7 +79,7 @@ class sqlite_store final : public gateway::core::store {
  private:
   sqlite_store() = default;
 
-  store_counters counters_;
+  sql_store::store_counters counters_;
   std::unique_ptr<writer> writer_;
   std::unique_ptr<reader_pool> readers_;
 };

@@ -17,7 +17,7 @@ int on_wal_commit(void* ckpt, sqlite3*, const char*, int frames) {
 }  // namespace
 
 writer::writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queue, std::int64_t last_ms,
-               store_counters& counters, std::unique_ptr<checkpointer> checkpoints)
+               sql_store::store_counters& counters, std::unique_ptr<checkpointer> checkpoints)
     : db_(std::move(db)),
       checkpoints_(std::move(checkpoints)),
       max_batch_(std::max<std::size_t>(1, max_batch)),
@@ -147,9 +147,7 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
 
   // Durable: only now does anyone hear about this batch.
   counters_.transactions_committed.fetch_add(1, std::memory_order_relaxed);
-  std::uint64_t largest = counters_.largest_batch.load(std::memory_order_relaxed);
-  while (jobs.size() > largest && !counters_.largest_batch.compare_exchange_weak(largest, jobs.size())) {
-  }
+  counters_.note_batch(jobs.size());
   // Wake the dispatcher before answering, so whoever hears "committed" can rely on it being woken.
   bool wake_outbox = false;
   for (std::size_t i = 0; i < jobs.size(); ++i)

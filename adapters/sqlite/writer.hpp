@@ -5,9 +5,9 @@
 //
 // Thread safety: submit() from any thread. Jobs are answered on the writer thread.
 
+#include "adapters/sql_store/store_counters.hpp"
 #include "adapters/sqlite/checkpointer.hpp"
 #include "adapters/sqlite/connection.hpp"
-#include "adapters/sqlite/store_counters.hpp"
 #include "adapters/sqlite/write_job.hpp"
 
 #include <condition_variable>
@@ -25,7 +25,7 @@ class writer {
   // last_ms: the latest commit time already on disk, so times never go backwards across restarts.
   // checkpoints: takes over the WAL checkpoint (auto-checkpoint is turned off on db).
   writer(std::unique_ptr<connection> db, std::size_t max_batch, std::size_t max_queue, std::int64_t last_ms,
-         store_counters& counters, std::unique_ptr<checkpointer> checkpoints);
+         sql_store::store_counters& counters, std::unique_ptr<checkpointer> checkpoints);
   // Finishes every queued job, then stops.
   ~writer();
   writer(const writer&) = delete;
@@ -48,7 +48,7 @@ class writer {
   const std::size_t max_batch_;
   const std::size_t max_queue_;
   std::int64_t last_ms_;
-  store_counters& counters_;
+  sql_store::store_counters& counters_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

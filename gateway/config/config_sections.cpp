@@ -59,10 +59,21 @@ void read_runtime(json_object_reader r, runtime_settings& rt) {
   r.finish();
 }
 
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "gateway";
+  return name;
+}
+
 void read_storage(json_object_reader r, storage_settings& s) {
-  r.read_choice("engine", s.engine, {"sqlite"});
+  r.read_choice("engine", s.engine, {"sqlite", "postgres"});
   r.read("path", s.path);
   if (s.path.empty()) r.errors().push_back({r.path_of("path"), "must not be empty"});
+  r.read("dsn", s.dsn);
+  if (s.engine == "postgres" && s.dsn.empty())
+    r.errors().push_back({r.path_of("dsn"), "required when engine is \"postgres\" (a libpq connection string)"});
+  r.read("instance", s.instance);
+  if (s.instance.empty()) s.instance = host_name();
   r.read("read_connections", s.read_connections);
   if (s.read_connections == 0) r.errors().push_back({r.path_of("read_connections"), "must be at least 1"});
   r.read("max_batch", s.max_batch, 1);
@@ -95,6 +106,12 @@ void read_delivery(json_object_reader r, delivery_settings& d) {
   r.read("max_attempts", d.max_attempts);
   if (d.max_attempts == 0) r.errors().push_back({r.path_of("max_attempts"), "must be at least 1"});
   r.read("max_age_ms", d.max_age);
+  unsigned lease_ms = static_cast<unsigned>(d.lease.count());  // 0 allowed: derived from the timeouts
+  r.read("lease_ms", lease_ms);
+  d.lease = std::chrono::milliseconds(lease_ms);
+  if (d.lease.count() > 0 && d.lease < d.connect_timeout + d.request_timeout)
+    r.errors().push_back(
+        {r.path_of("lease_ms"), "must be at least connect_timeout_ms + request_timeout_ms (one attempt)"});
   r.finish();
 }
 

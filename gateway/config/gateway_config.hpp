@@ -62,8 +62,10 @@ struct caller {
 };
 
 struct storage_settings {
-  std::string engine = "sqlite";
-  std::string path = "var/gateway.db";
+  std::string engine = "sqlite";        // "sqlite" (embedded, one instance) | "postgres" (shared by instances)
+  std::string path = "var/gateway.db";  // sqlite: the database file
+  std::string dsn;                      // postgres: libpq connection string (required)
+  std::string instance;                 // postgres: this instance's name, unique and stable; default: host name
   unsigned read_connections = 2;
   std::size_t max_batch = 256;   // units of work per group commit
   std::size_t max_queue = 4096;  // waiting requests before 429
@@ -101,6 +103,9 @@ struct delivery_settings {
   std::chrono::milliseconds retry_cap{300'000};
   unsigned max_attempts = 12;
   std::chrono::milliseconds max_age{86'400'000};
+  // How long a fetched item stays leased to this instance (another instance takes it over after
+  // that, if this one died). 0 = max(30 s, 2 x (connect + request timeout)); at least one attempt.
+  std::chrono::milliseconds lease{0};
 };
 
 struct triage_settings {

@@ -1,7 +1,7 @@
 #pragma once
 // The storage port: everything the core and the API layer need from durable storage, with no
-// SQL and no I/O library in sight, so SQLite (adapters/sqlite) and later PostgreSQL implement it
-// without touching the core.
+// SQL and no I/O library in sight, so SQLite (adapters/sqlite) and PostgreSQL (adapters/postgres)
+// implement it without touching the core; tests/unit/store runs one contract suite on both.
 //
 // Guarantees every adapter gives:
 // - commit() applies a unit_of_work atomically: all writes, claims, outbox items and audits, or
@@ -42,6 +42,7 @@ struct store_metrics {
   std::uint64_t largest_batch = 0;
   std::uint64_t write_queue_depth = 0;  // gauge
   std::uint64_t read_queue_depth = 0;   // gauge
+  bool available = true;                // gauge: false while the last attempt to reach the storage failed (readiness)
 };
 
 class store : public outbox_store {

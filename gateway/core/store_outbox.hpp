@@ -2,10 +2,19 @@
 // The outbox side of the storage port, for the dispatcher (issue 5) and operators (gatewayctl).
 // Items are written by store::commit in the same transaction as the change that caused them.
 //
-// Ordering: items are ordered per (channel, ordering_key) by creation. Only the head of a key is
-// ever eligible: the oldest item of the key that is not delivered. If the head is dead, the items
+// Ordering: items are ordered per (channel, ordering_key) by creation, and creation order is commit
+// order (also across instances sharing a PostgreSQL store). Only the head of a key is ever
+// eligible: the oldest item of the key that is not delivered. If the head is dead, the items
 // behind it wait until it is requeued (they are never silently skipped). A fetched item is leased,
 // so at most one item per key is in flight.
+//
+// Instances (issue 14): several gateways may share one store, each with its own dispatcher and a
+// name of its own (storage.instance). A lease belongs to the instance that fetched it; two
+// instances fetching at once never lease the same item; an instance that dies keeps its leases
+// until they run out, and then any instance fetches those items again (same id: delivery is at
+// least once, receivers drop duplicates by id). A key's next item becomes eligible only once its
+// head is delivered, whichever instance delivered it, so order per key holds across instances.
+// The embedded SQLite store is one instance by construction (one process per file).
 //
 // Thread safety: every member may be called from any thread. Completion callbacks run on the
 // store's own threads, after the change is durable; they must not block (post to your executor).
@@ -61,9 +70,12 @@ class outbox_store {
 
   virtual ~outbox_store() = default;
 
-  // Leases up to `limit` eligible items: pending, next_attempt_at <= now, not leased (or lease
-  // expired), head of their key. Each is leased until now + lease and its attempts go up by one.
-  // A crash while leased only delays: the lease runs out and the item is fetched again (same id).
+  // Leases up to `limit` eligible items to this instance: pending, next_attempt_at <= now, not
+  // leased (or lease expired, whoever held it), head of their key. Each is leased until now + lease
+  // and its attempts go up by one. A crash while leased only delays: the lease runs out and the item
+  // is fetched again (same id), by this instance or another. `now` is the caller's clock: instances
+  // sharing a store need clocks that agree to well within a lease (NTP).
+  // The lease must outlast one delivery attempt.
   virtual void fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
                          store_callback<outbox_entries_outcome> done) = 0;
   // Ends the lease. delivered: the key's next item becomes eligible.
@@ -103,7 +115,9 @@ class outbox_store {
   virtual void requeue(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
   // Every dead item -> pending; the callback gets how many.
   virtual void requeue_all_dead(time_point at, store_callback<boost::system::result<std::int64_t>> done) = 0;
-  // Clears every lease; call once at dispatcher start-up (one dispatcher per store).
+  // Clears the leases this instance holds (its previous run's, when it restarts under the same
+  // name); other instances' leases are left to run out. Call once at dispatcher start-up.
+  // SQLite: one instance, so every lease.
   virtual void release_leases(store_callback<boost::system::error_code> done) = 0;
 
   virtual void list_outbox(outbox_list_query query, store_callback<outbox_entries_outcome> done) = 0;
@@ -111,7 +125,9 @@ class outbox_store {
   virtual void outbox_counts(store_callback<outbox_stats_outcome> done) = 0;
 
   // Called (on a store thread) after each commit that added outbox items or requeued one, so the
-  // dispatcher can wake instead of polling. Set once, before traffic starts.
+  // dispatcher can wake instead of polling; with a shared store also after other instances' commits
+  // (PostgreSQL: LISTEN/NOTIFY). A wake-up may be missed (a connection down), so the dispatcher
+  // still looks again now and then. Set once, before traffic starts.
   virtual void on_outbox_ready(std::function<void()> notify) = 0;
 };
 

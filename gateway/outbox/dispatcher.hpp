@@ -4,12 +4,14 @@
 // handling for an I/O thread and shutdown can let the deliveries in flight record their result
 // after the listeners have drained. Network ports (the HTTPS sender) may run on io().
 //
-// Cycle: at start release_leases (one dispatcher per store: leases of a previous process are
-// stale), then fetch_due -> hand each item to the port of its (channel, destination) -> feed the
+// Cycle: at start release_leases (this instance's leases from its previous run are stale; other
+// instances' stay theirs), then fetch_due -> hand each item to the port of its (channel, destination) -> feed the
 // result to core::retry_schedule -> record mark_delivered / mark_failed(next attempt) / park_dead
 // with the last error -> the slot frees and the key's next item may be fetched. It wakes on
-// store.on_outbox_ready (new or requeued items), at the earliest retry it scheduled, and on an
-// idle poll (items due later that an earlier process scheduled, leases that ran out).
+// store.on_outbox_ready (new or requeued items, also another instance's, by LISTEN/NOTIFY on
+// PostgreSQL), at the earliest retry it scheduled, and on an idle poll (the fallback: items due
+// later that an earlier process or another instance scheduled, leases that ran out, a missed
+// notification).
 //
 // Nothing is delivered only from memory: an item is in the store before it is fetched, and stays
 // pending until its result is recorded, so a restarted gateway resumes from the store (an item

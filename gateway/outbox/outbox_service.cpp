@@ -77,9 +77,13 @@ dispatcher_options options_from(const config::delivery_settings& d) {
   o.retry.cap = d.retry_cap;
   o.retry.max_attempts = static_cast<int>(std::max(1u, d.max_attempts));
   o.retry.max_age = std::chrono::duration_cast<std::chrono::seconds>(d.max_age);
-  // A lease must outlast one attempt (connect + request); the dispatcher also ignores a held item
-  // that comes back after its lease ran out, so a long wait in memory cannot send it twice.
-  o.lease = std::max<std::chrono::milliseconds>(std::chrono::seconds(30), 2 * (d.connect_timeout + d.request_timeout));
+  // A lease must outlast one attempt (connect + request; the configuration checks delivery.lease_ms);
+  // the dispatcher also ignores a held item that comes back after its lease ran out, so a long wait
+  // in memory cannot send it twice. With several instances, the lease is also how long another
+  // instance waits before it takes over the items of one that died.
+  o.lease = d.lease.count() > 0 ? d.lease
+                                : std::max<std::chrono::milliseconds>(std::chrono::seconds(30),
+                                                                      2 * (d.connect_timeout + d.request_timeout));
   o.limits.max_held = std::max<std::size_t>(256, 4 * static_cast<std::size_t>(d.max_per_destination));
   return o;
 }

@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
@@ -32,32 +33,10 @@ namespace {
 constexpr int client_threads = 8;
 constexpr const char* referral_system = "https://fhir.a81001.example.org/referral";
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 int crash_rounds() {
   const char* text = std::getenv("RG_CRASH_ROUNDS");
   const int n = text != nullptr ? std::atoi(text) : 1;
   return n > 0 ? n : 1;
-}
-
-// A valid NHS number made from `seed`: nine digits, then the modulus-11 check digit (weights 10..2,
-// 11 - sum mod 11, 11 reads as 0); seeds whose check would be 10 are skipped.
-std::string nhs_number(std::uint64_t& seed) {
-  for (;; ++seed) {
-    const std::string nine = std::to_string(900000000 + seed % 100000000);
-    int sum = 0;
-    for (int i = 0; i < 9; ++i) sum += (nine[static_cast<std::size_t>(i)] - '0') * (10 - i);
-    int check = 11 - sum % 11;
-    if (check == 11) check = 0;
-    if (check == 10) continue;
-    ++seed;
-    return nine + static_cast<char>('0' + check);
-  }
 }
 
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {

@@ -25,4 +25,17 @@ std::string referral_fixture(const std::string& number) {
   return replaced(read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"), "REF-2024-0001", number);
 }
 
+std::string nhs_number(std::uint64_t& seed) {
+  for (;; ++seed) {
+    const std::string nine = std::to_string(900000000 + seed % 100000000);
+    int sum = 0;
+    for (int i = 0; i < 9; ++i) sum += (nine[static_cast<std::size_t>(i)] - '0') * (10 - i);
+    int check = 11 - sum % 11;
+    if (check == 11) check = 0;
+    if (check == 10) continue;
+    ++seed;
+    return nine + static_cast<char>('0' + check);
+  }
+}
+
 }  // namespace rg::testing

@@ -12,6 +12,10 @@
 #       --storage-dir DIR puts the gateway's database there (e.g. /dev/shm, to see what the disk
 #       costs; not durable, a diagnostic only). After each gateway run it prints the CPU seconds
 #       the gateway used, in total and on its busiest thread (the SQLite writer).
+#       --engine postgres [--instances N]: each run measures the SQLite gateway, then N gateways
+#       (default 1) sharing one PostgreSQL 15 database (a cluster this script starts with initdb in
+#       its temporary folder, fsync and synchronous_commit on; a fresh database per run), the load
+#       spread over them, then the ceiling: all three in the same run.
 #   tools/bench/bench.sh memory  [--connections 1000]
 #       Resident memory of a fresh gateway before and with N idle TLS connections (each made one
 #       GET /fhir/metadata first).
@@ -33,7 +37,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-}
 [[ $# -gt 0 ]] && shift
 build=${BUILD_DIR:-$root/build-bench}
-runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 gateway_sets=() gateway_set_text=""
+runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 gateway_sets=() gateway_set_text="" engine=sqlite instances=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -48,6 +52,8 @@ while [[ $# -gt 0 ]]; do
     --storage-dir) storage_dir=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
     --gateway-set) gateway_sets+=(--set "$2") gateway_set_text+=" --gateway-set $2"; shift 2 ;;
+    --engine) engine=$2; shift 2 ;;
+    --instances) instances=$2; shift 2 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -72,10 +78,11 @@ sim_bin=$build/tools/referrer-sim/referrer-sim
 
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/rg-bench.XXXXXX")
-pids=() store_dirs=()
+pids=() store_dirs=() pg_pid=""
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n $pg_pid ]]; then kill -INT "$pg_pid" 2>/dev/null || true; wait "$pg_pid" 2>/dev/null || true; fi
   rm -rf "$work" "${store_dirs[@]}"
 }
 trap cleanup EXIT
@@ -133,8 +140,44 @@ start_gateway() {
   started_ops=$(grep -o '"ops":[0-9]*' "$work/$name.out" | head -1 | cut -d: -f2)
 }
 
-intake_load() {  # intake_load LABEL PORT
-  "$bench_bin" load --label "$1" --port "$2" --certs "$certs" --client practice-a \
+# PostgreSQL for --engine postgres: initdb and the server as the unprivileged `postgres` user when
+# run as root (it refuses root), on a free loopback port; stopped by cleanup.
+pg_bin=/usr/lib/postgresql/15/bin
+pg_start() {
+  local dir as=()
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/rg-bench-pg.XXXXXX")  # not in $work: the server's user must reach it
+  store_dirs+=("$dir")
+  if [[ $(id -u) == 0 ]]; then chown postgres: "$dir"; as=(setpriv --reuid=postgres --regid=postgres --clear-groups); fi
+  if ! "${as[@]}" "$pg_bin/initdb" -D "$dir/data" -U rg --auth=trust -E UTF8 --locale=C --no-sync >"$work/initdb.log" 2>&1; then
+    echo "bench.sh: initdb failed:" >&2
+    cat "$work/initdb.log" >&2
+    exit 1
+  fi
+  pg_port=$((20000 + RANDOM % 40000))
+  while (echo >"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do pg_port=$((20000 + RANDOM % 40000)); done
+  "${as[@]}" "$pg_bin/postgres" -D "$dir/data" -p "$pg_port" -k "$dir" -c listen_addresses=127.0.0.1 \
+    -c fsync=on -c synchronous_commit=on -c shared_buffers=128MB -c max_connections=100 >"$work/postgres.log" 2>&1 &
+  pg_pid=$!
+  for _ in $(seq 1 300); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && return 0; sleep 0.1; done
+  echo "bench.sh: PostgreSQL did not start:" >&2
+  cat "$work/postgres.log" >&2
+  exit 1
+}
+
+# pg_ticks: CPU clock ticks used so far by the PostgreSQL server and its backends.
+pg_ticks() {
+  local p total=0
+  for p in "$pg_pid" $(grep -l "^PPid:[[:space:]]*$pg_pid\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+intake_load() {  # intake_load LABEL PORT [MORE_PORT...]
+  local label=$1 port=$2 more=()
+  shift 2
+  for p in "$@"; do more+=(--more-port "$p"); done
+  "$bench_bin" load --label "$label" --port "$port" "${more[@]}" --certs "$certs" --client practice-a \
     --connections "$connections" --threads "$client_threads" --warmup-s "$warmup" --duration-s "$duration" \
     --body "$root/tests/data/core/servicerequest-contained.json" --marker REF-2024-0001 \
     --path /fhir/ServiceRequest
@@ -152,6 +195,13 @@ cpu_report() {
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# batch_report OPS_PORT: units committed and transactions (group commit: units per fsync).
+batch_report() {
+  local units tx
+  units=$(metric "$1" gateway_store_units_committed_total) tx=$(metric "$1" gateway_store_transactions_total)
+  awk -v u="$units" -v t="$tx" 'BEGIN {printf "  store: %d units in %d transactions (%.1f per commit)\n", u, t, (t > 0 ? u / t : 0)}'
+}
 
 # median LABEL FIELD: the median of FIELD over the result lines of LABEL in $work/results.
 median() {
@@ -186,9 +236,12 @@ machine() {
 
 case $mode in
 intake)
-  command_line="tools/bench/bench.sh intake${storage_dir:+ --storage-dir $storage_dir} --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
+  engine_text=""
+  [[ $engine == postgres ]] && engine_text=" --engine postgres --instances $instances"
+  command_line="tools/bench/bench.sh intake$engine_text${storage_dir:+ --storage-dir $storage_dir} --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
   echo "# $command_line"
   echo "# $(machine)"
+  [[ $engine == postgres ]] && pg_start
   start ceiling "$ceiling_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
     --io-threads "$io_threads"
   ceiling_pid=$started_pid ceiling_port=$started_port
@@ -200,8 +253,29 @@ intake)
     thread_ticks "$gateway_pid" >"$work/ticks"
     intake_load gateway "$started_port" | tee -a "$work/results"
     cpu_report "$gateway_pid" "$work/ticks"
+    batch_report "$started_ops"
     echo "  gateway resident memory after the run: $(( $(rss_kib "$gateway_pid") / 1024 )) MiB"
     stop "$gateway_pid"
+    if [[ $engine == postgres ]]; then
+      "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U rg "bench$run"
+      ports=() gw_pids=() ops_ports=()
+      for i in $(seq 1 "$instances"); do
+        start_gateway "pg-$run-$i" --set storage.engine=postgres \
+          --set "storage.dsn=host=127.0.0.1 port=$pg_port user=rg dbname=bench$run" --set "storage.instance=gw-$i"
+        ports+=("$started_port") gw_pids+=("$started_pid") ops_ports+=("$started_ops")
+        thread_ticks "$started_pid" >"$work/ticks-$i"
+      done
+      pg_before=$(pg_ticks)
+      intake_load postgres "${ports[@]}" | tee -a "$work/results"
+      awk -v t="$(( $(pg_ticks) - pg_before ))" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "  PostgreSQL server CPU during the load: %.1f s\n", t / hz}'
+      for i in $(seq 1 "$instances"); do
+        echo "  instance $i:"
+        cpu_report "${gw_pids[$((i - 1))]}" "$work/ticks-$i"
+        batch_report "${ops_ports[$((i - 1))]}"
+        stop "${gw_pids[$((i - 1))]}"
+      done
+    fi
     intake_load ceiling "$ceiling_port" | tee -a "$work/results"
   done
   stop "$ceiling_pid"
@@ -215,10 +289,10 @@ $(machine | sed 's/load before/load after/')
 
 | server | requests/s | p50 ms | p90 ms | p99 ms | max ms |
 |---|---|---|---|---|---|
-| referral-gateway | $g_rps | $(median gateway p50_ms) | $(median gateway p90_ms) | $(median gateway p99_ms) | $(median gateway max_ms) |
+| referral-gateway$([[ $engine == postgres ]] && echo " (SQLite)") | $g_rps | $(median gateway p50_ms) | $(median gateway p90_ms) | $(median gateway p99_ms) | $(median gateway max_ms) |$([[ $engine == postgres ]] && printf '\n| referral-gateway x%s (PostgreSQL) | %s | %s | %s | %s | %s |' "$instances" "$(median postgres rps)" "$(median postgres p50_ms)" "$(median postgres p90_ms)" "$(median postgres p99_ms)" "$(median postgres max_ms)")
 | bench-ceiling | $c_rps | $(median ceiling p50_ms) | $(median ceiling p90_ms) | $(median ceiling p99_ms) | $(median ceiling max_ms) |
 
-gateway / ceiling: $ratio
+gateway / ceiling: $ratio$([[ $engine == postgres ]] && awk -v g="$(median postgres rps)" -v c="$c_rps" 'BEGIN {printf "; PostgreSQL x'"$instances"' / ceiling: %.2f", (c > 0 ? g / c : 0)}')
 TABLE
 )
   echo "$summary"

@@ -1,5 +1,6 @@
 // rg-bench: the project's load generator (see tools/bench/README.md and tools/bench/bench.sh).
-//   rg-bench load  --port P --certs DIR [--client practice-a] [options]   measure requests/s and latency
+//   rg-bench load  --port P [--more-port P2 ...] --certs DIR [--client practice-a] [options]
+//                                                                        measure requests/s and latency
 //   rg-bench idle  --port P --certs DIR [--connections 1000] [--hold-s 30] hold idle TLS connections
 //   rg-bench feedback --port P --certs DIR --body FILE [--count 1000]      queue status-update feedback
 //   rg-bench mllp  --port P --certs DIR --client msk-clinic --body FILE --marker TEXT   HL7 v2 over MLLP/TLS
@@ -104,8 +105,12 @@ int main(int argc, char** argv) {
     auto v = args.value(flag);
     if (!v) break;
     bool ok = true;
+    unsigned more = 0;
     if (flag == "--port")
       ok = to_unsigned(*v, port) && port > 0 && port < 65536;
+    else if (flag == "--more-port")  // load: another instance; connections alternate between them
+      ok = to_unsigned(*v, more) && more > 0 && more < 65536 &&
+           (target.more_ports.push_back(static_cast<std::uint16_t>(more)), true);
     else if (flag == "--host")
       target.host = *v;
     else if (flag == "--server-name")

@@ -43,7 +43,7 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 struct load_plan {
   const load_options* options;
   ssl::context* tls;
-  tcp::endpoint endpoint;
+  std::vector<tcp::endpoint> endpoints;  // connection i uses endpoints[i % size]
   clock_type::time_point measure_from;
   clock_type::time_point measure_until;
 };
@@ -73,7 +73,8 @@ asio::awaitable<void> drive_connection(const load_plan* plan, unsigned index, co
   std::uint64_t sequence = 0;
   while (clock_type::now() < plan->measure_until) {
     tls_stream stream(executor, *plan->tls);
-    if (const auto ec = co_await open_connection(stream, plan->endpoint, o.target.tls, o.timeout)) {
+    const tcp::endpoint& endpoint = plan->endpoints[index % plan->endpoints.size()];
+    if (const auto ec = co_await open_connection(stream, endpoint, o.target.tls, o.timeout)) {
       note_error(*record, "connect", ec);
       asio::steady_timer pause(executor, std::chrono::milliseconds(100));
       co_await pause.async_wait(tuple_awaitable);
@@ -137,7 +138,9 @@ std::vector<connection_record> run_load(const load_options& options, std::string
   std::vector<connection_record> records(options.connections);
   for (auto& r : records) r.latency_us.reserve(1 << 15);
   const auto start = clock_type::now();
-  const load_plan plan{&options, tls.get(), tcp::endpoint(address, options.target.port), start + options.warmup,
+  std::vector<tcp::endpoint> endpoints{tcp::endpoint(address, options.target.port)};
+  for (const auto port : options.target.more_ports) endpoints.emplace_back(address, port);
+  const load_plan plan{&options, tls.get(), std::move(endpoints), start + options.warmup,
                        start + options.warmup + options.duration};
   for (unsigned i = 0; i < options.connections; ++i) {
     asio::co_spawn(asio::make_strand(ioc), drive_connection(&plan, i, &records[i]), asio::detached);

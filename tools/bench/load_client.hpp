@@ -23,6 +23,9 @@ struct client_tls_files {
 struct target_spec {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
+  // Load only: more servers (gateway instances behind one database); connection i goes to the
+  // (i mod n)-th of port, more_ports...
+  std::vector<std::uint16_t> more_ports;
   client_tls_files tls;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tools/certs/certs_command.hpp"
+#include "tools/gatewayctl/migrate_command.hpp"
 #include "tools/gatewayctl/outbox_command.hpp"
 #include "tools/gatewayctl/send_v2_command.hpp"
 #include "tools/gatewayctl/validate_command.hpp"
@@ -19,7 +20,8 @@ void usage(std::FILE* out) {
       "  validate [--type TYPE] FILE...           validate FHIR JSON as POST /fhir/$validate does\n"
       "  send-v2 FILE [--to mllp[s]://HOST:PORT]  send an HL7 v2 message over MLLP (TLS with mllps) and print the ACK\n"
       "  outbox list|show ID|retry ID|retry --all-dead|park ID [--ops URL]   the outbox of a running gateway\n"
-      "  status [--ops URL]                       readiness and outbox depth of a running gateway\n",
+      "  status [--ops URL]                       readiness and outbox depth of a running gateway\n"
+      "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n",
       out);
 }
 
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "send-v2") return rg::gatewayctl::run_send_v2_command(args, std::cout, std::cerr);
   if (command == "outbox") return rg::gatewayctl::run_outbox_command(args, std::cout, std::cerr);
   if (command == "status") return rg::gatewayctl::run_status_command(args, std::cout, std::cerr);
+  if (command == "migrate") return rg::gatewayctl::run_migrate_command(args, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     usage(stdout);
     return 0;

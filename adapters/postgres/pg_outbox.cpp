@@ -1,0 +1,174 @@
+#include "adapters/postgres/pg_outbox.hpp"
+
+#include "adapters/sql_store/outbox_columns.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace gateway::postgres {
+namespace {
+
+namespace core = gateway::core;
+using core::store_errc;
+using sql_store::from_ms;
+using sql_store::to_ms;
+using std::chrono::milliseconds;
+
+// (fetch_due qualifies the first, seq, which its UPDATE ... FROM also has: column_list + 5.)
+constexpr const char* column_list =
+    "seq, id, channel, destination, ordering_key, content_type, payload, state, "
+    "attempts, created_at, next_attempt_at, leased_until, delivered_at, last_error";
+
+std::vector<core::outbox_entry> entries_from(const pg_result& r) {
+  std::vector<core::outbox_entry> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    core::outbox_entry e;
+    e.seq = r.int64(i, 0);
+    e.item = core::outbox_item{r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)};
+    e.state = sql_store::outbox_state_from(r.text(i, 7));
+    e.attempts = static_cast<int>(r.int64(i, 8));
+    e.created_at = from_ms(r.int64(i, 9));
+    e.next_attempt_at = from_ms(r.int64(i, 10));
+    if (!r.is_null(i, 11)) e.leased_until = from_ms(r.int64(i, 11));
+    if (!r.is_null(i, 12)) e.delivered_at = from_ms(r.int64(i, 12));
+    e.last_error = r.text(i, 13);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// After an UPDATE that matched nothing: not_found if the id is unknown, else `otherwise`.
+boost::system::error_code explain_no_change(pg_connection& db, const std::string& id, store_errc otherwise) {
+  const auto r = db.run("SELECT 1 FROM outbox WHERE id = $1", pg_params(id));
+  return make_error_code(r.rows() > 0 ? otherwise : store_errc::not_found);
+}
+
+boost::system::error_code changed_or_explain(pg_connection& db, const pg_result& r, const std::string& id) {
+  return r.affected() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
+}
+
+}  // namespace
+
+core::outbox_entries_outcome outbox_fetch_due(pg_connection& db, const std::string& instance,
+                                              outbox_clock::time_point now, std::size_t limit, milliseconds lease) {
+  // Eligible: pending, due, not leased (or the lease ran out), and no older undelivered item
+  // (pending, leased or dead) of the same (channel, ordering_key). Rows another instance is
+  // leasing right now are skipped, not waited for.
+  const auto r = db.run(std::string(R"sql(
+WITH due AS (
+  SELECT o.seq FROM outbox o
+  WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.leased_until IS NULL OR o.leased_until <= $1)
+    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.ordering_key = o.ordering_key
+                    AND p.state <> 'delivered' AND p.seq < o.seq)
+  ORDER BY o.next_attempt_at, o.seq LIMIT $2
+  FOR UPDATE OF o SKIP LOCKED)
+UPDATE outbox SET leased_until = $3, lease_owner = $4, attempts = outbox.attempts + 1
+FROM due WHERE outbox.seq = due.seq
+RETURNING outbox.seq, )sql") +
+                            (column_list + 5),
+                        pg_params(to_ms(now), static_cast<std::int64_t>(limit), to_ms(now + lease), instance));
+  auto due = entries_from(r);
+  std::sort(due.begin(), due.end(), [](const core::outbox_entry& a, const core::outbox_entry& b) {
+    return std::make_pair(a.next_attempt_at, a.seq) < std::make_pair(b.next_attempt_at, b.seq);
+  });
+  return due;
+}
+
+std::vector<boost::system::error_code> outbox_mark_delivered(pg_connection& db, const std::vector<std::string>& ids,
+                                                             outbox_clock::time_point at) {
+  // Also from dead: an operator may park an item while its last attempt is still on the wire.
+  pg_params p;
+  p.add_array(ids).add(to_ms(at));
+  const auto r = db.run(
+      "UPDATE outbox SET state = 'delivered', delivered_at = $2, leased_until = NULL, lease_owner = NULL "
+      "WHERE id = ANY($1::text[]) RETURNING id",
+      p);
+  std::unordered_map<std::string, bool> changed;
+  for (int i = 0; i < r.rows(); ++i) changed[r.text(i, 0)] = true;
+  std::vector<boost::system::error_code> out;
+  for (const auto& id : ids)
+    out.push_back(changed.count(id) ? boost::system::error_code() : make_error_code(store_errc::not_found));
+  return out;
+}
+
+boost::system::error_code outbox_mark_failed(pg_connection& db, const std::string& id, outbox_clock::time_point next,
+                                             const std::string& error) {
+  const auto r = db.run(
+      "UPDATE outbox SET next_attempt_at = $2, last_error = $3, leased_until = NULL, lease_owner = NULL "
+      "WHERE id = $1 AND state = 'pending'",
+      pg_params(id, to_ms(next), error));
+  return changed_or_explain(db, r, id);
+}
+
+boost::system::error_code outbox_park_dead(pg_connection& db, const std::string& id, const std::string& error) {
+  const auto r = db.run(
+      "UPDATE outbox SET state = 'dead', last_error = $2, leased_until = NULL, lease_owner = NULL "
+      "WHERE id = $1 AND state <> 'delivered'",
+      pg_params(id, error));
+  return changed_or_explain(db, r, id);
+}
+
+boost::system::error_code outbox_requeue(pg_connection& db, const std::string& id, outbox_clock::time_point at) {
+  const auto r = db.run(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, leased_until = NULL, "
+      "lease_owner = NULL WHERE id = $1 AND state <> 'delivered'",
+      pg_params(id, to_ms(at)));
+  return changed_or_explain(db, r, id);
+}
+
+boost::system::result<std::int64_t> outbox_requeue_all_dead(pg_connection& db, outbox_clock::time_point at) {
+  const auto r = db.run(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, leased_until = NULL, "
+      "lease_owner = NULL WHERE state = 'dead'",
+      pg_params(to_ms(at)));
+  return r.affected();
+}
+
+boost::system::error_code outbox_release_leases(pg_connection& db, const std::string& instance) {
+  db.run(
+      "UPDATE outbox SET leased_until = NULL, lease_owner = NULL "
+      "WHERE leased_until IS NOT NULL AND state = 'pending' AND lease_owner = $1",
+      pg_params(instance));
+  return {};
+}
+
+core::outbox_entries_outcome outbox_list(pg_connection& db, const core::outbox_list_query& query) {
+  std::string sql = std::string("SELECT ") + column_list + " FROM outbox WHERE seq > $1";
+  pg_params p(query.after_seq.value_or(0));
+  if (query.state) {
+    p.add(sql_store::outbox_state_name(*query.state));
+    sql += " AND state = $" + std::to_string(p.size());
+  }
+  if (query.channel) {
+    p.add(*query.channel);
+    sql += " AND channel = $" + std::to_string(p.size());
+  }
+  p.add(static_cast<std::int64_t>(query.count));
+  sql += " ORDER BY seq LIMIT $" + std::to_string(p.size());
+  return entries_from(db.run(sql, p));
+}
+
+core::outbox_entry_outcome outbox_show(pg_connection& db, const std::string& id) {
+  auto entries =
+      entries_from(db.run(std::string("SELECT ") + column_list + " FROM outbox WHERE id = $1", pg_params(id)));
+  if (entries.empty()) return make_error_code(store_errc::not_found);
+  return std::move(entries.front());
+}
+
+core::outbox_stats_outcome outbox_stats(pg_connection& db) {
+  core::outbox_stats stats;
+  const auto r =
+      db.run("SELECT state, count(*), min(created_at) FROM outbox WHERE state IN ('pending', 'dead') GROUP BY state");
+  for (int i = 0; i < r.rows(); ++i) {
+    if (r.text(i, 0) == "dead") {
+      stats.dead = r.int64(i, 1);
+    } else {
+      stats.pending = r.int64(i, 1);
+      stats.oldest_pending_created_at = from_ms(r.int64(i, 2));
+    }
+  }
+  return stats;
+}
+
+}  // namespace gateway::postgres

@@ -1,0 +1,172 @@
+#include "adapters/sql_store/search_sql.hpp"
+
+#include "adapters/sql_store/search_cursor.hpp"
+
+#include <charconv>
+
+namespace gateway::sql_store {
+namespace {
+
+namespace core = gateway::core;
+using core::store_errc;
+
+// SQL text with numbered parameters, so an expression can repeat a parameter.
+class sql_text {
+ public:
+  explicit sql_text(placeholder_style style) : style_(style) {}
+  std::string param(sql_value value) {
+    binds.push_back(std::move(value));
+    std::string name(1, style_ == placeholder_style::question ? '?' : '$');  // appended: g++ 12 -Wrestrict
+    name += std::to_string(binds.size());
+    return name;
+  }
+  std::vector<sql_value> binds;
+
+ private:
+  placeholder_style style_;
+};
+
+struct key_sql {
+  std::string expr;
+  bool descending;
+};
+
+std::string sort_signature(const std::vector<core::sort_key>& keys) {
+  std::string sig;
+  for (const auto& k : keys) {
+    sig += k.param;
+    sig += k.descending ? "-" : "+";
+    sig += ",";
+  }
+  return sig;
+}
+
+// Sort keys then the write sequence, compared in one direction per key:
+// (k0 > v0) OR (k0 = v0 AND k1 > v1) OR ... OR (k0 = v0 AND ... AND seq > s).
+std::string keyset_condition(sql_text& sql, const std::vector<key_sql>& keys, const cursor_position& pos) {
+  std::string out = "(";
+  std::string equal_prefix;
+  for (std::size_t i = 0; i <= keys.size(); ++i) {
+    const bool is_seq = i == keys.size();
+    const std::string expr = is_seq ? "r.seq" : keys[i].expr;
+    const bool desc = is_seq ? (!keys.empty() && keys.back().descending) : keys[i].descending;
+    const std::string value = is_seq ? sql.param(pos.seq) : sql.param(pos.values[i]);
+    if (i > 0) out += " OR ";
+    out += "(" + equal_prefix + expr + (desc ? " < " : " > ") + value + ")";
+    equal_prefix += expr + " = " + value + " AND ";
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+boost::system::result<search_statements> build_search(const core::search_query& query, placeholder_style style) {
+  if (query.type.empty()) return make_error_code(store_errc::invalid_request);
+  search_statements out;
+  out.sort = query.sort;
+  if (out.sort.empty()) out.sort.push_back(core::sort_key{});
+
+  sql_text sql(style);
+  const std::string type = sql.param(query.type);
+  std::string filters = " WHERE r.type = " + type + " AND r.deleted = 0";
+  if (query.owner_org) filters += " AND r.owner_org = " + sql.param(*query.owner_org);
+  if (query.last_updated_ge) filters += " AND r.last_updated >= " + sql.param(*query.last_updated_ge);
+  if (query.last_updated_le) filters += " AND r.last_updated <= " + sql.param(*query.last_updated_le);
+  for (const auto& c : query.criteria) {
+    if (c.any_of.empty()) return make_error_code(store_errc::invalid_request);
+    filters += " AND r.rkey IN (SELECT s.rkey FROM search_keys s WHERE s.type = " + type +
+               " AND s.param = " + sql.param(c.param) + " AND s.value IN (";
+    for (std::size_t i = 0; i < c.any_of.size(); ++i) filters += (i ? ", " : "") + sql.param(c.any_of[i]);
+    filters += "))";
+  }
+  out.count_sql = "SELECT count(*) FROM resources r" + filters;
+  out.count_params = sql.binds.size();
+
+  std::vector<key_sql> keys;
+  for (const auto& k : out.sort) {
+    if (k.param == core::sort_last_updated)
+      keys.push_back({"r.last_updated", k.descending});
+    else
+      keys.push_back(
+          {"coalesce((SELECT min(s.value) FROM search_keys s WHERE s.rkey = r.rkey "
+           "AND s.param = " +
+               sql.param(k.param) + "), '')",
+           k.descending});
+  }
+
+  std::string page_filters = filters;
+  if (query.cursor) {
+    const auto pos = decode_cursor(*query.cursor);
+    if (!pos || pos->signature != sort_signature(out.sort) || pos->values.size() != keys.size())
+      return make_error_code(store_errc::invalid_request);
+    page_filters += " AND " + keyset_condition(sql, keys, *pos);
+  }
+
+  std::string order;
+  for (const auto& k : keys) order += k.expr + (k.descending ? " DESC, " : " ASC, ");
+  order += keys.back().descending ? "r.seq DESC" : "r.seq ASC";
+
+  std::string select = "SELECT r.type, r.id, r.version, r.last_updated, r.owner_org, r.deleted, h.json, r.seq";
+  for (const auto& k : keys) select += ", " + k.expr;
+  const std::string limit = sql.param(static_cast<std::int64_t>(query.count) + 1);
+  out.page_sql = select + " FROM resources r JOIN resource_history h ON h.seq = r.seq" + page_filters + " ORDER BY " +
+                 order + " LIMIT " + limit;
+  out.binds = std::move(sql.binds);
+  return out;
+}
+
+search_page_builder::search_page_builder(const core::search_query& query, const search_statements& statements)
+    : count_(query.count), signature_(sort_signature(statements.sort)) {}
+
+bool search_page_builder::add(core::resource_record record, std::int64_t seq, std::vector<std::string> sort_values) {
+  if (page_.items.size() == count_) {
+    page_.next_cursor = encode_cursor(cursor_position{signature_, std::move(last_values_), last_seq_});
+    return false;  // a further row exists
+  }
+  page_.items.push_back(std::move(record));
+  last_seq_ = seq;
+  last_values_ = std::move(sort_values);
+  return true;
+}
+
+core::search_page search_page_builder::finish(std::int64_t total) && {
+  page_.total = total;
+  return std::move(page_);
+}
+
+boost::system::result<audit_statement> build_audit_search(const core::audit_query& query, placeholder_style style) {
+  sql_text sql(style);
+  std::string where = " WHERE 1 = 1";
+  if (query.entity)
+    where += " AND entity_type = " + sql.param(query.entity->type) + " AND entity_id = " + sql.param(query.entity->id);
+  if (query.caller_org) where += " AND caller_org = " + sql.param(*query.caller_org);
+  if (query.recorded_ge) where += " AND recorded >= " + sql.param(*query.recorded_ge);
+  if (query.recorded_le) where += " AND recorded <= " + sql.param(*query.recorded_le);
+  if (query.cursor) {
+    std::int64_t after = 0;
+    const auto& c = *query.cursor;
+    const auto r = std::from_chars(c.data(), c.data() + c.size(), after);
+    if (r.ec != std::errc() || r.ptr != c.data() + c.size()) return make_error_code(store_errc::invalid_request);
+    where += std::string(" AND seq ") + (query.oldest_first ? "> " : "< ") + sql.param(after);
+  }
+  audit_statement out;
+  out.sql =
+      "SELECT seq, id, recorded, caller_org, caller_role, action, entity_type, entity_id, "
+      "outcome, request_id, json FROM audit" +
+      where + " ORDER BY seq " + (query.oldest_first ? "ASC" : "DESC") + " LIMIT " +
+      sql.param(static_cast<std::int64_t>(query.count) + 1);
+  out.binds = std::move(sql.binds);
+  return out;
+}
+
+bool audit_page_builder::add(core::audit_record record, std::int64_t seq) {
+  if (page_.items.size() == count_) {
+    page_.next_cursor = std::to_string(last_seq_);
+    return false;
+  }
+  page_.items.push_back(std::move(record));
+  last_seq_ = seq;
+  return true;
+}
+
+}  // namespace gateway::sql_store

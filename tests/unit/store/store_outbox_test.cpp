@@ -1,0 +1,188 @@
+
+#include "tests/unit/store/store_fixture.hpp"
+
+#include <atomic>
+
+namespace gateway::store_test {
+namespace {
+
+using core::store_errc;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::system_clock;
+using error_code = boost::system::error_code;
+
+class outbox_test : public store_test {
+ protected:
+  void SetUp() override {
+    store_test::SetUp();
+    later_ = clock_type::now() + 1s;  // after the store (and the PostgreSQL cluster) started
+  }
+  void enqueue(const std::string& id, const std::string& key, const std::string& channel = "feedback") {
+    core::unit_of_work u;
+    u.outbox.push_back({id, channel, "ORG-A", key, "application/fhir+json", "{\"n\":\"" + id + "\"}"});
+    ASSERT_TRUE(commit(u));
+  }
+  std::vector<std::string> fetch(clock_type::time_point now, std::size_t limit = 100,
+                                 std::chrono::milliseconds lease = 30s) {
+    auto r =
+        wait_for<core::outbox_entries_outcome>([&](auto cb) { store_->fetch_due(now, limit, lease, std::move(cb)); });
+    EXPECT_TRUE(r);
+    std::vector<std::string> out;
+    for (const auto& e : *r) out.push_back(e.item.id);
+    return out;
+  }
+  error_code delivered(const std::string& id) {
+    return wait_for<error_code>([&](auto cb) { store_->mark_delivered(id, clock_type::now(), std::move(cb)); });
+  }
+  error_code failed(const std::string& id, clock_type::time_point next) {
+    return wait_for<error_code>([&](auto cb) { store_->mark_failed(id, next, "503 from peer", std::move(cb)); });
+  }
+  error_code dead(const std::string& id) {
+    return wait_for<error_code>([&](auto cb) { store_->park_dead(id, "400 from peer", std::move(cb)); });
+  }
+  error_code requeue(const std::string& id, clock_type::time_point at) {
+    return wait_for<error_code>([&](auto cb) { store_->requeue(id, at, std::move(cb)); });
+  }
+  core::outbox_entry show(const std::string& id) {
+    return wait_for<core::outbox_entry_outcome>([&](auto cb) { store_->show_outbox(id, std::move(cb)); }).value();
+  }
+  clock_type::time_point later_ = clock_type::now() + 1s;
+};
+
+RG_STORE_CONTRACT(outbox_test);
+
+TEST_P(outbox_test, only_the_head_of_each_key_is_due_and_in_order) {
+  enqueue("a1", "sr-a");
+  enqueue("b1", "sr-b");
+  enqueue("a2", "sr-a");
+  enqueue("a3", "sr-a");
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1", "b1"}));
+  // Leased: nothing more of those keys until they are recorded.
+  EXPECT_TRUE(fetch(later_).empty());
+  EXPECT_FALSE(delivered("a1"));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2"}));
+  EXPECT_FALSE(delivered("a2"));
+  EXPECT_FALSE(delivered("b1"));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a3"}));
+  EXPECT_EQ(show("a3").attempts, 1);
+}
+
+TEST_P(outbox_test, several_deliveries_recorded_in_one_unit_free_their_keys_and_report_unknown_ids) {
+  enqueue("a1", "A");
+  enqueue("a2", "A");
+  enqueue("b1", "B");
+  enqueue("b2", "B");
+  ASSERT_EQ(fetch(later_), (std::vector<std::string>{"a1", "b1"}));
+  const auto units_before = store_->metrics().units_committed;
+  const auto errors = wait_for<std::vector<error_code>>([&](auto cb) {
+    store_->mark_delivered_many({"a1", "nope", "b1"}, clock_type::now(), std::move(cb));
+  });
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_FALSE(errors[0]);
+  EXPECT_EQ(errors[1], store_errc::not_found);
+  EXPECT_FALSE(errors[2]);
+  if (GetParam() == engine::sqlite) {
+    EXPECT_EQ(store_->metrics().units_committed, units_before + 1);  // one writer unit for the three
+  }
+  EXPECT_EQ(show("a1").state, core::outbox_state::delivered);
+  EXPECT_EQ(show("b1").state, core::outbox_state::delivered);
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2", "b2"}));
+}
+
+TEST_P(outbox_test, failed_item_waits_for_its_next_attempt_and_keeps_its_error) {
+  enqueue("a1", "sr-a");
+  enqueue("a2", "sr-a");
+  ASSERT_EQ(fetch(later_).size(), 1u);
+  EXPECT_FALSE(failed("a1", later_ + 10s));
+  EXPECT_TRUE(fetch(later_).empty());  // a1 not due yet, a2 behind it
+  EXPECT_EQ(fetch(later_ + 10s), (std::vector<std::string>{"a1"}));
+  const auto e = show("a1");
+  EXPECT_EQ(e.attempts, 2);
+  EXPECT_EQ(e.last_error, "503 from peer");
+  EXPECT_EQ(e.state, core::outbox_state::pending);
+}
+
+TEST_P(outbox_test, items_behind_a_dead_item_wait_until_it_is_requeued) {
+  enqueue("a1", "sr-a");
+  enqueue("a2", "sr-a");
+  enqueue("b1", "sr-b");
+  ASSERT_EQ(fetch(later_).size(), 2u);
+  EXPECT_FALSE(dead("a1"));
+  EXPECT_FALSE(delivered("b1"));
+  EXPECT_TRUE(fetch(later_).empty()) << "a2 must not overtake the dead a1";
+  EXPECT_EQ(show("a1").state, core::outbox_state::dead);
+
+  auto counts = wait_for<core::outbox_stats_outcome>([&](auto cb) { store_->outbox_counts(std::move(cb)); });
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->dead, 1);
+  EXPECT_EQ(counts->pending, 1);
+
+  core::outbox_list_query only_dead;
+  only_dead.state = core::outbox_state::dead;
+  auto listed = wait_for<core::outbox_entries_outcome>([&](auto cb) { store_->list_outbox(only_dead, std::move(cb)); });
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().item.id, "a1");
+  EXPECT_EQ(listed->front().last_error, "400 from peer");
+
+  EXPECT_FALSE(requeue("a1", later_));
+  EXPECT_EQ(show("a1").attempts, 0);
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
+  EXPECT_FALSE(delivered("a1"));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2"}));
+}
+
+TEST_P(outbox_test, requeue_all_dead_and_errors_for_unknown_or_delivered_items) {
+  enqueue("a1", "sr-a");
+  enqueue("b1", "sr-b");
+  fetch(later_);
+  dead("a1");
+  dead("b1");
+  auto n =
+      wait_for<boost::system::result<std::int64_t>>([&](auto cb) { store_->requeue_all_dead(later_, std::move(cb)); });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2);
+  EXPECT_EQ(requeue("nope", later_), store_errc::not_found);
+  EXPECT_EQ(delivered("nope"), store_errc::not_found);
+  EXPECT_FALSE(delivered("a1"));
+  EXPECT_EQ(requeue("a1", later_), store_errc::invalid_request);
+}
+
+TEST_P(outbox_test, an_expired_lease_makes_the_item_due_again_and_release_clears_leases) {
+  enqueue("a1", "sr-a");
+  ASSERT_EQ(fetch(later_, 10, 1s).size(), 1u);
+  EXPECT_TRUE(fetch(later_).empty());
+  EXPECT_EQ(fetch(later_ + 2s), (std::vector<std::string>{"a1"}));  // crash between send and record
+  EXPECT_FALSE(wait_for<error_code>([&](auto cb) { store_->release_leases(std::move(cb)); }));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
+}
+
+TEST_P(outbox_test, channels_order_independently_for_the_same_key) {
+  enqueue("f1", "sr-a", "feedback");
+  enqueue("e1", "sr-a", "events");
+  fetch(later_);
+  dead("f1");
+  enqueue("e2", "sr-a", "events");
+  delivered("e1");
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"e2"}));
+}
+
+TEST_P(outbox_test, commits_with_outbox_items_wake_the_dispatcher_and_survive_reopen) {
+  std::atomic<int> wakes{0};
+  store_->on_outbox_ready([&] { ++wakes; });
+  enqueue("a1", "sr-a");
+  EXPECT_GE(wakes.load(), 1);
+  ASSERT_TRUE(commit(unit(create("Task", "t1"))));  // no outbox item: no wake needed
+  // SQLite: only the writer wakes it. PostgreSQL also wakes it from LISTEN (its own NOTIFY arrives
+  // there too, at a time of its own), so only the lower bound is the contract.
+  if (GetParam() == engine::sqlite) {
+    EXPECT_EQ(wakes.load(), 1);
+  }
+  store_->on_outbox_ready(nullptr);
+  reopen();
+  EXPECT_EQ(show("a1").item.payload, "{\"n\":\"a1\"}");
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
+}
+
+}  // namespace
+}  // namespace gateway::store_test

@@ -1,0 +1,180 @@
+
+#include "tests/unit/store/store_fixture.hpp"
+
+#include <set>
+#include <thread>
+
+namespace gateway::store_test {
+namespace {
+
+using core::store_errc;
+
+class search_test : public store_test {
+ protected:
+  core::resource_record add_task(const std::string& id, const std::string& owner, const std::string& status,
+                                 const std::string& rank = "1") {
+    auto r = commit(unit(create("Task", id, owner,
+                                {{"status", status}, {"priority-rank", rank}, {"based-on", "ServiceRequest/" + id}})));
+    EXPECT_TRUE(r);
+    return r->written.at(0);
+  }
+
+  static std::vector<std::string> ids(const core::search_page& page) {
+    std::vector<std::string> out;
+    for (const auto& r : page.items) out.push_back(r.id);
+    return out;
+  }
+
+  // Follows next cursors to the end, calling between() after the first page.
+  std::vector<std::string> all_pages(core::search_query q, const std::function<void()>& between = {}) {
+    std::vector<std::string> out;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto page = search(q);
+      EXPECT_TRUE(page);
+      for (auto& id : ids(*page)) out.push_back(id);
+      if (guard == 0 && between) between();
+      if (!page->next_cursor) break;
+      q.cursor = page->next_cursor;
+    }
+    return out;
+  }
+};
+
+RG_STORE_CONTRACT(search_test);
+
+TEST_P(search_test, criteria_match_any_of_values_and_are_anded) {
+  add_task("a", "ORG-A", "requested");
+  add_task("b", "ORG-A", "accepted");
+  add_task("c", "ORG-A", "completed");
+  core::search_query q;
+  q.type = "Task";
+  q.criteria.push_back({"status", {"requested", "accepted"}});
+  auto page = search(q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 2);
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"a", "b"}));
+
+  q.criteria.push_back({"based-on", {"ServiceRequest/b"}});
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"b"}));
+  q.criteria.back().any_of = {"ServiceRequest/c"};
+  EXPECT_EQ(search(q)->total, 0);
+}
+
+TEST_P(search_test, owner_scope_hides_other_organisations_resources) {
+  add_task("a", "ORG-A", "requested");
+  add_task("b", "ORG-B", "requested");
+  core::search_query q;
+  q.type = "Task";
+  q.owner_org = "ORG-B";
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"b"}));
+  q.owner_org.reset();
+  EXPECT_EQ(search(q)->total, 2);
+}
+
+TEST_P(search_test, deleted_and_superseded_index_entries_do_not_match) {
+  add_task("a", "ORG-A", "requested");
+  auto w = create("Task", "a", "ORG-A", {{"status", "accepted"}});
+  w.kind = core::write_kind::update;
+  ASSERT_TRUE(commit(unit(w)));
+  add_task("b", "ORG-A", "requested");
+  auto d = create("Task", "b");
+  d.kind = core::write_kind::remove;
+  ASSERT_TRUE(commit(unit(d)));
+  core::search_query q;
+  q.type = "Task";
+  q.criteria.push_back({"status", {"requested"}});
+  EXPECT_EQ(search(q)->total, 0);
+  q.criteria[0].any_of = {"accepted"};
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"a"}));
+}
+
+TEST_P(search_test, last_updated_bounds_are_inclusive) {
+  const auto a = add_task("a", "ORG-A", "requested");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // distinct commit times
+  const auto b = add_task("b", "ORG-A", "requested");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto c = add_task("c", "ORG-A", "requested");
+  core::search_query q;
+  q.type = "Task";
+  q.last_updated_ge = b.last_updated;
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"b", "c"}));
+  q.last_updated_le = b.last_updated;
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"b"}));
+  q.last_updated_ge.reset();
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"a", "b"}));
+  EXPECT_LT(a.last_updated, c.last_updated);
+}
+
+TEST_P(search_test, sorts_by_indexed_param_then_last_updated_and_descending) {
+  add_task("routine1", "ORG-A", "requested", "2");
+  add_task("urgent1", "ORG-A", "requested", "0");
+  add_task("routine2", "ORG-A", "requested", "2");
+  add_task("urgent2", "ORG-A", "requested", "0");
+  core::search_query q;
+  q.type = "Task";
+  q.sort = {{"priority-rank", false}, {core::sort_last_updated, false}};
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"urgent1", "urgent2", "routine1", "routine2"}));
+  q.sort = {{core::sort_last_updated, true}};
+  EXPECT_EQ(ids(*search(q)), (std::vector<std::string>{"urgent2", "routine2", "urgent1", "routine1"}));
+  // Paging through a mixed-direction sort visits each once, in order.
+  q.sort = {{"priority-rank", true}, {core::sort_last_updated, false}};
+  q.count = 1;
+  EXPECT_EQ(all_pages(q), (std::vector<std::string>{"routine1", "routine2", "urgent1", "urgent2"}));
+}
+
+TEST_P(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
+  for (int i = 0; i < 10; ++i) add_task("old" + std::to_string(i), "ORG-A", "requested");
+  core::search_query q;
+  q.type = "Task";
+  q.count = 3;
+  auto first = search(q);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->total, 10);
+  EXPECT_EQ(first->items.size(), 3u);
+  ASSERT_TRUE(first->next_cursor);
+
+  // Ascending: every old row exactly once, the new ones at the end.
+  auto seen = all_pages(q, [&] {
+    for (int i = 0; i < 5; ++i) add_task("new" + std::to_string(i), "ORG-A", "requested");
+  });
+  ASSERT_EQ(seen.size(), 15u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(seen[i], "old" + std::to_string(i));
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 15u);
+
+  // Descending: rows inserted after the first page never shift later pages.
+  q.sort = {{core::sort_last_updated, true}};
+  auto desc = all_pages(q, [&] { add_task("newer", "ORG-A", "requested"); });
+  ASSERT_EQ(desc.size(), 15u);
+  EXPECT_EQ(std::set<std::string>(desc.begin(), desc.end()).size(), 15u);
+  EXPECT_EQ(desc.back(), "old0");
+}
+
+TEST_P(search_test, a_cursor_from_another_sort_or_garbage_is_invalid_request) {
+  for (int i = 0; i < 3; ++i) add_task("t" + std::to_string(i), "ORG-A", "requested");
+  core::search_query q;
+  q.type = "Task";
+  q.count = 1;
+  auto page = search(q);
+  ASSERT_TRUE(page && page->next_cursor);
+  q.sort = {{core::sort_last_updated, true}};
+  q.cursor = page->next_cursor;
+  EXPECT_EQ(search(q).error(), store_errc::invalid_request);
+  q.cursor = "c1.zz.1";
+  EXPECT_EQ(search(q).error(), store_errc::invalid_request);
+  q.cursor = "'; DROP TABLE resources; --";
+  EXPECT_EQ(search(q).error(), store_errc::invalid_request);
+}
+
+TEST_P(search_test, count_zero_gives_only_the_total) {
+  add_task("a", "ORG-A", "requested");
+  core::search_query q;
+  q.type = "Task";
+  q.count = 0;
+  auto page = search(q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 1);
+  EXPECT_TRUE(page->items.empty());
+}
+
+}  // namespace
+}  // namespace gateway::store_test
