@@ -16,7 +16,8 @@ void usage(std::FILE* out) {
   std::fputs(
       "usage: gatewayctl COMMAND [ARGS]\n"
       "commands:\n"
-      "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates\n"
+      "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates, CRL\n"
+      "  certs revoke NAME [--dir certs/dev]      add a development certificate to the CA's CRL\n"
       "  validate [--type TYPE] FILE...           validate FHIR JSON as POST /fhir/$validate does\n"
       "  send-v2 FILE [--to mllp[s]://HOST:PORT]  send an HL7 v2 message over MLLP (TLS with mllps) and print the ACK\n"
       "  outbox list|show ID|retry ID|retry --all-dead|park ID [--ops URL]   the outbox of a running gateway\n"

@@ -38,7 +38,7 @@ int run_mllp(const rg::referrer_sim::sim_options& options, rg::referrer_sim::mes
       std::fprintf(stderr, "referrer-sim: %s\n", e->message.c_str());
       return 1;
     }
-    spec.tls = std::get<0>(tls);
+    spec.tls = std::make_shared<tls_context_slot>(std::get<0>(tls));
   }
   auto bound = srv.add_listener(spec);
   if (auto* error = std::get_if<std::string>(&bound)) {

@@ -71,7 +71,7 @@ class memory_port final : public referral_port {
 std::vector<config::caller> callers() {
   config::caller msk;
   msk.name = "msk-clinic";
-  msk.subject = {{"CN", "msk-clinic"}, {"OU", "RXX01"}};
+  msk.sha256 = std::string(64, 'a');
   msk.role = "referrer";
   msk.organization = "RXX01";
   return {msk};
@@ -139,13 +139,13 @@ TEST(Hl7v2FrontDoor, OverTlsTheCertificateDecides) {
   front_door_fixture f;
   net::peer_identity peer;
   peer.present = true;
-  peer.subject = {{"CN", "msk-clinic"}, {"OU", "RXX01"}};
+  peer.sha256 = std::string(64, 'a');
   // Any MSH-4 and any address: the certificate is the identity.
   EXPECT_EQ(ack_of(f.send(with(fixture(), "|RXX01|REFERRAL", "|SOMEWHERE|REFERRAL"), "10.9.9.9", &peer)).code,
             v2::ack_code::aa);
   net::peer_identity stranger;
   stranger.present = true;
-  stranger.subject = {{"CN", "someone"}};
+  stranger.sha256 = std::string(64, 'b');
   EXPECT_EQ(ack_of(f.send(fixture(), "127.0.0.1", &stranger)).code, v2::ack_code::ar);
 }
 
