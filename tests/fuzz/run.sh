@@ -1,27 +1,34 @@
 #!/bin/sh
-# Builds the libFuzzer targets with clang and runs them: the FHIR validator for a number of
-# seconds (default 60), then the HL7 v2 ER7 parser and the MLLP framer for half that each.
-# Usage: tests/fuzz/run.sh [seconds] [build-dir]
-# Seeds: the FHIR and HL7 v2 corpora and test fixtures; crashes are written to the build directory.
+# Builds a libFuzzer target with clang and runs it for a number of seconds (default 60), on one core.
+# Usage: tests/fuzz/run.sh [seconds] [build-dir] [target]
+# Targets (one per parser), each with its seed directories; crashes are written to the build
+# directory:
+#   fuzz_fhir_validate  JSON parser, R4 validator, referral profile, FHIRPath compile + evaluate
+#   fuzz_er7_parse      HL7 v2 ER7 parser, ACKs, the REF^I12 mapping
+#   fuzz_mllp_framing   the MLLP framing state machine (whole, byte by byte and chunked feeds agree)
 set -eu
 seconds="${1:-60}"
-v2_seconds=$(( seconds / 2 > 10 ? seconds / 2 : 10 ))
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${2:-$repo/../build-fuzz}"
+target="${3:-fuzz_fhir_validate}"
+case "$target" in
+  fuzz_fhir_validate)
+    seeds="tests/data/fhir/corpus tests/data/fhir tests/data/fhir/fuzz-seeds" ;;
+  fuzz_er7_parse | fuzz_mllp_framing)
+    seeds="tests/data/hl7v2 tests/data/hl7v2/corpus" ;;
+  *)
+    echo "run.sh: unknown fuzz target $target" >&2
+    exit 2 ;;
+esac
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++-14 -DRG_FUZZ=ON -DRG_BENCH=OFF \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" >/dev/null
-cmake --build "$build" --target fuzz_fhir_validate fuzz_er7_parse fuzz_mllp_framing -j2
-corpus="$build/fuzz-corpus"
+cmake --build "$build" --target "$target" -j2
+corpus="$build/fuzz-corpus-$target"
 mkdir -p "$corpus"
-cp "$repo"/tests/data/fhir/corpus/*.json "$repo"/tests/data/fhir/*.json "$corpus"/
-v2_corpus="$build/fuzz-corpus-hl7v2"
-mkdir -p "$v2_corpus"
-cp "$repo"/tests/data/hl7v2/*.hl7 "$repo"/tests/data/hl7v2/corpus/*.hl7 "$v2_corpus"/
+for d in $seeds; do
+  find "$repo/$d" -maxdepth 1 -type f \( -name '*.json' -o -name '*.txt' -o -name '*.hl7' \) -exec cp {} "$corpus"/ \;
+done
 cd "$build"
-./tests/fuzz/fuzz_fhir_validate -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+exec "./tests/fuzz/$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
   -print_final_stats=1 "$corpus"
-./tests/fuzz/fuzz_er7_parse -max_total_time="$v2_seconds" -max_len=65536 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$v2_corpus"
-exec ./tests/fuzz/fuzz_mllp_framing -max_total_time="$v2_seconds" -max_len=16384 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$v2_corpus"

@@ -41,16 +41,35 @@ const rapidjson::Value& resource(const v2_referral& r, std::size_t entry) {
   return r.bundle["entry"][static_cast<rapidjson::SizeType>(entry)]["resource"];
 }
 
+// What the validator may say about a correct mapping: v2 carries no narrative, and the mapping
+// does not invent one (a generated text that could drift from the coded data), so dom-6 warns;
+// codes from terminologies the gateway cannot check are noted as information. Anything else fails.
+void expect_only_expected_notes(const fhir::outcome& o) {
+  for (const auto& i : o.issues) {
+    const bool no_narrative = i.severity == fhir::severity::warning && i.diagnostics.find("dom-6") != std::string::npos;
+    const bool unchecked_codes = i.severity == fhir::severity::information &&
+                                 i.diagnostics.find("accepted without checking") != std::string::npos;
+    if (!no_narrative && !unchecked_codes) ADD_FAILURE() << i.expression << ": " << i.diagnostics;
+  }
+}
+
+// The first error of an outcome (warnings and notes come before it in document order).
+const fhir::issue& first_error(const fhir::outcome& o) {
+  for (const auto& i : o.issues)
+    if (i.severity == fhir::severity::error) return i;
+  throw std::runtime_error("no error in the outcome");
+}
+
 // The mapped Bundle as the FHIR transaction intake reads it: R4, transaction shape, referral
 // profile, normalisation.
 core::referral intake_view(const v2_referral& r) {
   const fhir::outcome r4 = fhir::validate(r.bundle);
   EXPECT_TRUE(r4.ok()) << json::serialise(r.bundle);
-  for (const auto& i : r4.issues) ADD_FAILURE() << i.expression << ": " << i.diagnostics;
+  expect_only_expected_notes(r4);
   auto tx = core::read_transaction_referral(r.bundle);
   EXPECT_TRUE(tx) << (tx ? "" : tx.error().text());
   const fhir::outcome profile = fhir::validate_referral_in_bundle(r.bundle, r.service_request);
-  for (const auto& i : profile.issues) ADD_FAILURE() << i.expression << ": " << i.diagnostics;
+  expect_only_expected_notes(profile);
   const core::reference_lookup lookup = [&tx](std::string_view ref) { return tx->resolve(ref); };
   auto n = core::normalise_service_request(resource(r, r.service_request), lookup);
   EXPECT_TRUE(n) << (n ? "" : n.error().text());
@@ -185,7 +204,7 @@ TEST(RefI12Mapping, AnInvalidNhsNumberIsNamedPid3) {
   ASSERT_TRUE(r);
   const fhir::outcome profile = fhir::validate_referral_in_bundle(r->bundle, r->service_request);
   ASSERT_FALSE(profile.ok());
-  EXPECT_EQ(to_string(v2_location_of(*r, profile.issues.front().expression)), "PID-3");
+  EXPECT_EQ(to_string(v2_location_of(*r, first_error(profile).expression)), "PID-3");
 }
 
 TEST(RefI12Mapping, NoNhsNumberIsNamedPid3) {
@@ -193,7 +212,7 @@ TEST(RefI12Mapping, NoNhsNumberIsNamedPid3) {
   ASSERT_TRUE(r);
   const fhir::outcome profile = fhir::validate_referral_in_bundle(r->bundle, r->service_request);
   ASSERT_FALSE(profile.ok());
-  EXPECT_EQ(to_string(v2_location_of(*r, profile.issues.front().expression)), "PID-3");
+  EXPECT_EQ(to_string(v2_location_of(*r, first_error(profile).expression)), "PID-3");
 }
 
 TEST(RefI12Mapping, NoDiagnosisIsNamedDg1) {
@@ -202,8 +221,7 @@ TEST(RefI12Mapping, NoDiagnosisIsNamedDg1) {
   ASSERT_TRUE(r);
   const fhir::outcome profile = fhir::validate_referral_in_bundle(r->bundle, r->service_request);
   ASSERT_FALSE(profile.ok());
-  EXPECT_EQ(to_string(v2_location_of(*r, profile.issues.front().expression)), "DG1-3")
-      << profile.issues.front().expression;
+  EXPECT_EQ(to_string(v2_location_of(*r, first_error(profile).expression)), "DG1-3") << first_error(profile).expression;
 }
 
 TEST(RefI12Mapping, LocationsOfOtherEntries) {
@@ -249,7 +267,7 @@ TEST(RefI12Mapping, TheCorpusReferralMapsAndIsRefusedForItsMissingNhsNumber) {
   EXPECT_TRUE(fhir::validate(r->bundle).ok());
   const fhir::outcome profile = fhir::validate_referral_in_bundle(r->bundle, r->service_request);
   ASSERT_FALSE(profile.ok());
-  EXPECT_EQ(to_string(v2_location_of(*r, profile.issues.front().expression)), "PID-3");
+  EXPECT_EQ(to_string(v2_location_of(*r, first_error(profile).expression)), "PID-3");
 }
 
 }  // namespace
