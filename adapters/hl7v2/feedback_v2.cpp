@@ -4,14 +4,14 @@
 
 #include "adapters/hl7v2/feedback_v2_rules.hpp"
 #include "fhir/json_parse.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
 #include "gateway/core/feedback_message.hpp"
-#include "gateway/core/json_read.hpp"
 
 namespace gateway::hl7v2 {
 namespace {
 
-namespace json = core::json;
+namespace json = fhir::json;
 using rapidjson::Value;
 
 bool has_code_in(const Value& resource, std::string_view system) {

@@ -3,14 +3,14 @@
 
 #include "adapters/hl7v2/v2_datatypes.hpp"
 #include "adapters/hl7v2/v2_referral_ids.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 
 namespace gateway::hl7v2::feedback {
 namespace {
 
-namespace json = core::json;
+namespace json = fhir::json;
 using rapidjson::Value;
 using outcome = std::optional<std::string>;
 
@@ -288,13 +288,13 @@ outcome obx_value(const message_view&, const Value* obs, segment_builder& s) {
   s.set(3, 1, json::string_member(*code, "code")).set(3, 2, json::string_member(*code, "display")).set(3, 3, system);
   std::string value;
   if (const Value* q = json::object_member(*obs, "valueQuantity"); q && q->HasMember("value")) {
-    value = json::serialise((*q)["value"]);
+    value = core::json::serialise((*q)["value"]);
     const std::string_view unit_code = json::string_member(*q, "code");
     const std::string_view unit = json::string_member(*q, "unit");
     const bool ucum = json::string_member(*q, "system") == "http://unitsofmeasure.org";
     s.set(6, 1, unit_code.empty() ? unit : unit_code).set(6, 2, unit).set(6, 3, ucum ? "UCUM" : "");
   } else if (const Value* i = json::member(*obs, "valueInteger")) {
-    value = json::serialise(*i);
+    value = core::json::serialise(*i);
   }
   s.set(5, value);
   return std::nullopt;

@@ -51,7 +51,8 @@ std::string_view to_string(feedback_event e);  // "status-update", "outcome-repo
 struct feedback_destination {
   std::string organisation;              // the referrer's ODS code (outbox destination)
   std::string endpoint;                  // configured delivery endpoint; empty = urn:ods:<organisation>
-  bool include_service_request = false;  // referrers[].service_request == "resource"
+  bool include_service_request = false;  // referrers[].service_request == "resource", or delivery "hl7v2"
+  bool include_patient = false;          // delivery "hl7v2": PID is written from the Patient
 };
 
 struct feedback_message_input {

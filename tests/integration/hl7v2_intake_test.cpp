@@ -212,9 +212,9 @@ TEST_F(hl7v2_intake_test, a_repeated_control_id_gets_the_same_ack_and_creates_no
 TEST_F(hl7v2_intake_test, killed_between_commit_and_ack_the_message_sent_again_makes_one_referral) {
   const std::string kill_file = dir_.str("kill-after-commit");
   std::ofstream(kill_file) << "on";
-  start_gateway({}, {std::string("LD_PRELOAD=") + RG_SYNC_PROBE, "RG_SYNC_PROBE_LOG=" + dir_.str("probe.log"),
-                     "RG_SYNC_PROBE_MARKER=RGKILL", "RG_SYNC_PROBE_KILL=" + kill_file,
-                     "ASAN_OPTIONS=verify_asan_link_order=0"});
+  start_gateway(
+      {}, {std::string("LD_PRELOAD=") + RG_SYNC_PROBE, "RG_SYNC_PROBE_LOG=" + dir_.str("probe.log"),
+           "RG_SYNC_PROBE_MARKER=RGKILL", "RG_SYNC_PROBE_KILL=" + kill_file, "ASAN_OPTIONS=verify_asan_link_order=0"});
   const std::string message = clinic_referral("RGKILL-MSG-1", "RGKILL-REF-1");
   const v2_answer lost = send(message);
   EXPECT_EQ(lost.exit_code, 3) << "no ACK: the gateway died first\n" << lost.ack << lost.err;

@@ -78,7 +78,7 @@ reply not_now(const fhir::outcome& issues) {
 
 // Steps 4-7 for an identified sender and a REF^I12 header that passed.
 asio::awaitable<reply> accept(referral_port* port, const v2::message* m, std::string control_id, caller who) {
-  auto find = std::bind_front(&referral_port::find_message, port, who.organization, control_id);
+  auto find = std::bind_front(&referral_port::find_message, port, who.organisation, control_id);
   const message_lookup seen = co_await await_store<message_lookup>(std::move(find));
   if (seen.unavailable) co_return not_now(*seen.unavailable);
   if (seen.found) {
@@ -87,7 +87,7 @@ asio::awaitable<reply> accept(referral_port* port, const v2::message* m, std::st
     co_return again;
   }
 
-  auto mapped = v2::map_ref_i12(*m, v2::ref_i12_context{who.organization});
+  auto mapped = v2::map_ref_i12(*m, v2::ref_i12_context{who.organisation});
   if (!mapped) co_return refuse(v2::ack_code::ae, mapped.error().at, mapped.error().code, mapped.error().text);
   const fhir::outcome r4 = fhir::validate(mapped->bundle);
   if (!r4.ok()) co_return from_issues(v2::ack_code::ae, *mapped, r4);
@@ -144,7 +144,7 @@ asio::awaitable<net::mllp_answer> mllp_front_door::handle(std::string text, net:
     log_message(context, {}, answered.control_id, r, started);
     co_return net::mllp_answer{ack_text(answered, facility, r), true};
   }
-  const std::string& org = who->organization;
+  const std::string& org = who->organisation;
   reply r;
   if (auto p = v2::check_ref_i12_header(m)) {
     r = refuse(v2::ack_code::ar, p->at, p->code, p->text);

@@ -11,7 +11,11 @@ sender_identity::sender_identity(const caller_registry* certificates, std::vecto
     caller c;
     const auto it =
         std::find_if(callers.begin(), callers.end(), [&](const config::caller& k) { return k.name == r.caller; });
-    if (it != callers.end()) c = caller{it->name, it->role, it->organization};
+    if (it != callers.end()) {
+      c = caller{it->name,
+                 it->role == config::caller_role::platform ? core::caller_role::platform : core::caller_role::referrer,
+                 it->organization};
+    }
     by_rule_.push_back(std::move(c));
   }
 }

@@ -53,7 +53,7 @@ class memory_port final : public referral_port {
     last_caller = s.who.name;
     submission_outcome o = next;
     if (o.what == submission_outcome::kind::created) {
-      claims[s.who.organization + "|" + s.message_control_id] = {o.service_request_id, o.committed_at};
+      claims[s.who.organisation + "|" + s.message_control_id] = {o.service_request_id, o.committed_at};
     }
     done(std::move(o));
   }
@@ -72,7 +72,7 @@ std::vector<config::caller> callers() {
   config::caller msk;
   msk.name = "msk-clinic";
   msk.sha256 = std::string(64, 'a');
-  msk.role = "referrer";
+  msk.role = config::caller_role::referrer;
   msk.organization = "RXX01";
   return {msk};
 }

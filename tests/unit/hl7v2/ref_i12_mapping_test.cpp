@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "adapters/hl7v2/er7_parser.hpp"
+#include "fhir/json_view.hpp"
 #include "fhir/referral_profile.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/core/embedded_config.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/normalise_service_request.hpp"
 #include "gateway/core/transaction_bundle.hpp"
@@ -16,7 +16,7 @@
 namespace gateway::hl7v2 {
 namespace {
 
-namespace json = core::json;
+namespace json = fhir::json;
 
 const std::string fixture = testdata::read_data("ref-i12-msk-clinic.hl7");
 
@@ -64,7 +64,7 @@ const fhir::issue& first_error(const fhir::outcome& o) {
 // profile, normalisation.
 core::referral intake_view(const v2_referral& r) {
   const fhir::outcome r4 = fhir::validate(r.bundle);
-  EXPECT_TRUE(r4.ok()) << json::serialise(r.bundle);
+  EXPECT_TRUE(r4.ok()) << core::json::serialise(r.bundle);
   expect_only_expected_notes(r4);
   auto tx = core::read_transaction_referral(r.bundle);
   EXPECT_TRUE(tx) << (tx ? "" : tx.error().text());
@@ -139,7 +139,7 @@ TEST(RefI12Mapping, SameMessageSameBundle) {
   auto a = mapped(fixture);
   auto b = mapped(fixture);
   ASSERT_TRUE(a && b);
-  EXPECT_EQ(json::serialise(a->bundle), json::serialise(b->bundle));
+  EXPECT_EQ(core::json::serialise(a->bundle), core::json::serialise(b->bundle));
 }
 
 TEST(RefI12Mapping, AnItem9RiskAnswerMakesTheReferralUrgent) {
