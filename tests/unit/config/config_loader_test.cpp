@@ -172,8 +172,8 @@ TEST(config_loader, choices_are_read_into_their_enums) {
   const std::string json =
       minimal(R"(,"log":{"level":"warn"},"referrers":[{"organization":"A","delivery":"fhir-message",)"
               R"("endpoint":"https://a.test/fhir","service_request":"resource"},{"organization":"B"}],)"
-              R"("callers":[{"name":"p","subject":"CN=p","role":"platform","organization":"P"},)"
-              R"({"name":"r","subject":"CN=r","role":"referrer","organization":"A"}],)"
+              R"("callers":[{"name":"p","subject":"CN=p","issuer":"CN=ca","role":"platform","organization":"P"},)"
+              R"({"name":"r","subject":"CN=r","issuer":"CN=ca","role":"referrer","organization":"A"}],)"
               R"("delivery":{"client_cert":")" +
               f + R"(","client_key":")" + f + R"(","server_ca":")" + f + R"("})");
   const std::vector<override_setting> tls13{{"listen.tls.min_version", "\"1.3\""}};  // "1.3" alone is a number
@@ -189,7 +189,7 @@ TEST(config_loader, choices_are_read_into_their_enums) {
   EXPECT_EQ(c.referrers[1].service_request, service_request_form::reference) << "the default";
   EXPECT_EQ(c.callers[0].role, caller_role::platform);
   EXPECT_EQ(c.callers[1].role, caller_role::referrer);
-  EXPECT_EQ(first_error(minimal(R"(,"callers":[{"name":"a","subject":"CN=a","organization":"X"}])")),
+  EXPECT_EQ(first_error(minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","organization":"X"}])")),
             "callers[0].role: missing");
 }
 
