@@ -54,12 +54,12 @@ struct task_update_input {
   const resource_record* stored = nullptr;                     // the Task version the change was merged onto
   task_change* change = nullptr;                               // from merge_task_update; its document is used
   const rapidjson::Value* service_request = nullptr;           // the Task's referral, with id
-  const rapidjson::Value* patient = nullptr;                   // its Patient, with id, when the destination wants it
   std::vector<const rapidjson::Value*> referral_observations;  // stored, for an outcome-report
   feedback_settings feedback;
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
-  audit_input audit;  // who/request id
+  audit_input audit;                          // who/request id
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id, when the destination wants it
 };
 
 platform_plan_outcome plan_task_update(const task_update_input& in);
@@ -69,13 +69,13 @@ struct outcome_post_input {
   std::string id;                                              // new id for it
   std::string owner_org;                                       // the referral's owner: its referrer reads it
   const rapidjson::Value* service_request = nullptr;           // the referral, with id
-  const rapidjson::Value* patient = nullptr;                   // its Patient, with id, when the destination wants it
   const rapidjson::Value* task = nullptr;                      // the referral's Task, with id
   std::vector<const rapidjson::Value*> referral_observations;  // stored before this one
   feedback_settings feedback;
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
   audit_input audit;
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id, when the destination wants it
 };
 
 platform_plan_outcome plan_outcome_post(const outcome_post_input& in);

@@ -80,22 +80,22 @@ service_referral_port::service_referral_port(const app::services& services, boos
 
 void service_referral_port::find_message(std::string organisation, std::string control_id,
                                          core::store_callback<message_lookup> done) {
-  app::task<app::result<std::optional<app::stored_message>>> work =
-      services_.referral_create.find_message(std::move(organisation), {message_control_id_system, std::move(control_id)});
-  app::start(std::move(work), resumer_,
-             [done = std::move(done)](std::exception_ptr error,
-                                      std::optional<app::result<std::optional<app::stored_message>>> value) mutable {
-               message_lookup out;
-               if (error || !value) {
-                 out.unavailable = fault("the message lookup failed");
-               } else if (!*value) {
-                 out.unavailable = std::move(*value).error().details;
-               } else if (**value) {
-                 out.found = acknowledged_message{(**value)->service_request_id,
-                                                  instant_time((**value)->first_committed)};
-               }
-               done(std::move(out));
-             });
+  app::task<app::result<std::optional<app::stored_message>>> work = services_.referral_create.find_message(
+      std::move(organisation), {message_control_id_system, std::move(control_id)});
+  app::start(
+      std::move(work), resumer_,
+      [done = std::move(done)](std::exception_ptr error,
+                               std::optional<app::result<std::optional<app::stored_message>>> value) mutable {
+        message_lookup out;
+        if (error || !value) {
+          out.unavailable = fault("the message lookup failed");
+        } else if (!*value) {
+          out.unavailable = std::move(*value).error().details;
+        } else if (**value) {
+          out.found = acknowledged_message{(**value)->service_request_id, instant_time((**value)->first_committed)};
+        }
+        done(std::move(out));
+      });
 }
 
 void service_referral_port::submit(referral_submission submission, core::store_callback<submission_outcome> done) {
