@@ -143,6 +143,7 @@ start_gateway() {
     --set listen.port=0 --set ops.port=0 \
     --set "listen.tls.cert=$certs/server.crt" --set "listen.tls.key=$certs/server.key" \
     --set "listen.tls.client_ca=$certs/ca.crt" \
+    --set "revocation.crl_files=[\"$certs/ca.crl\"]" \
     --set "storage.path=$dir/gateway.db" --set "platform.events_jsonl=$dir/events.jsonl" \
     --set "runtime.io_threads=$io_threads" "${gateway_sets[@]}" "$@"
   started_ops=$(grep -o '"ops":[0-9]*' "$work/$name.out" | head -1 | cut -d: -f2)
