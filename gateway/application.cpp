@@ -117,8 +117,10 @@ std::string application::start(net::server& server) {
   use_cases.platform_org = config_.platform.organization;
   use_cases.event_source = config_.platform.event_source;
   for (const auto& r : config_.referrers) {
+    // An HL7 v2 receiver gets the ServiceRequest (RF1-6: its own referral id) and the Patient (PID).
+    const bool v2 = r.delivery == config::delivery_mode::hl7v2;
     use_cases.referrers.push_back(
-        {r.organization, r.endpoint, r.service_request == config::service_request_form::resource});
+        {r.organization, r.endpoint, v2 || r.service_request == config::service_request_form::resource, v2});
   }
   use_cases.new_id = &app::random_uuid;
   use_cases.now = [] { return std::chrono::system_clock::now(); };

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/delivery/hl7v2_sender.hpp"
 #include "adapters/delivery/https_sender.hpp"
 #include "adapters/sinks/jsonl_sink.hpp"
 #include "gateway/api/ops_api.hpp"
@@ -77,6 +78,22 @@ std::shared_ptr<core::delivery_port> make_sender(net::https_client_pool& pool, c
   return std::get<std::shared_ptr<delivery::https_sender>>(std::move(made));
 }
 
+// An HL7 v2 sender (MLLP, TLS for mllps://) with the delivery timeouts: connect, then the ACK
+// within request_timeout_ms; or the start-up problem naming the configuration key.
+std::shared_ptr<core::delivery_port> make_v2_sender(boost::asio::any_io_executor executor, const std::string& url,
+                                                    net::client_tls_files tls, const config::delivery_settings& d,
+                                                    const std::string& key, std::string& problem) {
+  net::mllp_client_options o;
+  o.connect_timeout = d.connect_timeout;
+  o.answer_timeout = d.request_timeout;
+  auto made = delivery::hl7v2_sender::create(std::move(executor), url, std::move(tls), o, {});
+  if (auto* e = std::get_if<std::string>(&made)) {
+    problem = "configuration: " + key + ": " + *e;
+    return nullptr;
+  }
+  return std::get<std::shared_ptr<delivery::hl7v2_sender>>(std::move(made));
+}
+
 dispatcher_options options_from(const config::delivery_settings& d) {
   dispatcher_options o;
   o.retry.base = d.retry_base;
@@ -145,6 +162,16 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
             *p->pool, r.endpoint,
             {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key, config.revocation.crl_files},
             key + ".endpoint", problem);
+        if (!sender) return nullptr;
+        p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, mode});
+        p->ports.push_back(std::move(sender));
+        break;
+      }
+      case config::delivery_mode::hl7v2: {
+        auto sender = make_v2_sender(
+            p->run->io().get_executor(), r.endpoint,
+            {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key, config.revocation.crl_files},
+            d, key + ".endpoint", problem);
         if (!sender) return nullptr;
         p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, mode});
         p->ports.push_back(std::move(sender));

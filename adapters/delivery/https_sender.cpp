@@ -3,35 +3,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/strand.hpp>
 
-#include <exception>
-
+#include "adapters/delivery/delivery_completion.hpp"
 #include "adapters/delivery/http_delivery_result.hpp"
 
 namespace gateway::delivery {
 namespace asio = boost::asio;
 
 namespace {
-
-// Completes a deliver() call: hands the coroutine's result (or an unexpected exception, as a
-// transient failure) to the dispatcher's callback exactly once.
-struct deliver_completion {
-  core::store_callback<core::delivery_result> done;
-
-  void operator()(std::exception_ptr error, core::delivery_result result) {
-    if (error) {
-      result = core::delivery_result{};
-      result.what = core::delivery_result::kind::transient_failure;
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        result.detail = std::string("internal error: ") + e.what();
-      } catch (...) {
-        result.detail = "internal error";
-      }
-    }
-    done(std::move(result));
-  }
-};
 
 // Keeps the sender alive for as long as the delivery runs.
 asio::awaitable<core::delivery_result> post_item(std::shared_ptr<https_sender> sender, core::outbox_item item) {
@@ -61,7 +39,7 @@ https_sender::https_sender(net::https_client_pool& pool, std::shared_ptr<net::ht
 void https_sender::deliver(const core::outbox_entry& item, core::store_callback<core::delivery_result> done) {
   // Each delivery runs on its own strand: the pool wakes waiting requests through their executor.
   asio::co_spawn(asio::make_strand(pool_.executor()), post_item(shared_from_this(), item.item),
-                 deliver_completion{std::move(done)});
+                 delivery_completion{std::move(done)});
 }
 
 asio::awaitable<core::delivery_result> https_sender::post(core::outbox_item item) {

@@ -68,8 +68,14 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
   const rapidjson::Document sr = parse_record(*sr_record);
   const rapidjson::Document task_json = parse_record(**task_record);
   const std::vector<rapidjson::Document> observations = parse_records(found->items);
+  task<result<std::optional<rapidjson::Document>>> reading_patient =
+      patient_for_feedback(&ctx_, &sr, sr_record->owner_org);
+  result<std::optional<rapidjson::Document>> patient = co_await std::move(reading_patient);
+  if (!patient) co_return patient.error();
+
   core::outcome_post_input in;
   in.resource = &resource;
+  if (*patient) in.patient = &**patient;
   in.id = ctx_.new_id();
   in.owner_org = sr_record->owner_org;
   in.service_request = &sr;

@@ -24,6 +24,18 @@ task<result<referral_created>> referral_create_service::stored_referral(std::str
   co_return out;
 }
 
+task<result<std::optional<stored_message>>> referral_create_service::find_message(std::string organisation,
+                                                                                  core::identifier id) const {
+  auto lookup = store_find_claim(*ctx_.store, std::move(organisation), std::move(id.system), std::move(id.value));
+  core::claim_lookup_outcome claim = co_await lookup;
+  if (!claim) co_return refusal_from_store(claim.error());
+  if (!*claim) co_return std::optional<stored_message>{};
+  auto first = store_vread(*ctx_.store, (*claim)->type, (*claim)->id, 1);
+  core::read_outcome version1 = co_await first;
+  if (!version1) co_return refusal_from_store(version1.error());
+  co_return std::optional<stored_message>{stored_message{version1->id, version1->last_updated}};
+}
+
 task<result<referral_created>> referral_create_service::create(referral_create_command command) const {
   result<checked_referral> checked = check_referral(command.referral, command.who);
   if (!checked) co_return checked.error();
@@ -62,6 +74,10 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
 
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     core::referral_create_plan plan = core::plan_referral_create(in);
+    if (command.message_id) {
+      plan.work.claims.push_back({command.who.organisation, command.message_id->system, command.message_id->value,
+                                  "ServiceRequest", plan.work.writes[plan.service_request_write].id});
+    }
     auto commit = store_commit(*ctx_.store, std::move(plan.work));
     core::commit_outcome committed = co_await commit;
     if (committed) {
@@ -80,7 +96,13 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
     }
     if (failure.existing->type == "ServiceRequest") {
       task<result<referral_created>> stored = stored_referral(failure.existing->id);
-      co_return co_await std::move(stored);
+      result<referral_created> out = co_await std::move(stored);
+      if (!out || !command.message_id) co_return out;
+      task<result<std::optional<stored_message>>> seen = find_message(command.who.organisation, *command.message_id);
+      result<std::optional<stored_message>> message = co_await std::move(seen);
+      if (!message) co_return message.error();
+      out->message = std::move(*message);
+      co_return out;
     }
     in.stored_patient_id = failure.existing->id;
   }

@@ -65,10 +65,16 @@ task<task_update_service::attempt_result> task_update_service::attempt(const tas
     observations = parse_records(found->items);
   }
 
+  task<result<std::optional<rapidjson::Document>>> reading_patient =
+      patient_for_feedback(&ctx_, &sr, sr_record->owner_org);
+  result<std::optional<rapidjson::Document>> patient = co_await std::move(reading_patient);
+  if (!patient) co_return patient.error();
+
   core::task_update_input in;
   in.stored = &*stored;
   in.change = &*change;
   in.service_request = &sr;
+  if (*patient) in.patient = &**patient;
   in.referral_observations = pointers_to(observations);
   in.feedback = feedback_settings_for(ctx_, command->meta, sr_record->owner_org, &outcome_codes_);
   in.now = now;

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "gateway/config/json_object_reader.hpp"
+#include "gateway/config/mllp_section.hpp"
 
 namespace gateway::config {
 namespace {
@@ -126,7 +127,9 @@ void read_referrers(json_object_reader& root, std::vector<referrer_settings>& re
     r.read("organization", ref.organization, true);
     r.read("name", ref.name);
     r.read_choice("delivery", ref.delivery,
-                  {{"fhir-message", delivery_mode::fhir_message}, {"none", delivery_mode::none}});
+                  {{"fhir-message", delivery_mode::fhir_message},
+                   {"hl7v2", delivery_mode::hl7v2},
+                   {"none", delivery_mode::none}});
     r.read("endpoint", ref.endpoint);
     r.read("server_ca", ref.server_ca);
     r.read_choice("service_request", ref.service_request,
@@ -134,6 +137,10 @@ void read_referrers(json_object_reader& root, std::vector<referrer_settings>& re
     r.finish();
     if (ref.delivery == delivery_mode::fhir_message && ref.endpoint.rfind("https://", 0) != 0) {
       r.errors().push_back({r.path_of("endpoint"), "must be an https:// URL when delivery is \"fhir-message\""});
+    }
+    if (ref.delivery == delivery_mode::hl7v2 && ref.endpoint.rfind("mllp://", 0) != 0 &&
+        ref.endpoint.rfind("mllps://", 0) != 0) {
+      r.errors().push_back({r.path_of("endpoint"), "must be an mllp:// or mllps:// URL when delivery is \"hl7v2\""});
     }
     referrers.push_back(std::move(ref));
   }
@@ -272,6 +279,7 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
   json_object_reader root(&root_value, "", errors);
   read_listen(root.object("listen"), out.listen);
   read_ops(root.object("ops"), out.ops);
+  read_mllp(root.object("mllp"), out.mllp);
   read_limits(root.object("limits"), out.limits);
   read_runtime(root.object("runtime"), out.runtime);
   {
@@ -333,6 +341,7 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
     }
   }
   check_callers_distinct(config.callers, errors);
+  check_mllp(config, errors);
   for (std::size_t i = 0; i < config.revocation.crl_files.size(); ++i)
     check_readable(config.revocation.crl_files[i], "revocation.crl_files[" + std::to_string(i) + "]", errors);
   if (config.ops.enabled && config.ops.port != 0 && config.ops.port == config.listen.port &&

@@ -23,14 +23,14 @@ enum class tls_version { tls1_2, tls1_3 };
 enum class storage_engine { sqlite, postgres };
 enum class caller_role { referrer, platform };
 // How a referrer receives its feedback: "none" (it polls GET /Task), "fhir-message" (a FHIR
-// message Bundle POSTed to its endpoint).
-enum class delivery_mode { none, fhir_message };
+// message Bundle POSTed to its endpoint), "hl7v2" (RRI^I12 / ORU^R01 over MLLP to its endpoint).
+enum class delivery_mode { none, fhir_message, hl7v2 };
 // How a feedback message carries the ServiceRequest: "reference" or "resource" (the whole).
 enum class service_request_form { reference, resource };
 
 // The configuration's own name of a delivery mode, for logs and metrics.
 inline std::string_view to_string(delivery_mode mode) {
-  return mode == delivery_mode::fhir_message ? "fhir-message" : "none";
+  return mode == delivery_mode::fhir_message ? "fhir-message" : mode == delivery_mode::hl7v2 ? "hl7v2" : "none";
 }
 
 struct tls_settings {
@@ -126,7 +126,7 @@ struct referrer_settings {
   std::string organization;  // ODS code, as in callers[].organization
   std::string name;          // for operators
   delivery_mode delivery = delivery_mode::none;
-  std::string endpoint;   // fhir-message: https URL the message Bundle is POSTed to
+  std::string endpoint;   // fhir-message: https URL the message Bundle is POSTed to; hl7v2: mllp[s]://HOST:PORT
   std::string server_ca;  // CA for the endpoint's certificate; empty = delivery.server_ca
   service_request_form service_request = service_request_form::reference;
 };
@@ -153,9 +153,33 @@ struct triage_settings {
   std::string rules;  // path of a rules file; empty = the embedded config/triage-rules.json
 };
 
+// A sender of HL7 v2 on a listener without TLS: its sending facility (MSH-4, first component)
+// from one of these source addresses is the configured caller `caller` (callers[].name).
+struct mllp_sender {
+  std::string facility;
+  std::vector<std::string> addresses;  // IP addresses, as the listener sees them
+  std::string caller;
+};
+
+// The HL7 v2 front door: REF^I12 over MLLP (README "HL7 v2"). Off unless enabled. With tls (the
+// default) the listener uses listen.tls's certificate, client CA and the CRLs, and the client
+// certificate is the caller exactly as for HTTPS; without TLS, senders[] names who may send.
+struct mllp_listener {
+  bool enabled = false;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 2575;  // 0 = any free port, reported on stdout once listening ("mllp")
+  bool tls = true;
+  std::size_t max_frame_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};  // start of a frame to its end
+  std::chrono::milliseconds idle_timeout{60'000};  // between frames
+  std::chrono::milliseconds write_timeout{30'000};
+  std::vector<mllp_sender> senders;
+};
+
 struct gateway_config {
   https_listener listen;
   ops_listener ops;
+  mllp_listener mllp;
   limits_settings limits;
   runtime_settings runtime;
   telemetry::level log_level = telemetry::level::info;

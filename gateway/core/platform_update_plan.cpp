@@ -75,6 +75,7 @@ platform_plan_outcome plan_task_update(const task_update_input& in) {
   feedback_message_input m = message_input(in.feedback, plan.event, in.now);
   m.task = &shown;
   m.service_request = in.service_request;
+  m.patient = in.patient;
   outcome_summary summary;
   if (plan.event == feedback_event::outcome_report) {
     m.outcomes = in.referral_observations;
@@ -115,6 +116,7 @@ platform_plan_outcome plan_outcome_post(const outcome_post_input& in) {
   feedback_message_input m = message_input(in.feedback, plan.event, in.now);
   m.task = in.task;
   m.service_request = in.service_request;
+  m.patient = in.patient;
   m.outcomes = {&shown};
   m.summary = &summary;
   if (const auto* subject = fhir::json::object_member(*in.service_request, "subject")) {

@@ -58,7 +58,8 @@ struct task_update_input {
   feedback_settings feedback;
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
-  audit_input audit;  // who/request id
+  audit_input audit;                          // who/request id
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id, when the destination wants it
 };
 
 platform_plan_outcome plan_task_update(const task_update_input& in);
@@ -74,6 +75,7 @@ struct outcome_post_input {
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
   audit_input audit;
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id, when the destination wants it
 };
 
 platform_plan_outcome plan_outcome_post(const outcome_post_input& in);

@@ -20,6 +20,7 @@
 #include <exception>
 #include <optional>
 
+#include "gateway/net/cancel_pending.hpp"
 #include "gateway/net/deadline.hpp"
 #include "gateway/net/http_handler.hpp"
 #include "gateway/net/server_state.hpp"
@@ -29,16 +30,7 @@ namespace gateway::net {
 
 namespace session_detail {
 
-// Cancels the stream's pending operations without closing it.
-template <class Stream>
-void cancel_pending(Stream& stream) {
-  if constexpr (requires { stream.lowest_layer().cancel(); }) {
-    boost::system::error_code ignored;
-    stream.lowest_layer().cancel(ignored);
-  } else {
-    stream.close();
-  }
-}
+using net::cancel_pending;
 
 inline constexpr auto tuple_awaitable = boost::asio::as_tuple(boost::asio::use_awaitable);
 

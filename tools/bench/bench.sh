@@ -16,6 +16,13 @@
 #       (default 1) sharing one PostgreSQL 15 database (a cluster this script starts with initdb in
 #       its temporary folder, fsync and synchronous_commit on; a fresh database per run), the load
 #       spread over them, then the ceiling: all three in the same run.
+#   tools/bench/bench.sh mllp    [--runs 3] [--connections 64] [--duration-s 10] [--warmup-s 2] [--no-build]
+#       HL7 v2 intake: for each run, a fresh gateway with its MLLP listener on (TLS, the same
+#       certificates) takes REF^I12 referrals from msk-clinic (rg-bench mllp: each ACK awaited; a
+#       unique MSH-10 and RF1-6 per message; AA counted as accepted), then a fresh gateway takes the
+#       same load as FHIR over HTTPS (POST /fhir/ServiceRequest as practice-a), then the ceiling
+#       (bench-ceiling --mllp-port: the same MLLP/TLS listener answering AA to everything): all in
+#       the same run. Prints each run and the medians; appends them to the log.
 #   tools/bench/bench.sh memory  [--connections 1000]
 #       Resident memory of a fresh gateway before and with N idle TLS connections (each made one
 #       GET /fhir/metadata first).
@@ -59,6 +66,7 @@ while [[ $# -gt 0 ]]; do
 done
 case $mode in
   intake) connections=${connections:-64} ;;
+  mllp) connections=${connections:-64} ;;
   memory) connections=${connections:-1000} ;;
   profile) connections=${connections:-64} ;;
   delivery) connections=${connections:-16} ;;
@@ -135,6 +143,7 @@ start_gateway() {
     --set listen.port=0 --set ops.port=0 \
     --set "listen.tls.cert=$certs/server.crt" --set "listen.tls.key=$certs/server.key" \
     --set "listen.tls.client_ca=$certs/ca.crt" \
+    --set "revocation.crl_files=[\"$certs/ca.crl\"]" \
     --set "storage.path=$dir/gateway.db" --set "platform.events_jsonl=$dir/events.jsonl" \
     --set "runtime.io_threads=$io_threads" "${gateway_sets[@]}" "$@"
   started_ops=$(grep -o '"ops":[0-9]*' "$work/$name.out" | head -1 | cut -d: -f2)
@@ -230,6 +239,14 @@ wait_metric() {
   return 1
 }
 
+# mllp_load LABEL PORT: REF^I12 referrals over MLLP/TLS as msk-clinic (the template's MSH-10 and
+# RF1-6 carry the marker).
+mllp_load() {
+  "$bench_bin" mllp --label "$1" --port "$2" --certs "$certs" --client msk-clinic \
+    --connections "$connections" --threads "$client_threads" --warmup-s "$warmup" --duration-s "$duration" \
+    --body "$work/ref-i12-template.hl7" --marker RXX01-0001
+}
+
 machine() {
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
@@ -293,6 +310,52 @@ $(machine | sed 's/load before/load after/')
 | bench-ceiling | $c_rps | $(median ceiling p50_ms) | $(median ceiling p90_ms) | $(median ceiling p99_ms) | $(median ceiling max_ms) |
 
 gateway / ceiling: $ratio$([[ $engine == postgres ]] && awk -v g="$(median postgres rps)" -v c="$c_rps" 'BEGIN {printf "; PostgreSQL x'"$instances"' / ceiling: %.2f", (c > 0 ? g / c : 0)}')
+TABLE
+)
+  echo "$summary"
+  { echo "$summary"; echo; echo '```'; cat "$work/results"; echo '```'; } >>"$log"
+  echo "(appended to $log)"
+  ;;
+mllp)
+  command_line="tools/bench/bench.sh mllp --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
+  echo "# $command_line"
+  echo "# $(machine)"
+  sed 's/REF-V2-0001/RXX01-0001/' "$root/tests/data/hl7v2/ref-i12-msk-clinic.hl7" >"$work/ref-i12-template.hl7"
+  start ceiling "$ceiling_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
+    --io-threads "$io_threads" --mllp-port 0
+  ceiling_pid=$started_pid
+  ceiling_mllp=$(grep -o '"mllp":[0-9]*' "$work/ceiling.out" | head -1 | cut -d: -f2)
+  : >"$work/results"
+  for run in $(seq 1 "$runs"); do
+    echo "## run $run (load $(cut -d' ' -f1 /proc/loadavg))"
+    start_gateway "v2-$run" --set mllp.enabled=true --set mllp.port=0 --set mllp.tls=true
+    gateway_pid=$started_pid
+    gateway_mllp=$(grep -o '"mllp":[0-9]*' "$work/v2-$run.out" | head -1 | cut -d: -f2)
+    thread_ticks "$gateway_pid" >"$work/ticks"
+    mllp_load gateway-mllp "$gateway_mllp" | tee -a "$work/results"
+    cpu_report "$gateway_pid" "$work/ticks"
+    batch_report "$started_ops"
+    stop "$gateway_pid"
+    start_gateway "fhir-$run"
+    intake_load gateway-https "$started_port" | tee -a "$work/results"
+    stop "$started_pid"
+    mllp_load ceiling-mllp "$ceiling_mllp" | tee -a "$work/results"
+  done
+  stop "$ceiling_pid"
+  v_rps=$(median gateway-mllp rps) h_rps=$(median gateway-https rps) c_rps=$(median ceiling-mllp rps)
+  summary=$(cat <<TABLE
+
+### mllp $(date -u +%Y-%m-%dT%H:%M:%SZ) (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)), medians of $runs runs
+\`$command_line\`
+$(machine | sed 's/load before/load after/')
+
+| server | referrals/s | p50 ms | p90 ms | p99 ms | max ms |
+|---|---|---|---|---|---|
+| referral-gateway, REF^I12 over MLLP/TLS | $v_rps | $(median gateway-mllp p50_ms) | $(median gateway-mllp p90_ms) | $(median gateway-mllp p99_ms) | $(median gateway-mllp max_ms) |
+| referral-gateway, FHIR over HTTPS | $h_rps | $(median gateway-https p50_ms) | $(median gateway-https p90_ms) | $(median gateway-https p99_ms) | $(median gateway-https max_ms) |
+| bench-ceiling, MLLP/TLS answering AA | $c_rps | $(median ceiling-mllp p50_ms) | $(median ceiling-mllp p90_ms) | $(median ceiling-mllp p99_ms) | $(median ceiling-mllp max_ms) |
+
+MLLP / HTTPS: $(awk -v a="$v_rps" -v b="$h_rps" 'BEGIN {printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0)}'); MLLP / ceiling: $(awk -v a="$v_rps" -v b="$c_rps" 'BEGIN {printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0)}')
 TABLE
 )
   echo "$summary"

@@ -15,27 +15,38 @@ std::optional<request_template> request_template::load(const std::string& file, 
   std::ostringstream text;
   text << in.rdbuf();
   const std::string all = text.str();
-  const auto at = all.find(marker);
-  if (marker.empty() || at == std::string::npos) {
+  if (marker.empty() || all.find(marker) == std::string::npos) {
     error = file + " does not contain \"" + marker + "\"";
     return std::nullopt;
   }
   request_template t;
-  t.prefix_ = all.substr(0, at);
-  t.suffix_ = all.substr(at + marker.size());
+  std::size_t from = 0;
+  for (std::size_t at = all.find(marker); at != std::string::npos; at = all.find(marker, from)) {
+    t.pieces_.push_back(all.substr(from, at - from));
+    from = at + marker.size();
+  }
+  t.pieces_.push_back(all.substr(from));
   return t;
 }
 
+std::size_t request_template::size() const {
+  std::size_t n = 0;
+  for (const auto& p : pieces_) n += p.size();
+  return n;
+}
+
 std::string request_template::body(const std::string& run_tag, unsigned connection, std::uint64_t sequence) const {
+  std::string unique = run_tag;
+  unique += '-';
+  unique += std::to_string(connection);
+  unique += '-';
+  unique += std::to_string(sequence);
   std::string out;
-  out.reserve(prefix_.size() + suffix_.size() + run_tag.size() + 32);
-  out += prefix_;
-  out += run_tag;
-  out += '-';
-  out += std::to_string(connection);
-  out += '-';
-  out += std::to_string(sequence);
-  out += suffix_;
+  out.reserve(size() + (pieces_.size() - 1) * unique.size());
+  for (std::size_t i = 0; i < pieces_.size(); ++i) {
+    if (i > 0) out += unique;
+    out += pieces_[i];
+  }
   return out;
 }
 

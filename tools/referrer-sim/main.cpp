@@ -3,10 +3,56 @@
 #include <string>
 #include <vector>
 
+#include "gateway/net/mllp_handler.hpp"
+#include "gateway/net/server.hpp"
+#include "gateway/net/tls_context.hpp"
+#include "gateway/telemetry/metrics.hpp"
 #include "tools/referrer-sim/message_log.hpp"
+#include "tools/referrer-sim/mllp_sim_handler.hpp"
 #include "tools/referrer-sim/sim_handler.hpp"
 #include "tools/referrer-sim/sim_listener.hpp"
 #include "tools/referrer-sim/sim_options.hpp"
+
+namespace {
+
+// referrer-sim --mllp: an MLLP listener (TLS with --mllps) on gateway_net's server runtime.
+int run_mllp(const rg::referrer_sim::sim_options& options, rg::referrer_sim::message_log& log) {
+  using namespace gateway::net;
+  rg::referrer_sim::mllp_counters counters;
+  rg::referrer_sim::mllp_sim_handler handler(options, log, counters);
+  gateway::telemetry::metrics metrics;
+  server_options server_opts;
+  server_opts.io_threads = 1;
+  server_opts.shutdown_grace = std::chrono::seconds(2);
+  server srv(server_opts, metrics);
+  listener_spec spec;
+  spec.name = "mllp";
+  spec.address = options.address;
+  spec.port = options.port;
+  spec.mllp = &handler;
+  spec.mllp_bounds.idle_timeout = options.idle_timeout;
+  spec.mllp_bounds.max_frame_bytes = options.max_body_bytes;
+  if (options.mllp_tls) {
+    auto tls = make_server_tls_context({options.cert, options.key, options.client_ca, true, false});
+    if (auto* e = std::get_if<tls_setup_error>(&tls)) {
+      std::fprintf(stderr, "referrer-sim: %s\n", e->message.c_str());
+      return 1;
+    }
+    spec.tls = std::make_shared<tls_context_slot>(std::get<0>(tls));
+  }
+  auto bound = srv.add_listener(spec);
+  if (auto* error = std::get_if<std::string>(&bound)) {
+    std::fprintf(stderr, "referrer-sim: %s\n", error->c_str());
+    return 1;
+  }
+  std::printf("{\"event\":\"listening\",\"mllp\":%u}\n", static_cast<unsigned>(std::get<std::uint16_t>(bound)));
+  std::fflush(stdout);
+  srv.run();
+  std::fprintf(stderr, "referrer-sim: stopped %s\n", counters.json().c_str());
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace rg::referrer_sim;
@@ -29,6 +75,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (options.mllp) return run_mllp(options, log);
   sim_counters counters;
   sim_handler handler(options, log, counters);
   listener_settings settings{options.address,           options.port, options.cert, options.key, options.client_ca, {},

@@ -21,9 +21,14 @@ const char* sim_usage() {
          "                    [--path /fhir/$process-message] [--out FILE] [--no-fsync]\n"
          "                    [--fail-first N] [--retry-after S] [--answer-400] [--delay-ms D]\n"
          "                    [--close-mid-request N|always] [--idle-timeout-ms T] [--max-body-bytes B]\n"
+         "       referrer-sim --mllp|--mllps [--ack AA|AE|AR|silence|garbage|wrong-id] [--ack-first N]\n"
+         "                    [--address A] [--port P] [--cert F --key F --client-ca F] [--out FILE]\n"
          "A referrer's receiving end: HTTPS with mutual TLS, FHIR messages POSTed to --path are\n"
          "validated, de-duplicated by MessageHeader.id and appended to --out as JSON lines.\n"
-         "GET /stats answers the counts. Prints {\"event\":\"listening\",\"https\":PORT} once ready.\n";
+         "GET /stats answers the counts. Prints {\"event\":\"listening\",\"https\":PORT} once ready.\n"
+         "With --mllp (--mllps: over TLS) it is a clinic system speaking HL7 v2: each message is\n"
+         "answered with an ACK (--ack), recorded once per MSH-10, and {\"event\":\"listening\",\"mllp\":PORT}\n"
+         "is printed.\n";
 }
 
 std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::string>& args) {
@@ -39,6 +44,17 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
     std::int64_t n = 0;
     if (flag == "--answer-400") {
       o.answer_400 = true;
+    } else if (flag == "--mllp" || flag == "--mllps") {
+      o.mllp = true;
+      o.mllp_tls = flag == "--mllps";
+    } else if (flag == "--ack") {
+      if (!value(v) || (v != "AA" && v != "AE" && v != "AR" && v != "silence" && v != "garbage" && v != "wrong-id")) {
+        return std::string("--ack needs AA, AE, AR, silence, garbage or wrong-id");
+      }
+      o.ack = v;
+    } else if (flag == "--ack-first") {
+      if (!value(v) || !to_int(v, 0, INT64_MAX, n)) return std::string("--ack-first needs a count");
+      o.ack_first = n;
     } else if (flag == "--no-fsync") {
       o.fsync = false;
     } else if (flag == "--address" || flag == "--cert" || flag == "--key" || flag == "--client-ca" ||
@@ -85,6 +101,7 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
     }
   }
   if (o.retry_after && o.fail_first == 0) return std::string("--retry-after goes with --fail-first N");
+  if (!o.mllp && (o.ack != "AA" || o.ack_first >= 0)) return std::string("--ack and --ack-first go with --mllp");
   return o;
 }
 

@@ -22,6 +22,13 @@ struct sim_options {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connections closed after this idle time
 
+  // HL7 v2 instead of FHIR (--mllp / --mllps): an MLLP listener (TLS with --mllps, client
+  // certificates required) that answers each message with an ACK.
+  bool mllp = false;
+  bool mllp_tls = false;
+  std::string ack = "AA";       // AA | AE | AR | silence | garbage | wrong-id
+  std::int64_t ack_first = -1;  // only the first N messages get --ack, later ones AA; -1 = all
+
   // Failure injection.
   std::int64_t fail_first = 0;              // the first N messages get 503
   std::optional<std::int64_t> retry_after;  // seconds, sent with those 503s

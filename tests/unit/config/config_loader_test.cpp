@@ -83,6 +83,29 @@ INSTANTIATE_TEST_SUITE_P(
         rejection{"lease_shorter_than_an_attempt",
                   minimal(R"(,"delivery":{"connect_timeout_ms":1000,"request_timeout_ms":2000,"lease_ms":2500})"),
                   "delivery.lease_ms: must be at least connect_timeout_ms + request_timeout_ms (one attempt)"},
+        rejection{"mllp_unknown_key", minimal(R"(,"mllp":{"enabled":true,"colour":1})"), "mllp.colour: unknown key"},
+        rejection{"mllp_without_tls_nobody", minimal(R"(,"mllp":{"enabled":true,"tls":false})"),
+                  "mllp.senders: must name at least one sender when mllp.tls is false"},
+        rejection{
+            "mllp_sender_address",
+            minimal(
+                R"(,"callers":[{"name":"c","sha256":")" + std::string(64, 'a') +
+                R"(","role":"referrer","organization":"RXX01"}],"mllp":{"senders":[{"facility":"RXX01","addresses":["clinic.example"],"caller":"c"}]})"),
+            R"(mllp.senders[0].addresses[0]: must be an IP address ("clinic.example" is not))"},
+        rejection{"mllp_sender_caller",
+                  minimal(R"(,"mllp":{"senders":[{"facility":"RXX01","addresses":["127.0.0.1"],"caller":"nobody"}]})"),
+                  "mllp.senders[0].caller: names no caller (callers[].name)"},
+        rejection{
+            "mllp_sender_is_the_platform",
+            minimal(
+                R"(,"callers":[{"name":"p","sha256":")" + std::string(64, 'a') +
+                R"(","role":"platform","organization":"PLT01"}],"mllp":{"senders":[{"facility":"P","addresses":["127.0.0.1"],"caller":"p"}]})"),
+            "mllp.senders[0].caller: must name a referrer: only referrers send referrals"},
+        rejection{"mllp_same_port_as_https", minimal(R"(,"mllp":{"enabled":true,"port":8443})"),
+                  "mllp.port: must differ from listen.port"},
+        rejection{"hl7v2_delivery_endpoint",
+                  minimal(R"(,"referrers":[{"organization":"RXX01","delivery":"hl7v2","endpoint":"https://x"}])"),
+                  R"(referrers[0].endpoint: must be an mllp:// or mllps:// URL when delivery is "hl7v2")"},
         rejection{"callers_type", minimal(R"(,"callers":{})"), "callers: must be an array"},
         rejection{
             "caller_role",
