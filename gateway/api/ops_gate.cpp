@@ -40,8 +40,8 @@ app::audited_access ops_access(const ops_call& call, const ops_route* route, con
   a.interaction = "operation";
   a.success = status < 400;
   a.server_fault = status >= 500;
-  a.outcome_text = std::string(call.http.method_string()) + " /ops" + (route != nullptr ? route->pattern : "") +
-                   " (" + std::to_string(status) + ")";
+  a.outcome_text = std::string(call.http.method_string()) + " /ops" + (route != nullptr ? route->pattern : "") + " (" +
+                   std::to_string(status) + ")";
   if (!params.empty()) a.more_entities.push_back({{}, params[0], "urn:referral-gateway:outbox-item"});
   return a;
 }
@@ -71,10 +71,10 @@ boost::asio::awaitable<net::http_response> serve_ops(const ops_route_table& rout
   const caller who = call.who.value_or(caller{});
   if (!call.who) {
     const unsigned status = call.certificate_present ? 403 : 401;
-    auto answer = audited(audit, who, call.meta, ops_access(call, nullptr, {}, status),
-                          json_error(status, call.certificate_present
-                                                 ? "the client certificate is not registered for any caller"
-                                                 : "a client certificate of role operator or platform is required"));
+    auto answer = audited(
+        audit, who, call.meta, ops_access(call, nullptr, {}, status),
+        json_error(status, call.certificate_present ? "the client certificate is not registered for any caller"
+                                                    : "a client certificate of role operator or platform is required"));
     co_return co_await std::move(answer);
   }
   if (who.role != core::caller_role::operator_ && who.role != core::caller_role::platform) {

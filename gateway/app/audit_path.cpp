@@ -26,13 +26,15 @@ void audit_path::collect(std::string& out) const {
   out += "# HELP gateway_audit_pending Access audit records waiting to be durable (the audit lag, in records).\n";
   out += "# TYPE gateway_audit_pending gauge\n";
   out += "gateway_audit_pending " + std::to_string(pending_.load()) + "\n";
-  out += "# HELP gateway_audit_lag_seconds_max The longest an access audit record waited to be durable since the "
-         "last scrape.\n";
+  out +=
+      "# HELP gateway_audit_lag_seconds_max The longest an access audit record waited to be durable since the "
+      "last scrape.\n";
   out += "# TYPE gateway_audit_lag_seconds_max gauge\n";
   const std::int64_t us = lag_max_us_.exchange(0);
   out += "gateway_audit_lag_seconds_max " + std::to_string(static_cast<double>(us) / 1e6) + "\n";
-  out += "# HELP gateway_audit_records_total Access audit records by result: stored, failed (storage error, the "
-         "access was refused), refused (path full, 503).\n";
+  out +=
+      "# HELP gateway_audit_records_total Access audit records by result: stored, failed (storage error, the "
+      "access was refused), refused (path full, 503).\n";
   out += "# TYPE gateway_audit_records_total counter\n";
   out += "gateway_audit_records_total{result=\"stored\"} " + std::to_string(stored_.load()) + "\n";
   out += "gateway_audit_records_total{result=\"failed\"} " + std::to_string(failed_.load()) + "\n";

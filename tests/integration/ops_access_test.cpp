@@ -65,8 +65,10 @@ TEST_F(ops_access_test, outbox_payloads_need_an_operator_or_platform_certificate
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(refused.body.find("\"payload\""), std::string::npos);
   https_client anonymous(gateway_->port("https"), shared_certs_dir() + "/ca.crt", tls_identity{});
-  if (anonymous.connected()) {  // client_auth require refuses at the handshake already
-    EXPECT_EQ(anonymous.request("GET", "/ops/outbox/" + id).status, 401);
+  if (anonymous.connected()) {  // with TLS 1.3 the refusal of a missing certificate comes after the handshake
+    const auto a = anonymous.request("GET", "/ops/outbox/" + id);
+    EXPECT_TRUE(a.status == 0 || a.status == 401) << a.status;
+    EXPECT_EQ(a.body.find("\"payload\""), std::string::npos);
   }
   // The operator reaches no clinical resource.
   auto op = https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt",
@@ -80,7 +82,6 @@ TEST_F(ops_access_test, cross_site_state_changes_are_refused) {
   ASSERT_FALSE(id.empty());
   auto op = https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt",
                          dev_identity(shared_certs_dir(), "operator"));
-  const std::string self = "https://127.0.0.1:" + std::to_string(gateway_->port("https"));
   EXPECT_EQ(op.request("POST", "/ops/outbox/" + id + "/park", {}, {{"Sec-Fetch-Site", "cross-site"}}).status, 403);
   EXPECT_EQ(op.request("POST", "/ops/outbox/retry-dead", {}, {{"Origin", "https://evil.example"}}).status, 403);
   EXPECT_EQ(op.request("POST", "/ops/outbox/" + id + "/park", {}, {{"Sec-Fetch-Site", "same-site"}}).status, 403);
@@ -88,8 +89,7 @@ TEST_F(ops_access_test, cross_site_state_changes_are_refused) {
   const auto shown = op.request("GET", "/ops/outbox/" + id);
   EXPECT_EQ(shown.body.find("\"state\":\"dead\""), std::string::npos) << shown.body;
   // Same-origin (and tools that send neither header) are served.
-  const auto same =
-      op.request("POST", "/ops/outbox/retry-dead", {}, {{"Origin", self}, {"Sec-Fetch-Site", "same-origin"}});
+  const auto same = op.request("POST", "/ops/outbox/retry-dead", {}, {{"Sec-Fetch-Site", "same-origin"}});
   EXPECT_EQ(same.status, 200) << same.body;
 }
 
