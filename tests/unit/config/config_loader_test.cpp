@@ -87,7 +87,7 @@ INSTANTIATE_TEST_SUITE_P(
         rejection{
             "caller_role",
             minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"admin","organization":"X"}])"),
-            R"(callers[0].role: "admin" is not one of "referrer", "platform")"},
+            R"(callers[0].role: "admin" is not one of "referrer", "platform", "operator")"},
         rejection{"caller_missing_org",
                   minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform"}])"),
                   "callers[0].organization: missing"},
