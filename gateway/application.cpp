@@ -6,6 +6,7 @@
 
 #include "fhir/model.hpp"
 #include "gateway/api/bundle_route.hpp"
+#include "gateway/api/ops_outbox_routes.hpp"
 #include "gateway/api/outcome_routes.hpp"
 #include "gateway/api/referral_create_route.hpp"
 #include "gateway/api/referral_update_route.hpp"
@@ -13,6 +14,7 @@
 #include "gateway/api/search_routes.hpp"
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/api/validate_route.hpp"
+#include "gateway/app/audit_path.hpp"
 #include "gateway/app/random_uuid.hpp"
 #include "gateway/app/services.hpp"
 #include "gateway/core/embedded_config.hpp"
@@ -29,6 +31,7 @@ namespace gateway {
 struct application::parts {
   std::unique_ptr<core::store> store;
   std::unique_ptr<core::triage_rules> rules;
+  std::unique_ptr<app::audit_path> audit;
   app::context context;
   std::unique_ptr<app::services> services;
   api::app_context api_context;
@@ -36,14 +39,23 @@ struct application::parts {
   std::unique_ptr<outbox_service> outbox;     // likewise
 };
 
-application::application(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
-                         telemetry::metrics& metrics)
-    : config_(config), routes_(routes), ops_(ops), metrics_(metrics), parts_(std::make_unique<parts>()) {}
+application::application(const config::gateway_config& config, api::route_table& routes,
+                         api::ops_route_table& ops_routes, api::ops_api& ops, telemetry::metrics& metrics)
+    : config_(config),
+      routes_(routes),
+      ops_routes_(ops_routes),
+      ops_(ops),
+      metrics_(metrics),
+      parts_(std::make_unique<parts>()) {}
 
 application::~application() = default;
 
 const app::services& application::services() const {
   return *parts_->services;
+}
+
+const app::context& application::use_case_context() const {
+  return parts_->context;
 }
 
 namespace {
@@ -111,8 +123,14 @@ std::string application::start(net::server& server) {
   if (auto* problem = std::get_if<std::string>(&store)) return *problem;
   parts_->store = std::move(std::get<std::unique_ptr<core::store>>(store));
 
+  // Access audits may hold at most half the store's queue, so reads never crowd out writes.
+  parts_->audit = std::make_unique<app::audit_path>(std::max<std::size_t>(1, config_.storage.max_queue / 2));
+  app::audit_path* audit = parts_->audit.get();
+  metrics_.add_collector([audit](std::string& out) { audit->collect(out); });
+
   app::context& use_cases = parts_->context;
   use_cases.store = parts_->store.get();
+  use_cases.audit = audit;
   use_cases.triage_rules = parts_->rules.get();
   use_cases.platform_org = config_.platform.organization;
   use_cases.event_source = config_.platform.event_source;
@@ -156,8 +174,9 @@ std::string application::start(net::server& server) {
                : std::string();
   });
   std::string problem;
-  parts_->outbox = outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
+  parts_->outbox = outbox_service::start(config_, *parts_->store, metrics_, server, problem);
   if (!parts_->outbox) return problem;
+  api::register_outbox_routes(ops_routes_, *parts_->store);
 
   // Retention: delivered outbox items and old audit records are purged in the background.
   parts_->purger = std::make_unique<retention::purger>(*parts_->store, retention_policy_from(config_.retention));

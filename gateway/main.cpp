@@ -142,8 +142,9 @@ int main(int argc, char** argv) {
   });
 
   api::route_table routes;
-  api::ops_api ops(metrics);
-  application app(*cfg, routes, ops, metrics);
+  api::ops_route_table ops_routes;
+  api::ops_api ops(metrics, cfg->ops.address);
+  application app(*cfg, routes, ops_routes, ops, metrics);
   if (const std::string problem = app.start(server); !problem.empty()) {
     std::fprintf(stderr, "referral-gateway: %s\n", problem.c_str());
     return 1;
@@ -153,7 +154,7 @@ int main(int argc, char** argv) {
   description.date = now_fhir_datetime();
   api::register_metadata_route(routes, description);
   const api::caller_registry callers(cfg->callers);
-  api::fhir_api fhir(cfg->listen.base_path, routes, callers, metrics);
+  api::fhir_api fhir(cfg->listen.base_path, routes, ops_routes, callers, app.use_case_context(), metrics);
 
   const auto https_port = server.add_listener({"https", cfg->listen.address, cfg->listen.port, tls_slot, &fhir});
   if (auto* e = std::get_if<std::string>(&https_port)) {

@@ -9,8 +9,6 @@
 #include "adapters/delivery/hl7v2_sender.hpp"
 #include "adapters/delivery/https_sender.hpp"
 #include "adapters/sinks/jsonl_sink.hpp"
-#include "gateway/api/ops_api.hpp"
-#include "gateway/api/ops_outbox_routes.hpp"
 #include "gateway/config/gateway_config.hpp"
 #include "gateway/core/store_outbox.hpp"
 #include "gateway/net/https_client_pool.hpp"
@@ -34,17 +32,21 @@ using outbox::outbox_metrics;
 
 using core::feedback_channel;
 
-// Teardown (~outbox_service): the dispatcher stops first (its thread joined, deliveries in flight
-// given the grace period), idle client connections close, then the ports go, then the pool, and
-// last the dispatcher with its io_context, on which the HTTPS deliveries ran.
+// Teardown (~outbox_service), issue 10 item 5: the dispatcher stops first (no new deliveries;
+// those in flight get the shutdown grace, then its loop stops and their items stay leased, so the
+// next start finds them pending: never dropped), idle client connections close. Then the members
+// go in reverse order of declaration: the events file (its worker joined: it is the last thing
+// that can call a port, through a chain), the client pool, the dispatcher with its io_context
+// (handlers still queued there are destroyed, not run), and only then the registry and the ports
+// themselves, which therefore outlive everything that can call them.
 struct outbox_service::parts {
   outbox_metrics metrics;
+  std::vector<std::shared_ptr<core::delivery_port>> ports;  // HTTPS senders, chains
+  discard_port discard;
   delivery_registry registry;
   std::unique_ptr<dispatcher> run;
   std::unique_ptr<net::https_client_pool> pool;
   std::unique_ptr<sinks::jsonl_sink> events_file;
-  discard_port discard;
-  std::vector<std::shared_ptr<core::delivery_port>> ports;  // HTTPS senders, chains
 };
 
 outbox_service::outbox_service(std::unique_ptr<parts> p) : parts_(std::move(p)) {}
@@ -114,8 +116,8 @@ dispatcher_options options_from(const config::delivery_settings& d) {
 }  // namespace
 
 std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_config& config, core::outbox_store& store,
-                                                      api::ops_api& ops, telemetry::metrics& metrics,
-                                                      net::server& server, std::string& problem) {
+                                                      telemetry::metrics& metrics, net::server& server,
+                                                      std::string& problem) {
   auto p = std::make_unique<parts>();
   const config::delivery_settings& d = config.delivery;
   const unsigned per_destination = std::max(1u, d.max_per_destination);
@@ -180,7 +182,6 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
     }
   }
 
-  api::register_outbox_routes(ops, store);
   outbox_metrics* m = &p->metrics;
   metrics.add_collector([m](std::string& out) { m->collect(out); });
 

@@ -17,8 +17,12 @@ struct triage_rules;
 
 namespace gateway::app {
 
+class audit_path;
+
 struct context {
   core::store* store = nullptr;
+  // The bounded path of access audits (audit_path.hpp); null: unbounded (unit tests).
+  audit_path* audit = nullptr;
   const core::triage_rules* triage_rules = nullptr;
   std::string platform_org;  // ODS code of the platform: owner of every Task
   std::string event_source;  // CloudEvents "source" of triage events, MessageHeader.source

@@ -30,7 +30,7 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
   if (!link) co_return refusal_from_core(link.error());
   const std::string sr_id = id_in_reference(*link, "ServiceRequest");
 
-  audited_access refusal_audit{core::audit_action::create, "create", type, {}, false, {}};
+  audited_access refusal_audit{core::audit_action::create, "create", type, {}, false, {}, {}, false};
   auto read_sr = store_read(*ctx_.store, "ServiceRequest", sr_id);
   core::read_outcome sr_record = co_await read_sr;
   if (!sr_record) {
@@ -38,7 +38,9 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
         sr_record.error() == core::store_errc::not_found || sr_record.error() == core::store_errc::gone;
     if (!missing) co_return refusal_from_store(sr_record.error());
     refusal_audit.outcome_text = "no such referral";
-    record_access(ctx_, command.who, command.meta, refusal_audit);
+    auto audit = audit_access(ctx_, command.who, command.meta, refusal_audit);
+    const core::commit_outcome audited = co_await audit;
+    if (!audited) co_return audit_refusal(audited.error());
     if (command.who.role != core::caller_role::platform) co_return refusal_from_store(sr_record.error());
     co_return refusal::single(refusal_kind::unprocessable, fhir::issue_code::not_found,
                               *link + " does not exist: an outcome belongs to a stored referral",
@@ -48,7 +50,9 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
       core::decide(command.who.access(), core::access_action::post_outcome, sr_record->owner_org);
   if (decision != core::access_decision::allow) {
     refusal_audit.outcome_text = std::string(core::to_string(decision));
-    record_access(ctx_, command.who, command.meta, refusal_audit);
+    auto audit = audit_access(ctx_, command.who, command.meta, refusal_audit);
+    const core::commit_outcome audited = co_await audit;
+    if (!audited) co_return audit_refusal(audited.error());
     if (decision == core::access_decision::not_found) co_return refusal_from_store(core::store_errc::not_found);
     co_return refusal::single(refusal_kind::forbidden, fhir::issue_code::processing,
                               "only the platform posts outcomes");

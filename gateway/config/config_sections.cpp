@@ -1,5 +1,6 @@
 #include "gateway/config/config_sections.hpp"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -176,7 +177,10 @@ void read_callers(json_object_reader& root, std::vector<caller>& callers) {
     c.issuer = read_dn(r, "issuer");
     r.read("sha256", c.sha256);
     const bool role_given = r.has("role");
-    r.read_choice("role", c.role, {{"referrer", caller_role::referrer}, {"platform", caller_role::platform}});
+    r.read_choice("role", c.role,
+                  {{"referrer", caller_role::referrer},
+                   {"platform", caller_role::platform},
+                   {"operator", caller_role::operator_}});
     r.read("organization", c.organization, true);
     r.finish();
     if (!role_given) r.errors().push_back({r.path_of("role"), "missing"});
@@ -273,6 +277,17 @@ void check_readable(const std::string& file, const std::string& path, config_err
   }
 }
 
+// 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) or the name localhost.
+bool is_loopback_address(const std::string& address) {
+  if (address == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, address.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
 }  // namespace
 
 void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out, config_errors& errors) {
@@ -347,6 +362,12 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
   if (config.ops.enabled && config.ops.port != 0 && config.ops.port == config.listen.port &&
       config.ops.address == config.listen.address) {
     errors.push_back({"ops.port", "must differ from listen.port"});
+  }
+  // The ops listener is plain HTTP without authentication: loopback only (README, "Operations").
+  if (config.ops.enabled && !is_loopback_address(config.ops.address)) {
+    errors.push_back({"ops.address", "\"" + config.ops.address +
+                                         "\" is not a loopback address; the operations listener has no TLS and no "
+                                         "authentication, so it binds only to 127.0.0.0/8, ::1 or localhost"});
   }
 }
 

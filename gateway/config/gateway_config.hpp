@@ -21,7 +21,8 @@ namespace gateway::config {
 enum class client_auth_mode { require, optional };
 enum class tls_version { tls1_2, tls1_3 };
 enum class storage_engine { sqlite, postgres };
-enum class caller_role { referrer, platform };
+// "operator": the people who run the gateway; they reach only the /ops routes (outbox).
+enum class caller_role { referrer, platform, operator_ };
 // How a referrer receives its feedback: "none" (it polls GET /Task), "fhir-message" (a FHIR
 // message Bundle POSTed to its endpoint), "hl7v2" (RRI^I12 / ORU^R01 over MLLP to its endpoint).
 enum class delivery_mode { none, fhir_message, hl7v2 };
@@ -138,7 +139,8 @@ struct delivery_settings {
   std::string client_key;
   std::string server_ca;
   std::chrono::milliseconds connect_timeout{5'000};
-  std::chrono::milliseconds request_timeout{15'000};
+  // Not longer than runtime.shutdown_grace (10 s): a delivery in flight at SIGTERM can finish.
+  std::chrono::milliseconds request_timeout{10'000};
   unsigned max_per_destination = 4;  // deliveries in flight per destination
   std::chrono::milliseconds retry_base{500};
   std::chrono::milliseconds retry_cap{300'000};

@@ -61,7 +61,7 @@ audit_record build_audit_record(const audit_input& in) {
   json::add(source, "observer", std::move(observer), a);
   json::add(doc, "source", std::move(source), a);
 
-  if (!in.entity_type.empty() || !in.request_id.empty()) {
+  if (!in.entity_type.empty() || !in.request_id.empty() || !in.more_entities.empty()) {
     rapidjson::Value entity(rapidjson::kObjectType);
     if (!in.entity_type.empty()) {
       json::add(entity, "what", json::reference(in.entity_type + "/" + in.entity_id, a), a);
@@ -76,6 +76,15 @@ audit_record build_audit_record(const audit_input& in) {
     }
     rapidjson::Value entities(rapidjson::kArrayType);
     entities.PushBack(entity, a);
+    for (const auto& more : in.more_entities) {
+      rapidjson::Value e(rapidjson::kObjectType);
+      if (!more.type.empty()) {
+        json::add(e, "what", json::reference(more.type + "/" + more.id, a), a);
+      } else {
+        json::add(e, "what", json::logical_reference(more.system, more.id, a), a);
+      }
+      entities.PushBack(e, a);
+    }
     json::add(doc, "entity", std::move(entities), a);
   }
 

@@ -103,7 +103,7 @@ received_message describe(const std::string& line) {
   return m;
 }
 
-// An outbox item as the ops listener lists it.
+// An outbox item as GET /ops/outbox lists it.
 struct outbox_row {
   std::int64_t seq = 0;
   std::string id, ordering_key, state, last_error;
@@ -116,7 +116,12 @@ class feedback_test : public ::testing::Test {
   const temp_dir& dir() const { return *dir_; }
   std::string out_file() const { return dir().str("received.jsonl"); }
   std::string endpoint() const { return "https://localhost:" + std::to_string(sim_port_) + "/fhir/$process-message"; }
-  std::string ops_url() const { return "http://127.0.0.1:" + std::to_string(gateway_->port("ops")); }
+  // gatewayctl with `words`, then the options that reach this gateway's /ops routes.
+  run_result ctl(std::vector<std::string> words) const {
+    words.insert(words.begin(), gatewayctl_binary());
+    for (auto& o : operator_options(gateway_->port("https"), certs())) words.push_back(std::move(o));
+    return run_command(words);
+  }
 
   // referrer-sim recording to out_file(). The first start takes any free port; later starts bind
   // the same port again (the gateway's configured endpoint).
@@ -242,7 +247,7 @@ class feedback_test : public ::testing::Test {
       std::string target = "/outbox?channel=feedback&count=1000";
       if (!state.empty()) target += "&state=" + state;
       if (!after.empty()) target += "&after=" + after;
-      const auto a = http_get(gateway_->port("ops"), target);
+      const auto a = operator_request(gateway_->port("https"), certs(), "GET", target);
       EXPECT_EQ(a.status, 200) << a.body;
       const auto d = parse(a.body);
       if (a.status != 200 || !d.IsObject() || !d["items"].IsArray()) break;
@@ -500,7 +505,7 @@ TEST_F(feedback_test, a_400_is_dead_lettered_at_once_holds_back_its_referral_and
   ASSERT_TRUE(eventually([&] { return (dead = feedback_outbox("dead")).size() == 1; }));
   const std::string dead_id = dead[0].id;
   EXPECT_EQ(dead[0].attempts, 1) << "no retries for a 400";
-  const auto shown = run_command({gatewayctl_binary(), "outbox", "show", dead_id, "--ops", ops_url()});
+  const auto shown = ctl({"outbox", "show", dead_id});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("state: dead"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("attempts: 1\n"), std::string::npos) << shown.out;
@@ -520,7 +525,7 @@ TEST_F(feedback_test, a_400_is_dead_lettered_at_once_holds_back_its_referral_and
 
   stop_sim();
   start_sim();
-  const auto retried = run_command({gatewayctl_binary(), "outbox", "retry", "--all-dead", "--ops", ops_url()});
+  const auto retried = ctl({"outbox", "retry", "--all-dead"});
   EXPECT_EQ(retried.exit_code, 0) << retried.err;
   const auto got = wait_for_messages(4);
   ASSERT_EQ(got.size(), 4u);

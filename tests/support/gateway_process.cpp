@@ -204,6 +204,10 @@ const std::string& shared_certs_dir() {
   return path;
 }
 
+std::vector<std::string> operator_options(int https_port, const std::string& certs_dir) {
+  return {"--url", "https://localhost:" + std::to_string(https_port), "--certs", certs_dir};
+}
+
 std::vector<std::string> gateway_args(const std::string& certs, const temp_dir& dir,
                                       const std::vector<std::string>& extra_sets) {
   std::vector<std::string> args{gateway_binary(),

@@ -75,6 +75,9 @@ std::string source_dir();
 // returns its directory.
 const std::string& shared_certs_dir();
 
+// gatewayctl's options to reach a gateway's /ops routes (outbox) as the development operator.
+std::vector<std::string> operator_options(int https_port, const std::string& certs_dir);
+
 // The common overrides for a gateway under test: port 0, certificates and the CRL (ca.crl) from
 // `certs`, and storage and events file inside `dir`.
 std::vector<std::string> gateway_args(const std::string& certs, const temp_dir& dir,

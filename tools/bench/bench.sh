@@ -147,6 +147,7 @@ start_gateway() {
     --set "storage.path=$dir/gateway.db" --set "platform.events_jsonl=$dir/events.jsonl" \
     --set "runtime.io_threads=$io_threads" "${gateway_sets[@]}" "$@"
   started_ops=$(grep -o '"ops":[0-9]*' "$work/$name.out" | head -1 | cut -d: -f2)
+  started_https=$(grep -o '"https":[0-9]*' "$work/$name.out" | head -1 | cut -d: -f2)
 }
 
 # PostgreSQL for --engine postgres: initdb and the server as the unprivileged `postgres` user when
@@ -407,7 +408,7 @@ delivery)
   gateway_pid=$started_pid
   thread_ticks "$gateway_pid" >"$work/ticks"
   started=$(date +%s.%N)
-  "$ctl_bin" outbox retry --all-dead --ops "http://127.0.0.1:$started_ops"
+  "$ctl_bin" outbox retry --all-dead --url "https://localhost:$started_https" --certs "$certs"
   wait_metric "$started_ops" 'gateway_outbox_deliveries_total{channel="feedback",result="delivered"}' "$count" 600
   finished=$(date +%s.%N)
   cpu_report "$gateway_pid" "$work/ticks"

@@ -26,8 +26,10 @@ void usage(std::FILE* out) {
       "                                           does, but a Parameters file is not unwrapped)\n"
       "  outbox list [--state pending|dead|delivered] [--channel events|feedback] [--after SEQ] [--count N]\n"
       "  outbox show ID | retry ID | retry --all-dead | park ID\n"
-      "                                           the outbox of a running gateway (each takes --ops URL)\n"
-      "  status [--ops URL]                       readiness and outbox depth of a running gateway\n"
+      "                                           the outbox of a running gateway, over mTLS (each takes\n"
+      "                                           --url https://HOST:PORT, --as NAME (operator), --certs DIR)\n"
+      "  status [--ops URL] [--url URL] [--as NAME] [--certs DIR]\n"
+      "                                           readiness and outbox depth of a running gateway\n"
       "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n",
       out);
 }

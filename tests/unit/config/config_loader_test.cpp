@@ -110,7 +110,7 @@ INSTANTIATE_TEST_SUITE_P(
         rejection{
             "caller_role",
             minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"admin","organization":"X"}])"),
-            R"(callers[0].role: "admin" is not one of "referrer", "platform")"},
+            R"(callers[0].role: "admin" is not one of "referrer", "platform", "operator")"},
         rejection{"caller_missing_org",
                   minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform"}])"),
                   "callers[0].organization: missing"},
@@ -173,6 +173,25 @@ TEST(config_loader, duplicate_caller_names_are_refused) {
                 R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform","organization":"X"},)"
                 R"({"name":"a","subject":"CN=b","issuer":"CN=ca","role":"platform","organization":"Y"}])")),
             R"(callers[1].name: duplicate caller name "a")");
+}
+
+TEST(config_loader, the_ops_listener_binds_only_to_loopback) {
+  for (const char* address : {"0.0.0.0", "::", "192.0.2.7", "gateway.example", "::ffff:10.0.0.1"}) {
+    EXPECT_EQ(first_error(minimal(), {{"ops.address", address}}).rfind("ops.address: ", 0), 0u) << address;
+  }
+  for (const char* address : {"127.0.0.1", "127.3.4.5", "::1", "localhost", "::ffff:127.0.0.1"}) {
+    EXPECT_EQ(first_error(minimal(), {{"ops.address", address}}), "(no error)") << address;
+  }
+  // Disabled, it binds nothing.
+  EXPECT_EQ(first_error(minimal(), {{"ops.address", "0.0.0.0"}, {"ops.enabled", "false"}}), "(no error)");
+}
+
+TEST(config_loader, an_operator_is_a_caller_role) {
+  auto r = load_config_text(
+      minimal(R"(,"callers":[{"name":"op","subject":"CN=op","issuer":"CN=ca","role":"operator","organization":"X"}])"),
+      "t", {});
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
+  EXPECT_EQ(std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].role, caller_role::operator_);
 }
 
 TEST(config_loader, set_overrides_replace_values_and_create_objects) {
