@@ -20,6 +20,7 @@
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox_service.hpp"
+#include "gateway/service_level_timer.hpp"
 #include "gateway/store_opening.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -31,7 +32,8 @@ struct application::parts {
   app::context context;
   std::unique_ptr<app::services> services;
   api::app_context api_context;
-  std::unique_ptr<outbox_service> outbox;  // declared after the store: goes first
+  std::unique_ptr<outbox_service> outbox;              // declared after the store: goes first
+  std::unique_ptr<service_level_timer> service_level;  // stopped before the outbox and the store
 };
 
 application::application(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
@@ -97,6 +99,7 @@ std::string application::start(net::server& server) {
   }
   use_cases.new_id = &app::random_uuid;
   use_cases.now = [] { return std::chrono::system_clock::now(); };
+  use_cases.urgent_accept_within = config_.triage.urgent_accept;
   parts_->services = std::make_unique<app::services>(use_cases);
 
   auto& ctx = parts_->api_context;
@@ -128,10 +131,13 @@ std::string application::start(net::server& server) {
   std::string problem;
   parts_->outbox = outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
   if (!parts_->outbox) return problem;
+  if (config_.triage.urgent_accept.count() > 0)
+    parts_->service_level = service_level_timer::start(*parts_->services, config_.triage.overdue_check, metrics_);
   return {};
 }
 
 void application::stop() {
+  parts_->service_level.reset();
   parts_->outbox.reset();
   parts_->store.reset();
 }
