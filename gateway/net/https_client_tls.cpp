@@ -1,13 +1,16 @@
 #include "gateway/net/https_client_tls.hpp"
 
+#include "gateway/net/openssl_error.hpp"
+#include "gateway/net/tls_context.hpp"
+#include "gateway/net/tls_revocation.hpp"
+
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
-
-#include "gateway/net/openssl_error.hpp"
 
 namespace gateway::net {
 
@@ -19,10 +22,12 @@ std::variant<std::shared_ptr<boost::asio::ssl::context>, std::string> make_clien
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
                    ec);
-  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  apply_tls_policy(ctx->native_handle(), false);
   if (files.server_ca.empty()) return std::string("no server CA configured");
   ctx->load_verify_file(files.server_ca, ec);
   if (ec) return "cannot load server CA " + files.server_ca + ": " + openssl_error_text(ec);
+  if (auto problem = add_revocation_lists(ctx->native_handle(), files.crl_files, files.server_ca); !problem.empty())
+    return "revocation: " + problem;
   if (!files.client_cert.empty()) {
     ctx->use_certificate_chain_file(files.client_cert, ec);
     if (ec) return "cannot use client certificate " + files.client_cert + ": " + openssl_error_text(ec);

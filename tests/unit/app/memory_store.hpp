@@ -9,7 +9,8 @@
 // concurrent change "between read and commit"); `fail_next_commit` makes the next commit fail
 // with that code and apply nothing.
 //
-// The dispatcher's half of the outbox port is not used by the use cases and answers unavailable.
+// The dispatcher's half of the outbox port and retention are not used by the use cases and answer
+// unavailable.
 #include <boost/system/error_code.hpp>
 
 #include <functional>
@@ -52,6 +53,9 @@ class memory_store final : public core::store {
   void show_outbox(std::string id, core::store_callback<core::outbox_entry_outcome> done) override;
   void outbox_counts(core::store_callback<core::outbox_stats_outcome> done) override;
   void on_outbox_ready(std::function<void()>) override {}
+
+  // Retention port: not a use case's; answers unavailable.
+  void purge_expired(core::purge_request, core::store_callback<core::purge_outcome> done) override;
 
   // What the tests look at.
   std::size_t resource_count(const std::string& type) const;  // current, not deleted
