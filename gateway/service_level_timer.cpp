@@ -99,7 +99,9 @@ std::unique_ptr<service_level_timer> service_level_timer::start(const app::servi
   s->services = &services;
   s->interval = interval;
   metrics.add_collector([raised = s->raised](std::string& out) {
-    out += "# HELP gateway_referrals_overdue_total referral.overdue notices raised for urgent referrals not accepted in time.\n";
+    out +=
+        "# HELP gateway_referrals_overdue_total referral.overdue notices raised for urgent referrals not accepted in "
+        "time.\n";
     out += "# TYPE gateway_referrals_overdue_total counter\n";
     out += "gateway_referrals_overdue_total " + std::to_string(raised->load(std::memory_order_relaxed)) + "\n";
   });

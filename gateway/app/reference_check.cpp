@@ -27,10 +27,10 @@ task<result<bool>> check_reference_scope(const context* ctx, caller who, std::ve
       if (std::find(vouched.begin(), vouched.end(), ref.reference) != vouched.end()) continue;
       if (ref.type.empty()) co_return out_of_scope(ref.reference, expression);
       if (++looked_up > max_outside_references) {
-        co_return refusal::single(refusal_kind::unprocessable, fhir::issue_code::too_costly,
-                                  "more than " + std::to_string(max_outside_references) +
-                                      " references to stored resources in one request",
-                                  expression);
+        co_return refusal::single(
+            refusal_kind::unprocessable, fhir::issue_code::too_costly,
+            "more than " + std::to_string(max_outside_references) + " references to stored resources in one request",
+            expression);
       }
       auto read = store_read(*ctx->store, ref.type, ref.id);
       core::read_outcome found = co_await read;

@@ -86,7 +86,8 @@ unit_of_work plan_overdue_notice(const overdue_notice_input& in) {
   task.RemoveMember("id");
   if (!task.HasMember("input")) task.AddMember("input", rapidjson::Value(rapidjson::kArrayType), a);
   rapidjson::Value notice(rapidjson::kObjectType);
-  notice.AddMember("type", json::codeable_concept(systems::triage_suggestion, "overdue-notice", "Overdue notice", a), a);
+  notice.AddMember("type", json::codeable_concept(systems::triage_suggestion, "overdue-notice", "Overdue notice", a),
+                   a);
   json::add_string(notice, "valueDateTime", format_instant(in.now), a);
   task["input"].PushBack(notice, a);
 

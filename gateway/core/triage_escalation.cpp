@@ -2,8 +2,8 @@
 
 #include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
-#include "gateway/core/fhir_time.hpp"
 #include "gateway/core/feedback_message.hpp"
+#include "gateway/core/fhir_time.hpp"
 #include "gateway/core/search_index.hpp"
 #include "gateway/core/store_outbox.hpp"
 #include "gateway/core/task_builder.hpp"
@@ -21,7 +21,8 @@ bool contains(const std::vector<std::string>& list, std::string_view s) {
 std::string_view input_kind(const rapidjson::Value& input) {
   if (const auto* type = fhir::json::object_member(input, "type"))
     for (const auto& c : fhir::json::each(*type, "coding"))
-      if (fhir::json::string_member(c, "system") == systems::triage_suggestion) return fhir::json::string_member(c, "code");
+      if (fhir::json::string_member(c, "system") == systems::triage_suggestion)
+        return fhir::json::string_member(c, "code");
   return {};
 }
 
@@ -129,7 +130,11 @@ escalation_outcome plan_escalation(const escalation_input& in) {
   header.service_request_id = sr_id;
   header.task_reference = "Task/" + task_id;
   header.time = in.now;
-  e.event = {in.event_id, events_channel, platform_events_destination, sr_id, "application/cloudevents+json",
+  e.event = {in.event_id,
+             events_channel,
+             platform_events_destination,
+             sr_id,
+             "application/cloudevents+json",
              build_triage_event(header, *in.normalised, e.merged)};
 
   const rapidjson::Document shown = as_committed(task, task_id, in.task_version + 1);

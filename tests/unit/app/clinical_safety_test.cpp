@@ -57,8 +57,10 @@ class clinical_safety : public use_case_test {
   }
   // The stored referral as its referrer would PUT it back, with item 9 answered `item9`.
   rapidjson::Document with_item9(const core::resource_record& sr, int item9) const {
-    std::string text = replaced(sr.json, "\"44260-8\"}]},\"valueInteger\":0", "\"44260-8\"}]},\"valueInteger\":" + std::to_string(item9));
-    text = replaced(text, "\"44260-8\"}]},\"valueInteger\":2", "\"44260-8\"}]},\"valueInteger\":" + std::to_string(item9));
+    std::string text = replaced(sr.json, "\"44260-8\"}]},\"valueInteger\":0",
+                                "\"44260-8\"}]},\"valueInteger\":" + std::to_string(item9));
+    text =
+        replaced(text, "\"44260-8\"}]},\"valueInteger\":2", "\"44260-8\"}]},\"valueInteger\":" + std::to_string(item9));
     return parse(text);
   }
   result<referral_created> create_as(const caller& who, const std::string& text) {
@@ -138,16 +140,17 @@ TEST_F(clinical_safety, a_reference_to_another_organisations_resource_is_refused
 
   // A's own reference to its own referral is fine.
   const std::string own = replaced(data_file("core/servicerequest-contained.json"), "REF-2024-0001", "REF-S-4b");
-  auto allowed = create_as(practice_a, replaced(own, "\"status\": \"active\",",
-                                                "\"status\": \"active\", \"basedOn\": [ { \"reference\": \"" +
-                                                    existing + "\" } ],"));
+  auto allowed = create_as(
+      practice_a, replaced(own, "\"status\": \"active\",",
+                           "\"status\": \"active\", \"basedOn\": [ { \"reference\": \"" + existing + "\" } ],"));
   EXPECT_TRUE(allowed) << allowed.error().message();
 }
 
 TEST_F(clinical_safety, an_update_may_not_point_at_another_organisations_resources) {
   const referral_created theirs = create_referral(referral_with_item9("REF-S-5", 0));
-  auto mine = create_as(practice_b, as_practice_b(replaced(data_file("core/servicerequest-contained.json"),
-                                                           "REF-2024-0001", "REF-S-5b")));
+  auto mine =
+      create_as(practice_b,
+                as_practice_b(replaced(data_file("core/servicerequest-contained.json"), "REF-2024-0001", "REF-S-5b")));
   ASSERT_TRUE(mine) << mine.error().message();
   rapidjson::Document body = parse(mine->service_request.json);
   rapidjson::Value ref(rapidjson::kObjectType);
@@ -162,7 +165,8 @@ TEST_F(clinical_safety, an_update_may_not_point_at_another_organisations_resourc
 
 TEST_F(clinical_safety, each_referring_organisation_keeps_its_own_patient) {
   const referral_created a = create_referral(referral_with_item9("REF-S-6", 0));
-  std::string b_text = as_practice_b(replaced(data_file("core/servicerequest-contained.json"), "REF-2024-0001", "REF-S-6b"));
+  std::string b_text =
+      as_practice_b(replaced(data_file("core/servicerequest-contained.json"), "REF-2024-0001", "REF-S-6b"));
   b_text = replaced(b_text, "\"family\": \"Example\"", "\"family\": \"Sample\"");
   auto b = create_as(practice_b, b_text);
   ASSERT_TRUE(b) << b.error().message();

@@ -25,7 +25,8 @@ const triage_rules& shipped_rules() {
 triage_result triage_of(const std::string& contained, bool listed = true) {
   std::string sr = R"({"resourceType":"ServiceRequest","status":"active","intent":"order",
       "subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000009"}},
-      "contained":[)" + contained + "]";
+      "contained":[)" +
+                   contained + "]";
   if (listed) sr += R"(,"supportingInfo":[{"reference":"#r"}])";
   sr += "}";
   const auto doc = fixtures::parse(sr);
