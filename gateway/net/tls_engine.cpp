@@ -175,7 +175,7 @@ tls_engine::step tls_engine::write(const asio::const_buffer* buffers, std::size_
       return result_of(ret, 0);
     }
     taken += written;
-    if (written < size) break;                              // not expected: the output BIO takes all
+    if (written < size) break;                            // not expected: the output BIO takes all
     if (end - i == 1 && size < buffers[i].size()) break;  // this call's share is used up
     i = end;
   }

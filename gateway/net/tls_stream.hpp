@@ -94,33 +94,28 @@ class tls_stream {
   // void(error_code)
   template <class Token>
   auto async_handshake(Token&& token) {
-    return start<tls_detail::op_kind::handshake>(boost::asio::const_buffer(),
-                                                  std::forward<Token>(token));
+    return start<tls_detail::op_kind::handshake>(boost::asio::const_buffer(), std::forward<Token>(token));
   }
   // void(error_code, std::size_t)
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    return start<tls_detail::op_kind::read>(buffers,
-                                                               std::forward<Token>(token));
+    return start<tls_detail::op_kind::read>(buffers, std::forward<Token>(token));
   }
   // void(error_code, std::size_t)
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    return start<tls_detail::op_kind::write>(buffers,
-                                                               std::forward<Token>(token));
+    return start<tls_detail::op_kind::write>(buffers, std::forward<Token>(token));
   }
   // Sends close_notify. void(error_code)
   template <class Token>
   auto async_shutdown(Token&& token) {
-    return start<tls_detail::op_kind::shutdown>(boost::asio::const_buffer(),
-                                                  std::forward<Token>(token));
+    return start<tls_detail::op_kind::shutdown>(boost::asio::const_buffer(), std::forward<Token>(token));
   }
   // Completes when application data (or the end of the stream) can be read, without a buffer held
   // meanwhile: the keep-alive idle wait. void(error_code)
   template <class Token>
   auto async_wait_readable(Token&& token) {
-    return start<tls_detail::op_kind::wait_readable>(boost::asio::const_buffer(),
-                                                  std::forward<Token>(token));
+    return start<tls_detail::op_kind::wait_readable>(boost::asio::const_buffer(), std::forward<Token>(token));
   }
 
  private:
@@ -209,8 +204,7 @@ void engine_op<Kind, Buffers>::wait_for_input(Self& self) {
 
 template <op_kind Kind, class Buffers>
 template <class Self>
-void engine_op<Kind, Buffers>::finish(Self& self, boost::system::error_code ec, std::size_t bytes,
-                                       bool inline_start) {
+void engine_op<Kind, Buffers>::finish(Self& self, boost::system::error_code ec, std::size_t bytes, bool inline_start) {
   if (!inline_start) return complete(self, ec, bytes);
   // Done inside the initiating call: complete through the executor, as Asio requires.
   held_ = tls_engine::step{false, ec, bytes};

@@ -251,10 +251,10 @@ asio::awaitable<void> server_reads_two_with_an_idle_wait_between(tls_stream& str
 
 // Two writes: two TLS records, which the server's read-ahead takes in together.
 asio::awaitable<void> client_sends_two_requests_at_once(ssl::stream<tcp::socket>& stream, std::string& saw) {
-  co_await asio::async_write(stream, asio::buffer(std::string_view("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nfirst")),
-                             tuple_awaitable);
-  co_await asio::async_write(stream, asio::buffer(std::string_view("POST / HTTP/1.1\r\nContent-Length: 6\r\n\r\nsecond")),
-                             tuple_awaitable);
+  co_await asio::async_write(
+      stream, asio::buffer(std::string_view("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nfirst")), tuple_awaitable);
+  co_await asio::async_write(
+      stream, asio::buffer(std::string_view("POST / HTTP/1.1\r\nContent-Length: 6\r\n\r\nsecond")), tuple_awaitable);
   client_done->cancel();
   co_await client_reads_to_end(stream, saw);
 }
