@@ -39,7 +39,20 @@ boost::system::result<void, model_error> model_builder::compile_differential(con
   const auto* elements = differential ? json::member(*differential, "element") : nullptr;
   if (!elements || !elements->IsArray()) return {};
   for (const auto& el : elements->GetArray()) {
-    if (json::member(el, "sliceName")) continue;
+    if (json::member(el, "sliceName")) {
+      // A named extension slice declares an extension the profile's system understands.
+      const std::string_view path = json::string_member(el, "path");
+      const auto* types = json::member(el, "type");
+      if ((path.ends_with(".extension") || path.ends_with(".modifierExtension")) && types && types->IsArray()) {
+        for (const auto& ty : types->GetArray()) {
+          const auto* profiles = json::member(ty, "profile");
+          if (!profiles || !profiles->IsArray()) continue;
+          for (const auto& p : profiles->GetArray())
+            m_.types_[root].understood_extensions.push_back(json::as_string(p));
+        }
+      }
+      continue;
+    }
     std::string_view path = json::string_member(el, "path");
     const auto first_dot = path.find('.');
     if (first_dot == std::string_view::npos) continue;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <vector>
 
+#include "fhir/diagnostic_text.hpp"
 #include "fhir/json_view.hpp"
 #include "fhir/primitive_values.hpp"
 #include "fhir/validation_context.hpp"
@@ -18,10 +19,7 @@ namespace {
 using json_value = rapidjson::Value;
 
 std::string quoted(std::string_view s) {
-  std::string out = "'";
-  out.append(s.substr(0, 80));
-  if (s.size() > 80) out += "...";
-  return out + "'";
+  return quote_value(s);
 }
 
 std::string describe_value_set(const element_def& e) {
@@ -92,6 +90,16 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
     }
     if (v.IsString()) {
       std::string_view s = json::as_string(v);
+      if (!s.empty() && s[0] == '#' && ctx.local_refs &&
+          (td.primitive == primitive_kind::uri || td.primitive == primitive_kind::url ||
+           td.primitive == primitive_kind::canonical || e.name == "reference")) {
+        ctx.local_refs->add(s, ctx.resource);
+      }
+      if (td.primitive == primitive_kind::xhtml) {
+        if (narrative_finding f = check_narrative_xhtml(s); !f.rule.empty()) {
+          ctx.sink.error(issue_code::invariant, f.message + " (" + std::string(f.rule) + ")", &path);
+        }
+      }
       if (e.max_length != 0 && s.size() > e.max_length) {
         ctx.sink.error(issue_code::value, "the value is longer than " + std::to_string(e.max_length) + " characters",
                        &path);
@@ -102,6 +110,7 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
                        "the code " + quoted(s) + " is not in the required " + describe_value_set(e), &path);
       }
     }
+    check_invariants(ctx, e.invariants, v, t, path);
   } else if (td.kind == type_kind::resource) {
     walk_resource(ctx, v, td.is_abstract ? no_type : t, path, e.name == "contained");
     return;
@@ -113,7 +122,12 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
     walk_object(ctx, t, v, path, false);
     if (td.name == "Reference") check_reference(ctx, e, v, path);
     if (td.name == "Coding" || td.name == "CodeableConcept") check_coded(ctx, e, td, v, path);
-    if (td.name == "Extension") check_extension(ctx, v, path);
+    if (t == ctx.m.known().extension) check_extension(ctx, e, v, path);
+    if (t == ctx.m.known().coding) check_coding(ctx, v, path);
+    if (td.is_quantity) check_quantity_system(ctx, v);
+    if (td.name == "Attachment") check_attachment(ctx, v, path);
+    check_invariants(ctx, td.invariants, v, t, path);
+    check_invariants(ctx, e.invariants, v, t, path);
   }
   if (e.fixed && !(*e.fixed == v)) {
     ctx.sink.error(issue_code::value, "the value must be exactly the fixed value of the profile", &path);
@@ -152,6 +166,7 @@ void walk_member(walk_context& ctx, const element_def& e, type_index t, const js
     ctx.sink.error(issue_code::invariant, "empty arrays are not allowed; leave the element out instead (ele-1)", &path);
     return;
   }
+  if (!e.types.empty() && e.types[0] == ctx.m.known().extension) check_extension_counts(ctx, v, path);
   for (rapidjson::SizeType i = 0; i < v.Size() && !ctx.sink.full(); ++i) {
     path_node item{path.parent, path.name, static_cast<std::int64_t>(i)};
     if (v[i].IsNull()) {
@@ -237,10 +252,8 @@ void walk_object(walk_context& ctx, type_index t, const json_value& obj, const p
     path_node child{&path, key, -1};
     const member_slot* slot = td.find_member(key);
     if (slot == nullptr) {
-      ctx.sink.error(
-          issue_code::structure,
-          "unknown element '" + std::string(key.substr(0, 80)) + "' in " + std::string(td.name) + suggest(td, key),
-          &child);
+      ctx.sink.error(issue_code::structure,
+                     "unknown element " + quote_value(key) + " in " + std::string(td.name) + suggest(td, key), &child);
       continue;
     }
     const element_def& e = td.elements[slot->element];
@@ -321,14 +334,35 @@ void walk_resource(walk_context& ctx, const json_value& resource, type_index pro
   // A top-level root path node names the type; nested resources extend their parent's path.
   walk_context inner = ctx;
   if (!contained) inner.container = &resource;
+  inner.resource = &resource;
+  inner.resource_type = t;
+  inner.resource_path = &path;
+  local_reference_log own_refs;
+  unchecked_systems_log own_systems;
+  if (!contained) {
+    inner.local_refs = &own_refs;
+    inner.unchecked_systems = &own_systems;
+  }
   bundle_index own_index;
   if (type_name == "Bundle") {
     own_index = index_bundle(resource);
     inner.bundle = &own_index;
+    inner.bundle_type = json::string_member(resource, "type");
   }
   walk_object(inner, t, resource, path, true);
   if (ctx.sink.full()) return;
-  if (json::member(resource, "contained")) check_domain_resource(inner, resource, path);
+  if (!contained && json::member(resource, "contained")) check_contained_referenced(inner, resource, path);
+  if (!contained) own_systems.report(ctx.sink, path);
+  const auto& invariants = ctx.m.type(t).invariants;
+  if (!contained) {
+    check_invariants(inner, invariants, resource, t, path);
+  } else {
+    // "Contained resources do not have narrative" (R4 DomainResource.text): dom-6 is for the
+    // container only.
+    for (const invariant_def* d : invariants) {
+      if (d->key != "dom-6") check_invariants(inner, std::span<const invariant_def* const>(&d, 1), resource, t, path);
+    }
+  }
   if (type_name == "Bundle") check_bundle(inner, resource, path);
 }
 

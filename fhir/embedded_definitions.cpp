@@ -27,6 +27,7 @@
 RG_EMBED(rg_fhir_profiles_types, "profiles-types.json");
 RG_EMBED(rg_fhir_profiles_resources, "profiles-resources.json");
 RG_EMBED(rg_fhir_required_bindings, "required-bindings.json");
+RG_EMBED(rg_fhir_extension_definitions, "extension-definitions.json");
 RG_EMBED(rg_fhir_referral_profile, "referral-servicerequest.json");
 
 namespace fhir {
@@ -46,6 +47,7 @@ model_sources embedded_r4_sources() {
       span(rg_fhir_profiles_types_begin, rg_fhir_profiles_types_end),
       span(rg_fhir_profiles_resources_begin, rg_fhir_profiles_resources_end),
       span(rg_fhir_required_bindings_begin, rg_fhir_required_bindings_end),
+      span(rg_fhir_extension_definitions_begin, rg_fhir_extension_definitions_end),
       span(rg_fhir_referral_profile_begin, rg_fhir_referral_profile_end),
   };
   return s;

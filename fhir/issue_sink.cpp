@@ -24,15 +24,29 @@ std::string render_path(const path_node* p) {
 
 void issue_sink::add(severity s, issue_code c, std::string diagnostics, const path_node* at) {
   if (out_.capped) return;
-  if (out_.issues.size() >= cap_) {
+  // Warnings and information have their own cap: a resource with many best-practice warnings
+  // (dom-6 on every entry of a large Bundle) keeps being checked for errors.
+  if (s != severity::error) {
+    if (minor_ == cap_) {
+      out_.issues.push_back(issue{severity::information,
+                                  issue_code::processing,
+                                  "more than " + std::to_string(cap_) + " warnings; the rest are not listed",
+                                  {}});
+    }
+    if (minor_++ >= cap_) return;
+    out_.issues.push_back(issue{s, c, std::move(diagnostics), render_path(at)});
+    return;
+  }
+  if (errors_ >= cap_) {
     out_.capped = true;
     out_.issues.push_back(
         issue{severity::error,
               issue_code::processing,
-              "more than " + std::to_string(cap_) + " issues found; validation stopped and the rest are not listed",
+              "more than " + std::to_string(cap_) + " errors found; validation stopped and the rest are not listed",
               {}});
     return;
   }
+  ++errors_;
   out_.issues.push_back(issue{s, c, std::move(diagnostics), render_path(at)});
 }
 

@@ -1,5 +1,7 @@
 #include "fhir/json_parse.hpp"
 
+#include "fhir/diagnostic_text.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -36,7 +38,7 @@ class limited_handler {
   bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
   bool Double(double d) { return doc_.Double(d); }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return no_surrogate(s, n) && doc_.String(s, n, copy); }
 
   bool StartObject() {
     if (!enter()) return false;
@@ -44,6 +46,7 @@ class limited_handler {
     return doc_.StartObject();
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    if (!no_surrogate(s, n)) return false;
     keys_.push_back(key_entry{arena_.size(), n, in_.Tell()});
     arena_.append(s, n);
     return doc_.Key(s, n, copy);
@@ -76,6 +79,20 @@ class limited_handler {
     std::size_t source_offset;  // just after the key in the body
   };
 
+  // RapidJSON decodes a lone surrogate escape ("\udc00", or "\ud800" not followed by a low
+  // one) into the bytes ED A0..BF xx, which are not UTF-8 and would be served back as such.
+  bool no_surrogate(const char* s, rapidjson::SizeType n) {
+    for (rapidjson::SizeType i = 0; i + 1 < n; ++i) {
+      if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+        fail(json_errc::invalid_utf8, in_.Tell(),
+             "a string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair), which is not a "
+             "Unicode character; the string ends just before this offset");
+        return false;
+      }
+    }
+    return true;
+  }
+
   bool enter() {
     if (++depth_ > limits_.max_depth) {
       fail(json_errc::too_deep, in_.Tell(),
@@ -104,7 +121,7 @@ class limited_handler {
       if (key_text(a) == key_text(b)) {
         const key_entry& later = a.source_offset > b.source_offset ? a : b;
         fail(json_errc::duplicate_key, later.source_offset,
-             "duplicate key \"" + std::string(key_text(later).substr(0, 64)) + "\" in one JSON object");
+             "duplicate key " + quote_value(key_text(later), 64) + " in one JSON object");
         return false;
       }
     }
@@ -137,6 +154,12 @@ json_error grammar_error(rapidjson::ParseErrorCode code, std::size_t offset) {
     case rapidjson::kParseErrorDocumentRootNotSingular:
       kind = json_errc::trailing_content;
       what = "unexpected content after the end of the JSON value";
+      break;
+    case rapidjson::kParseErrorStringUnicodeSurrogateInvalid:
+      kind = json_errc::invalid_utf8;
+      what =
+          "a string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair), which is not a "
+          "Unicode character";
       break;
     case rapidjson::kParseErrorStringInvalidEncoding:
       kind = json_errc::invalid_utf8;

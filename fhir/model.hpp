@@ -16,10 +16,12 @@
 #include <rapidjson/document.h>
 #include <boost/system/result.hpp>
 
+#include "fhir/fhirpath/fhirpath.hpp"
+#include "fhir/outcome.hpp"
+#include "fhir/type_index.hpp"
+
 namespace fhir {
 
-using type_index = std::uint32_t;
-inline constexpr type_index no_type = UINT32_MAX;
 inline constexpr std::uint32_t unbounded = UINT32_MAX;
 
 enum class type_kind : std::uint8_t { primitive, complex, backbone, resource };
@@ -64,6 +66,25 @@ struct value_set {
   bool contains(std::string_view system, std::string_view code) const;
 };
 
+// One `constraint` of the definitions, compiled once. `how` says how it is checked: by its
+// FHIRPath expression, natively (ele-1 in the structural walk, txt-1/txt-2 in the narrative
+// checker), or not at all (then `reason` says why; listed in fhir/README.md).
+struct invariant_def {
+  enum class check : std::uint8_t { fhirpath, native, not_evaluable };
+  std::string_view key;
+  fhir::severity level = fhir::severity::error;
+  std::string_view human;
+  std::string_view expression_text;
+  std::string_view source;  // the StructureDefinition (or element path) it was first found on
+  check how = check::fhirpath;
+  fhirpath::expression compiled;
+  std::string reason;
+  // Trivially true when the focus object has none of these members (found at load by
+  // evaluating the expression on an empty object; only for expressions that read the focus
+  // through member names alone). Empty when there is no such shortcut.
+  std::vector<std::string_view> needs_one_of;
+};
+
 struct element_def {
   std::string_view name;  // JSON name; for choice elements the stem ("value" for value[x])
   std::string_view path;  // as in the StructureDefinition, e.g. "ServiceRequest.subject"
@@ -79,6 +100,28 @@ struct element_def {
   const rapidjson::Value* fixed = nullptr;
   const rapidjson::Value* pattern = nullptr;
   std::uint32_t max_length = 0;  // 0: no limit beyond the datatype's
+  // Constraints of this element evaluated on each of its items, other than those of its type's
+  // own definition (which type_def::invariants carries).
+  std::vector<const invariant_def*> invariants;
+};
+
+// An extension StructureDefinition (R4 publishes 786; profiles may add their own), reduced to what
+// validation needs.
+struct extension_def {
+  std::string_view url;
+  bool is_modifier = false;
+  std::uint32_t min = 0;
+  std::uint32_t max = unbounded;
+  std::vector<std::string_view> contexts;    // element paths or type names ("Patient", "Element", "Patient.contact")
+  std::vector<type_index> value_types;       // allowed value[x]; empty: nested extensions only
+  const value_set* value_binding = nullptr;  // required binding of a coded value, when checkable
+  struct slice {
+    std::string_view url;  // relative ("code") or absolute
+    std::uint32_t min = 0;
+    std::uint32_t max = unbounded;
+    std::vector<type_index> value_types;
+  };
+  std::vector<slice> slices;  // nested extensions of a complex extension
 };
 
 // What a JSON property name means inside one type.
@@ -96,6 +139,15 @@ struct type_def {
   bool is_abstract = false;
   std::vector<element_def> elements;
   std::unordered_map<std::string_view, member_slot> members;
+  // Constraints on every instance of this type (its definition's root element).
+  std::vector<const invariant_def*> invariants;
+  // Type names an instance answers to in FHIRPath is/as/ofType: its own, its bases ("uri" for
+  // canonical, "Quantity" for Age, "DomainResource"), and the System type of a primitive.
+  std::vector<std::string_view> answers_to;
+  bool is_quantity = false;  // Quantity or one of its specialisations (Age, Duration, ...)
+  // Profiles: the extensions the profile names (slices of extension / modifierExtension), i.e.
+  // the ones the system behind the profile understands.
+  std::vector<std::string_view> understood_extensions;
 
   const member_slot* find_member(std::string_view json_name) const {
     auto it = members.find(json_name);
@@ -118,6 +170,15 @@ class model {
   // A profile (or base definition) by canonical URL; no_type when unknown.
   type_index find_profile(std::string_view url) const;
   const value_set* find_value_set(std::string_view url) const;
+  // Codes -> display of a code system the model carries (those behind R4's required bindings and
+  // any a profile bundle adds); null for a system it does not carry.
+  using code_displays = std::unordered_map<std::string_view, std::string_view>;
+  const code_displays* find_code_system(std::string_view url) const;
+  // An extension definition by canonical URL (a "|version" suffix is ignored); null when unknown.
+  const extension_def* find_extension(std::string_view url) const;
+  std::size_t extension_count() const { return extensions_.size(); }
+  // Every distinct constraint (key + expression) of the loaded definitions.
+  const std::deque<invariant_def>& invariants() const { return invariants_; }
 
   // Frequently used types, resolved once at load.
   struct well_known {
@@ -134,9 +195,14 @@ class model {
   std::unordered_map<std::string_view, type_index> types_by_name_;
   std::unordered_map<std::string_view, type_index> profiles_by_url_;
   std::deque<std::unordered_set<std::string_view>> code_systems_storage_;
+  std::deque<code_displays> displays_storage_;
+  std::unordered_map<std::string_view, const code_displays*> code_system_displays_;
   std::unordered_map<std::string_view, const std::unordered_set<std::string_view>*> code_systems_;
   std::deque<value_set> value_sets_storage_;
   std::unordered_map<std::string_view, const value_set*> value_sets_;
+  std::deque<invariant_def> invariants_;
+  std::deque<extension_def> extension_storage_;
+  std::unordered_map<std::string_view, const extension_def*> extensions_;
   well_known known_;
 };
 

@@ -24,6 +24,15 @@ void flatten_concepts(const rapidjson::Value& concepts, std::unordered_set<std::
   }
 }
 
+void flatten_displays(const rapidjson::Value& concepts, model::code_displays& out, int depth = 0) {
+  if (!concepts.IsArray() || depth > 32) return;
+  for (const auto& c : concepts.GetArray()) {
+    std::string_view code = json::string_member(c, "code");
+    if (!code.empty()) out.emplace(code, json::string_member(c, "display"));
+    if (const auto* nested = json::member(c, "concept")) flatten_displays(*nested, out, depth + 1);
+  }
+}
+
 }  // namespace
 
 boost::system::result<void, model_error> model_builder::add_source(std::string_view text) {
@@ -52,13 +61,20 @@ void model_builder::collect(const json_value& resource) {
   if (type == "ValueSet") value_sets_.push_back(&resource);
   if (type == "StructureDefinition") {
     const bool constraint = json::string_member(resource, "derivation") == "constraint";
-    (constraint ? profiles_ : base_definitions_).push_back(&resource);
+    if (constraint && json::string_member(resource, "type") == "Extension") {
+      extensions_.push_back(&resource);
+    } else {
+      (constraint ? profiles_ : base_definitions_).push_back(&resource);
+    }
   }
 }
 
 void model_builder::add_code_system(const json_value& cs) {
   auto& codes = m_.code_systems_storage_.emplace_back();
   if (const auto* concepts = json::member(cs, "concept")) flatten_concepts(*concepts, codes);
+  auto& displays = m_.displays_storage_.emplace_back();
+  if (const auto* concepts = json::member(cs, "concept")) flatten_displays(*concepts, displays);
+  m_.code_system_displays_[json::string_member(cs, "url")] = &displays;
   m_.code_systems_[json::string_member(cs, "url")] = &codes;
 }
 
@@ -89,9 +105,12 @@ boost::system::result<void, model_error> model_builder::build() {
   for (const auto* cs : code_systems_) add_code_system(*cs);
   for (const auto* vs : value_sets_) add_value_set(*vs);
   for (const auto* sd : base_definitions_) declare_type(*sd);
+  index_profile_roots();
   for (const auto* sd : base_definitions_) {
     if (auto r = compile_snapshot(*sd); !r) return r;
   }
+  finish_invariants();
+  find_invariant_shortcuts();
   auto& k = m_.known_;
   k.reference = m_.find_type("Reference");
   k.extension = m_.find_type("Extension");
@@ -100,10 +119,66 @@ boost::system::result<void, model_error> model_builder::build() {
   k.bundle = m_.find_type("Bundle");
   k.resource = m_.find_type("Resource");
   k.string = m_.find_type("string");
+  for (type_def& t : m_.types_) t.answers_to = type_names_of(t);
   for (const auto* sd : profiles_) {
     if (auto r = compile_differential(*sd); !r) return r;
   }
+  for (const auto* sd : extensions_) add_extension(*sd);
   return {};
+}
+
+std::vector<std::string_view> model_builder::type_names_of(type_def& t) {
+  static constexpr std::string_view quantities[] = {"Quantity", "Age",           "Distance",      "Duration",
+                                                    "Count",    "MoneyQuantity", "SimpleQuantity"};
+  std::vector<std::string_view> names{t.name};
+  switch (t.kind) {
+    case type_kind::resource:
+      if (t.name != "Bundle" && t.name != "Binary" && t.name != "Parameters") names.push_back("DomainResource");
+      names.push_back("Resource");
+      return names;
+    case type_kind::backbone:
+      names = {"BackboneElement", "Element"};
+      return names;
+    case type_kind::complex:
+      for (std::string_view q : quantities) t.is_quantity = t.is_quantity || q == t.name;
+      if (t.is_quantity && t.name != "Quantity") names.push_back("Quantity");
+      names.push_back("Element");
+      return names;
+    case type_kind::primitive:
+      break;
+  }
+  const std::string_view n = t.name;
+  if (n == "code" || n == "id" || n == "markdown") names.push_back("string");
+  if (n == "url" || n == "canonical" || n == "oid" || n == "uuid") names.push_back("uri");
+  if (n == "unsignedInt" || n == "positiveInt") names.push_back("integer");
+  switch (t.primitive) {
+    case primitive_kind::boolean:
+      names.push_back("Boolean");
+      break;
+    case primitive_kind::integer:
+    case primitive_kind::unsigned_int:
+    case primitive_kind::positive_int:
+      names.push_back("Integer");
+      break;
+    case primitive_kind::decimal:
+      names.push_back("Decimal");
+      break;
+    case primitive_kind::date:
+      names.push_back("Date");
+      break;
+    case primitive_kind::date_time:
+    case primitive_kind::instant:
+      names.push_back("DateTime");
+      break;
+    case primitive_kind::time:
+      names.push_back("Time");
+      break;
+    default:
+      names.push_back("String");
+      break;
+  }
+  names.push_back("Element");
+  return names;
 }
 
 std::string_view model_builder::own(std::string s) {

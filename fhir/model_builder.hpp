@@ -3,6 +3,7 @@
 // over model_builder.cpp (sources, code systems, value sets), snapshot_compiler.cpp (base
 // StructureDefinitions) and differential_compiler.cpp (profiles). Single-threaded, load time only.
 
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -34,12 +35,25 @@ class model_builder {
   void apply_fixed_and_pattern(element_def& e, const json_value& element);
   void apply_target_profiles(element_def& e, const json_value& type);
   type_index new_type(type_def t);
+  static std::vector<std::string_view> type_names_of(type_def& t);
+
+  // Constraints (invariant_compiler.cpp).
+  const invariant_def* intern_invariant(const json_value& constraint, std::string_view source);
+  std::vector<const invariant_def*> invariants_of(const json_value& element, std::string_view source);
+  void add_profile_invariants(element_def& e, const json_value& type);
+  void index_profile_roots();
+  void finish_invariants();
+  void add_extension(const json_value& sd);
+  void find_invariant_shortcuts();
 
   model& m_;
   std::vector<const json_value*> code_systems_;
   std::vector<const json_value*> value_sets_;
   std::vector<const json_value*> base_definitions_;
   std::vector<const json_value*> profiles_;
+  std::vector<const json_value*> extensions_;
+  std::unordered_map<std::string, const invariant_def*> invariants_by_text_;
+  std::unordered_map<std::string_view, const json_value*> profile_roots_;  // url -> snapshot root element
 };
 
 }  // namespace fhir

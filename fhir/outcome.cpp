@@ -38,6 +38,8 @@ std::string_view to_string(issue_code c) noexcept {
       return "not-found";
     case issue_code::too_costly:
       return "too-costly";
+    case issue_code::informational:
+      return "informational";
   }
   return "processing";
 }

@@ -24,6 +24,7 @@ enum class issue_code {
   processing,     // anything else (for example the issue cap)
   not_found,      // the HTTP layer's 404
   too_costly,     // the HTTP layer's 413
+  informational,  // a note, e.g. that codes of a terminology were accepted unchecked
 };
 
 std::string_view to_string(severity s) noexcept;

@@ -26,7 +26,6 @@ bool is_valid_date_time(std::string_view s);
 bool is_valid_instant(std::string_view s);
 bool is_valid_time(std::string_view s);
 // Basic safety of narrative XHTML: a <div> root, no script, no event handlers, no javascript: URLs.
-std::string_view check_xhtml(std::string_view s);
 
 std::string_view primitive_name(primitive_kind kind);
 

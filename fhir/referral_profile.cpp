@@ -3,6 +3,7 @@
 
 #include "fhir/referral_profile.hpp"
 
+#include "fhir/diagnostic_text.hpp"
 #include "fhir/json_view.hpp"
 #include "fhir/model.hpp"
 #include "fhir/nhs_number.hpp"
@@ -112,9 +113,40 @@ void drop_status_binding_issue(outcome& out, const referral_profile_options& opt
   });
 }
 
+// The platform processes only the extensions its profile names. A modifier it does not name
+// changes the meaning of the referral in a way it cannot act on: refused even when R4 defines it.
+void check_understood_extensions(walk_context& ctx, const json_value& sr, const path_node& root) {
+  const type_def& profile = ctx.m.type(ctx.m.find_profile(referral_profile_url));
+  auto understood = [&](std::string_view url) {
+    for (std::string_view u : profile.understood_extensions) {
+      if (u == url) return true;
+    }
+    return false;
+  };
+  for (std::string_view member : {"extension", "modifierExtension"}) {
+    const json_value* list = json::member(sr, member);
+    if (!list || !list->IsArray()) continue;
+    for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+      const std::string_view url = json::string_member((*list)[i], "url");
+      if (url.empty() || understood(url)) continue;
+      path_node at{&root, member, static_cast<std::int64_t>(i)};
+      if (member == "modifierExtension") {
+        ctx.sink.error(issue_code::not_supported,
+                       "the platform does not understand the modifier extension " + quote_value(url, 120) +
+                           ", so it cannot accept this referral",
+                       &at);
+      } else {
+        ctx.sink.add(severity::information, issue_code::not_supported,
+                     "the platform ignores the extension " + quote_value(url, 120), &at);
+      }
+    }
+  }
+}
+
 void check_referral_rules(walk_context& ctx, const json_value& sr, const path_node& root,
                           const referral_profile_options& options, const resource_resolver& resolve) {
   if (!sr.IsObject() || json::string_member(sr, "resourceType") != "ServiceRequest") return;
+  check_understood_extensions(ctx, sr, root);
   if (!json::member(sr, "reasonCode") && !json::member(sr, "reasonReference")) {
     path_node at{&root, "reasonCode", -1};
     ctx.sink.error(issue_code::required, "a referral needs a reason: reasonCode or reasonReference", &at);

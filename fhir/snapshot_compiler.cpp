@@ -102,7 +102,10 @@ boost::system::result<void, model_error> model_builder::compile_snapshot(const j
     if (json::member(el, "sliceName")) continue;  // base definitions slice only extensions
     std::string_view path = json::string_member(el, "path");
     const auto dot = path.rfind('.');
-    if (dot == std::string_view::npos) continue;  // the root element
+    if (dot == std::string_view::npos) {  // the root element: constraints on every instance
+      m_.types_[root].invariants = invariants_of(el, m_.types_[root].name);
+      continue;
+    }
     auto parent = by_path.find(path.substr(0, dot));
     if (parent == by_path.end()) continue;
     std::string_view name = path.substr(dot + 1);
@@ -118,6 +121,7 @@ boost::system::result<void, model_error> model_builder::compile_snapshot(const j
     if (const auto* ml = json::member(el, "maxLength"); ml && ml->IsUint()) e.max_length = ml->GetUint();
     if (const auto* b = json::member(el, "binding")) apply_binding(e, *b);
     apply_fixed_and_pattern(e, el);
+    e.invariants = invariants_of(el, path);
 
     const type_index owner = parent->second;
     const auto element_index = static_cast<std::uint32_t>(m_.types_[owner].elements.size());
@@ -145,6 +149,7 @@ boost::system::result<void, model_error> model_builder::compile_snapshot(const j
         }
         e.types.push_back(ti);
         if (code == "Reference") apply_target_profiles(e, ty);
+        add_profile_invariants(e, ty);  // SimpleQuantity, MoneyQuantity
       }
     }
     m_.types_[owner].elements.push_back(std::move(e));

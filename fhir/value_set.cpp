@@ -32,4 +32,9 @@ const value_set* model::find_value_set(std::string_view url) const {
   return it == value_sets_.end() ? nullptr : it->second;
 }
 
+const model::code_displays* model::find_code_system(std::string_view url) const {
+  auto it = code_system_displays_.find(url);
+  return it == code_system_displays_.end() ? nullptr : it->second;
+}
+
 }  // namespace fhir

@@ -18,6 +18,7 @@
 #include "gateway/core/triage_rules.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/outbox/outbox_service.hpp"
+#include "gateway/retention/purger.hpp"
 #include "gateway/store_opening.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -27,7 +28,8 @@ struct app_routes::parts {
   std::unique_ptr<core::store> store;
   std::unique_ptr<core::triage_rules> rules;
   api::app_context context;
-  std::unique_ptr<outbox::outbox_service> outbox;  // declared after the store: goes first
+  std::unique_ptr<retention::purger> purger;       // declared after the store: goes first
+  std::unique_ptr<outbox::outbox_service> outbox;  // likewise
 };
 
 app_routes::app_routes(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
@@ -45,6 +47,26 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
+retention::retention_policy retention_policy_from(const config::retention_settings& r) {
+  retention::retention_policy p;
+  p.outbox_delivered = std::chrono::hours(24) * r.outbox_delivered_days;
+  p.audit = std::chrono::hours(24) * r.audit_days;
+  p.batch_rows = r.purge_batch;
+  p.interval = r.purge_interval;
+  return p;
+}
+
+void collect_retention_metrics(const retention::purger& purger, std::string& out) {
+  const retention::purge_totals t = purger.totals();
+  out += "# HELP gateway_retention_purged_total Rows deleted by the retention purger, by kind.\n";
+  out += "# TYPE gateway_retention_purged_total counter\n";
+  out += "gateway_retention_purged_total{kind=\"outbox\"} " + std::to_string(t.outbox_deleted) + "\n";
+  out += "gateway_retention_purged_total{kind=\"audit\"} " + std::to_string(t.audit_deleted) + "\n";
+  out += "# HELP gateway_retention_failures_total Purge passes that ended on a storage error.\n";
+  out += "# TYPE gateway_retention_failures_total counter\n";
+  out += "gateway_retention_failures_total " + std::to_string(t.failures) + "\n";
+}
+
 void collect_store_metrics(const core::store& store, std::string& out) {
   const core::store_metrics m = store.metrics();
   out += "# HELP gateway_store_transactions_total Group-commit transactions made durable (one fsync each).\n";
@@ -59,6 +81,9 @@ void collect_store_metrics(const core::store& store, std::string& out) {
   out += "# HELP gateway_store_write_queue_depth Units of work waiting for the writer.\n";
   out += "# TYPE gateway_store_write_queue_depth gauge\n";
   out += "gateway_store_write_queue_depth " + std::to_string(m.write_queue_depth) + "\n";
+  out += "# HELP gateway_store_consecutive_failures Storage transactions failed since the last one that committed.\n";
+  out += "# TYPE gateway_store_consecutive_failures gauge\n";
+  out += "gateway_store_consecutive_failures " + std::to_string(m.consecutive_failures) + "\n";
 }
 
 }  // namespace
@@ -100,20 +125,30 @@ std::string app_routes::start(net::server& server) {
 
   core::store* store_ptr = parts_->store.get();
   metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });
+  // Not ready while the storage cannot be reached or its latest transactions fail, whatever
+  // succeeded before.
   ops_.add_readiness_check("storage", [store_ptr] {
     const auto m = store_ptr->metrics();
     if (!m.available) return std::string("storage unreachable");
-    return m.transactions_failed > 0 && m.transactions_committed == 0 ? std::string("store has only failed commits")
-                                                                      : std::string();
+    return m.consecutive_failures > 0
+               ? "the last " + std::to_string(m.consecutive_failures) + " storage transactions failed"
+               : std::string();
   });
   std::string problem;
   parts_->outbox = outbox::outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
   if (!parts_->outbox) return problem;
+
+  // Retention: delivered outbox items and old audit records are purged in the background.
+  parts_->purger = std::make_unique<retention::purger>(*parts_->store, retention_policy_from(config_.retention));
+  retention::purger* purger = parts_->purger.get();
+  metrics_.add_collector([purger](std::string& out) { collect_retention_metrics(*purger, out); });
+  parts_->purger->start();
   return {};
 }
 
 void app_routes::stop() {
   parts_->outbox.reset();
+  parts_->purger.reset();
   parts_->store.reset();
 }
 

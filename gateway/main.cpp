@@ -50,6 +50,8 @@ const char* tls_key_name(gateway::net::tls_setup_error::part part) {
       return "listen.tls.key";
     case part_t::client_ca:
       return "listen.tls.client_ca";
+    case part_t::crl:
+      return "revocation.crl_files";
     case part_t::other:
       break;
   }
@@ -99,12 +101,21 @@ int main(int argc, char** argv) {
   telemetry::parse_level(cfg->log_level, level);
   telemetry::set_min_level(level);
 
-  auto tls = net::make_server_tls_context({cfg->listen.tls.cert, cfg->listen.tls.key, cfg->listen.tls.client_ca,
-                                           cfg->listen.tls.client_auth == config::client_auth_mode::require,
-                                           cfg->listen.tls.min_version == "1.3"});
+  const net::server_tls_files tls_files{cfg->listen.tls.cert,
+                                        cfg->listen.tls.key,
+                                        cfg->listen.tls.client_ca,
+                                        cfg->listen.tls.client_auth == config::client_auth_mode::require,
+                                        cfg->listen.tls.min_version == "1.3",
+                                        cfg->revocation.crl_files};
+  auto tls = net::make_server_tls_context(tls_files);
   if (auto* e = std::get_if<net::tls_setup_error>(&tls)) {
     std::fprintf(stderr, "referral-gateway: configuration: %s: %s\n", tls_key_name(e->what), e->message.c_str());
     return exit_config;
+  }
+  const auto tls_slot =
+      std::make_shared<net::tls_context_slot>(std::get<std::shared_ptr<boost::asio::ssl::context>>(std::move(tls)));
+  if (cfg->revocation.crl_files.empty()) {
+    telemetry::warn("revocation.crl_files is empty: revoked client and receiver certificates are not refused");
   }
 
   telemetry::metrics metrics;
@@ -116,6 +127,19 @@ int main(int argc, char** argv) {
                     cfg->limits.body_timeout,     cfg->limits.idle_timeout, cfg->limits.write_timeout,
                     cfg->limits.handshake_timeout};
   net::server server(options, metrics);
+  // SIGHUP: the listener's certificate, key, CA and CRLs are read again; connections keep going.
+  server.on_reload([&tls_files, &tls_slot, &metrics] {
+    auto next = net::make_server_tls_context(tls_files);
+    if (auto* e = std::get_if<net::tls_setup_error>(&next)) {
+      metrics.tls_reloaded(false);
+      telemetry::error("reload: the listener keeps its TLS context",
+                       {{"key", tls_key_name(e->what)}, {"error", e->message}});
+      return;
+    }
+    tls_slot->replace(std::get<std::shared_ptr<boost::asio::ssl::context>>(std::move(next)));
+    metrics.tls_reloaded(true);
+    telemetry::info("reload: the listener's TLS context (certificates and CRLs) replaced");
+  });
 
   api::route_table routes;
   api::ops_api ops(metrics);
@@ -131,8 +155,7 @@ int main(int argc, char** argv) {
   const api::caller_registry callers(cfg->callers);
   api::fhir_api fhir(cfg->listen.base_path, routes, callers, metrics);
 
-  const auto https_port = server.add_listener({"https", cfg->listen.address, cfg->listen.port,
-                                               std::get<std::shared_ptr<boost::asio::ssl::context>>(tls), &fhir});
+  const auto https_port = server.add_listener({"https", cfg->listen.address, cfg->listen.port, tls_slot, &fhir});
   if (auto* e = std::get_if<std::string>(&https_port)) {
     std::fprintf(stderr, "referral-gateway: listen: %s\n", e->c_str());
     return 1;

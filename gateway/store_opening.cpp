@@ -5,6 +5,7 @@
 #include "adapters/postgres/postgres_store.hpp"
 #include "adapters/sqlite/sqlite_store.hpp"
 #include "gateway/config/gateway_config.hpp"
+#include "gateway/files/private_paths.hpp"
 
 namespace gateway {
 
@@ -21,11 +22,10 @@ std::variant<std::unique_ptr<core::store>, std::string> open_store(const config:
     if (!store) return "storage.dsn: " + store.error().message;
     return std::unique_ptr<core::store>(std::move(*store));
   }
+  // The folder of the database file: 0700, it holds patient data.
   const std::filesystem::path db(storage.path);
-  if (db.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(db.parent_path(), ec);
-  }
+  if (auto failed = files::create_private_directories(db.parent_path()); !failed.empty())
+    return "storage.path: " + failed;
   sqlite::sqlite_options options;
   options.path = storage.path;
   options.read_connections = static_cast<int>(storage.read_connections);

@@ -7,9 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
 tools/build.sh
-# Certificates are made once; `build/tools/gatewayctl certs init --dir certs/dev --force` renews them.
-[ -f certs/dev/ca.crt ] || build/tools/gatewayctl certs init --dir certs/dev
-mkdir -p var
+# Certificates are made once (a set made before CRLs gets its ca.crl); `build/tools/gatewayctl
+# certs init --dir certs/dev --force` renews them.
+[ -f certs/dev/ca.crl ] || build/tools/gatewayctl certs init --dir certs/dev
+# var/ holds the database and the events file (patient data): the owner's only.
+mkdir -p -m 0700 var
 
 cat >&2 <<'MSG'
 

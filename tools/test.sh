@@ -4,6 +4,7 @@
 #   RG_SANITIZE=1 tools/test.sh   also builds with ASan+UBSan (build-asan/) and runs the tests there
 #   RG_FUZZ_SECONDS=60 tools/test.sh   also runs the validator's libFuzzer target that long
 #                                    (CI does, for 60 s)
+#   RG_CRASH_ROUNDS=N tools/test.sh    SIGKILL rounds of the kill tests (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -18,6 +19,8 @@ fi
 # Every test the hazard log names as a control must still exist and be enabled.
 (cd build && ctest --show-only=json-v1) >build/ctest-listing.json
 build/tools/hazard-log/hazard-log-check docs/clinical-safety/hazard-log.md build/ctest-listing.json
+# The kill tests (crash_test, feedback_test) repeat SIGKILL/restart/verify this many times.
+export RG_CRASH_ROUNDS="${RG_CRASH_ROUNDS:-5}"
 (cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)")
 if [ "${RG_SANITIZE:-0}" = "1" ]; then
   BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo tools/build.sh -DRG_SANITIZE=ON -DRG_BENCH=OFF

@@ -109,6 +109,11 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_entity ON audit (entity_type, entity_id, seq);
 CREATE INDEX audit_by_time ON audit (recorded, seq);
 )sql"},
+    {2, R"sql(
+-- Retention (store_retention.hpp): delivered outbox items are purged oldest delivery first. A
+-- partial index, so the purge finds the expired ones without walking every delivered row.
+CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'delivered';
+)sql"},
 };
 
 int current_version(pg_connection& db) {

@@ -71,6 +71,7 @@ void pg_writer::run() {
 
 void pg_writer::fail_all(std::vector<pending>& batch, const std::string& why) {
   counters_.transactions_failed.fetch_add(1, std::memory_order_relaxed);
+  counters_.note_transaction(false);
   for (auto& p : batch) p.done(core::commit_failure{store_errc::unavailable, why, {}, {}, {}});
 }
 
@@ -106,6 +107,7 @@ void pg_writer::run_batch(std::vector<pending>& batch) {
 
   // Durable: only now does anyone hear about this batch.
   counters_.transactions_committed.fetch_add(1, std::memory_order_relaxed);
+  counters_.note_transaction(true);
   counters_.note_batch(batch.size());
   if (wakes_outbox) {
     std::function<void()> notify;

@@ -4,6 +4,7 @@
 #include "adapters/postgres/pg_outbox.hpp"
 #include "adapters/postgres/pg_pool.hpp"
 #include "adapters/postgres/pg_reads.hpp"
+#include "adapters/postgres/pg_retention.hpp"
 #include "adapters/postgres/pg_schema.hpp"
 #include "adapters/postgres/pg_writer.hpp"
 
@@ -126,13 +127,33 @@ void postgres_store::outbox_job(std::function<Result(pg_connection&)> body, stor
   });
 }
 
+// The dispatcher's poll (about once a second) is also the storage health probe for readiness:
+// after a failed transaction it first rewrites the clock row (a write whose COMMIT waits for the
+// WAL flush), so a failure is forgotten only once a write commits, with or without traffic.
 void postgres_store::fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
                                store_callback<core::outbox_entries_outcome> done) {
+  const bool probing = counters_.consecutive_failures.load(std::memory_order_relaxed) > 0;
   outbox_job<core::outbox_entries_outcome>(
-      [instance = options_.instance, now, limit, lease](pg_connection& db) {
+      [instance = options_.instance, now, limit, lease, probing](pg_connection& db) {
+        if (probing) db.run("UPDATE store_clock SET last_ms = last_ms");
         return outbox_fetch_due(db, instance, now, limit, lease);
       },
-      std::move(done), false);
+      [this, probing, done = std::move(done)](core::outbox_entries_outcome r) mutable {
+        if (!r) {
+          counters_.note_transaction(false);
+        } else if (probing) {
+          counters_.note_transaction(true);
+        }
+        done(std::move(r));
+      },
+      false);
+}
+
+// On the outbox worker: one bounded transaction, between the dispatcher's state changes.
+void postgres_store::purge_expired(core::purge_request request, store_callback<core::purge_outcome> done) {
+  outbox_job<core::purge_outcome>(
+      [request](pg_connection& db) { return core::purge_outcome(purge_expired_rows(db, request)); }, std::move(done),
+      false);
 }
 
 void postgres_store::mark_delivered(std::string id, time_point at, store_callback<error_code> done) {

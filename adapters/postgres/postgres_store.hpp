@@ -81,6 +81,9 @@ class postgres_store final : public gateway::core::store {
   void outbox_counts(gateway::core::store_callback<gateway::core::outbox_stats_outcome> done) override;
   void on_outbox_ready(std::function<void()> notify) override;
 
+  void purge_expired(gateway::core::purge_request request,
+                     gateway::core::store_callback<gateway::core::purge_outcome> done) override;
+
  private:
   explicit postgres_store(postgres_options options);
   // An outbox state change on the outbox worker; `wakes`: the local dispatcher may have work after it.

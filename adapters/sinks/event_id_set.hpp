@@ -5,6 +5,7 @@
 // text. Exact: no hashing of ids into fewer bits, so two different ids never collide.
 //
 // Thread safety: none; the sink's writer thread owns it.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 namespace gateway::sinks {
 
@@ -27,16 +29,15 @@ class event_id_set {
     return others_.emplace(id).second;
   }
   std::size_t size() const { return uuids_.size() + others_.size(); }
+  void clear() {
+    uuids_.clear();
+    others_.clear();
+  }
 
- private:
   using key = std::array<std::uint64_t, 2>;
-  struct key_hash {
-    std::size_t operator()(const key& k) const noexcept {
-      return static_cast<std::size_t>(k[0] ^ (k[1] * 0x9e3779b97f4a7c15ULL));
-    }
-  };
 
-  // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lower-case hex only; nullopt for anything else.
+  // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lower-case hex only, as two 64-bit halves; nullopt for
+  // anything else.
   static std::optional<key> uuid_key(std::string_view id) {
     if (id.size() != 36) return std::nullopt;
     key k{0, 0};
@@ -61,6 +62,25 @@ class event_id_set {
     }
     return k;
   }
+
+  // Every id, sorted: the UUID keys, and the other ids as text (for the segment index).
+  std::vector<key> sorted_uuid_keys() const {
+    std::vector<key> out(uuids_.begin(), uuids_.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::vector<std::string> sorted_others() const {
+    std::vector<std::string> out(others_.begin(), others_.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  struct key_hash {
+    std::size_t operator()(const key& k) const noexcept {
+      return static_cast<std::size_t>(k[0] ^ (k[1] * 0x9e3779b97f4a7c15ULL));
+    }
+  };
 
   std::unordered_set<key, key_hash> uuids_;
   std::unordered_set<std::string> others_;

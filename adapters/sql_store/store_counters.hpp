@@ -18,6 +18,17 @@ struct store_counters {
   std::atomic<std::uint64_t> write_queue_depth{0};
   std::atomic<std::uint64_t> read_queue_depth{0};
   std::atomic<bool> available{true};
+  std::atomic<std::uint64_t> consecutive_failures{0};  // write transactions failed since one committed
+
+  // A write transaction (one that wrote: a commit batch, an outbox change, a health probe)
+  // committed, or one failed: storage health now, for readiness.
+  void note_transaction(bool committed) {
+    if (committed) {
+      consecutive_failures.store(0, std::memory_order_relaxed);
+    } else {
+      consecutive_failures.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
 
   void note_batch(std::uint64_t size) {
     std::uint64_t largest = largest_batch.load(std::memory_order_relaxed);
@@ -35,7 +46,8 @@ struct store_counters {
                                         get(largest_batch),
                                         get(write_queue_depth),
                                         get(read_queue_depth),
-                                        available.load(std::memory_order_relaxed)};
+                                        available.load(std::memory_order_relaxed),
+                                        get(consecutive_failures)};
   }
 };
 

@@ -115,6 +115,11 @@ INSERT INTO search_keys (type, param, value, rkey)
   SELECT s.type, s.param, s.value, r.rkey FROM search_index s JOIN resources r ON r.type = s.type AND r.id = s.id;
 DROP TABLE search_index;
 )sql"},
+    {3, R"sql(
+-- Retention (store_retention.hpp): delivered outbox items are purged oldest delivery first. A
+-- partial index, so the purger finds the expired ones without walking every delivered row.
+CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'delivered';
+)sql"},
 };
 
 std::string pragma_text(connection& db, const char* sql) {

@@ -4,9 +4,11 @@
 #include "adapters/sqlite/outbox_sql.hpp"
 #include "adapters/sqlite/reader_pool.hpp"
 #include "adapters/sqlite/resource_reads.hpp"
+#include "adapters/sqlite/retention_sql.hpp"
 #include "adapters/sqlite/schema.hpp"
 #include "adapters/sqlite/search_query_sql.hpp"
 #include "adapters/sqlite/writer.hpp"
+#include "gateway/files/private_paths.hpp"
 
 #include <boost/system/system_error.hpp>
 
@@ -103,6 +105,12 @@ open_error open_failure(std::string message) {
 boost::system::result<std::unique_ptr<sqlite_store>, open_error> sqlite_store::open(const sqlite_options& options) {
   try {
     if (options.path.empty()) return open_failure("storage path is empty");
+    // Patient data: the file is created 0600 (SQLite gives its -wal and -shm the same mode), and
+    // files left readable by others (by an older version) lose that.
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const auto made = files::make_file_private(options.path + suffix, *suffix == '\0');
+      if (!made.error.empty()) return open_failure(made.error);
+    }
     std::string error;
     auto write_db = connection::open(options.path, false, options.busy_timeout_ms, error);
     if (!write_db) return open_failure(error);
@@ -261,6 +269,14 @@ void sqlite_store::outbox_counts(store_callback<core::outbox_stats_outcome> done
 
 void sqlite_store::on_outbox_ready(std::function<void()> notify) {
   writer_->on_outbox_ready(std::move(notify));
+}
+
+// Bounded like client writes: under load the purge waits (too_busy) rather than adding to it.
+void sqlite_store::purge_expired(core::purge_request request, store_callback<core::purge_outcome> done) {
+  writer_->submit(std::make_unique<write_fn_job<core::purge_outcome>>(
+                      [request](connection& db) { return core::purge_outcome(purge_expired_rows(db, request)); },
+                      std::move(done), false),
+                  true);
 }
 
 }  // namespace gateway::sqlite

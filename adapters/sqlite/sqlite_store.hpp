@@ -36,7 +36,8 @@ struct open_error {
 
 class sqlite_store final : public gateway::core::store {
  public:
-  // Opens (creating if missing) and migrates the database, then starts the threads. Never throws.
+  // Opens (creating if missing, mode 0600) and migrates the database, then starts the threads. A
+  // database file (or its -wal, -shm) that others may access loses those permissions. Never throws.
   static boost::system::result<std::unique_ptr<sqlite_store>, open_error> open(const sqlite_options& options);
 
   ~sqlite_store() override;
@@ -75,6 +76,9 @@ class sqlite_store final : public gateway::core::store {
   void show_outbox(std::string id, gateway::core::store_callback<gateway::core::outbox_entry_outcome> done) override;
   void outbox_counts(gateway::core::store_callback<gateway::core::outbox_stats_outcome> done) override;
   void on_outbox_ready(std::function<void()> notify) override;
+
+  void purge_expired(gateway::core::purge_request request,
+                     gateway::core::store_callback<gateway::core::purge_outcome> done) override;
 
  private:
   sqlite_store() = default;

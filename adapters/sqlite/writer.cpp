@@ -1,5 +1,6 @@
 #include "adapters/sqlite/writer.hpp"
 
+#include "adapters/sqlite/schema.hpp"
 #include "gateway/core/store_time.hpp"
 
 #include <algorithm>
@@ -97,6 +98,7 @@ write_context writer::next_context() {
 
 void writer::fail_all(std::vector<std::unique_ptr<write_job>>& jobs, const std::string& why) {
   counters_.transactions_failed.fetch_add(1, std::memory_order_relaxed);
+  counters_.note_transaction(false);
   for (auto& job : jobs) job->fail(store_errc::unavailable, why);
 }
 
@@ -109,6 +111,19 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
 
   if (const int rc = db.try_exec("BEGIN IMMEDIATE"); rc != SQLITE_OK)
     return fail_all(jobs, describe(db.handle(), rc, "begin"));
+  // After a failed transaction, health is known again only from one that really wrote (an
+  // empty one commits without touching the WAL): rewriting the header's user_version makes this
+  // batch write and sync a page whatever its jobs do.
+  const bool probing = counters_.consecutive_failures.load(std::memory_order_relaxed) > 0;
+  if (probing) {
+    const std::string probe = "PRAGMA user_version=" + std::to_string(latest_schema_version());
+    if (const int rc = db.try_exec(probe.c_str()); rc != SQLITE_OK) {
+      const std::string why = describe(db.handle(), rc, "health probe");
+      db.try_exec("ROLLBACK");
+      return fail_all(jobs, why);
+    }
+  }
+  const std::int64_t changes_before = sqlite3_total_changes64(db.handle());
 
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (const int rc = db.try_run_cached("SAVEPOINT unit"); rc != SQLITE_OK) {
@@ -147,6 +162,7 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
 
   // Durable: only now does anyone hear about this batch.
   counters_.transactions_committed.fetch_add(1, std::memory_order_relaxed);
+  if (probing || sqlite3_total_changes64(db.handle()) != changes_before) counters_.note_transaction(true);
   counters_.note_batch(jobs.size());
   // Wake the dispatcher before answering, so whoever hears "committed" can rely on it being woken.
   bool wake_outbox = false;

@@ -1,25 +1,37 @@
 #include "gateway/api/caller_registry.hpp"
 
-#include <algorithm>
+#include <map>
 
 namespace gateway::api {
+
+std::optional<config::distinguished_name> certificate_name(const std::vector<net::name_attribute>& attributes) {
+  // DER order is least specific first; RFC 4514 order (and the configuration's) is the reverse.
+  std::map<int, config::dn_rdn, std::greater<>> rdns;
+  for (const auto& a : attributes) {
+    if (!a.text) return std::nullopt;
+    rdns[a.rdn].push_back({a.oid, a.value});
+  }
+  config::distinguished_name name;
+  for (auto& [index, rdn] : rdns) name.rdns.push_back(std::move(rdn));
+  config::normalise(name);
+  return name;
+}
 
 caller_registry::caller_registry(std::vector<config::caller> callers) : callers_(std::move(callers)) {}
 
 std::optional<caller> caller_registry::find(const net::peer_identity& peer) const {
   if (!peer.present) return std::nullopt;
+  const auto subject = certificate_name(peer.subject);
+  const auto issuer = certificate_name(peer.issuer);
+  const config::caller* found = nullptr;
   for (const auto& c : callers_) {
-    bool match = false;
-    if (!c.sha256.empty()) {
-      match = c.sha256 == peer.sha256;
-    } else {
-      match = std::all_of(c.subject.begin(), c.subject.end(), [&](const auto& wanted) {
-        return std::find(peer.subject.begin(), peer.subject.end(), wanted) != peer.subject.end();
-      });
-    }
-    if (match) return caller{c.name, c.role, c.organization};
+    if (!c.sha256.empty() && c.sha256 != peer.sha256) continue;
+    if (c.subject && (!subject || !issuer || *c.subject != *subject || *c.issuer != *issuer)) continue;
+    if (found != nullptr) return std::nullopt;  // two matches: refuse rather than guess
+    found = &c;
   }
-  return std::nullopt;
+  if (found == nullptr) return std::nullopt;
+  return caller{found->name, found->role, found->organization};
 }
 
 }  // namespace gateway::api

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "gateway/config/json_object_reader.hpp"
@@ -87,6 +89,7 @@ void read_platform(json_object_reader r, platform_settings& p) {
   r.read("event_source", p.event_source, true);
   r.read("events_jsonl", p.events_jsonl, true);
   r.read("webhook", p.webhook);
+  r.read("events_rotate_bytes", p.events_rotate_bytes, 4096);
   r.finish();
   if (!p.webhook.empty() && p.webhook.rfind("https://", 0) != 0) {
     r.errors().push_back({r.path_of("webhook"), "must be an https:// URL (or empty)"});
@@ -140,34 +143,17 @@ void read_triage(json_object_reader r, triage_settings& t) {
   r.finish();
 }
 
-// "CN=practice-a,OU=A81001,O=Example" -> {{"CN","practice-a"},{"OU","A81001"},{"O","Example"}}.
-// A backslash escapes the next character (RFC 4514 style), so values may contain commas.
-bool parse_subject(const std::string& text, std::vector<std::pair<std::string, std::string>>& out) {
-  std::string part;
-  std::vector<std::string> parts;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\\' && i + 1 < text.size()) {
-      part += text[++i];
-    } else if (text[i] == ',') {
-      parts.push_back(part);
-      part.clear();
-    } else {
-      part += text[i];
-    }
+// A distinguished name at `key` (absent or empty: nullopt); a malformed one is recorded.
+std::optional<distinguished_name> read_dn(json_object_reader& r, std::string_view key) {
+  std::string text;
+  r.read(key, text);
+  if (text.empty()) return std::nullopt;
+  auto parsed = parse_distinguished_name(text);
+  if (auto* e = std::get_if<std::string>(&parsed)) {
+    r.errors().push_back({r.path_of(key), *e + R"( (RFC 4514, e.g. "CN=practice-a,OU=A81001,O=Example"))"});
+    return std::nullopt;
   }
-  parts.push_back(part);
-  for (auto& p : parts) {
-    const auto eq = p.find('=');
-    if (eq == std::string::npos || eq == 0) return false;
-    auto trim = [](std::string s) {
-      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
-      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-      return s;
-    };
-    out.emplace_back(trim(p.substr(0, eq)), trim(p.substr(eq + 1)));
-    if (out.back().first.empty() || out.back().second.empty()) return false;
-  }
-  return !out.empty();
+  return std::get<distinguished_name>(std::move(parsed));
 }
 
 void read_callers(json_object_reader& root, std::vector<caller>& callers) {
@@ -178,19 +164,13 @@ void read_callers(json_object_reader& root, std::vector<caller>& callers) {
     json_object_reader r(&(*array)[i], path, root.errors());
     caller c;
     r.read("name", c.name, true);
-    std::string subject;
-    r.read("subject", subject);
+    c.subject = read_dn(r, "subject");
+    c.issuer = read_dn(r, "issuer");
     r.read("sha256", c.sha256);
     r.read_choice("role", c.role, {"referrer", "platform"});
     r.read("organization", c.organization, true);
     r.finish();
     if (c.role.empty()) r.errors().push_back({r.path_of("role"), "missing"});
-    if (subject.empty() == c.sha256.empty()) {
-      r.errors().push_back({path, "give exactly one of \"subject\" and \"sha256\""});
-    }
-    if (!subject.empty() && !parse_subject(subject, c.subject)) {
-      r.errors().push_back({r.path_of("subject"), "must look like \"CN=name,OU=org\""});
-    }
     if (!c.sha256.empty()) {
       std::string hex;
       for (const char ch : c.sha256) {
@@ -202,7 +182,76 @@ void read_callers(json_object_reader& root, std::vector<caller>& callers) {
       }
       c.sha256 = hex;
     }
+    if (c.subject.has_value() != c.issuer.has_value()) {
+      r.errors().push_back({r.path_of(c.subject ? "issuer" : "subject"),
+                            "missing (a caller matched by name needs both its issuer and its subject)"});
+    } else if (!c.subject && c.sha256.empty()) {
+      r.errors().push_back({path, R"(give "issuer" and "subject" (distinguished names), or "sha256")"});
+    }
     callers.push_back(std::move(c));
+  }
+}
+
+// Refuses configurations in which one certificate could match two callers: the same issuer and
+// subject twice (unless both pin different fingerprints), the same fingerprint twice, or a
+// fingerprint without names beside any caller matched by names alone (the pinned certificate
+// might carry those names).
+void check_callers_distinct(const std::vector<caller>& callers, config_errors& errors) {
+  const auto key = [](std::size_t i) { return "callers[" + std::to_string(i) + "]"; };
+  const auto conflict = [&](std::size_t first, std::size_t second, const std::string& why) {
+    errors.push_back({key(second), "could match the same client certificate as " + key(first) + " (\"" +
+                                       callers[first].name + "\"): " + why});
+  };
+  std::map<std::pair<distinguished_name, distinguished_name>, std::size_t> by_names;  // first caller per name pair
+  std::map<std::string, std::size_t> by_sha256;
+  std::optional<std::size_t> names_only;   // first caller matched by names alone
+  std::optional<std::size_t> sha256_only;  // first caller matched by fingerprint alone
+  for (std::size_t i = 0; i < callers.size(); ++i) {
+    const caller& c = callers[i];
+    if (!c.sha256.empty()) {
+      if (auto [it, fresh] = by_sha256.emplace(c.sha256, i); !fresh) conflict(it->second, i, "the same sha256");
+    }
+    if (c.subject && c.issuer) {
+      auto [it, fresh] = by_names.emplace(std::pair{*c.issuer, *c.subject}, i);
+      const caller& other = callers[it->second];
+      if (!fresh && (c.sha256.empty() || other.sha256.empty()))
+        conflict(it->second, i, "the same issuer and subject (\"" + to_string(*c.subject) + "\")");
+      if (!fresh && c.sha256.empty()) it->second = i;  // later pinned callers conflict with this one
+    }
+    if (c.sha256.empty() && c.subject && !names_only) names_only = i;
+    if (!c.sha256.empty() && !c.subject && !sha256_only) sha256_only = i;
+  }
+  if (names_only && sha256_only) {
+    conflict(std::min(*names_only, *sha256_only), std::max(*names_only, *sha256_only),
+             "the certificate pinned by sha256 might carry the other's issuer and subject; give the pinned caller "
+             "its \"issuer\" and \"subject\" too");
+  }
+}
+
+void read_revocation(json_object_reader r, revocation_settings& out) {
+  if (const auto* files = r.array("crl_files")) {
+    for (rapidjson::SizeType i = 0; i < files->Size(); ++i) {
+      const auto& f = (*files)[i];
+      const std::string at = r.path_of("crl_files") + "[" + std::to_string(i) + "]";
+      if (!f.IsString() || f.GetStringLength() == 0)
+        r.errors().push_back({at, "must be the path of a CRL file"});
+      else
+        out.crl_files.emplace_back(f.GetString(), f.GetStringLength());
+    }
+  }
+  r.finish();
+}
+
+void read_retention(json_object_reader r, retention_settings& out) {
+  r.read("outbox_delivered_days", out.outbox_delivered_days);
+  r.read("audit_days", out.audit_days);
+  r.read("purge_interval_ms", out.purge_interval);
+  r.read("purge_batch", out.purge_batch, 1);
+  r.finish();
+  if (out.audit_days <= out.outbox_delivered_days) {
+    r.errors().push_back({r.path_of("audit_days"), "must be longer than retention.outbox_delivered_days (" +
+                                                       std::to_string(out.outbox_delivered_days) +
+                                                       "): the audit trail outlives the messages it records"});
   }
 }
 
@@ -237,6 +286,8 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
   read_delivery(root.object("delivery"), out.delivery);
   read_referrers(root, out.referrers);
   read_callers(root, out.callers);
+  read_revocation(root.object("revocation"), out.revocation);
+  read_retention(root.object("retention"), out.retention);
   root.finish();
 }
 
@@ -275,6 +326,9 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
           {"callers[" + std::to_string(i) + "].name", "duplicate caller name \"" + config.callers[i].name + "\""});
     }
   }
+  check_callers_distinct(config.callers, errors);
+  for (std::size_t i = 0; i < config.revocation.crl_files.size(); ++i)
+    check_readable(config.revocation.crl_files[i], "revocation.crl_files[" + std::to_string(i) + "]", errors);
   if (config.ops.enabled && config.ops.port != 0 && config.ops.port == config.listen.port &&
       config.ops.address == config.listen.address) {
     errors.push_back({"ops.port", "must differ from listen.port"});

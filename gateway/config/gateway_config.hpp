@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "gateway/config/distinguished_name.hpp"
 
 namespace gateway::config {
 
@@ -51,14 +54,35 @@ struct runtime_settings {
   std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: time allowed for in-flight requests
 };
 
-// One known client certificate. It matches by subject (every attribute listed must be present
-// with that value, order ignored) or by SHA-256 fingerprint of the DER certificate.
+// One known client certificate. It matches by its issuer and subject distinguished names, both
+// exactly (after RFC 4514 normalisation, distinguished_name.hpp), or by the SHA-256 fingerprint of
+// the DER certificate (and then also by issuer and subject when they are given). Start-up refuses
+// two callers that could match one certificate (check_gateway_config).
 struct caller {
   std::string name;
-  std::vector<std::pair<std::string, std::string>> subject;  // e.g. {"CN","practice-a"},{"OU","A81001"}
-  std::string sha256;        // lower-case hex, no separators; empty when matched by subject
+  std::optional<distinguished_name> subject;  // with issuer; optional beside sha256
+  std::optional<distinguished_name> issuer;
+  std::string sha256;        // lower-case hex, no separators; empty when matched by names
   std::string role;          // "referrer" or "platform"
   std::string organization;  // ODS code
+};
+
+// Certificate revocation lists (PEM files, each may hold several CRLs), checked at every TLS
+// handshake: client certificates on the FHIR listener and receivers' server certificates when the
+// gateway delivers. Re-read on SIGHUP. With CRLs configured, a certificate whose issuer has no
+// CRL here is refused (fail closed). Empty: no revocation checking (a warning at start-up).
+struct revocation_settings {
+  std::vector<std::string> crl_files;
+};
+
+// How long data is kept (README "Retention"). A background purger deletes, in bounded batches,
+// delivered outbox items (their payloads carry patient data) once delivered longer than
+// outbox_delivered, and AuditEvents older than audit. Pending and dead items are never purged.
+struct retention_settings {
+  unsigned outbox_delivered_days = 30;
+  unsigned audit_days = 2922;  // 8 years; must be longer than outbox_delivered_days
+  std::chrono::milliseconds purge_interval{600'000};
+  std::size_t purge_batch = 500;  // rows deleted per transaction
 };
 
 struct storage_settings {
@@ -74,10 +98,11 @@ struct storage_settings {
 
 // The stepped-care platform: owner of every Task, receiver of triage events.
 struct platform_settings {
-  std::string organization = "PLT01";                 // ODS code
-  std::string event_source = "urn:referral-gateway";  // CloudEvents "source"
-  std::string events_jsonl = "var/events.jsonl";      // embedded sink: one CloudEvent per line
-  std::string webhook;                                // https URL the CloudEvents are POSTed to as well; empty = none
+  std::string organization = "PLT01";                  // ODS code
+  std::string event_source = "urn:referral-gateway";   // CloudEvents "source"
+  std::string events_jsonl = "var/events.jsonl";       // embedded sink: one CloudEvent per line
+  std::string webhook;                                 // https URL the CloudEvents are POSTed to as well; empty = none
+  std::size_t events_rotate_bytes = 64 * 1024 * 1024;  // the events file is rotated past this size
 };
 
 // How one referrer organisation receives status updates and outcome reports.
@@ -124,6 +149,8 @@ struct gateway_config {
   delivery_settings delivery;
   std::vector<referrer_settings> referrers;
   std::vector<caller> callers;
+  revocation_settings revocation;
+  retention_settings retention;
 };
 
 }  // namespace gateway::config

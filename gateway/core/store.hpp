@@ -26,6 +26,7 @@
 #include "gateway/core/store_outbox.hpp"
 #include "gateway/core/store_query.hpp"
 #include "gateway/core/store_records.hpp"
+#include "gateway/core/store_retention.hpp"
 
 #include <cstdint>
 #include <string>
@@ -43,9 +44,13 @@ struct store_metrics {
   std::uint64_t write_queue_depth = 0;  // gauge
   std::uint64_t read_queue_depth = 0;   // gauge
   bool available = true;                // gauge: false while the last attempt to reach the storage failed (readiness)
+  // gauge: transactions failed since the last one that committed (0 = the latest committed).
+  // Storage health now, for readiness: the outbox dispatcher's idle poll commits about once a
+  // second, so recovery shows without client traffic.
+  std::uint64_t consecutive_failures = 0;
 };
 
-class store : public outbox_store {
+class store : public outbox_store, public retention_store {
  public:
   virtual ~store() = default;
 

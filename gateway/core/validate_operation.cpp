@@ -34,10 +34,13 @@ class issue_merger {
         return;
       }
     }
-    if (out_.issues.size() >= fhir::default_issue_cap) {
-      cap();
+    // Errors are capped; warnings and notes beyond the cap are dropped without stopping.
+    const bool is_error = i.severity == fhir::severity::error;
+    if ((is_error ? errors_ : minor_) >= fhir::default_issue_cap) {
+      if (is_error) cap();
       return;
     }
+    ++(is_error ? errors_ : minor_);
     out_.issues.push_back(i);
   }
   void add(const fhir::outcome& o) {
@@ -56,11 +59,13 @@ class issue_merger {
     out_.issues.push_back(fhir::issue{fhir::severity::error,
                                       fhir::issue_code::processing,
                                       "more than " + std::to_string(fhir::default_issue_cap) +
-                                          " issues found; validation stopped and the rest are not listed",
+                                          " errors found; validation stopped and the rest are not listed",
                                       {}});
   }
 
   fhir::outcome out_;
+  std::size_t errors_ = 0;
+  std::size_t minor_ = 0;
 };
 
 result<validate_input> read_parameters(const json_value& parameters) {
@@ -199,7 +204,8 @@ result<fhir::outcome> validate_operation(const validate_request& request) {
   }
   validate_input in{&doc, {}};
   // POST /Parameters/$validate validates a Parameters resource itself; elsewhere it is the wrapper.
-  if (json::string_member(doc, "resourceType") == "Parameters" && request.url_type != "Parameters") {
+  if (request.unwrap_parameters && json::string_member(doc, "resourceType") == "Parameters" &&
+      request.url_type != "Parameters") {
     auto read = read_parameters(doc);
     if (!read) return read.error();
     in = *read;

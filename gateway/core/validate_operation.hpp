@@ -40,6 +40,9 @@ struct validate_request {
   std::string_view body;      // the request body or the file's bytes
   std::string_view url_type;  // "ServiceRequest" for POST /ServiceRequest/$validate; empty for /$validate
   fhir::json_limits limits;
+  // $validate takes a Parameters wrapper off; `gatewayctl validate FILE` validates a file as the
+  // resource it is, so a Parameters file is a Parameters resource there.
+  bool unwrap_parameters = true;
 };
 
 result<fhir::outcome> validate_operation(const validate_request& request);

@@ -16,11 +16,21 @@ namespace gateway::net {
 using http_request = boost::beast::http::request<boost::beast::http::string_body>;
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 
+// One attribute of a certificate's subject or issuer name as encoded, in DER order (least
+// specific first: C, O, OU, CN). Attributes of a multi-valued RDN share `rdn`.
+struct name_attribute {
+  int rdn = 0;
+  std::string oid;    // dotted decimal, e.g. "2.5.4.3" for CN
+  std::string value;  // UTF-8
+  bool text = true;   // false: the value is not a string type and `value` is empty
+};
+
 // The client certificate presented and verified during the TLS handshake.
 struct peer_identity {
   bool present = false;  // false: no certificate (plain listener, or client_auth=optional)
-  std::vector<std::pair<std::string, std::string>> subject;  // short names: CN, OU, O, ...
-  std::string sha256;                                        // lower-case hex of SHA-256 over the DER certificate
+  std::vector<name_attribute> subject;
+  std::vector<name_attribute> issuer;
+  std::string sha256;  // lower-case hex of SHA-256 over the DER certificate
 };
 
 struct request_context {

@@ -43,7 +43,9 @@ namespace {
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 struct client_connection {
-  client_connection(const asio::any_io_executor& executor, ssl::context& tls) : stream(executor, tls) {}
+  client_connection(const asio::any_io_executor& executor, std::shared_ptr<ssl::context> context)
+      : tls(std::move(context)), stream(executor, *tls) {}
+  std::shared_ptr<ssl::context> tls;  // the context of its handshake (replaced ones are not reused)
   ssl::stream<tcp::socket> stream;
   beast::flat_buffer buffer;
 };
@@ -101,6 +103,9 @@ class https_destination {
     std::vector<std::unique_ptr<client_connection>> closing;
     {
       std::lock_guard lock(mutex_);
+      // A connection verified with a context that was replaced since (new CRLs) is not reused.
+      if (const auto it = connections_.find(connection); it != connections_.end() && it->second->tls != tls_)
+        reusable = false;
       auto r = state_.release(connection, reusable, client_pool_state::clock::now());
       wake(r.woken);
       closing = take(r.close);
@@ -110,8 +115,8 @@ class https_destination {
 
   https_url url_;
   std::string host_header_;
-  std::shared_ptr<ssl::context> tls_;
   std::mutex mutex_;
+  std::shared_ptr<ssl::context> tls_;  // under mutex_: reload_tls() replaces it
   client_pool_state state_;
   std::map<id, std::unique_ptr<client_connection>> connections_;  // opened ones (idle or busy)
   std::map<client_pool_state::ticket, std::shared_ptr<asio::steady_timer>> waiters_;
@@ -327,7 +332,12 @@ asio::awaitable<client_result> https_client_pool::send(std::shared_ptr<https_des
 
     client_connection* conn = nullptr;
     if (g.what == grant::kind::open) {
-      auto fresh = std::make_unique<client_connection>(executor_, *dest->tls_);
+      std::shared_ptr<ssl::context> tls;
+      {
+        std::lock_guard lock(dest->mutex_);
+        tls = dest->tls_;
+      }
+      auto fresh = std::make_unique<client_connection>(executor_, std::move(tls));
       // Coroutine arguments with destructors are built outside the co_await (g++ 12, STYLE.md).
       auto opening = open_connection(*fresh, dest->url_, options_.connect_timeout);
       auto failure = co_await std::move(opening);
@@ -352,6 +362,30 @@ asio::awaitable<client_result> https_client_pool::send(std::shared_ptr<https_des
     if (outcome.stale && g.what == grant::kind::reuse && attempt < max_tries) continue;
     co_return std::move(outcome.result);
   }
+}
+
+std::string https_client_pool::reload_tls() {
+  std::vector<std::pair<client_tls_files, std::shared_ptr<https_destination>>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [key, dest] : destinations_) all.emplace_back(std::get<2>(key), dest);
+  }
+  std::string problem;
+  for (auto& [files, dest] : all) {
+    auto context = make_client_tls_context(files);
+    if (auto* error = std::get_if<std::string>(&context)) {
+      if (problem.empty()) problem = dest->host_header_ + ": " + *error;
+      continue;
+    }
+    std::vector<std::unique_ptr<client_connection>> closing;
+    {
+      std::lock_guard lock(dest->mutex_);
+      dest->tls_ = std::get<std::shared_ptr<ssl::context>>(std::move(context));
+      closing = dest->take(dest->state_.close_idle());
+    }
+    for (auto& c : closing) close_now(*c);
+  }
+  return problem;
 }
 
 void https_client_pool::close_idle() {

@@ -56,6 +56,12 @@ class https_client_pool {
   // Closes every idle connection (for shutdown; busy ones close when their request ends).
   void close_idle();
 
+  // Reloads every destination's TLS files (CA, CRLs, client identity), e.g. on SIGHUP: new
+  // connections handshake with the new context; idle connections close, busy ones close when
+  // their request ends. A destination whose files fail keeps its context; the first such problem
+  // is returned (empty: all reloaded).
+  std::string reload_tls();
+
   // Connections successfully opened (TCP + TLS) over all destinations since start.
   std::uint64_t connections_opened() const { return opened_.load(); }
   const client_options& options() const { return options_; }

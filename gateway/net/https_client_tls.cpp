@@ -1,5 +1,8 @@
 #include "gateway/net/https_client_tls.hpp"
 
+#include "gateway/net/tls_context.hpp"
+#include "gateway/net/tls_revocation.hpp"
+
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -32,10 +35,12 @@ std::variant<std::shared_ptr<boost::asio::ssl::context>, std::string> make_clien
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
                    ec);
-  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  apply_tls_policy(ctx->native_handle(), false);
   if (files.server_ca.empty()) return std::string("no server CA configured");
   ctx->load_verify_file(files.server_ca, ec);
   if (ec) return "cannot load server CA " + files.server_ca + ": " + openssl_queue_reason(ec);
+  if (auto problem = add_revocation_lists(ctx->native_handle(), files.crl_files, files.server_ca); !problem.empty())
+    return "revocation: " + problem;
   if (!files.client_cert.empty()) {
     ctx->use_certificate_chain_file(files.client_cert, ec);
     if (ec) return "cannot use client certificate " + files.client_cert + ": " + openssl_queue_reason(ec);

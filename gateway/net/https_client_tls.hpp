@@ -1,7 +1,8 @@
 #pragma once
-// Client-side TLS for the outbound HTTPS client: TLS 1.2+, the server verified against the
-// destination's CA, our own certificate and key presented when the server asks (mTLS), and the
-// per-connection host checks (SNI, host name verification) and failure reasons.
+// Client-side TLS for the outbound HTTPS client: the same TLS policy as the server
+// (apply_tls_policy), the server verified against the destination's CA and CRLs, our own
+// certificate and key presented when the server asks (mTLS), and the per-connection host checks
+// (SNI, host name verification) and failure reasons.
 #include <openssl/ssl.h>
 
 #include <memory>

@@ -29,12 +29,14 @@ std::variant<https_url, std::string> parse_https_url(std::string_view url);
 std::string host_header(const https_url& url);
 
 // Trust and identity for one destination: the server must chain to `server_ca` (PEM bundle)
-// and match the URL's host; `client_cert`/`client_key` (PEM) are presented when the server
+// and match the URL's host, and must not be revoked by the CRLs of `crl_files` (checked when
+// given, tls_revocation.hpp); `client_cert`/`client_key` (PEM) are presented when the server
 // asks (mTLS). An empty client_cert presents none.
 struct client_tls_files {
   std::string server_ca;
   std::string client_cert;
   std::string client_key;
+  std::vector<std::string> crl_files;
   friend bool operator==(const client_tls_files&, const client_tls_files&) = default;
   friend auto operator<=>(const client_tls_files&, const client_tls_files&) = default;
 };

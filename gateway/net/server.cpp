@@ -14,8 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/net/accept_backoff.hpp"
 #include "gateway/net/http_session.hpp"
 #include "gateway/net/peer_certificate.hpp"
+#include "gateway/net/tls_context.hpp"
+#include "gateway/net/tls_revocation.hpp"
 #include "gateway/net/tls_stream.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
@@ -31,7 +34,7 @@ namespace {
 // What a connection coroutine needs; everything it points to outlives the io_context run.
 struct connection_env {
   std::string listener;
-  std::shared_ptr<ssl::context> tls;
+  std::shared_ptr<tls_context_slot> tls;
   http_handler* handler;
   session_limits limits;
   server_state* state;
@@ -66,11 +69,47 @@ asio::awaitable<void> serve_plain(tcp::socket socket, connection_env env) {
   socket.close(ignored);
 }
 
+// Before each request of a connection whose TLS context has been replaced since its handshake,
+// checks the client certificate against the current context (new CRLs); one that no longer
+// verifies is forgotten, so the request is answered as one without a certificate.
+class reverifying_handler final : public http_handler {
+ public:
+  reverifying_handler(http_handler& inner, peer_identity& peer, SSL* ssl, const tls_context_slot& slot,
+                      std::uint64_t generation, const connection_env& env)
+      : inner_(inner), peer_(peer), ssl_(ssl), slot_(slot), generation_(generation), env_(env) {}
+
+  asio::awaitable<http_response> handle(http_request request, request_context context) override {
+    if (peer_.present && slot_.generation() != generation_) {
+      const auto current = slot_.current();
+      generation_ = current.generation;
+      if (!peer_still_verifies(ssl_, current.context->native_handle())) {
+        peer_ = peer_identity{};
+        telemetry::warn("client certificate no longer verifies after a reload (revoked?); treated as absent",
+                        {{"listener", env_.listener}, {"remote", context.remote_address}});
+      }
+    }
+    co_return co_await inner_.handle(std::move(request), std::move(context));
+  }
+  http_response fault_response(request_fault fault, const request_context& context) override {
+    return inner_.fault_response(fault, context);
+  }
+
+ private:
+  http_handler& inner_;
+  peer_identity& peer_;
+  SSL* ssl_;
+  const tls_context_slot& slot_;
+  std::uint64_t generation_;
+  const connection_env& env_;
+};
+
 asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
   connection_guard guard(env);
   socket.set_option(tcp::no_delay(true));
   const std::string remote = remote_of(socket);
-  tls_stream stream(std::move(socket), env.tls->native_handle());
+  // This connection keeps the context it starts with, even if a reload replaces it meanwhile.
+  const tls_context_slot::snapshot tls = env.tls->current();
+  tls_stream stream(std::move(socket), tls.context->native_handle());
   deadline timer(co_await asio::this_coro::executor);
   const auto cancel = [&stream] { session_detail::cancel_pending(stream); };
 
@@ -88,10 +127,11 @@ asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
     co_return;
   }
 
-  const peer_identity peer = read_peer_identity(stream.native_handle());
+  peer_identity peer = read_peer_identity(stream.native_handle());
+  reverifying_handler handler(*env.handler, peer, stream.native_handle(), *env.tls, tls.generation, env);
   boost::beast::flat_buffer buffer;
   request_context context{env.listener, &peer, remote};
-  co_await run_http_session(stream, buffer, env.limits, *env.handler, context, *env.state);
+  co_await run_http_session(stream, buffer, env.limits, handler, context, *env.state);
 
   // Best-effort close_notify; a peer that already left is normal.
   timer.arm(std::chrono::seconds(1), cancel);
@@ -103,10 +143,26 @@ asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
 
 asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, connection_env env) {
   auto& ioc = static_cast<asio::io_context&>(acceptor->get_executor().context());
+  accept_backoff backoff;
+  asio::steady_timer pause(ioc);
   for (;;) {
     auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(ioc), tuple_awaitable);
     if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
-    if (ec) continue;  // e.g. EMFILE: the next accept may succeed
+    if (ec) {
+      env.metrics->accept_failed();
+      const bool was_backing_off = backoff.backing_off();
+      const auto wait = backoff.failed(ec.value());
+      if (!was_backing_off && backoff.backing_off()) {
+        telemetry::warn("accept failed; backing off while it lasts",
+                        {{"listener", env.listener}, {"error", ec.message()}});
+      }
+      if (wait.count() > 0) {
+        pause.expires_after(wait);
+        co_await pause.async_wait(tuple_awaitable);
+      }
+      continue;
+    }
+    backoff.succeeded();
     if (env.state->stopping.load()) {
       boost::system::error_code ignored;
       socket.close(ignored);
@@ -137,13 +193,34 @@ struct server::impl {
   server_state state;
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
   std::list<std::function<void()>> shutdown_callbacks;
+  std::list<std::function<void()>> reload_callbacks;
   asio::signal_set signals{ioc};
+  asio::signal_set reload_signals{ioc};
   asio::steady_timer drain_timer{ioc};
   std::once_flag stop_once;
   std::chrono::steady_clock::time_point drain_deadline;
 
   impl(server_options o, telemetry::metrics& m) : options(std::move(o)), metrics(m), ioc(static_cast<int>(threads())) {
     state.max_connections = options.max_connections;
+    if (options.handle_signals) {
+      // From construction on: a signal that comes before run() waits for it instead of killing us.
+      signals.add(SIGINT);
+      signals.add(SIGTERM);
+      reload_signals.add(SIGHUP);
+    }
+  }
+
+  void wait_for_reload_signal() {
+    reload_signals.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      run_reload();
+      wait_for_reload_signal();
+    });
+  }
+
+  void run_reload() {
+    telemetry::info("reloading");
+    for (auto& callback : reload_callbacks) callback();
   }
 
   unsigned threads() const {
@@ -164,6 +241,7 @@ struct server::impl {
         for (auto& callback : shutdown_callbacks) callback();
         boost::system::error_code ignored;
         signals.cancel(ignored);
+        reload_signals.cancel(ignored);
         drain_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
         wait_for_drain();
       });
@@ -194,6 +272,10 @@ void server::on_shutdown(std::function<void()> callback) {
   impl_->shutdown_callbacks.push_back(std::move(callback));
 }
 
+void server::on_reload(std::function<void()> callback) {
+  impl_->reload_callbacks.push_back(std::move(callback));
+}
+
 std::variant<std::uint16_t, std::string> server::add_listener(listener_spec spec) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(spec.address, ec);
@@ -214,11 +296,10 @@ std::variant<std::uint16_t, std::string> server::add_listener(listener_spec spec
 
 void server::run() {
   if (impl_->options.handle_signals) {
-    impl_->signals.add(SIGINT);
-    impl_->signals.add(SIGTERM);
     impl_->signals.async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec) impl_->begin_shutdown();
     });
+    impl_->wait_for_reload_signal();
   }
   std::vector<std::thread> threads;
   const unsigned n = impl_->threads();

@@ -1,8 +1,14 @@
 #pragma once
 // The gateway's network runtime: one io_context served by a thread per core, listeners that
-// accept connections (each connection a coroutine on its own strand), and orderly shutdown on
-// SIGTERM/SIGINT: stop accepting, let in-flight requests finish (bounded by a grace period),
-// then stop.
+// accept connections (each connection a coroutine on its own strand), orderly shutdown on
+// SIGTERM/SIGINT (stop accepting, let in-flight requests finish, bounded by a grace period, then
+// stop), and reload on SIGHUP (callbacks replace TLS contexts; see tls_context_slot).
+//
+// A TLS connection keeps the context it was accepted with. When the listener's context has been
+// replaced since, each further request first re-verifies the client's certificate against the
+// current context (tls_revocation.hpp): a certificate revoked meanwhile stops counting as a
+// certificate (the handler then answers as for none), without dropping the connection. Failed
+// accepts (out of file descriptors) back off (accept_backoff.hpp) and are counted.
 //
 // Asio stays out of this header (pimpl); listener set-up happens before run(), from one thread.
 #include <chrono>
@@ -28,13 +34,14 @@ class metrics;
 namespace gateway::net {
 
 class http_handler;
+class tls_context_slot;
 
 struct listener_spec {
   std::string name;  // "https", "ops": used in metrics and logs
   std::string address;
-  std::uint16_t port = 0;                          // 0 = any free port
-  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
-  http_handler* handler = nullptr;                 // must outlive the server
+  std::uint16_t port = 0;                 // 0 = any free port
+  std::shared_ptr<tls_context_slot> tls;  // null: plain HTTP
+  http_handler* handler = nullptr;        // must outlive the server
 };
 
 struct server_options {
@@ -64,6 +71,10 @@ class server {
   // Called (on an I/O thread) once shutdown has begun, before draining: components that own
   // background work (dispatchers, timers) stop here.
   void on_shutdown(std::function<void()> callback);
+
+  // Called (on an I/O thread) at each SIGHUP (with handle_signals): components re-read
+  // certificates and CRLs here. Register before run().
+  void on_reload(std::function<void()> callback);
 
   boost::asio::io_context& io();
 

@@ -105,7 +105,8 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
   p->pool = std::make_unique<net::https_client_pool>(p->run->io().get_executor(), client_options_from(d));
 
   // Triage events: the JSON Lines file, exactly once per event id; then the webhook if configured.
-  auto opened = sinks::jsonl_sink::open({config.platform.events_jsonl});
+  auto opened = sinks::jsonl_sink::open(
+      {.path = config.platform.events_jsonl, .rotate_bytes = config.platform.events_rotate_bytes});
   if (auto* e = std::get_if<std::string>(&opened)) {
     problem = "configuration: " + *e;
     return nullptr;
@@ -115,7 +116,8 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
     p->registry.add(core::events_channel, core::platform_events_destination,
                     {p->events_file.get(), std::max(per_destination, local_file_in_flight), "jsonl"});
   } else {
-    auto webhook = make_sender(*p->pool, config.platform.webhook, {d.server_ca, d.client_cert, d.client_key},
+    auto webhook = make_sender(*p->pool, config.platform.webhook,
+                               {d.server_ca, d.client_cert, d.client_key, config.revocation.crl_files},
                                "platform.webhook", problem);
     if (!webhook) return nullptr;
     auto chain = std::make_shared<delivery_chain>(*p->events_file, *webhook);
@@ -132,9 +134,10 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
     if (r.delivery == "none") {
       p->registry.add(feedback_channel, r.organization, {&p->discard, per_destination, "none"});
     } else if (r.delivery == "fhir-message") {
-      auto sender = make_sender(*p->pool, r.endpoint,
-                                {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key},
-                                key + ".endpoint", problem);
+      auto sender = make_sender(
+          *p->pool, r.endpoint,
+          {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key, config.revocation.crl_files},
+          key + ".endpoint", problem);
       if (!sender) return nullptr;
       p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, "fhir-message"});
       p->ports.push_back(std::move(sender));
@@ -153,6 +156,13 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
 
   dispatcher* run = p->run.get();
   server.on_shutdown([run] { run->begin_stop(); });
+  // SIGHUP: receivers' certificates are checked against the reloaded CRLs from then on.
+  net::https_client_pool* pool = p->pool.get();
+  server.on_reload([pool, &metrics] {
+    const std::string failed = pool->reload_tls();
+    metrics.tls_reloaded(failed.empty());
+    if (!failed.empty()) telemetry::error("reload: an outbound destination keeps its TLS context", {{"error", failed}});
+  });
   run->start();
   return std::unique_ptr<outbox_service>(new outbox_service(std::move(p)));
 }

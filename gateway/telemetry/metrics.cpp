@@ -142,6 +142,15 @@ std::string metrics::render_prometheus() const {
       "reached.\n";
   out += "# TYPE gateway_connections_refused_total counter\n";
   out += "gateway_connections_refused_total " + std::to_string(refused_over_limit_.load()) + '\n';
+  out +=
+      "# HELP gateway_accept_failures_total Failed accepts (e.g. out of file descriptors); the listener backs off "
+      "and keeps serving.\n";
+  out += "# TYPE gateway_accept_failures_total counter\n";
+  out += "gateway_accept_failures_total " + std::to_string(accept_failures_.load()) + '\n';
+  out += "# HELP gateway_tls_reloads_total Reloads of TLS certificates and CRLs (SIGHUP) by result.\n";
+  out += "# TYPE gateway_tls_reloads_total counter\n";
+  out += "gateway_tls_reloads_total{result=\"ok\"} " + std::to_string(tls_reloads_ok_.load()) + '\n';
+  out += "gateway_tls_reloads_total{result=\"failed\"} " + std::to_string(tls_reloads_failed_.load()) + '\n';
   for (const auto& collector : collectors) collector(out);
   return out;
 }

@@ -27,9 +27,12 @@ class metrics {
   void connection_closed(std::string_view listener);
   void connection_refused_over_limit() { refused_over_limit_.fetch_add(1, std::memory_order_relaxed); }
   void handshake_failed() { handshake_failures_.fetch_add(1, std::memory_order_relaxed); }
+  void accept_failed() { accept_failures_.fetch_add(1, std::memory_order_relaxed); }
+  void tls_reloaded(bool ok) { (ok ? tls_reloads_ok_ : tls_reloads_failed_).fetch_add(1, std::memory_order_relaxed); }
 
   std::int64_t open_connections(std::string_view listener) const;
   std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
+  std::uint64_t accept_failures() const { return accept_failures_.load(); }
 
   // A collector appends complete metric families (with # HELP/# TYPE lines) to the output.
   void add_collector(std::function<void(std::string&)> collector);
@@ -53,6 +56,9 @@ class metrics {
   std::vector<std::function<void(std::string&)>> collectors_;
   std::atomic<std::uint64_t> handshake_failures_{0};
   std::atomic<std::uint64_t> refused_over_limit_{0};
+  std::atomic<std::uint64_t> accept_failures_{0};
+  std::atomic<std::uint64_t> tls_reloads_ok_{0};
+  std::atomic<std::uint64_t> tls_reloads_failed_{0};
 };
 
 }  // namespace gateway::telemetry

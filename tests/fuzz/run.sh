@@ -1,18 +1,30 @@
 #!/bin/sh
-# Builds the libFuzzer target with clang and runs it for a number of seconds (default 60).
-# Usage: tests/fuzz/run.sh [seconds] [build-dir]
-# Seeds: the FHIR corpus and test fixtures; crashes are written to the build directory.
+# Builds a libFuzzer target with clang and runs it for a number of seconds (default 60), on one core.
+# Usage: tests/fuzz/run.sh [seconds] [build-dir] [target]
+# Targets (one per parser), each with its seed directories; crashes are written to the build
+# directory:
+#   fuzz_fhir_validate  JSON parser, R4 validator, referral profile, FHIRPath compile + evaluate
 set -eu
 seconds="${1:-60}"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${2:-$repo/../build-fuzz}"
+target="${3:-fuzz_fhir_validate}"
+case "$target" in
+  fuzz_fhir_validate)
+    seeds="tests/data/fhir/corpus tests/data/fhir tests/data/fhir/fuzz-seeds" ;;
+  *)
+    echo "run.sh: unknown fuzz target $target" >&2
+    exit 2 ;;
+esac
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++-14 -DRG_FUZZ=ON -DRG_BENCH=OFF \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" >/dev/null
-cmake --build "$build" --target fuzz_fhir_validate -j2
-corpus="$build/fuzz-corpus"
+cmake --build "$build" --target "$target" -j2
+corpus="$build/fuzz-corpus-$target"
 mkdir -p "$corpus"
-cp "$repo"/tests/data/fhir/corpus/*.json "$repo"/tests/data/fhir/*.json "$corpus"/
+for d in $seeds; do
+  find "$repo/$d" -maxdepth 1 -type f \( -name '*.json' -o -name '*.txt' \) -exec cp {} "$corpus"/ \;
+done
 cd "$build"
-exec ./tests/fuzz/fuzz_fhir_validate -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+exec "./tests/fuzz/$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
   -print_final_stats=1 "$corpus"

@@ -28,15 +28,10 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// The file is written by another process: poll it, with a deadline.
+// The file is written by another process: its lines once there are `n` (or after a deadline).
 std::vector<std::string> wait_for_lines(const std::string& path, std::size_t n) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   std::vector<std::string> lines;
-  while (std::chrono::steady_clock::now() < deadline) {
-    lines = lines_of(read_text(path));
-    if (lines.size() >= n) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  eventually([&] { return (lines = lines_of(read_text(path))).size() >= n; }, std::chrono::seconds(20));
   return lines;
 }
 
@@ -120,12 +115,12 @@ TEST_F(events_test, every_referral_is_one_cloudevent_in_the_file_with_no_gap_and
   referrals.insert(referrals.end(), more.begin(), more.end());
   const auto lines = wait_for_lines(file, first + second);
   // The replayed items are delivered (again, as far as the outbox knows) before we count.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline &&
-         run_command({gatewayctl_binary(), "status", "--ops", ops_url()}).out.find("outbox: 0 pending") ==
-             std::string::npos) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  eventually(
+      [&] {
+        return run_command({gatewayctl_binary(), "status", "--ops", ops_url()}).out.find("outbox: 0 pending") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(20));
   const auto final_lines = lines_of(read_text(file));
   ASSERT_EQ(final_lines.size(), static_cast<std::size_t>(first + second)) << read_text(file);
   EXPECT_EQ(lines.size(), final_lines.size());

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "fhir/validator.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
@@ -36,13 +37,6 @@ int crash_rounds() {
   const char* text = std::getenv("RG_CRASH_ROUNDS");
   const int n = text != nullptr ? std::atoi(text) : 1;
   return n > 0 ? n : 1;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 rapidjson::Document parse(const std::string& text) {
@@ -80,16 +74,6 @@ std::string score(const std::string& sr_id, const std::string& patient_ref, cons
              R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")") +
          loinc + R"("}]},"subject":{"reference":")" + patient_ref + R"("},"basedOn":[{"reference":"ServiceRequest/)" +
          sr_id + R"("}],"effectiveDateTime":")" + when + R"(","valueInteger":)" + std::to_string(value) + "}";
-}
-
-// Polls `done` (another process is doing the work) until it holds or `timeout` passes.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 30s) {
-  const auto deadline = steady::now() + timeout;
-  for (;;) {
-    if (done()) return true;
-    if (steady::now() >= deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
 }
 
 // One message as the simulator recorded it.
@@ -524,21 +508,27 @@ TEST_F(feedback_test, a_400_is_dead_lettered_at_once_holds_back_its_referral_and
 
   move_task(platform, sr.first, "accepted");
   move_task(platform, sr.first, "in-progress");
-  // Nothing signals "not sent": give the dispatcher many retry periods (50-500 ms) to misbehave.
-  std::this_thread::sleep_for(1500ms);
-  EXPECT_EQ(sim_stats().at("received"), 1) << "the items behind the dead one were not sent";
+  // Another referral's message, queued after those two: once the dispatcher has tried it, it has
+  // fetched since the two behind the dead item were due, and passed them over.
+  const auto other = create(a, "FB-400-2");
+  move_task(platform, other.first, "received");
+  ASSERT_TRUE(eventually([&] { return feedback_outbox("dead").size() == 2; }));
+  EXPECT_EQ(sim_stats().at("received"), 2) << "the items behind the dead one were not sent";
   const auto waiting = feedback_outbox("pending");
   ASSERT_EQ(waiting.size(), 2u);
   for (const auto& row : waiting) EXPECT_EQ(row.attempts, 0);
 
   stop_sim();
   start_sim();
-  const auto retried = run_command({gatewayctl_binary(), "outbox", "retry", dead_id, "--ops", ops_url()});
+  const auto retried = run_command({gatewayctl_binary(), "outbox", "retry", "--all-dead", "--ops", ops_url()});
   EXPECT_EQ(retried.exit_code, 0) << retried.err;
-  const auto got = wait_for_messages(3);
-  ASSERT_EQ(got.size(), 3u);
-  EXPECT_EQ(got[0].id, dead_id);
+  const auto got = wait_for_messages(4);
+  ASSERT_EQ(got.size(), 4u);
+  const auto first_of_sr = std::find_if(got.begin(), got.end(), [&](const auto& m) { return m.referral == sr.first; });
+  ASSERT_NE(first_of_sr, got.end());
+  EXPECT_EQ(first_of_sr->id, dead_id) << "the dead item goes first, then the ones behind it";
   EXPECT_EQ(events_of(got, sr.first), (event_list{{su, "received"}, {su, "accepted"}, {su, "in-progress"}}));
+  EXPECT_EQ(events_of(got, other.first), (event_list{{su, "received"}}));
   EXPECT_EQ(received_order(got), expected_order());
   EXPECT_TRUE(eventually([&] { return feedback_outbox("pending").empty() && feedback_outbox("dead").empty(); }));
 }

@@ -11,9 +11,11 @@
 
 #include <fstream>
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include "gateway/core/retry_schedule.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 
@@ -45,6 +47,25 @@ gateway::core::outbox_entry item(const std::string& id, std::string payload = {}
   e.item.content_type = "application/fhir+json";
   e.item.payload = payload.empty() ? message(id) : std::move(payload);
   return e;
+}
+
+// Whether this machine has a TCP connection to port `port` that the peer has closed and this side
+// has not (CLOSE_WAIT in /proc/net/tcp or tcp6): the receiver hung up on an idle connection.
+bool closed_by_peer_and_not_yet_by_us(int port) {
+  char wanted[8];
+  std::snprintf(wanted, sizeof wanted, ":%04X", port);
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::istringstream lines(read_text(table));
+    std::string line;
+    std::getline(lines, line);  // header
+    while (std::getline(lines, line)) {
+      std::istringstream words(line);
+      std::string slot, local, remote, state;
+      words >> slot >> local >> remote >> state;
+      if (remote.ends_with(wanted) && state == "08") return true;
+    }
+  }
+  return false;
 }
 
 std::string uuid(int n) {
@@ -260,7 +281,8 @@ TEST_F(https_sender_test, keep_alive_connection_closed_by_the_idle_receiver_is_r
   ASSERT_TRUE(s);
   EXPECT_EQ(deliver(*s, item(uuid(20))).http_status, 200);
   // The receiver closes the idle connection after 100 ms; the pool only finds out when it reuses it.
-  std::this_thread::sleep_for(400ms);
+  ASSERT_TRUE(eventually([&] { return closed_by_peer_and_not_yet_by_us(port_); }))
+      << "the receiver did not close the idle connection";
   const auto r = deliver(*s, item(uuid(21)));
   EXPECT_EQ(r.http_status, 200) << gateway::core::describe(r);
   EXPECT_EQ(pool_.connections_opened(), 2u);

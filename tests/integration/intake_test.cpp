@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <latch>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -87,10 +88,14 @@ TEST_F(intake_test, fifty_concurrent_identical_creates_make_one_referral) {
   std::mutex mutex;
   std::set<std::string> ids;
   std::atomic<int> created{0}, repeated{0}, other{0};
+  // Every client connects (TLS handshake) first; then all send at once.
+  std::latch start_together(50);
   for (int i = 0; i < 50; ++i) {
     threads.emplace_back([&] {
       auto c = client("practice-a");
-      const auto r = c.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-CONCURRENT"));
+      const std::string body = referral_fixture("REF-CONCURRENT");
+      start_together.arrive_and_wait();
+      const auto r = c.request("POST", "/fhir/ServiceRequest", body);
       if (r.status == 201)
         ++created;
       else if (r.status == 200)
@@ -191,7 +196,9 @@ TEST(intake_access, a_certificate_of_our_ca_that_no_caller_maps_is_refused_with_
   // passes) but maps to no caller.
   child_process gateway(gateway_args(
       shared_certs_dir(), dir,
-      {R"(callers=[{"name":"platform","subject":"CN=platform,OU=PLT01","role":"platform","organization":"PLT01"}])"}));
+      {R"x(callers=[{"name":"platform","subject":"CN=platform,OU=PLT01,O=Referral Gateway (development)",)x"
+       R"x("issuer":"CN=Referral Gateway Development CA,O=Referral Gateway (development)","role":"platform",)x"
+       R"x("organization":"PLT01"}])x"}));
   ASSERT_TRUE(gateway.started()) << gateway.stderr_text();
   https_client a(gateway.port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), "practice-a"));
   const auto r = a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-15"));

@@ -350,12 +350,12 @@ TEST_F(search_test, searches_are_audited_and_audit_events_page_with_the_store_cu
   auto platform = client("platform");
   // Audits of reads are committed without delaying the answer: poll briefly for them.
   bundle_view searches;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  do {
-    searches = view(platform.request("GET", "/fhir/AuditEvent?agent=B82002&_count=2"));
-    if (searches.ids.size() == 2 && !searches.next.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
+  eventually(
+      [&] {
+        searches = view(platform.request("GET", "/fhir/AuditEvent?agent=B82002&_count=2"));
+        return searches.ids.size() == 2 && !searches.next.empty();
+      },
+      std::chrono::seconds(10));
   ASSERT_EQ(searches.ids.size(), 2u) << searches.body;
   EXPECT_NE(searches.body.find("\"code\":\"search-type\""), std::string::npos) << searches.body;
   ASSERT_FALSE(searches.next.empty());

@@ -51,10 +51,10 @@ TEST(startup, a_key_file_that_is_not_a_key_exits_2_naming_the_key) {
   const auto& certs = shared_certs_dir();
   temp_dir dir;
   std::ofstream(dir.str("junk.key")) << "not a key";
-  const auto r =
-      start_with({"--config", source_dir() + "/config/gateway.json", "--set",
-                  "listen.tls.cert=" + certs + "/server.crt", "--set", "listen.tls.key=" + dir.str("junk.key"), "--set",
-                  "listen.tls.client_ca=" + certs + "/ca.crt", "--set", "listen.port=0", "--set", "ops.port=0"});
+  const auto r = start_with(
+      {"--config", source_dir() + "/config/gateway.json", "--set", "listen.tls.cert=" + certs + "/server.crt", "--set",
+       "listen.tls.key=" + dir.str("junk.key"), "--set", "listen.tls.client_ca=" + certs + "/ca.crt", "--set",
+       "revocation.crl_files=[\"" + certs + "/ca.crl\"]", "--set", "listen.port=0", "--set", "ops.port=0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("listen.tls.key:"), std::string::npos) << r.err;
 }

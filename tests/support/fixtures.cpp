@@ -1,8 +1,11 @@
 #include "tests/support/fixtures.hpp"
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "tests/support/gateway_process.hpp"
 
@@ -23,6 +26,40 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 std::string referral_fixture(const std::string& number) {
   return replaced(read_text(source_dir() + "/tests/data/core/servicerequest-contained.json"), "REF-2024-0001", number);
+}
+
+std::vector<std::string> event_file_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  const auto append = [&lines](const std::string& file) {
+    std::istringstream in(read_text(file));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  };
+  for (int n = 1;; ++n) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, ".%06d", n);
+    if (!std::filesystem::exists(path + suffix)) break;
+    append(path + suffix);
+  }
+  append(path);
+  return lines;
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+double metric_value(const std::string& prometheus_text, const std::string& series) {
+  std::istringstream lines(prometheus_text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ')
+      return std::stod(line.substr(series.size() + 1));
+  }
+  return -1;
 }
 
 std::string nhs_number(std::uint64_t& seed) {

@@ -224,6 +224,8 @@ std::vector<std::string> gateway_args(const std::string& certs, const temp_dir& 
                                 "--set",
                                 "platform.events_jsonl=" + dir.str("events.jsonl"),
                                 "--set",
+                                "revocation.crl_files=[\"" + certs + "/ca.crl\"]",
+                                "--set",
                                 "runtime.io_threads=2"};
   for (const auto& s : extra_sets) {
     args.push_back("--set");

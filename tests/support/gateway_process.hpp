@@ -75,8 +75,8 @@ std::string source_dir();
 // returns its directory.
 const std::string& shared_certs_dir();
 
-// The common overrides for a gateway under test: port 0, certificates from `certs`, and a
-// storage path inside `dir`.
+// The common overrides for a gateway under test: port 0, certificates and the CRL (ca.crl) from
+// `certs`, and storage and events file inside `dir`.
 std::vector<std::string> gateway_args(const std::string& certs, const temp_dir& dir,
                                       const std::vector<std::string>& extra_sets = {});
 

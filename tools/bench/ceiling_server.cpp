@@ -102,8 +102,9 @@ int main(int argc, char** argv) {
   options.io_threads = io_threads;
   net::server server(options, metrics);
   created_handler handler;
-  const auto bound = server.add_listener({"https", address, static_cast<std::uint16_t>(port),
-                                          std::get<std::shared_ptr<boost::asio::ssl::context>>(tls), &handler});
+  const auto bound = server.add_listener(
+      {"https", address, static_cast<std::uint16_t>(port),
+       std::make_shared<net::tls_context_slot>(std::get<std::shared_ptr<boost::asio::ssl::context>>(tls)), &handler});
   if (auto* e = std::get_if<std::string>(&bound)) {
     std::fprintf(stderr, "bench-ceiling: %s\n", e->c_str());
     return 1;

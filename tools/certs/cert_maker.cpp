@@ -1,5 +1,8 @@
 #include "tools/certs/cert_maker.hpp"
 
+#include "tools/certs/crl_maker.hpp"
+#include "tools/certs/openssl_owners.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -24,48 +27,6 @@ void throw_exception_from_error(error const& e, boost::source_location const&) {
   throw std::runtime_error(e.message);
 }
 
-namespace {
-
-// ---- owners for objects used only inside this file ----------------------------------------------
-
-struct bio_deleter {
-  void operator()(BIO* p) const noexcept { BIO_free_all(p); }
-};
-struct bn_deleter {
-  void operator()(BIGNUM* p) const noexcept { BN_free(p); }
-};
-struct asn1_integer_deleter {
-  void operator()(ASN1_INTEGER* p) const noexcept { ASN1_INTEGER_free(p); }
-};
-struct x509_name_deleter {
-  void operator()(X509_NAME* p) const noexcept { X509_NAME_free(p); }
-};
-struct x509_extension_deleter {
-  void operator()(X509_EXTENSION* p) const noexcept { X509_EXTENSION_free(p); }
-};
-struct general_names_deleter {
-  void operator()(GENERAL_NAMES* p) const noexcept { GENERAL_NAMES_free(p); }
-};
-struct general_name_deleter {
-  void operator()(GENERAL_NAME* p) const noexcept { GENERAL_NAME_free(p); }
-};
-struct octet_string_deleter {
-  void operator()(ASN1_OCTET_STRING* p) const noexcept { ASN1_OCTET_STRING_free(p); }
-};
-struct ia5_string_deleter {
-  void operator()(ASN1_IA5STRING* p) const noexcept { ASN1_IA5STRING_free(p); }
-};
-
-using bio_ptr = std::unique_ptr<BIO, bio_deleter>;
-using bn_ptr = std::unique_ptr<BIGNUM, bn_deleter>;
-using asn1_integer_ptr = std::unique_ptr<ASN1_INTEGER, asn1_integer_deleter>;
-using x509_name_ptr = std::unique_ptr<X509_NAME, x509_name_deleter>;
-using x509_extension_ptr = std::unique_ptr<X509_EXTENSION, x509_extension_deleter>;
-using general_names_ptr = std::unique_ptr<GENERAL_NAMES, general_names_deleter>;
-using general_name_ptr = std::unique_ptr<GENERAL_NAME, general_name_deleter>;
-using octet_string_ptr = std::unique_ptr<ASN1_OCTET_STRING, octet_string_deleter>;
-using ia5_string_ptr = std::unique_ptr<ASN1_IA5STRING, ia5_string_deleter>;
-
 // `what`, followed by whatever OpenSSL queued on this thread (the queue is emptied).
 error openssl_error(std::string what) {
   bool first = true;
@@ -78,6 +39,15 @@ error openssl_error(std::string what) {
   }
   return error{std::move(what)};
 }
+
+result<std::string> bio_contents(BIO* bio) {
+  char* data = nullptr;
+  long const size = BIO_get_mem_data(bio, &data);
+  if (size < 0 || (size > 0 && data == nullptr)) return openssl_error("BIO_get_mem_data");
+  return {boost::system::in_place_value, data, static_cast<std::size_t>(size)};
+}
+
+namespace {
 
 error errno_error(std::string what, int err) {
   return error{std::move(what) + ": " + std::generic_category().message(err)};
@@ -187,13 +157,6 @@ result<x509_ptr> new_cert(EVP_PKEY* subject_key, name_spec const& subject, X509_
 result<void> sign(X509* cert, EVP_PKEY* issuer_key) {
   if (X509_sign(cert, issuer_key, EVP_sha256()) <= 0) return openssl_error("X509_sign");
   return {};
-}
-
-result<std::string> bio_contents(BIO* bio) {
-  char* data = nullptr;
-  long const size = BIO_get_mem_data(bio, &data);
-  if (size < 0 || (size > 0 && data == nullptr)) return openssl_error("BIO_get_mem_data");
-  return {boost::system::in_place_value, data, static_cast<std::size_t>(size)};
 }
 
 // Writes all of `contents` to `fd`, retrying short writes and EINTR.
@@ -349,6 +312,7 @@ std::vector<std::string> dev_file_names() {
   }
   names.push_back(std::string(dev_gateway_client_file) + ".crt");
   names.push_back(std::string(dev_gateway_client_file) + ".key");
+  names.emplace_back("ca.crl");
   return names;
 }
 
@@ -414,7 +378,8 @@ result<void> write_dev_set(std::filesystem::path const& dir) {
   for (item const& it : items) {
     if (auto r = write_pem(it.kc, dir / (it.stem + ".crt"), dir / (it.stem + ".key")); !r) return r;
   }
-  return {};
+  // The CA revokes nothing yet; `gatewayctl certs revoke NAME` adds to this list.
+  return write_empty_dev_crl(dir);
 }
 
 }  // namespace rg::certs

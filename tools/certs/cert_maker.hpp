@@ -145,7 +145,8 @@ inline constexpr std::string_view dev_gateway_common_name = "referral-gateway";
 inline constexpr std::string_view dev_gateway_org_code = "GW001";
 
 // The file names (no directory) of the development set, CA first: ca.crt, ca.key, server.crt,
-// server.key, then client-<name>.crt / .key in dev_clients order, then client-gateway.crt / .key.
+// server.key, then client-<name>.crt / .key in dev_clients order, then client-gateway.crt / .key,
+// and last the CA's revocation list ca.crl (crl_maker.hpp).
 std::vector<std::string> dev_file_names();
 
 // The specs the development set is made from (exposed so tests can compare against them).
@@ -155,7 +156,8 @@ leaf_spec dev_client_spec(dev_client const& client);
 leaf_spec dev_gateway_client_spec();
 
 // Makes the whole development set in memory, then writes every file into `dir` (created if
-// missing), replacing files that exist. Callers decide beforehand whether replacing is wanted.
+// missing), replacing files that exist, and an empty CRL. Callers decide beforehand whether
+// replacing is wanted.
 result<void> write_dev_set(std::filesystem::path const& dir);
 
 }  // namespace rg::certs

@@ -1,5 +1,8 @@
 #include "tools/certs/certs_command.hpp"
 
+#include "tools/certs/crl_maker.hpp"
+
+#include <algorithm>
 #include <iostream>
 #include <system_error>
 
@@ -16,25 +19,48 @@ std::string join(std::vector<std::string> const& words) {
   return out;
 }
 
+int run_revoke(std::filesystem::path const& dir, std::string const& name, std::ostream& out, std::ostream& err) {
+  auto r = revoke_dev_certificate(dir, name);
+  if (!r) {
+    err << "gatewayctl certs revoke: " << r.error().message << "\n";
+    return 1;
+  }
+  out << dev_certificate_file(dir, name).string()
+      << (*r == revoke_outcome::revoked ? " revoked in " : " was already revoked in ") << (dir / dev_crl_file).string()
+      << "; a running gateway applies it on SIGHUP\n";
+  return 0;
+}
+
 }  // namespace
 
 std::string_view certs_usage() {
   return "usage: gatewayctl certs init [--dir DIR] [--force]\n"
-         "  Makes a development CA, a server certificate for localhost/127.0.0.1/::1 and\n"
+         "       gatewayctl certs revoke NAME [--dir DIR]\n"
+         "  init makes a development CA, a server certificate for localhost/127.0.0.1/::1,\n"
          "  client certificates (practice-a, practice-b, msk-clinic, platform, and gateway:\n"
-         "  the gateway's own for delivering feedback) as PEM files in DIR (default\n"
-         "  certs/dev). Existing files are kept unless --force is given.\n";
+         "  the gateway's own for delivering feedback) and the CA's revocation list ca.crl\n"
+         "  as PEM files in DIR (default certs/dev). Existing files are kept unless --force\n"
+         "  is given.\n"
+         "  revoke adds the certificate of NAME (client-NAME.crt, or server.crt for \"server\")\n"
+         "  to DIR/ca.crl; a running gateway applies it on SIGHUP.\n";
 }
 
 result<init_options> parse_certs_args(std::vector<std::string> const& args) {
   if (args.empty()) return error{"missing subcommand"};
-  if (args[0] != "init") return error{"unknown subcommand '" + args[0] + "'"};
+  if (args[0] != "init" && args[0] != "revoke") return error{"unknown subcommand '" + args[0] + "'"};
   init_options options;
+  options.action = args[0] == "init" ? certs_action::init : certs_action::revoke;
   bool have_dir = false;
   for (std::size_t i = 1; i < args.size(); ++i) {
     std::string const& arg = args[i];
     std::string dir;
-    if (arg == "--force") {
+    if (options.action == certs_action::revoke && !arg.starts_with("-")) {
+      if (!options.revoke_name.empty()) return error{"revoke takes one NAME"};
+      if (arg.find('/') != std::string::npos || arg == "." || arg == "..") return error{"bad NAME '" + arg + "'"};
+      options.revoke_name = arg;
+      continue;
+    }
+    if (arg == "--force" && options.action == certs_action::init) {
       options.force = true;
       continue;
     }
@@ -51,6 +77,7 @@ result<init_options> parse_certs_args(std::vector<std::string> const& args) {
     have_dir = true;
     options.dir = dir;
   }
+  if (options.action == certs_action::revoke && options.revoke_name.empty()) return error{"revoke needs a NAME"};
   return options;
 }
 
@@ -70,6 +97,7 @@ int run_certs_command(std::vector<std::string> const& args, std::ostream& out, s
     return 2;
   }
   std::filesystem::path const& dir = options->dir;
+  if (options->action == certs_action::revoke) return run_revoke(dir, options->revoke_name, out, err);
 
   std::vector<std::string> const files = dev_file_names();
   std::vector<std::string> present;
@@ -83,6 +111,17 @@ int run_certs_command(std::vector<std::string> const& args, std::ostream& out, s
     }
     if (st.type() != std::filesystem::file_type::not_found && st.type() != std::filesystem::file_type::none)
       present.push_back(name);
+  }
+
+  // A set made before the development CA had a CRL: add the CRL, keep the rest.
+  if (!options->force && present.size() + 1 == files.size() &&
+      std::find(present.begin(), present.end(), std::string(dev_crl_file)) == present.end()) {
+    if (auto r = write_empty_dev_crl(dir); !r) {
+      err << "gatewayctl certs init: " << r.error().message << "\n";
+      return 1;
+    }
+    out << "added an empty revocation list " << (dir / dev_crl_file).string() << " to the certificates there\n";
+    return 0;
   }
 
   switch (decide_init(present.size(), files.size(), options->force)) {

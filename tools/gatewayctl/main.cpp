@@ -15,8 +15,10 @@ void usage(std::FILE* out) {
   std::fputs(
       "usage: gatewayctl COMMAND [ARGS]\n"
       "commands:\n"
-      "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates\n"
-      "  validate [--type TYPE] FILE...           validate FHIR JSON as POST /fhir/$validate does\n"
+      "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates, CRL\n"
+      "  certs revoke NAME [--dir certs/dev]      add a development certificate to the CA's CRL\n"
+      "  validate [--type TYPE] FILE...           validate each file as the FHIR resource it is (as $validate\n"
+      "                                           does, but a Parameters file is not unwrapped)\n"
       "  outbox list|show ID|retry ID|retry --all-dead|park ID [--ops URL]   the outbox of a running gateway\n"
       "  status [--ops URL]                       readiness and outbox depth of a running gateway\n"
       "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n",

@@ -62,6 +62,7 @@ std::vector<std::string> outcome_lines(std::string_view file, const fhir::outcom
     line += i.expression.empty() ? std::string("-") : i.expression;
     line += ": ";
     if (i.severity == fhir::severity::warning) line += "warning: ";
+    if (i.severity == fhir::severity::information) line += "information: ";
     line += i.diagnostics;
     lines.push_back(std::move(line));
   }
@@ -83,6 +84,7 @@ int run_validate_command(const std::vector<std::string>& args, std::ostream& out
     }
     request.body = *text;
     request.url_type = parsed->type;
+    request.unwrap_parameters = false;  // the file is the resource it is
     const auto result = gateway::core::validate_operation(request);
     fhir::outcome outcome;
     if (result) {

@@ -1,5 +1,7 @@
 #include "tools/certs/certs_command.hpp"
 
+#include "tools/certs/crl_maker.hpp"
+
 #include "tests/unit/certs/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -72,13 +74,13 @@ TEST_F(dev_set, creates_the_directory_and_every_file) {
             (std::vector<std::string>{"ca.crt", "ca.key", "server.crt", "server.key", "client-practice-a.crt",
                                       "client-practice-a.key", "client-practice-b.crt", "client-practice-b.key",
                                       "client-msk-clinic.crt", "client-msk-clinic.key", "client-platform.crt",
-                                      "client-platform.key", "client-gateway.crt", "client-gateway.key"}));
+                                      "client-platform.key", "client-gateway.crt", "client-gateway.key", "ca.crl"}));
   std::size_t entries = 0;
   for (auto const& entry : fs::directory_iterator(path())) {
     (void)entry;
     ++entries;
   }
-  EXPECT_EQ(entries, 14u) << "no temporary or extra files left behind";
+  EXPECT_EQ(entries, 15u) << "no temporary or extra files left behind";
 }
 
 TEST_F(dev_set, private_keys_are_mode_0600) {
@@ -246,6 +248,107 @@ TEST(parse_certs_args, defaults_to_certs_dev_without_force) {
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(p->dir, fs::path("x/y"));
   EXPECT_TRUE(p->force);
+}
+
+x509_crl_ptr load_crl(fs::path const& file) {
+  auto crl = read_crl_pem(file);
+  if (!crl) {
+    ADD_FAILURE() << crl.error().message;
+    return nullptr;
+  }
+  return std::move(*crl);
+}
+
+long crl_number_of(X509_CRL* crl) {
+  auto* n = static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl, NID_crl_number, nullptr, nullptr));
+  const long v = n ? ASN1_INTEGER_get(n) : -1;
+  ASN1_INTEGER_free(n);
+  return v;
+}
+
+TEST_F(dev_set, the_ca_revocation_list_is_signed_by_the_ca_and_revokes_nothing_yet) {
+  x509_crl_ptr crl = load_crl(path() / "ca.crl");
+  x509_ptr ca = load_cert(path() / "ca.crt");
+  ASSERT_TRUE(crl && ca);
+  EXPECT_EQ(X509_CRL_verify(crl.get(), X509_get0_pubkey(ca.get())), 1);
+  EXPECT_EQ(X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(ca.get())), 0);
+  EXPECT_LE(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl.get())), 0) << "no entries (an empty CRL has no list)";
+  EXPECT_EQ(crl_number_of(crl.get()), 1);
+  EXPECT_EQ(test::file_mode(path() / "ca.crl"), 0644u);
+}
+
+TEST(certs_revoke, adds_the_named_certificate_to_the_crl_and_keeps_earlier_entries) {
+  temp_dir dir;
+  ASSERT_EQ(run({"init", "--dir", dir.path().string()}).code, 0);
+  auto r = run({"revoke", "practice-a", "--dir", dir.path().string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("client-practice-a.crt revoked"), std::string::npos) << r.out;
+  ASSERT_EQ(run({"revoke", "server", "--dir=" + dir.path().string()}).code, 0);
+
+  x509_crl_ptr crl = load_crl(dir.path() / "ca.crl");
+  x509_ptr ca = load_cert(dir.path() / "ca.crt");
+  ASSERT_TRUE(crl && ca);
+  EXPECT_EQ(X509_CRL_verify(crl.get(), X509_get0_pubkey(ca.get())), 1);
+  EXPECT_EQ(crl_number_of(crl.get()), 3) << "one number per issue";
+  EXPECT_TRUE(lists_serial(crl.get(), load_cert(dir.path() / "client-practice-a.crt").get()));
+  EXPECT_TRUE(lists_serial(crl.get(), load_cert(dir.path() / "server.crt").get()));
+  EXPECT_FALSE(lists_serial(crl.get(), load_cert(dir.path() / "client-practice-b.crt").get()));
+
+  // The revoked certificate now fails verification with the CRL; the others still pass.
+  std::unique_ptr<X509_STORE, test::store_deleter> store{X509_STORE_new()};
+  X509_STORE_add_cert(store.get(), ca.get());
+  X509_STORE_add_crl(store.get(), crl.get());
+  X509_STORE_set_flags(store.get(), X509_V_FLAG_CRL_CHECK);
+  const auto verify = [&](const char* file) {
+    x509_ptr leaf = load_cert(dir.path() / file);
+    std::unique_ptr<X509_STORE_CTX, test::store_ctx_deleter> ctx{X509_STORE_CTX_new()};
+    X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), nullptr);
+    return X509_verify_cert(ctx.get()) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx.get());
+  };
+  EXPECT_EQ(verify("client-practice-a.crt"), X509_V_ERR_CERT_REVOKED);
+  EXPECT_EQ(verify("client-practice-b.crt"), X509_V_OK);
+}
+
+TEST(certs_revoke, revoking_twice_changes_nothing_and_unknown_names_fail) {
+  temp_dir dir;
+  ASSERT_EQ(run({"init", "--dir", dir.path().string()}).code, 0);
+  ASSERT_EQ(run({"revoke", "platform", "--dir", dir.path().string()}).code, 0);
+  const std::string before = test::read_all(dir.path() / "ca.crl");
+  auto again = run({"revoke", "platform", "--dir", dir.path().string()});
+  EXPECT_EQ(again.code, 0);
+  EXPECT_NE(again.out.find("already revoked"), std::string::npos) << again.out;
+  EXPECT_EQ(test::read_all(dir.path() / "ca.crl"), before);
+
+  auto unknown = run({"revoke", "nobody", "--dir", dir.path().string()});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("client-nobody.crt"), std::string::npos) << unknown.err;
+  EXPECT_EQ(run({"revoke", "--dir", dir.path().string()}).code, 2);
+  EXPECT_EQ(run({"revoke", "a", "b"}).code, 2);
+  EXPECT_EQ(run({"revoke", "../ca"}).code, 2);
+}
+
+TEST(certs_revoke, a_certificate_of_another_ca_is_not_revoked_by_this_one) {
+  temp_dir a;
+  temp_dir b;
+  ASSERT_EQ(run({"init", "--dir", a.path().string()}).code, 0);
+  ASSERT_EQ(run({"init", "--dir", b.path().string()}).code, 0);
+  fs::copy_file(b.path() / "client-platform.crt", a.path() / "client-stranger.crt");
+  auto r = run({"revoke", "stranger", "--dir", a.path().string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("was not issued by"), std::string::npos) << r.err;
+}
+
+TEST(certs_init, a_set_made_before_crls_gets_its_crl_and_keeps_everything_else) {
+  temp_dir dir;
+  ASSERT_EQ(run({"init", "--dir", dir.path().string()}).code, 0);
+  fs::remove(dir.path() / "ca.crl");
+  const auto before = snapshot(dir.path());
+  auto r = run({"init", "--dir", dir.path().string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto after = snapshot(dir.path());
+  ASSERT_TRUE(after.count("ca.crl"));
+  after.erase("ca.crl");
+  EXPECT_EQ(after, before);
 }
 
 TEST(decide_init, writes_when_empty_or_forced_succeeds_when_complete_refuses_when_partial) {

@@ -84,24 +84,50 @@ INSTANTIATE_TEST_SUITE_P(
                   minimal(R"(,"delivery":{"connect_timeout_ms":1000,"request_timeout_ms":2000,"lease_ms":2500})"),
                   "delivery.lease_ms: must be at least connect_timeout_ms + request_timeout_ms (one attempt)"},
         rejection{"callers_type", minimal(R"(,"callers":{})"), "callers: must be an array"},
-        rejection{"caller_role",
-                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"admin","organization":"X"}])"),
-                  R"(callers[0].role: "admin" is not one of "referrer", "platform")"},
-        rejection{"caller_missing_org", minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform"}])"),
-                  "callers[0].organization: missing"},
         rejection{
-            "caller_both_ids",
-            minimal(R"(,"callers":[{"name":"a","subject":"CN=a","sha256":"ab","role":"platform","organization":"X"}])"),
-            R"(callers[0]: give exactly one of "subject" and "sha256")"},
-        rejection{"caller_bad_subject",
-                  minimal(R"(,"callers":[{"name":"a","subject":"nonsense","role":"platform","organization":"X"}])"),
-                  R"(callers[0].subject: must look like "CN=name,OU=org")"},
+            "caller_role",
+            minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"admin","organization":"X"}])"),
+            R"(callers[0].role: "admin" is not one of "referrer", "platform")"},
+        rejection{"caller_missing_org",
+                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform"}])"),
+                  "callers[0].organization: missing"},
+        rejection{"caller_subject_without_issuer",
+                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X"}])"),
+                  "callers[0].issuer: missing (a caller matched by name needs both its issuer and its subject)"},
+        rejection{"caller_without_identity",
+                  minimal(R"(,"callers":[{"name":"a","role":"platform","organization":"X"}])"),
+                  R"(callers[0]: give "issuer" and "subject" (distinguished names), or "sha256")"},
+        rejection{
+            "caller_bad_subject",
+            minimal(
+                R"(,"callers":[{"name":"a","subject":"nonsense","issuer":"CN=ca","role":"platform","organization":"X"}])"),
+            R"(callers[0].subject: "nonsense" has no '=' and value (RFC 4514, e.g. "CN=practice-a,OU=A81001,O=Example"))"},
+        rejection{
+            "caller_unknown_attribute_type",
+            minimal(
+                R"(,"callers":[{"name":"a","subject":"CN=a,Colour=blue","issuer":"CN=ca","role":"platform","organization":"X"}])"),
+            R"(callers[0].subject: unknown attribute type "Colour" (use a dotted OID) (RFC 4514, e.g. "CN=practice-a,OU=A81001,O=Example"))"},
+        rejection{"crl_not_found", minimal(R"(,"revocation":{"crl_files":["/nonexistent/ca.crl"]})"),
+                  "revocation.crl_files[0]: file not found (/nonexistent/ca.crl)"},
+        rejection{"crl_not_a_string", minimal(R"(,"revocation":{"crl_files":[3]})"),
+                  "revocation.crl_files[0]: must be the path of a CRL file"},
+        rejection{"audit_not_longer_than_outbox",
+                  minimal(R"(,"retention":{"outbox_delivered_days":30,"audit_days":30})"),
+                  "retention.audit_days: must be longer than retention.outbox_delivered_days (30): the audit trail "
+                  "outlives the messages it records"},
+        rejection{
+            "rotate_too_small",
+            minimal(
+                R"(,"platform":{"organization":"P","event_source":"urn:x","events_jsonl":"e","events_rotate_bytes":100})"),
+            "platform.events_rotate_bytes: must be at least 4096"},
         rejection{"caller_bad_sha",
                   minimal(R"(,"callers":[{"name":"a","sha256":"xyz","role":"platform","organization":"X"}])"),
                   "callers[0].sha256: must be 64 hex digits (SHA-256 of the DER certificate)"},
-        rejection{"caller_unknown_key",
-                  minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X","x":1}])"),
-                  "callers[0].x: unknown key"},
+        rejection{
+            "caller_unknown_key",
+            minimal(
+                R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform","organization":"X","x":1}])"),
+            "callers[0].x: unknown key"},
         rejection{"missing_cert", R"({"listen":{"tls":{"key":"k","client_ca":"c"}}})", "listen.tls.cert: missing"},
         rejection{"cert_not_found",
                   R"({"listen":{"tls":{"cert":"/nonexistent/c.crt","key":")" RG_SOURCE_DIR
@@ -120,8 +146,9 @@ TEST(config_loader, reports_every_problem_not_only_the_first) {
 }
 
 TEST(config_loader, duplicate_caller_names_are_refused) {
-  EXPECT_EQ(first_error(minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X"},)"
-                                R"({"name":"a","subject":"CN=b","role":"platform","organization":"Y"}])")),
+  EXPECT_EQ(first_error(minimal(
+                R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform","organization":"X"},)"
+                R"({"name":"a","subject":"CN=b","issuer":"CN=ca","role":"platform","organization":"Y"}])")),
             R"(callers[1].name: duplicate caller name "a")");
 }
 
@@ -146,7 +173,7 @@ TEST(config_loader, set_override_of_an_unknown_key_names_it) {
 
 TEST(config_loader, set_override_into_an_array_element) {
   const std::string json =
-      minimal(R"(,"callers":[{"name":"a","subject":"CN=a","role":"platform","organization":"X"}])");
+      minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform","organization":"X"}])");
   auto r = load_config_text(json, "t", {{"callers.0.organization", "Y"}});
   ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
   EXPECT_EQ(std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].organization, "Y");
@@ -162,23 +189,73 @@ TEST(config_loader, parse_override_needs_an_equals_sign) {
   EXPECT_EQ(o->value, "c=d");
 }
 
-TEST(config_loader, subject_is_parsed_into_attributes) {
+TEST(config_loader, caller_names_are_parsed_into_normal_form) {
   auto r = load_config_text(
       minimal(
-          R"(,"callers":[{"name":"a","subject":"CN=practice-a, OU=A81001,O=Acme\\, Ltd","role":"referrer","organization":"A81001"}])"),
+          R"(,"callers":[{"name":"a","subject":"cn=practice-a, OU = A81001,O=Acme\\, Ltd","issuer":"2.5.4.3=CA","role":"referrer","organization":"A81001"}])"),
       "t", {});
-  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
-  const auto& subject = std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].subject;
-  ASSERT_EQ(subject.size(), 3u);
-  EXPECT_EQ(subject[1], (std::pair<std::string, std::string>{"OU", "A81001"}));
-  EXPECT_EQ(subject[2], (std::pair<std::string, std::string>{"O", "Acme, Ltd"}));
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r))
+      << std::get<config_errors>(r).front().to_string();
+  const auto& c = std::get<std::shared_ptr<const gateway_config>>(r)->callers[0];
+  ASSERT_TRUE(c.subject && c.issuer);
+  EXPECT_EQ(to_string(*c.subject), R"(CN=practice-a,OU=A81001,O=Acme\, Ltd)");
+  EXPECT_EQ(to_string(*c.issuer), "CN=CA");
+}
+
+// Two callers that one certificate could match: refused, naming both keys.
+std::string caller(const std::string& name, const std::string& identity) {
+  return R"({"name":")" + name + R"(",)" + identity + R"(,"role":"referrer","organization":"A81001"})";
+}
+std::string callers_error(const std::vector<std::string>& callers) {
+  std::string list;
+  for (const auto& c : callers) list += (list.empty() ? "" : ",") + c;
+  return first_error(minimal(R"(,"callers":[)" + list + "]"));
+}
+constexpr const char* names_a = R"("subject":"CN=practice-a,OU=A81001","issuer":"CN=Dev CA")";
+constexpr const char* sha_1 = R"("sha256":"0101010101010101010101010101010101010101010101010101010101010101")";
+constexpr const char* sha_2 = R"("sha256":"0202020202020202020202020202020202020202020202020202020202020202")";
+
+TEST(config_loader, two_callers_with_the_same_issuer_and_subject_are_refused_even_when_written_differently) {
+  EXPECT_EQ(callers_error({caller("a", names_a),
+                           caller("b", R"("subject":"cn = practice-a,2.5.4.11=A81001","issuer":"CN=Dev CA")")}),
+            R"(callers[1]: could match the same client certificate as callers[0] ("a"): the same issuer and subject )"
+            R"(("CN=practice-a,OU=A81001"))");
+}
+
+TEST(config_loader, a_fingerprint_without_names_beside_callers_matched_by_name_is_refused) {
+  EXPECT_EQ(
+      callers_error({caller("a", names_a), caller("pinned", sha_1)}),
+      R"(callers[1]: could match the same client certificate as callers[0] ("a"): the certificate pinned by )"
+      R"(sha256 might carry the other's issuer and subject; give the pinned caller its "issuer" and "subject" too)");
+}
+
+TEST(config_loader, the_same_fingerprint_twice_is_refused) {
+  EXPECT_EQ(callers_error({caller("a", sha_1), caller("b", sha_1)}),
+            R"(callers[1]: could match the same client certificate as callers[0] ("a"): the same sha256)");
+}
+
+TEST(config_loader, a_pinned_caller_with_the_names_of_a_caller_matched_by_name_is_refused) {
+  EXPECT_EQ(callers_error({caller("pinned", std::string(sha_1) + "," + names_a), caller("a", names_a)}),
+            R"(callers[1]: could match the same client certificate as callers[0] ("pinned"): the same issuer and )"
+            R"(subject ("CN=practice-a,OU=A81001"))");
+}
+
+TEST(config_loader, callers_that_no_certificate_could_both_match_are_accepted) {
+  EXPECT_EQ(callers_error({caller("a", names_a),
+                           caller("other-issuer", R"("subject":"CN=practice-a,OU=A81001","issuer":"CN=Other CA")"),
+                           caller("extra-attribute", R"("subject":"CN=practice-a,OU=A81001,O=X","issuer":"CN=Dev CA")"),
+                           caller("renewed-1", std::string(sha_1) + R"(,"subject":"CN=p","issuer":"CN=Dev CA")"),
+                           caller("renewed-2", std::string(sha_2) + R"(,"subject":"CN=p","issuer":"CN=Dev CA")")}),
+            "(no error)");
+  EXPECT_EQ(callers_error({caller("a", sha_1), caller("b", sha_2)}), "(no error)");
 }
 
 TEST(config_loader, embedded_default_parses_and_maps_the_four_development_callers) {
   // File checks aside (certificates are made at run time), the embedded default is well formed.
   auto r = load_config_text(embedded_default_config(), "embedded", {});
   if (auto* errors = std::get_if<config_errors>(&r)) {
-    for (const auto& e : *errors) EXPECT_NE(e.path.find("listen.tls"), std::string::npos) << e.to_string();
+    for (const auto& e : *errors)
+      EXPECT_TRUE(e.path.starts_with("listen.tls") || e.path.starts_with("revocation.crl_files")) << e.to_string();
   }
   EXPECT_NE(embedded_default_config().find("\"practice-a\""), std::string::npos);
   EXPECT_NE(embedded_default_config().find("\"platform\""), std::string::npos);

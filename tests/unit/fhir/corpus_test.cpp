@@ -12,12 +12,7 @@
 namespace fhir {
 namespace {
 
-std::string dump(const outcome& o) {
-  std::string s;
-  for (const auto& i : o.issues)
-    s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
-  return s;
-}
+using test::dump;
 
 outcome validate_file(const std::string& name) {
   return validate_json(test::read_file(test::data_path("corpus/" + name)));

@@ -106,3 +106,25 @@ TEST(json_parse, error_becomes_an_outcome) {
 
 }  // namespace
 }  // namespace fhir
+
+namespace fhir {
+namespace {
+
+// Issue 10: a lone surrogate escape decodes to bytes that are not UTF-8; refused with where.
+TEST(json_parse_surrogates, lone_surrogate_escapes_are_refused_with_their_offset) {
+  for (std::string_view body :
+       {R"({"name":"\udc00"})", R"({"name":"ab\ud800cd"})", R"({"\udfff":1})", R"(["\ud800\u0041"])"}) {
+    auto r = parse_json(body);
+    ASSERT_FALSE(r.has_value()) << body;
+    EXPECT_EQ(r.error().code, json_errc::invalid_utf8) << body;
+    EXPECT_NE(r.error().message.find("surrogate"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("at byte"), std::string::npos) << r.error().message;
+  }
+  // A proper pair is one character (U+1F600) and stays accepted.
+  auto ok = parse_json(R"({"name":"\ud83d\ude00"})");
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(std::string((*ok)["name"].GetString()), "\xF0\x9F\x98\x80");
+}
+
+}  // namespace
+}  // namespace fhir

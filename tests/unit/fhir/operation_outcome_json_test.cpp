@@ -1,5 +1,8 @@
 #include "fhir/operation_outcome_json.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "fhir/json_parse.hpp"
@@ -39,6 +42,37 @@ TEST(operation_outcome_json, http_layer_codes_are_valid_r4_issue_types) {
     ASSERT_TRUE(doc.has_value());
     EXPECT_TRUE(validate(*doc).ok()) << to_string(c);
   }
+}
+
+}  // namespace
+}  // namespace fhir
+
+#include "fhir/diagnostic_text.hpp"
+#include "fhir/validator.hpp"
+
+namespace fhir {
+namespace {
+
+// Found by a 30-minute fuzz run: a diagnostic quoting a long value cut a multi-byte character in
+// two, so the OperationOutcome was not UTF-8 (not JSON). The input is also a fuzz seed.
+TEST(diagnostics, quoted_values_are_cut_on_a_character_boundary_and_escaped) {
+  std::ifstream in(std::string(RG_SOURCE_DIR) + "/tests/data/fhir/fuzz-seeds/task-text-status-multibyte.json");
+  std::stringstream body;
+  body << in.rdbuf();
+  const outcome o = validate_json(body.str());
+  ASSERT_FALSE(o.ok());
+  const std::string json = to_operation_outcome_json(o);
+  EXPECT_TRUE(parse_json(json).has_value()) << json;
+  bool quoted = false;
+  for (const auto& i : o.issues) quoted = quoted || i.diagnostics.find("...'") != std::string::npos;
+  EXPECT_TRUE(quoted) << json;
+
+  const std::string three_bytes = "\xEE\xBB\xAE";  // U+EEEE
+  std::string s = "a" + three_bytes + three_bytes;
+  EXPECT_EQ(utf8_prefix(s, 3), "a");
+  EXPECT_EQ(utf8_prefix(s, 4), "a" + three_bytes);
+  EXPECT_EQ(quote_value(s, 5), "'a" + three_bytes + "...'");
+  EXPECT_EQ(quote_value("it's\n", 80), "'it\\'s\\u000a'");
 }
 
 }  // namespace

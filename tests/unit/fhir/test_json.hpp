@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "fhir/json_parse.hpp"
+#include "fhir/outcome.hpp"
 
 namespace fhir::test {
 
@@ -22,6 +23,15 @@ inline std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// An outcome as lines "severity expression: diagnostics", for failure messages.
+inline std::string dump(const outcome& o) {
+  std::string s;
+  for (const auto& i : o.issues) {
+    s += std::string(to_string(i.severity)) + " " + i.expression + ": " + i.diagnostics + "\n";
+  }
+  return s;
 }
 
 inline std::string data_path(const std::string& rel) {

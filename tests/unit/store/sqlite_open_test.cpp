@@ -176,10 +176,12 @@ TEST_F(open_test, a_full_disk_answers_unavailable_acknowledges_nothing_and_the_s
     return wait_for<core::commit_outcome>([&](auto cb) { store.commit(std::move(u), std::move(cb)); });
   };
   ASSERT_TRUE(commit(unit(create("Task", "small"))));
+  EXPECT_EQ(store.metrics().consecutive_failures, 0u);
   auto big = create("Task", "big");
   big.json = R"({"resourceType":"Task","note":")" + std::string(1 << 20, 'n') + "\"}";
   auto failed = commit(unit(big));
   ASSERT_FALSE(failed);
+  EXPECT_EQ(store.metrics().consecutive_failures, 1u) << "health now: failing, although a commit succeeded before";
   EXPECT_EQ(failed.error().code, store_errc::unavailable);
   EXPECT_FALSE(failed.error().detail.empty());
   EXPECT_EQ(wait_for<core::read_outcome>([&](auto cb) { store.read("Task", "big", std::move(cb)); }).error(),
@@ -187,6 +189,7 @@ TEST_F(open_test, a_full_disk_answers_unavailable_acknowledges_nothing_and_the_s
   EXPECT_TRUE(wait_for<core::read_outcome>([&](auto cb) { store.read("Task", "small", std::move(cb)); }));
   EXPECT_TRUE(commit(unit(create("Task", "after"))));
   EXPECT_GE(store.metrics().transactions_failed, 1u);
+  EXPECT_EQ(store.metrics().consecutive_failures, 0u) << "healthy again";
 }
 
 TEST_F(open_test, a_corrupted_file_gives_unavailable_not_a_crash) {

@@ -1,5 +1,6 @@
-
 #include "tests/unit/store/store_fixture.hpp"
+
+#include "gateway/core/store_time.hpp"
 
 #include <set>
 #include <thread>
@@ -89,10 +90,14 @@ TEST_P(search_test, deleted_and_superseded_index_entries_do_not_match) {
 }
 
 TEST_P(search_test, last_updated_bounds_are_inclusive) {
+  // Distinct commit times: each commit waits for the clock to pass the previous one's millisecond.
+  const auto clock_passes = [](const std::string& instant) {
+    while (core::format_store_instant(std::chrono::system_clock::now()) <= instant) std::this_thread::yield();
+  };
   const auto a = add_task("a", "ORG-A", "requested");
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // distinct commit times
+  clock_passes(a.last_updated);
   const auto b = add_task("b", "ORG-A", "requested");
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  clock_passes(b.last_updated);
   const auto c = add_task("c", "ORG-A", "requested");
   core::search_query q;
   q.type = "Task";
