@@ -21,16 +21,20 @@
 #   tools/bench/bench.sh memory  [--connections 1000] [--runs 3] [--compare REV]
 #       Resident memory of a fresh gateway before and with N idle TLS connections (each made one
 #       GET /fhir/metadata first); medians of the runs.
-#   --compare REV (intake, memory): also measures REV's referral-gateway (built from git archive in
+#   --compare REV (intake, memory, delivery): also measures REV's referral-gateway (built from git archive in
 #       build-rev-SHA/src; every other program is HEAD's), the two taking turns in each run, and
 #       prints both and their ratio (throughput, and gateway CPU per referral from /proc).
-#   tools/bench/bench.sh delivery [--count 5000] [--connections 16]
-#       Feedback delivery to referrer-sim over mTLS keep-alive. First a backlog: a gateway whose
-#       practice-a endpoint refuses connections, with delivery.max_attempts=1, gets --count new
-#       referrals whose Tasks the platform moves to received (one status-update message each,
-#       parked dead at its first attempt). Then a gateway on the same storage pointing at
-#       referrer-sim (--no-fsync) requeues them all (gatewayctl outbox retry --all-dead) and the
-#       time until the last is delivered gives messages/s.
+#   tools/bench/bench.sh delivery [--count 5000] [--destinations 1] [--runs 3] [--connections 16] [--compare REV]
+#       Feedback delivery to referrer-sim over mTLS keep-alive, at the configured per-destination
+#       limit. First a backlog: a gateway whose referrers' endpoints refuse connections, with
+#       delivery.max_attempts=1, gets --count new referrals whose Tasks the platform moves to
+#       received (one status-update message each, parked dead at its first attempt). Then a gateway
+#       on the same storage pointing at referrer-sim (--no-fsync) requeues them all (gatewayctl
+#       outbox retry --all-dead) and the time until the last is delivered gives messages/s; also
+#       the gateway CPU per message and the results per store commit. --destinations N (N > 1):
+#       N referrers (client certificates ref-01.. made with openssl from the development CA,
+#       organisations Z0001..; callers and referrers added to a copy of the config), --count / N
+#       referrals each, and one referrer-sim listening on N ports, one endpoint per referrer.
 #   --gateway-set K=V (any mode, repeatable) adds a --set to every gateway started.
 #   tools/bench/bench.sh profile [--duration-s 10] [--perf-out FILE]
 #       perf record -g on the gateway under the intake load; prints the top symbols.
@@ -42,7 +46,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-}
 [[ $# -gt 0 ]] && shift
 build=${BUILD_DIR:-$root/build-bench}
-runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 gateway_sets=() gateway_set_text="" engine=sqlite instances=1 compare=
+runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 destinations=1 gateway_sets=() gateway_set_text="" engine=sqlite instances=1 compare=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -56,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --perf-out) perf_out=$2; shift 2 ;;
     --storage-dir) storage_dir=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
+    --destinations) destinations=$2; shift 2 ;;
     --gateway-set) gateway_sets+=(--set "$2") gateway_set_text+=" --gateway-set $2"; shift 2 ;;
     --engine) engine=$2; shift 2 ;;
     --instances) instances=$2; shift 2 ;;
@@ -71,8 +76,8 @@ case $mode in
   *) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0" >&2; exit 2 ;;
 esac
 log=${log:-$build/bench-results.md}
-if [[ -n $compare && ( $engine != sqlite || ( $mode != intake && $mode != memory ) ) ]]; then
-  echo "bench.sh: --compare is for intake and memory on SQLite" >&2
+if [[ -n $compare && ( $engine != sqlite || $mode == profile ) ]]; then
+  echo "bench.sh: --compare is for intake, memory and delivery on SQLite" >&2
   exit 2
 fi
 
@@ -283,6 +288,125 @@ sync_ms() {
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e6 / 100}'
 }
 
+# make_referrer_certs N: client certificates ref-01..ref-N (organisations Z0001..ZN) signed by the
+# development CA that `gatewayctl certs init` made, for the many-destinations delivery benchmark.
+make_referrer_certs() {
+  local i name
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' >"$work/client.ext"
+  for i in $(seq 1 "$1"); do
+    name=$(printf 'ref-%02d' "$i")
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$certs/client-$name.key" \
+      -subj "/O=Referral Gateway (development)/OU=$(printf 'Z%04d' "$i")/CN=$name" -out "$work/$name.csr" 2>/dev/null
+    openssl x509 -req -in "$work/$name.csr" -CA "$certs/ca.crt" -CAkey "$certs/ca.key" -set_serial "$((1000 + i))" \
+      -days 2 -sha256 -extfile "$work/client.ext" -out "$certs/client-$name.crt" 2>/dev/null
+  done
+}
+
+# many_referrers_config BASE OUT N ENDPOINT...: BASE (a gateway.json) with N more callers and
+# referrers (ref-NN, organisation ZNNNN, delivery fhir-message to the Nth ENDPOINT, or the last
+# one given). The issuer is named only where BASE's callers name one (older builds, --compare).
+many_referrers_config() {
+  local base=$1 out=$2 n=$3
+  shift 3
+  local issuer=0
+  grep -q '"issuer"' "$base" && issuer=1
+  grep -q '^  "callers": \[$' "$base" && grep -q '^  "referrers": \[$' "$base" || {
+    echo "bench.sh: $base has no '  \"callers\": [' and '  \"referrers\": [' lines to add referrers after" >&2
+    exit 1
+  }
+  awk -v n="$n" -v issuer="$issuer" -v endpoints="$*" '
+    BEGIN { m = split(endpoints, ep, " ") }
+    /^  "callers": \[$/ {
+      print
+      for (i = 1; i <= n; i++)
+        printf "    {\"name\": \"ref-%02d\", \"subject\": \"CN=ref-%02d,OU=Z%04d,O=Referral Gateway (development)\",%s \"role\": \"referrer\", \"organization\": \"Z%04d\"},\n",
+          i, i, i, (issuer ? " \"issuer\": \"CN=Referral Gateway Development CA,O=Referral Gateway (development)\"," : ""), i
+      next
+    }
+    /^  "referrers": \[$/ {
+      print
+      for (i = 1; i <= n; i++)
+        printf "    {\"organization\": \"Z%04d\", \"name\": \"Referrer %d\", \"delivery\": \"fhir-message\", \"endpoint\": \"%s\", \"service_request\": \"reference\"},\n",
+          i, i, ep[i <= m ? i : m]
+      next
+    }
+    { print }' "$base" >"$out"
+}
+
+# measure_delivery LABEL NAME [BIN CONFIG]: a backlog of --count status-update messages made by
+# that build, then the time that build takes to deliver them all to referrer-sim.
+measure_delivery() {
+  local label=$1 name=$2 bin=${3:-$gateway_bin} config=${4:-$gateway_config}
+  local sets=(--set "delivery.client_cert=$certs/client-gateway.crt" --set "delivery.client_key=$certs/client-gateway.key"
+    --set "delivery.server_ca=$certs/ca.crt")
+  local refused='https://localhost:1/fhir/$process-message' per i
+  # The backlog: the endpoints refuse connections and one attempt is all an item gets.
+  use_bin=$bin
+  if [[ $destinations -gt 1 ]]; then
+    many_referrers_config "$config" "$work/$name-backlog.json" "$destinations" "$refused"
+    use_config=$work/$name-backlog.json start_gateway "$name-backlog" "$name" "${sets[@]}" --set delivery.max_attempts=1
+  else
+    use_config=$config start_gateway "$name-backlog" "$name" "${sets[@]}" --set delivery.max_attempts=1 \
+      --set referrers.0.delivery=fhir-message --set "referrers.0.endpoint=$refused"
+  fi
+  local backlog_pid=$started_pid backlog_ops=$started_ops backlog_port=$started_port
+  if [[ $destinations -gt 1 ]]; then
+    per=$((count / destinations))
+    for i in $(seq 1 "$destinations"); do
+      sed "s/A81001/$(printf 'Z%04d' "$i")/" "$root/tests/data/core/servicerequest-contained.json" >"$work/body.json"
+      "$bench_bin" feedback --port "$backlog_port" --certs "$certs" --client "$(printf 'ref-%02d' "$i")" \
+        --connections "$connections" --threads "$client_threads" --count "$per" --body "$work/body.json" \
+        --marker REF-2024-0001 >"$work/feedback.out"
+    done
+  else
+    per=$count
+    "$bench_bin" feedback --port "$backlog_port" --certs "$certs" --client practice-a --connections "$connections" \
+      --threads "$client_threads" --count "$count" --body "$root/tests/data/core/servicerequest-contained.json" \
+      --marker REF-2024-0001 >"$work/feedback.out"
+  fi
+  local total=$((per * destinations))
+  wait_metric "$backlog_ops" 'gateway_outbox_items{state="dead"}' "$total" 300
+  stop "$backlog_pid"
+  # The receiver: one referrer-sim with one listening port per destination.
+  start "sim-$name" "$sim_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
+    --out "$work/sim-$name.jsonl" --no-fsync --listeners "$destinations"
+  local sim_pid=$started_pid endpoints=() p
+  for p in $(grep -o '"ports":\[[0-9,]*' "$work/sim-$name.out" | cut -d[ -f2 | tr ',' ' '); do
+    endpoints+=("https://localhost:$p/fhir/\$process-message")
+  done
+  if [[ $destinations -gt 1 ]]; then
+    many_referrers_config "$config" "$work/$name-deliver.json" "$destinations" "${endpoints[@]}"
+    use_config=$work/$name-deliver.json start_gateway "$name-deliver" "$name" "${sets[@]}"
+  else
+    use_config=$config start_gateway "$name-deliver" "$name" "${sets[@]}" \
+      --set referrers.0.delivery=fhir-message --set "referrers.0.endpoint=${endpoints[0]}"
+  fi
+  use_bin=""
+  local pid=$started_pid ops=$started_ops units0 tx0
+  units0=$(metric "$ops" gateway_store_units_committed_total) tx0=$(metric "$ops" gateway_store_transactions_total)
+  echo "## $label, run $run (load $(cut -d' ' -f1 /proc/loadavg)): delivering $total to $destinations destination(s)"
+  thread_ticks "$pid" >"$work/ticks"
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$ctl_bin" outbox retry --all-dead --ops "http://127.0.0.1:$ops" >/dev/null
+  wait_metric "$ops" 'gateway_outbox_deliveries_total{channel="feedback",result="delivered"}' "$total" 600
+  t1=$(date +%s.%N)
+  local units tx
+  units=$(( $(metric "$ops" gateway_store_units_committed_total) - units0 ))
+  tx=$(( $(metric "$ops" gateway_store_transactions_total) - tx0 ))
+  cpu_report "$pid" "$work/ticks" "$label-cpu-raw" "$total"
+  stop "$pid"
+  stop "$sim_pid"
+  local received
+  received=$(wc -l <"$work/sim-$name.jsonl")
+  awk -v label="$label" -v n="$total" -v a="$t0" -v b="$t1" -v r="$received" -v u="$units" -v t="$tx" \
+    -v cpu="$(grep "^result label=$label-cpu-raw-cpu " "$work/results" | tail -1)" 'BEGIN {
+      split(cpu, f, " "); c = ""; m = ""
+      for (k in f) { if (f[k] ~ /^cpu_ms=/) c = substr(f[k], 8); if (f[k] ~ /^busiest_ms=/) m = substr(f[k], 12) }
+      printf "result label=%s messages=%d seconds=%.2f messages_per_s=%.0f received=%d cpu_ms=%s busiest_ms=%s units=%d commits=%d per_commit=%.1f\n",
+        label, n, b - a, n / (b - a), r, c, m, u, t, (t > 0 ? u / t : 0) }' | tee -a "$work/results"
+}
+
 case $mode in
 intake)
   engine_text=""
@@ -432,39 +556,45 @@ TABLE
   { echo "$summary"; echo; echo '```'; cat "$work/results"; echo '```'; } >>"$log"
   ;;
 delivery)
-  command_line="tools/bench/bench.sh delivery --count $count --connections $connections --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
+  command_line="tools/bench/bench.sh delivery${compare:+ --compare $compare} --count $count --destinations $destinations --runs $runs --connections $connections --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
   echo "# $command_line"
   echo "# $(machine)"
-  delivery_sets=(--set referrers.0.delivery=fhir-message --set "delivery.client_cert=$certs/client-gateway.crt"
-    --set "delivery.client_key=$certs/client-gateway.key" --set "delivery.server_ca=$certs/ca.crt")
-  # The backlog: practice-a's endpoint refuses connections and one attempt is all an item gets.
-  start_gateway backlog store "${delivery_sets[@]}" --set delivery.max_attempts=1 \
-    --set 'referrers.0.endpoint=https://localhost:1/fhir/$process-message'
-  backlog_pid=$started_pid
-  "$bench_bin" feedback --port "$started_port" --certs "$certs" --client practice-a --connections "$connections" \
-    --threads "$client_threads" --count "$count" --body "$root/tests/data/core/servicerequest-contained.json" \
-    --marker REF-2024-0001
-  wait_metric "$started_ops" 'gateway_outbox_items{state="dead"}' "$count" 300
-  stop "$backlog_pid"
-  start sim "$sim_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
-    --out "$work/sim.jsonl" --no-fsync
-  sim_pid=$started_pid
-  start_gateway deliver store "${delivery_sets[@]}" \
-    --set "referrers.0.endpoint=https://localhost:$started_port/fhir/\$process-message"
-  gateway_pid=$started_pid
-  thread_ticks "$gateway_pid" >"$work/ticks"
-  started=$(date +%s.%N)
-  "$ctl_bin" outbox retry --all-dead --ops "http://127.0.0.1:$started_ops"
-  wait_metric "$started_ops" 'gateway_outbox_deliveries_total{channel="feedback",result="delivered"}' "$count" 600
-  finished=$(date +%s.%N)
-  cpu_report "$gateway_pid" "$work/ticks"
-  stop "$gateway_pid"
-  stop "$sim_pid"
-  received=$(wc -l <"$work/sim.jsonl")
-  text=$(awk -v n="$count" -v a="$started" -v b="$finished" -v r="$received" -v cmd="$command_line" -v m="$(machine)" \
-    'BEGIN {printf "delivery %s: %d status-update messages delivered to referrer-sim in %.2f s = %.0f messages/s (referrer-sim recorded %d)\n`%s`; %s\n", strftime("%Y-%m-%dT%H:%M:%SZ", systime(), 1), n, b - a, n / (b - a), r, cmd, m}')
-  echo "$text"
-  echo "$text" >>"$log"
+  : >"$work/results"
+  [[ $destinations -gt 1 ]] && make_referrer_certs "$destinations"
+  for run in $(seq 1 "$runs"); do
+    if [[ -n $compare && $((run % 2)) == 1 ]]; then
+      measure_delivery rev "rev-$run" "$rev_gateway_bin" "$rev_config"
+      measure_delivery gateway "gateway-$run"
+    elif [[ -n $compare ]]; then
+      measure_delivery gateway "gateway-$run"
+      measure_delivery rev "rev-$run" "$rev_gateway_bin" "$rev_config"
+    else
+      measure_delivery gateway "gateway-$run"
+    fi
+  done
+  delivery_row() {
+    printf '| %s | %s | %s | %s | %s |' "$2" "$(median "$1" messages_per_s)" "$(median "$1" cpu_ms)" \
+      "$(median "$1" busiest_ms)" "$(median "$1" per_commit)"
+  }
+  summary=$(cat <<TABLE
+
+### delivery $(date -u +%Y-%m-%dT%H:%M:%SZ) (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)), medians of $runs runs
+\`$command_line\`
+$(machine | sed 's/load before/load after/')
+
+| gateway | messages/s ($count to $destinations destination(s)) | gateway CPU ms per message | busiest thread ms per message | results per store commit |
+|---|---|---|---|---|
+$(delivery_row gateway HEAD)$([[ -n $compare ]] && printf '\n%s' "$(delivery_row rev "$rev_name")")
+TABLE
+)
+  if [[ -n $compare ]]; then
+    summary+=$(awk -v h="$(median gateway messages_per_s)" -v r="$(median rev messages_per_s)" -v hc="$(median gateway cpu_ms)" \
+      -v rc="$(median rev cpu_ms)" -v name="$rev_name" 'BEGIN {
+        printf "\n\nHEAD / %s: messages/s %.2fx, gateway CPU per message %.2fx", name, (r > 0 ? h / r : 0), (rc > 0 ? hc / rc : 0) }')
+  fi
+  echo "$summary"
+  { echo "$summary"; echo; echo '```'; cat "$work/results"; echo '```'; } >>"$log"
+  echo "(appended to $log)"
   ;;
 profile)
   start_gateway gateway
