@@ -31,10 +31,13 @@
 #       received (one status-update message each, parked dead at its first attempt). Then a gateway
 #       on the same storage pointing at referrer-sim (--no-fsync) requeues them all (gatewayctl
 #       outbox retry --all-dead) and the time until the last is delivered gives messages/s; also
-#       the gateway CPU per message and the results per store commit. --destinations N (N > 1):
+#       the gateway CPU per message, the store's units of work (fetches and recorded results) per
+#       message and the receiver's CPU per message (one referrer-sim thread: on a loaded machine it
+#       can be the limit). --perf-out FILE: perf record -g of the delivering gateway (the last run's). --destinations N (N > 1):
 #       N referrers (client certificates ref-01.. made with openssl from the development CA,
 #       organisations Z0001..; callers and referrers added to a copy of the config), --count / N
-#       referrals each, and one referrer-sim listening on N ports, one endpoint per referrer.
+#       referrals each (all referrers at once, one connection each, so their messages interleave),
+#       and one referrer-sim listening on N ports, one endpoint per referrer.
 #   --gateway-set K=V (any mode, repeatable) adds a --set to every gateway started.
 #   tools/bench/bench.sh profile [--duration-s 10] [--perf-out FILE]
 #       perf record -g on the gateway under the intake load; prints the top symbols.
@@ -163,9 +166,11 @@ start_gateway() {
     store=$1
     shift
   fi
-  local dir=$store_base/$store
+  local dir=$store_base/$store crl=()
   mkdir -p "$dir"
-  start "$name" "${use_bin:-$gateway_bin}" --config "${use_config:-$gateway_config}" \
+  # The CA's revocation list from this run's certificates (builds before issue 10 have no such key).
+  grep -q '"crl_files"' "${use_config:-$gateway_config}" && crl=(--set "revocation.crl_files.0=$certs/ca.crl")
+  start "$name" "${use_bin:-$gateway_bin}" --config "${use_config:-$gateway_config}" "${crl[@]}" \
     --set listen.port=0 --set ops.port=0 \
     --set "listen.tls.cert=$certs/server.crt" --set "listen.tls.key=$certs/server.key" \
     --set "listen.tls.client_ca=$certs/ca.crt" \
@@ -351,13 +356,18 @@ measure_delivery() {
   fi
   local backlog_pid=$started_pid backlog_ops=$started_ops backlog_port=$started_port
   if [[ $destinations -gt 1 ]]; then
+    # All referrers at once (one connection each), so that their messages interleave in the
+    # outbox as they would in service, rather than one referrer's backlog after another's.
     per=$((count / destinations))
+    local feeders=()
     for i in $(seq 1 "$destinations"); do
-      sed "s/A81001/$(printf 'Z%04d' "$i")/" "$root/tests/data/core/servicerequest-contained.json" >"$work/body.json"
+      sed "s/A81001/$(printf 'Z%04d' "$i")/" "$root/tests/data/core/servicerequest-contained.json" >"$work/body-$i.json"
       "$bench_bin" feedback --port "$backlog_port" --certs "$certs" --client "$(printf 'ref-%02d' "$i")" \
-        --connections "$connections" --threads "$client_threads" --count "$per" --body "$work/body.json" \
-        --marker REF-2024-0001 >"$work/feedback.out"
+        --connections 1 --threads 1 --count "$per" --body "$work/body-$i.json" \
+        --marker REF-2024-0001 >"$work/feedback-$i.out" &
+      feeders+=($!)
     done
+    for i in "${feeders[@]}"; do wait "$i"; done
   else
     per=$count
     "$bench_bin" feedback --port "$backlog_port" --certs "$certs" --client practice-a --connections "$connections" \
@@ -386,25 +396,37 @@ measure_delivery() {
   units0=$(metric "$ops" gateway_store_units_committed_total) tx0=$(metric "$ops" gateway_store_transactions_total)
   echo "## $label, run $run (load $(cut -d' ' -f1 /proc/loadavg)): delivering $total to $destinations destination(s)"
   thread_ticks "$pid" >"$work/ticks"
-  local t0 t1
+  local t0 t1 sim_ticks0
+  sim_ticks0=$(awk '{print $14 + $15}' "/proc/$sim_pid/stat")
+  local perf_pid=""
+  if [[ -n $perf_out ]]; then
+    perf record -g -o "$perf_out" -p "$pid" 2>"$work/perf.err" &
+    perf_pid=$!
+  fi
   t0=$(date +%s.%N)
   "$ctl_bin" outbox retry --all-dead --ops "http://127.0.0.1:$ops" >/dev/null
   wait_metric "$ops" 'gateway_outbox_deliveries_total{channel="feedback",result="delivered"}' "$total" 600
   t1=$(date +%s.%N)
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid"
+    wait "$perf_pid" || true
+  fi
   local units tx
   units=$(( $(metric "$ops" gateway_store_units_committed_total) - units0 ))
   tx=$(( $(metric "$ops" gateway_store_transactions_total) - tx0 ))
   cpu_report "$pid" "$work/ticks" "$label-cpu-raw" "$total"
+  local sim_ms
+  sim_ms=$(awk -v a="$sim_ticks0" -v hz="$(getconf CLK_TCK)" -v n="$total" '{printf "%.4f", 1000 * ($14 + $15 - a) / hz / n}' "/proc/$sim_pid/stat")
   stop "$pid"
   stop "$sim_pid"
   local received
   received=$(wc -l <"$work/sim-$name.jsonl")
   awk -v label="$label" -v n="$total" -v a="$t0" -v b="$t1" -v r="$received" -v u="$units" -v t="$tx" \
-    -v cpu="$(grep "^result label=$label-cpu-raw-cpu " "$work/results" | tail -1)" 'BEGIN {
+    -v sim="$sim_ms" -v cpu="$(grep "^result label=$label-cpu-raw-cpu " "$work/results" | tail -1)" 'BEGIN {
       split(cpu, f, " "); c = ""; m = ""
       for (k in f) { if (f[k] ~ /^cpu_ms=/) c = substr(f[k], 8); if (f[k] ~ /^busiest_ms=/) m = substr(f[k], 12) }
-      printf "result label=%s messages=%d seconds=%.2f messages_per_s=%.0f received=%d cpu_ms=%s busiest_ms=%s units=%d commits=%d per_commit=%.1f\n",
-        label, n, b - a, n / (b - a), r, c, m, u, t, (t > 0 ? u / t : 0) }' | tee -a "$work/results"
+      printf "result label=%s messages=%d seconds=%.2f messages_per_s=%.0f received=%d cpu_ms=%s busiest_ms=%s units=%d commits=%d units_per_message=%.3f sim_ms=%s\n",
+        label, n, b - a, n / (b - a), r, c, m, u, t, u / n, sim }' | tee -a "$work/results"
 }
 
 case $mode in
@@ -573,8 +595,8 @@ delivery)
     fi
   done
   delivery_row() {
-    printf '| %s | %s | %s | %s | %s |' "$2" "$(median "$1" messages_per_s)" "$(median "$1" cpu_ms)" \
-      "$(median "$1" busiest_ms)" "$(median "$1" per_commit)"
+    printf '| %s | %s | %s | %s | %s | %s |' "$2" "$(median "$1" messages_per_s)" "$(median "$1" cpu_ms)" \
+      "$(median "$1" busiest_ms)" "$(median "$1" units_per_message)" "$(median "$1" sim_ms)"
   }
   summary=$(cat <<TABLE
 
@@ -582,8 +604,8 @@ delivery)
 \`$command_line\`
 $(machine | sed 's/load before/load after/')
 
-| gateway | messages/s ($count to $destinations destination(s)) | gateway CPU ms per message | busiest thread ms per message | results per store commit |
-|---|---|---|---|---|
+| gateway | messages/s ($count to $destinations destination(s)) | gateway CPU ms per message | busiest thread ms per message | store units per message | referrer-sim CPU ms per message |
+|---|---|---|---|---|---|
 $(delivery_row gateway HEAD)$([[ -n $compare ]] && printf '\n%s' "$(delivery_row rev "$rev_name")")
 TABLE
 )
