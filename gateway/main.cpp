@@ -12,7 +12,7 @@
 #include "gateway/api/fhir_api.hpp"
 #include "gateway/api/metadata_route.hpp"
 #include "gateway/api/ops_api.hpp"
-#include "gateway/app_routes.hpp"
+#include "gateway/application.hpp"
 #include "gateway/config/config_loader.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/net/tls_context.hpp"
@@ -97,15 +97,13 @@ int main(int argc, char** argv) {
     return exit_config;
   }
   const auto cfg = std::get<std::shared_ptr<const config::gateway_config>>(loaded);
-  telemetry::level level = telemetry::level::info;
-  telemetry::parse_level(cfg->log_level, level);
-  telemetry::set_min_level(level);
+  telemetry::set_min_level(cfg->log_level);
 
   const net::server_tls_files tls_files{cfg->listen.tls.cert,
                                         cfg->listen.tls.key,
                                         cfg->listen.tls.client_ca,
                                         cfg->listen.tls.client_auth == config::client_auth_mode::require,
-                                        cfg->listen.tls.min_version == "1.3",
+                                        cfg->listen.tls.min_version == config::tls_version::tls1_3,
                                         cfg->revocation.crl_files};
   auto tls = net::make_server_tls_context(tls_files);
   if (auto* e = std::get_if<net::tls_setup_error>(&tls)) {
@@ -143,7 +141,7 @@ int main(int argc, char** argv) {
 
   api::route_table routes;
   api::ops_api ops(metrics);
-  app_routes app(*cfg, routes, ops, metrics);
+  application app(*cfg, routes, ops, metrics);
   if (const std::string problem = app.start(server); !problem.empty()) {
     std::fprintf(stderr, "referral-gateway: %s\n", problem.c_str());
     return 1;

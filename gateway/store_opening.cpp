@@ -10,7 +10,7 @@
 namespace gateway {
 
 std::variant<std::unique_ptr<core::store>, std::string> open_store(const config::storage_settings& storage) {
-  if (storage.engine == "postgres") {
+  if (storage.engine == config::storage_engine::postgres) {
     postgres::postgres_options options;
     options.dsn = storage.dsn;
     options.instance = storage.instance;

@@ -4,7 +4,7 @@
 // from any thread.
 #include <chrono>
 
-#include "gateway/core/retry_schedule.hpp"
+#include "gateway/core/delivery_port.hpp"
 #include "gateway/net/https_client_types.hpp"
 
 namespace gateway::delivery {

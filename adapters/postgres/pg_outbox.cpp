@@ -26,7 +26,7 @@ std::vector<core::outbox_entry> entries_from(const pg_result& r) {
     core::outbox_entry e;
     e.seq = r.int64(i, 0);
     e.item = core::outbox_item{r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)};
-    e.state = sql_store::outbox_state_from(r.text(i, 7));
+    e.state = core::parse_outbox_state(r.text(i, 7)).value_or(core::outbox_state::pending);
     e.attempts = static_cast<int>(r.int64(i, 8));
     e.created_at = from_ms(r.int64(i, 9));
     e.next_attempt_at = from_ms(r.int64(i, 10));
@@ -168,7 +168,7 @@ core::outbox_entries_outcome outbox_list(pg_connection& db, const core::outbox_l
   std::string sql = std::string("SELECT ") + column_list + " FROM outbox WHERE seq > $1";
   pg_params p(query.after_seq.value_or(0));
   if (query.state) {
-    p.add(sql_store::outbox_state_name(*query.state));
+    p.add(core::to_string(*query.state));
     sql += " AND state = $" + std::to_string(p.size());
   }
   if (query.channel) {

@@ -1,12 +1,12 @@
 #pragma once
 // How the SQL stores keep outbox values in their columns: times as milliseconds since the Unix
-// epoch, the state as its name ('pending', 'delivered', 'dead').
+// epoch, the state as its name ('pending', 'delivered', 'dead': core::to_string and
+// core::parse_outbox_state).
 
 #include "gateway/core/store_outbox.hpp"
 
 #include <chrono>
 #include <cstdint>
-#include <string>
 
 namespace gateway::sql_store {
 
@@ -18,24 +18,6 @@ inline std::int64_t to_ms(outbox_clock::time_point t) {
 
 inline outbox_clock::time_point from_ms(std::int64_t ms) {
   return outbox_clock::time_point(std::chrono::milliseconds(ms));
-}
-
-inline gateway::core::outbox_state outbox_state_from(const std::string& s) {
-  if (s == "delivered") return gateway::core::outbox_state::delivered;
-  if (s == "dead") return gateway::core::outbox_state::dead;
-  return gateway::core::outbox_state::pending;
-}
-
-inline const char* outbox_state_name(gateway::core::outbox_state s) {
-  switch (s) {
-    case gateway::core::outbox_state::delivered:
-      return "delivered";
-    case gateway::core::outbox_state::dead:
-      return "dead";
-    case gateway::core::outbox_state::pending:
-      break;
-  }
-  return "pending";
 }
 
 }  // namespace gateway::sql_store

@@ -20,7 +20,7 @@ core::outbox_entry entry_from(const statement& s) {
   core::outbox_entry e;
   e.seq = s.int64(0);
   e.item = core::outbox_item{s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
-  e.state = sql_store::outbox_state_from(s.text(7));
+  e.state = core::parse_outbox_state(s.text(7)).value_or(core::outbox_state::pending);
   e.attempts = static_cast<int>(s.int64(8));
   e.created_at = from_ms(s.int64(9));
   e.next_attempt_at = from_ms(s.int64(10));
@@ -120,7 +120,7 @@ core::outbox_entries_outcome outbox_list(connection& db, const core::outbox_list
   sql += " ORDER BY seq LIMIT ?4";
   auto& s = db.cached(sql);
   s.bind(1, query.after_seq.value_or(0));
-  if (query.state) s.bind(2, sql_store::outbox_state_name(*query.state));
+  if (query.state) s.bind(2, core::to_string(*query.state));
   if (query.channel) s.bind(3, *query.channel);
   s.bind(4, static_cast<std::int64_t>(query.count));
   std::vector<core::outbox_entry> out;

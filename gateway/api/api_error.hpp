@@ -1,6 +1,8 @@
 #pragma once
-// An error answer on its way to the wire: the one shape every layer's failure is turned into
-// before error_response.cpp makes it an HTTP status plus an OperationOutcome.
+// An error answer on its way to the wire: a status plus an OperationOutcome (fhir_response.cpp
+// writes it). Use cases' refusals become one through error_for (fhir_response.hpp), the one map
+// from refusal kind to HTTP status; api_error::single is for what only HTTP knows (no route,
+// wrong method, media types, certificates, the session's faults).
 #include <string>
 
 #include "fhir/outcome.hpp"

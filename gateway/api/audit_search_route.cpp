@@ -2,12 +2,11 @@
 
 #include <functional>
 
-#include "gateway/api/audit_trail.hpp"
 #include "gateway/api/fhir_response.hpp"
-#include "gateway/api/resource_answer.hpp"
 #include "gateway/api/search_audit_params.hpp"
 #include "gateway/api/search_bundle.hpp"
 #include "gateway/api/store_await.hpp"
+#include "gateway/app/audit_trail.hpp"
 #include "gateway/core/access_policy.hpp"
 #include "gateway/core/store.hpp"
 
@@ -21,16 +20,17 @@ class audit_search_handler final : public route_handler {
   explicit audit_search_handler(const app_context& context) : ctx_(context) {}
 
   asio::awaitable<net::http_response> handle(const api_request& request) override {
-    if (core::decide(core_caller(*request.who), core::access_action::read_audit, {}) != core::access_decision::allow) {
-      co_return refuse(request, api_error::single(403, fhir::issue_code::processing,
-                                                  "audit records are available to the platform only"));
+    if (core::decide(request.who->access(), core::access_action::read_audit, {}) != core::access_decision::allow) {
+      co_return refuse(request, app::refusal::single(app::refusal_kind::forbidden, fhir::issue_code::processing,
+                                                     "audit records are available to the platform only"));
     }
     audit_translate_outcome search = translate_audit_search(request.query);
     if (!search) {
-      co_return refuse(request, api_error::single(400, fhir::issue_code::value, search.error().message));
+      co_return refuse(
+          request, app::refusal::single(app::refusal_kind::invalid, fhir::issue_code::value, search.error().message));
     }
     if (!search->ignored.empty() && prefers_strict_handling(request.http["Prefer"])) {
-      co_return refuse(request, api_error{400, strict_refusal(search->ignored), {}});
+      co_return refuse(request, app::refusal{app::refusal_kind::invalid, strict_refusal(search->ignored)});
     }
     const std::optional<std::string> cursor = search->query.cursor;
     auto run = std::bind_front(&core::store::search_audit, ctx_.store, search->query);
@@ -46,18 +46,19 @@ class audit_search_handler final : public route_handler {
       bundle.matches.push_back({request.base_url + "/AuditEvent/" + item.id, std::move(item.json)});
     }
     bundle.notes = search_notes(search->ignored, search->requested_count, search->query.count);
-    record_access(*ctx_.store, request, access(true, {}));
+    app::record_access(*ctx_.app, *request.who, request.meta(), access(true, {}));
     co_return make_fhir_response(200, searchset_json(bundle));
   }
 
  private:
-  static audited_access access(bool success, std::string why) {
-    return audited_access{core::audit_action::execute, "search-type", {}, {}, success, std::move(why)};
+  static app::audited_access access(bool success, std::string why) {
+    return app::audited_access{core::audit_action::execute, "search-type", {}, {}, success, std::move(why)};
   }
 
-  net::http_response refuse(const api_request& request, const api_error& error) const {
-    record_access(*ctx_.store, request, access(false, "audit search refused (" + std::to_string(error.status) + ")"));
-    return make_error_response(error);
+  net::http_response refuse(const api_request& request, app::refusal refusal) const {
+    const std::string why = "audit search refused (" + std::to_string(http_status(refusal.kind)) + ")";
+    app::record_access(*ctx_.app, *request.who, request.meta(), access(false, why));
+    return refusal_response(std::move(refusal));
   }
 
   const app_context& ctx_;

@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "fhir/json_view.hpp"
 #include "fhir/operation_outcome_json.hpp"
 #include "gateway/api/bundle_handlers.hpp"
 #include "gateway/api/bundle_response.hpp"
 #include "gateway/api/fhir_response.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 
 namespace gateway::api {
@@ -48,16 +48,16 @@ bundle_entry_answer answer_of_response(const net::http_response& res, const std:
   rapidjson::Document body;
   body.Parse(res.body().data(), res.body().size());
   if (body.HasParseError() || !body.IsObject()) return a;
-  const std::string_view type = core::json::string_member(body, "resourceType");
+  const std::string_view type = fhir::json::string_member(body, "resourceType");
   if (type == "OperationOutcome") {
     a.outcome_json = res.body();
     return a;
   }
   a.resource_json = res.body();
-  const std::string_view id = core::json::string_member(body, "id");
+  const std::string_view id = fhir::json::string_member(body, "id");
   if (!id.empty() && type != "Bundle") a.full_url = base_url + "/" + std::string(type) + "/" + std::string(id);
-  if (const auto* meta = core::json::object_member(body, "meta")) {
-    a.last_modified = std::string(core::json::string_member(*meta, "lastUpdated"));
+  if (const auto* meta = fhir::json::object_member(body, "meta")) {
+    a.last_modified = std::string(fhir::json::string_member(*meta, "lastUpdated"));
   }
   return a;
 }
@@ -65,12 +65,12 @@ bundle_entry_answer answer_of_response(const net::http_response& res, const std:
 asio::awaitable<bundle_entry_answer> answer_entry(const route_table& routes, const api_request& outer,
                                                   const rapidjson::Value& entry, std::size_t index) {
   const std::string at = "Bundle.entry[" + std::to_string(index) + "]";
-  const auto* request = core::json::object_member(entry, "request");
+  const auto* request = fhir::json::object_member(entry, "request");
   if (request == nullptr) {
     co_return refused(400, fhir::issue_code::required, "a batch entry needs a request", at + ".request");
   }
-  const std::string_view method = core::json::string_member(*request, "method");
-  const std::string_view url = relative_url(core::json::string_member(*request, "url"), outer.base_url);
+  const std::string_view method = fhir::json::string_member(*request, "method");
+  const std::string_view url = relative_url(fhir::json::string_member(*request, "url"), outer.base_url);
   const auto qmark = url.find('?');
   const std::string_view path = url.substr(0, qmark);
   const std::string_view query = qmark == std::string_view::npos ? std::string_view{} : url.substr(qmark + 1);
@@ -79,7 +79,7 @@ asio::awaitable<bundle_entry_answer> answer_entry(const route_table& routes, con
   const rapidjson::Value* resource = nullptr;
   if (method == "POST" && path == "ServiceRequest" && query.empty()) {
     verb = http::verb::post;
-    resource = core::json::object_member(entry, "resource");
+    resource = fhir::json::object_member(entry, "resource");
     if (resource == nullptr) {
       co_return refused(400, fhir::issue_code::required, "a POST entry needs a resource", at + ".resource");
     }
@@ -104,7 +104,7 @@ asio::awaitable<bundle_entry_answer> answer_entry(const route_table& routes, con
     http_request.body() = core::json::serialise(*resource);
   }
   if (const std::string_view prefer = outer.http["Prefer"]; !prefer.empty()) http_request.set("Prefer", prefer);
-  const std::string_view if_none_exist = core::json::string_member(*request, "ifNoneExist");
+  const std::string_view if_none_exist = fhir::json::string_member(*request, "ifNoneExist");
   if (!if_none_exist.empty()) http_request.set("If-None-Exist", if_none_exist);
   http_request.prepare_payload();
 
@@ -119,7 +119,7 @@ asio::awaitable<bundle_entry_answer> answer_entry(const route_table& routes, con
 asio::awaitable<net::http_response> answer_batch(const route_table& routes, const api_request& request,
                                                  const rapidjson::Value& bundle) {
   std::vector<bundle_entry_answer> answers;
-  if (const auto* entries = core::json::array_member(bundle, "entry")) {
+  if (const auto* entries = fhir::json::array_member(bundle, "entry")) {
     for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
       const rapidjson::Value& entry = (*entries)[i];
       if (!entry.IsObject()) {

@@ -4,15 +4,14 @@
 #include <rapidjson/writer.h>
 #include <boost/beast/http/status.hpp>
 
+#include "gateway/core/json_write.hpp"
+
 namespace gateway::api {
+
+using core::json::key_string;
 namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void key_string(json_writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void key_raw_object(json_writer& w, const char* key, const std::string& json) {
   w.Key(key);

@@ -1,9 +1,8 @@
 #include "gateway/api/bundle_route.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/api/bundle_handlers.hpp"
 #include "gateway/api/fhir_response.hpp"
-#include "gateway/api/resource_answer.hpp"
-#include "gateway/core/json_read.hpp"
 
 namespace gateway::api {
 namespace asio = boost::asio;
@@ -16,21 +15,24 @@ class bundle_handler final : public route_handler {
 
   asio::awaitable<net::http_response> handle(const api_request& request) override {
     auto parsed = fhir::parse_json(request.http.body(), ctx_.json_limits);
-    if (!parsed) co_return make_error_response(error_from_validation(400, fhir::to_outcome(parsed.error())));
-    const rapidjson::Document& bundle = *parsed;
-    if (!bundle.IsObject() || core::json::string_member(bundle, "resourceType") != "Bundle") {
-      co_return make_error_response(
-          api_error::single(400, fhir::issue_code::invalid,
-                            "POST to the FHIR base takes a Bundle of type transaction or batch", "resourceType"));
+    if (!parsed) {
+      co_return refusal_response(
+          app::refusal_from_validation(app::refusal_kind::invalid, fhir::to_outcome(parsed.error())));
     }
-    const std::string_view type = core::json::string_member(bundle, "type");
+    const rapidjson::Document& bundle = *parsed;
+    if (!bundle.IsObject() || fhir::json::string_member(bundle, "resourceType") != "Bundle") {
+      co_return refusal_response(
+          app::refusal::single(app::refusal_kind::invalid, fhir::issue_code::invalid,
+                               "POST to the FHIR base takes a Bundle of type transaction or batch", "resourceType"));
+    }
+    const std::string_view type = fhir::json::string_member(bundle, "type");
     if (type == "transaction") co_return co_await answer_transaction(ctx_, request, bundle);
     if (type == "batch") co_return co_await answer_batch(routes_, request, bundle);
-    co_return make_error_response(
-        api_error::single(400, fhir::issue_code::not_supported,
-                          "POST to the FHIR base takes a transaction or batch Bundle, not " +
-                              (type.empty() ? std::string("one without a type") : "type " + std::string(type)),
-                          "Bundle.type"));
+    co_return refusal_response(
+        app::refusal::single(app::refusal_kind::invalid, fhir::issue_code::not_supported,
+                             "POST to the FHIR base takes a transaction or batch Bundle, not " +
+                                 (type.empty() ? std::string("one without a type") : "type " + std::string(type)),
+                             "Bundle.type"));
   }
 
  private:

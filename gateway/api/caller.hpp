@@ -1,13 +1,10 @@
 #pragma once
-#include <string>
+// A caller known to configuration, identified by its client certificate: the use-case layer's
+// caller (name for audit, role, organisation), which the FHIR front door passes on as it is.
+#include "gateway/app/command.hpp"
 
 namespace gateway::api {
 
-// A caller known to configuration, identified by its client certificate.
-struct caller {
-  std::string name;
-  std::string role;          // "referrer" or "platform"
-  std::string organization;  // ODS code
-};
+using caller = app::caller;
 
 }  // namespace gateway::api

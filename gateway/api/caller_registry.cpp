@@ -31,7 +31,10 @@ std::optional<caller> caller_registry::find(const net::peer_identity& peer) cons
     found = &c;
   }
   if (found == nullptr) return std::nullopt;
-  return caller{found->name, found->role, found->organization};
+  return caller{
+      found->name,
+      found->role == config::caller_role::platform ? core::caller_role::platform : core::caller_role::referrer,
+      found->organization};
 }
 
 }  // namespace gateway::api

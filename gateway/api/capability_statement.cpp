@@ -6,15 +6,14 @@
 #include <map>
 #include <set>
 
+#include "gateway/core/json_write.hpp"
+
 namespace gateway::api {
+
+using core::json::key_string;
 namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void key_string(json_writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 const char* type_interaction_code(interaction kind) {
   switch (kind) {

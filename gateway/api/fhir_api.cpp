@@ -82,7 +82,7 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   std::optional<caller> who;
   if (!error) {
     who = callers_.find(*context.peer);
-    if (who) organization = who->organization;
+    if (who) organization = who->organisation;
     if (!who && !matched->allow_anonymous) {
       error = context.peer->present
                   ? api_error::single(403, fhir::issue_code::processing,

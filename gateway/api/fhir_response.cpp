@@ -20,4 +20,39 @@ net::http_response make_error_response(const api_error& error) {
   return res;
 }
 
+unsigned http_status(app::refusal_kind kind) {
+  using app::refusal_kind;
+  switch (kind) {
+    case refusal_kind::invalid:
+      return 400;
+    case refusal_kind::unprocessable:
+      return 422;
+    case refusal_kind::forbidden:
+      return 403;
+    case refusal_kind::not_found:
+      return 404;
+    case refusal_kind::gone:
+      return 410;
+    case refusal_kind::conflict:
+      return 409;
+    case refusal_kind::precondition_failed:
+      return 412;
+    case refusal_kind::too_busy:
+      return 429;
+    case refusal_kind::unavailable:
+      return 503;
+    case refusal_kind::gateway_fault:
+      break;
+  }
+  return 500;
+}
+
+api_error error_for(app::refusal refusal) {
+  return api_error{http_status(refusal.kind), std::move(refusal.details), {}};
+}
+
+net::http_response refusal_response(app::refusal refusal) {
+  return make_error_response(error_for(std::move(refusal)));
+}
+
 }  // namespace gateway::api

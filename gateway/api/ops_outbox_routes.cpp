@@ -7,11 +7,15 @@
 #include <charconv>
 #include <functional>
 
+#include "gateway/api/fhir_response.hpp"
 #include "gateway/api/store_await.hpp"
 #include "gateway/core/fhir_time.hpp"
+#include "gateway/core/json_write.hpp"
 #include "gateway/core/store_outbox.hpp"
 
 namespace gateway::api {
+
+using core::json::key_string;
 namespace {
 
 namespace http = boost::beast::http;
@@ -26,39 +30,26 @@ net::http_response json_answer(unsigned status, const rapidjson::StringBuffer& b
   return res;
 }
 
-net::http_response error_answer(unsigned status, std::string_view message) {
+// A refusal as the operator's JSON, with its status from the one refusal map (fhir_response.hpp).
+net::http_response error_answer(app::refusal_kind kind, std::string_view message) {
   rapidjson::StringBuffer out;
   writer w(out);
   w.StartObject();
   w.Key("error");
   w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
   w.EndObject();
-  return json_answer(status, out);
+  return json_answer(http_status(kind), out);
 }
 
+// The outbox store's errors as operator refusals: invalid_request here means the item is
+// delivered already, which no operator action can change (a conflict).
 net::http_response store_error_answer(const boost::system::error_code& ec) {
+  using app::refusal_kind;
   using core::store_errc;
-  if (ec == store_errc::not_found) return error_answer(404, "no such outbox item");
-  if (ec == store_errc::invalid_request) return error_answer(409, "the item is already delivered");
-  if (ec == store_errc::too_busy) return error_answer(429, "store too busy, try again");
-  return error_answer(503, "storage unavailable: " + ec.message());
-}
-
-const char* state_name(core::outbox_state s) {
-  switch (s) {
-    case core::outbox_state::delivered:
-      return "delivered";
-    case core::outbox_state::dead:
-      return "dead";
-    case core::outbox_state::pending:
-      break;
-  }
-  return "pending";
-}
-
-void key_string(writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  if (ec == store_errc::not_found) return error_answer(refusal_kind::not_found, "no such outbox item");
+  if (ec == store_errc::invalid_request) return error_answer(refusal_kind::conflict, "the item is already delivered");
+  if (ec == store_errc::too_busy) return error_answer(refusal_kind::too_busy, "store too busy, try again");
+  return error_answer(refusal_kind::unavailable, "storage unavailable: " + ec.message());
 }
 
 void key_time(writer& w, const char* key, const std::optional<std::chrono::system_clock::time_point>& t) {
@@ -79,7 +70,7 @@ void write_entry(writer& w, const core::outbox_entry& e, bool with_payload) {
   key_string(w, "channel", e.item.channel);
   key_string(w, "destination", e.item.destination);
   key_string(w, "ordering_key", e.item.ordering_key);
-  key_string(w, "state", state_name(e.state));
+  key_string(w, "state", core::to_string(e.state));
   w.Key("attempts");
   w.Int(e.attempts);
   key_time(w, "created_at", e.created_at);
@@ -131,30 +122,24 @@ class list_handler final : public ops_route_handler {
     core::outbox_list_query query;
     for (const auto& q : request.query) {
       if (q.name != "state" && q.name != "channel" && q.name != "after" && q.name != "count") {
-        co_return error_answer(400, "unknown parameter \"" + q.name + "\" (state, channel, after, count)");
+        co_return error_answer(app::refusal_kind::invalid,
+                               "unknown parameter \"" + q.name + "\" (state, channel, after, count)");
       }
     }
     if (const auto* state = query_value(request, "state"); state != nullptr && !state->empty()) {
-      if (*state == "pending") {
-        query.state = core::outbox_state::pending;
-      } else if (*state == "dead") {
-        query.state = core::outbox_state::dead;
-      } else if (*state == "delivered") {
-        query.state = core::outbox_state::delivered;
-      } else {
-        co_return error_answer(400, "state must be pending, dead or delivered");
-      }
+      query.state = core::parse_outbox_state(*state);
+      if (!query.state) co_return error_answer(app::refusal_kind::invalid, "state must be pending, dead or delivered");
     }
     if (const auto* channel = query_value(request, "channel"); channel != nullptr && !channel->empty()) {
       query.channel = *channel;
     }
     if (const auto* after = query_value(request, "after"); after != nullptr && !after->empty()) {
       query.after_seq = parse_int(*after);
-      if (!query.after_seq) co_return error_answer(400, "after must be a sequence number");
+      if (!query.after_seq) co_return error_answer(app::refusal_kind::invalid, "after must be a sequence number");
     }
     if (const auto* count = query_value(request, "count"); count != nullptr && !count->empty()) {
       const auto n = parse_int(*count);
-      if (!n || *n < 1 || *n > 1000) co_return error_answer(400, "count must be 1..1000");
+      if (!n || *n < 1 || *n > 1000) co_return error_answer(app::refusal_kind::invalid, "count must be 1..1000");
       query.count = static_cast<std::size_t>(*n);
     }
     const std::size_t wanted = query.count;

@@ -7,6 +7,9 @@
 // outcome-report feedback message (the outcome and the outcome summary) and the AuditEvent.
 // 201 with Location. Registers the read/vread/history routes of these types too. A referrer gets 403 for its own
 // referral, 404 for another's.
+// The handler only reads the request (the body) and calls app::outcome_create_service
+// (gateway/app/outcome_create.hpp), where these rules live; the result or refusal becomes the answer
+// (fhir_response.hpp).
 #include "gateway/api/app_context.hpp"
 #include "gateway/api/route_table.hpp"
 

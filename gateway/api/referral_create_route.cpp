@@ -1,35 +1,16 @@
 #include "gateway/api/referral_create_route.hpp"
 
-#include "fhir/referral_profile.hpp"
-#include "fhir/validator.hpp"
+#include "gateway/api/conditional_request.hpp"
 #include "gateway/api/fhir_response.hpp"
-#include "gateway/api/referral_intake.hpp"
 #include "gateway/api/resource_answer.hpp"
 #include "gateway/api/resource_body.hpp"
-#include "gateway/core/json_read.hpp"
-#include "gateway/core/normalise_service_request.hpp"
+#include "gateway/api/use_case_await.hpp"
+#include "gateway/app/services.hpp"
 
 namespace gateway::api {
 namespace asio = boost::asio;
 
 namespace {
-
-// The Patient a ServiceRequest's subject names among its contained resources, if any.
-const rapidjson::Value* contained_patient(const rapidjson::Value& sr) {
-  const auto* subject = core::json::object_member(sr, "subject");
-  if (subject == nullptr) return nullptr;
-  const std::string_view ref = core::json::string_member(*subject, "reference");
-  if (ref.size() < 2 || ref.front() != '#') return nullptr;
-  const auto* contained = core::json::array_member(sr, "contained");
-  if (contained == nullptr) return nullptr;
-  for (const auto& c : contained->GetArray()) {
-    if (core::json::string_member(c, "id") == ref.substr(1) &&
-        core::json::string_member(c, "resourceType") == "Patient") {
-      return &c;
-    }
-  }
-  return nullptr;
-}
 
 class referral_create_handler final : public route_handler {
  public:
@@ -37,27 +18,21 @@ class referral_create_handler final : public route_handler {
 
   asio::awaitable<net::http_response> handle(const api_request& request) override {
     auto read_body = read_resource_body(request, "ServiceRequest", ctx_.json_limits);
-    if (auto* refused = std::get_if<api_error>(&read_body)) co_return make_error_response(*refused);
+    if (auto* refused = std::get_if<app::refusal>(&read_body)) co_return refusal_response(std::move(*refused));
     const rapidjson::Document& sr = std::get<rapidjson::Document>(read_body);
-    fhir::outcome profile = fhir::validate_referral(sr);
-    if (!profile.ok()) co_return make_error_response(error_from_validation(422, std::move(profile)));
-    auto normalised = core::normalise_service_request(sr);
-    if (!normalised) co_return make_error_response(error_from_core(normalised.error()));
 
-    referral_intake_input in;
-    in.service_request = &sr;
-    in.normalised = &*normalised;
-    in.patient = contained_patient(sr);
+    app::referral_create_command command{*request.who, request.meta(), app::standalone_referral{&sr}, {}};
     if (const std::string_view header = request.http["If-None-Exist"]; !header.empty()) {
-      in.if_none_exist = if_none_exist_identifier(header);
-      if (!in.if_none_exist) {
+      command.if_none_exist = if_none_exist_identifier(header);
+      if (!command.if_none_exist) {
         co_return make_error_response(api_error::single(400, fhir::issue_code::not_supported,
                                                         "If-None-Exist supports identifier=SYSTEM|VALUE only"));
       }
     }
-    referral_intake_outcome intake = co_await run_referral_intake(ctx_, request, std::move(in));
-    if (!intake) co_return make_error_response(intake.error());
-    co_return resource_response(request, intake->created ? 201 : 200, intake->service_request, true);
+    app::task<app::result<app::referral_created>> work = ctx_.services->referral_create.create(std::move(command));
+    app::result<app::referral_created> done = co_await await_use_case(std::move(work));
+    if (!done) co_return refusal_response(std::move(done.error()));
+    co_return resource_response(request, done->created ? 201 : 200, done->service_request, true);
   }
 
  private:

@@ -6,6 +6,9 @@
 // the stored Patient. Revoking cancels the Task in the same transaction and writes a
 // referral.cancelled event; other updates re-run triage and write referral.updated (core
 // plan_referral_update). 200 with the stored referral, ETag and Last-Modified.
+// The handler only reads the request (body, If-Match) and calls app::referral_update_service
+// (gateway/app/referral_update.hpp), where these rules live; the result or refusal becomes the answer
+// (fhir_response.hpp).
 #include "gateway/api/app_context.hpp"
 #include "gateway/api/route_table.hpp"
 

@@ -6,9 +6,7 @@
 #include <ctime>
 
 #include "fhir/operation_outcome_json.hpp"
-#include "gateway/api/fhir_api.hpp"
 #include "gateway/api/fhir_response.hpp"
-#include "gateway/core/store_errc.hpp"
 
 namespace gateway::api {
 namespace http = boost::beast::http;
@@ -79,63 +77,6 @@ net::http_response read_response(const core::resource_record& record) {
   net::http_response res = make_fhir_response(200, record.json);
   set_version_headers(res, record);
   return res;
-}
-
-api_error error_from_store(const boost::system::error_code& ec) {
-  using core::store_errc;
-  if (ec == store_errc::not_found) return api_error::single(404, fhir::issue_code::not_found, "no such resource");
-  if (ec == store_errc::gone) return api_error::single(410, fhir::issue_code::not_found, "the resource was deleted");
-  if (ec == store_errc::version_conflict) {
-    return api_error::single(412, fhir::issue_code::processing,
-                             "If-Match names a version that is no longer current; read the resource again");
-  }
-  if (ec == store_errc::too_busy) {
-    return api_error::single(429, fhir::issue_code::processing, "the gateway is busy; retry shortly");
-  }
-  if (ec == store_errc::invalid_request) {
-    return api_error::single(400, fhir::issue_code::invalid,
-                             "the request cannot be served as given (for example a paging cursor from another search)");
-  }
-  if (ec == store_errc::identifier_taken || ec == store_errc::already_exists) {
-    return api_error::single(409, fhir::issue_code::processing, "a resource with this identity already exists");
-  }
-  return api_error::single(503, fhir::issue_code::processing,
-                           "storage is unavailable; nothing was stored. Retry later");
-}
-
-api_error error_from_core(const core::error& e) {
-  unsigned status = 400;
-  fhir::issue_code code = fhir::issue_code::invalid;
-  switch (e.kind) {
-    case core::error_kind::invalid:
-      break;
-    case core::error_kind::unprocessable:
-      status = 422;
-      code = fhir::issue_code::processing;
-      break;
-    case core::error_kind::forbidden:
-      status = 403;
-      code = fhir::issue_code::processing;
-      break;
-    case core::error_kind::not_found:
-      status = 404;
-      code = fhir::issue_code::not_found;
-      break;
-  }
-  return api_error::single(status, code, e.message, e.expression);
-}
-
-api_error error_from_validation(unsigned status, fhir::outcome outcome) {
-  return api_error{status, std::move(outcome), {}};
-}
-
-core::caller core_caller(const caller& who) {
-  return core::caller{who.role == "platform" ? core::caller_role::platform : core::caller_role::referrer,
-                      who.organization};
-}
-
-std::string new_uuid() {
-  return request_id_for({});
 }
 
 }  // namespace gateway::api

@@ -1,16 +1,10 @@
 #pragma once
-// Shapes answers about stored resources (ETag, Last-Modified, Location, Prefer) and maps the
-// store's and the core's errors to api_error: together with fhir_response.cpp, the one place
-// where results become HTTP.
-#include <boost/system/error_code.hpp>
-
+// Shapes answers about stored resources (ETag, Last-Modified, Location, Prefer); with
+// fhir_response.cpp, the one place where results become HTTP.
 #include <string>
 #include <string_view>
 
-#include "gateway/api/api_error.hpp"
 #include "gateway/api/api_request.hpp"
-#include "gateway/core/access_policy.hpp"
-#include "gateway/core/error.hpp"
 #include "gateway/core/store_records.hpp"
 #include "gateway/net/http_handler.hpp"
 
@@ -31,15 +25,5 @@ net::http_response read_response(const core::resource_record& record);
 
 // "2026-11-26T04:39:44.123Z" -> "Thu, 26 Nov 2026 04:39:44 GMT" (empty when unparsable).
 std::string http_date_of_instant(std::string_view instant);
-
-api_error error_from_store(const boost::system::error_code& ec);
-api_error error_from_core(const core::error& e);
-api_error error_from_validation(unsigned status, fhir::outcome outcome);
-
-// The API's caller as the core's access policy sees it.
-core::caller core_caller(const caller& who);
-
-// A new random UUID (lower case, 36 characters).
-std::string new_uuid();
 
 }  // namespace gateway::api

@@ -6,10 +6,10 @@
 #include <charconv>
 #include <functional>
 
-#include "gateway/api/audit_trail.hpp"
 #include "gateway/api/fhir_response.hpp"
 #include "gateway/api/resource_answer.hpp"
 #include "gateway/api/store_await.hpp"
+#include "gateway/app/audit_trail.hpp"
 #include "gateway/core/store.hpp"
 
 namespace gateway::api {
@@ -84,8 +84,8 @@ class resource_read_handler final : public route_handler {
 
   asio::awaitable<net::http_response> handle(const api_request& request) override {
     const std::string& id = request.path_params[0];
-    const core::caller who = core_caller(*request.who);
-    audited_access access{core::audit_action::read, interaction_code(kind_), type_, id, true, {}};
+    const core::caller who = request.who->access();
+    app::audited_access access{core::audit_action::read, interaction_code(kind_), type_, id, true, {}};
 
     // The current version decides ownership (it never changes over a resource's history).
     auto read = std::bind_front(&core::store::read, ctx_.store, type_, id);
@@ -94,38 +94,39 @@ class resource_read_handler final : public route_handler {
     if (!current && !gone) {
       access.success = false;
       access.outcome_text = current.error().message();
-      record_access(*ctx_.store, request, access);
-      co_return make_error_response(error_from_store(current.error()));
+      app::record_access(*ctx_.app, *request.who, request.meta(), access);
+      co_return refusal_response(app::refusal_from_store(current.error()));
     }
     if (current && core::decide(who, core::access_action::read, current->owner_org) != core::access_decision::allow) {
       access.success = false;
       access.outcome_text = "not visible to this caller";
-      record_access(*ctx_.store, request, access);
-      co_return make_error_response(error_from_store(core::store_errc::not_found));
+      app::record_access(*ctx_.app, *request.who, request.meta(), access);
+      co_return refusal_response(app::refusal_from_store(core::store_errc::not_found));
     }
 
     net::http_response response;
     if (kind_ == read_kind::read) {
-      response = gone ? make_error_response(error_from_store(current.error())) : read_response(*current);
+      response = gone ? refusal_response(app::refusal_from_store(current.error())) : read_response(*current);
     } else if (kind_ == read_kind::vread) {
       std::int64_t version = 0;
       const std::string& text = request.path_params[1];
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
       if (ec != std::errc() || end != text.data() + text.size() || version < 1) {
-        response = make_error_response(api_error::single(404, fhir::issue_code::not_found, "no such version"));
+        response = refusal_response(
+            app::refusal::single(app::refusal_kind::not_found, fhir::issue_code::not_found, "no such version"));
       } else {
         auto vread = std::bind_front(&core::store::vread, ctx_.store, type_, id, version);
         core::read_outcome v = co_await await_store<core::read_outcome>(std::move(vread));
-        response = v ? read_response(*v) : make_error_response(error_from_store(v.error()));
+        response = v ? read_response(*v) : refusal_response(app::refusal_from_store(v.error()));
       }
     } else {
       auto history = std::bind_front(&core::store::history, ctx_.store, type_, id, std::size_t{100});
       core::history_outcome versions = co_await await_store<core::history_outcome>(std::move(history));
       response = versions ? make_fhir_response(200, history_bundle(*versions, request.base_url))
-                          : make_error_response(error_from_store(versions.error()));
+                          : refusal_response(app::refusal_from_store(versions.error()));
     }
     access.success = response.result_int() < 400;
-    record_access(*ctx_.store, request, access);
+    app::record_access(*ctx_.app, *request.who, request.meta(), access);
     co_return response;
   }
 

@@ -4,18 +4,15 @@
 #include <rapidjson/writer.h>
 
 #include "fhir/operation_outcome_json.hpp"
-#include "gateway/api/resource_answer.hpp"
+#include "gateway/core/json_write.hpp"
 #include "gateway/core/store_errc.hpp"
 
 namespace gateway::api {
+
+using core::json::key_string;
 namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void key_string(json_writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void link(json_writer& w, const char* relation, const std::string& url) {
   w.StartObject();
@@ -140,12 +137,12 @@ fhir::outcome strict_refusal(const std::vector<std::string>& ignored) {
   return refusal;
 }
 
-api_error search_store_error(const boost::system::error_code& ec, bool had_cursor) {
+app::refusal search_store_error(const boost::system::error_code& ec, bool had_cursor) {
   if (ec == core::store_errc::invalid_request && had_cursor) {
-    return api_error::single(400, fhir::issue_code::value,
-                             "_cursor: not a cursor of this search (follow the next link as given)");
+    return app::refusal::single(app::refusal_kind::invalid, fhir::issue_code::value,
+                                "_cursor: not a cursor of this search (follow the next link as given)");
   }
-  return error_from_store(ec);
+  return app::refusal_from_store(ec);
 }
 
 }  // namespace gateway::api

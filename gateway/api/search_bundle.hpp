@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "fhir/outcome.hpp"
-#include "gateway/api/api_error.hpp"
 #include "gateway/api/api_request.hpp"
+#include "gateway/app/refusal.hpp"
 
 namespace gateway::api {
 
@@ -51,6 +51,6 @@ fhir::outcome strict_refusal(const std::vector<std::string>& ignored);
 
 // A failed store search as an answer: a cursor the store does not recognise (the caller edited
 // or reused a next link) is the caller's 400; anything else maps as every store error does.
-api_error search_store_error(const boost::system::error_code& ec, bool had_cursor);
+app::refusal search_store_error(const boost::system::error_code& ec, bool had_cursor);
 
 }  // namespace gateway::api

@@ -233,7 +233,9 @@ std::vector<search_param_spec> capability_search_params(const search_definition&
 
 boost::system::result<page_size, search_param_error> parse_count(std::string_view value) {
   if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
-    return bad("_count", "'" + std::string(value) + "' is not a whole number");
+    std::string message = "'";  // appended piecewise: g++ 12 -Wrestrict false positive on a + chain
+    message.append(value).append("' is not a whole number");
+    return bad("_count", std::move(message));
   }
   std::size_t n = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);

@@ -2,7 +2,6 @@
 
 #include "fhir/operation_outcome_json.hpp"
 #include "gateway/api/fhir_response.hpp"
-#include "gateway/api/resource_answer.hpp"
 #include "gateway/core/validate_operation.hpp"
 
 namespace gateway::api {
@@ -23,7 +22,7 @@ class validate_handler final : public route_handler {
                                                                   : std::string_view(fixed_type_);
     in.limits = ctx_.json_limits;
     const core::result<fhir::outcome> result = core::validate_operation(in);
-    if (!result) co_return make_error_response(error_from_core(result.error()));
+    if (!result) co_return refusal_response(app::refusal_from_core(result.error()));
     co_return make_fhir_response(200, fhir::to_operation_outcome_json(*result));
   }
 

@@ -17,10 +17,9 @@ void read_tls(json_object_reader r, tls_settings& tls) {
   r.read("cert", tls.cert, true);
   r.read("key", tls.key, true);
   r.read("client_ca", tls.client_ca, true);
-  std::string mode = tls.client_auth == client_auth_mode::require ? "require" : "optional";
-  r.read_choice("client_auth", mode, {"require", "optional"});
-  tls.client_auth = mode == "require" ? client_auth_mode::require : client_auth_mode::optional;
-  r.read_choice("min_version", tls.min_version, {"1.2", "1.3"});
+  r.read_choice("client_auth", tls.client_auth,
+                {{"require", client_auth_mode::require}, {"optional", client_auth_mode::optional}});
+  r.read_choice("min_version", tls.min_version, {{"1.2", tls_version::tls1_2}, {"1.3", tls_version::tls1_3}});
   r.finish();
 }
 
@@ -68,11 +67,11 @@ std::string host_name() {
 }
 
 void read_storage(json_object_reader r, storage_settings& s) {
-  r.read_choice("engine", s.engine, {"sqlite", "postgres"});
+  r.read_choice("engine", s.engine, {{"sqlite", storage_engine::sqlite}, {"postgres", storage_engine::postgres}});
   r.read("path", s.path);
   if (s.path.empty()) r.errors().push_back({r.path_of("path"), "must not be empty"});
   r.read("dsn", s.dsn);
-  if (s.engine == "postgres" && s.dsn.empty())
+  if (s.engine == storage_engine::postgres && s.dsn.empty())
     r.errors().push_back({r.path_of("dsn"), "required when engine is \"postgres\" (a libpq connection string)"});
   r.read("instance", s.instance);
   if (s.instance.empty()) s.instance = host_name();
@@ -126,12 +125,14 @@ void read_referrers(json_object_reader& root, std::vector<referrer_settings>& re
     referrer_settings ref;
     r.read("organization", ref.organization, true);
     r.read("name", ref.name);
-    r.read_choice("delivery", ref.delivery, {"fhir-message", "none"});
+    r.read_choice("delivery", ref.delivery,
+                  {{"fhir-message", delivery_mode::fhir_message}, {"none", delivery_mode::none}});
     r.read("endpoint", ref.endpoint);
     r.read("server_ca", ref.server_ca);
-    r.read_choice("service_request", ref.service_request, {"reference", "resource"});
+    r.read_choice("service_request", ref.service_request,
+                  {{"reference", service_request_form::reference}, {"resource", service_request_form::resource}});
     r.finish();
-    if (ref.delivery == "fhir-message" && ref.endpoint.rfind("https://", 0) != 0) {
+    if (ref.delivery == delivery_mode::fhir_message && ref.endpoint.rfind("https://", 0) != 0) {
       r.errors().push_back({r.path_of("endpoint"), "must be an https:// URL when delivery is \"fhir-message\""});
     }
     referrers.push_back(std::move(ref));
@@ -167,10 +168,11 @@ void read_callers(json_object_reader& root, std::vector<caller>& callers) {
     c.subject = read_dn(r, "subject");
     c.issuer = read_dn(r, "issuer");
     r.read("sha256", c.sha256);
-    r.read_choice("role", c.role, {"referrer", "platform"});
+    const bool role_given = r.has("role");
+    r.read_choice("role", c.role, {{"referrer", caller_role::referrer}, {"platform", caller_role::platform}});
     r.read("organization", c.organization, true);
     r.finish();
-    if (c.role.empty()) r.errors().push_back({r.path_of("role"), "missing"});
+    if (!role_given) r.errors().push_back({r.path_of("role"), "missing"});
     if (!c.sha256.empty()) {
       std::string hex;
       for (const char ch : c.sha256) {
@@ -274,7 +276,11 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
   read_runtime(root.object("runtime"), out.runtime);
   {
     auto log = root.object("log");
-    log.read_choice("level", out.log_level, {"debug", "info", "warn", "error"});
+    log.read_choice("level", out.log_level,
+                    {{"debug", telemetry::level::debug},
+                     {"info", telemetry::level::info},
+                     {"warn", telemetry::level::warn},
+                     {"error", telemetry::level::error}});
     log.finish();
   }
   read_storage(root.object("storage"), out.storage);
@@ -296,9 +302,9 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
   check_readable(config.listen.tls.key, "listen.tls.key", errors);
   check_readable(config.listen.tls.client_ca, "listen.tls.client_ca", errors);
   check_readable(config.triage.rules, "triage.rules", errors);
-  const bool delivers =
-      !config.platform.webhook.empty() || std::any_of(config.referrers.begin(), config.referrers.end(),
-                                                      [](const referrer_settings& r) { return r.delivery != "none"; });
+  const bool delivers = !config.platform.webhook.empty() ||
+                        std::any_of(config.referrers.begin(), config.referrers.end(),
+                                    [](const referrer_settings& r) { return r.delivery != delivery_mode::none; });
   if (delivers) {
     // Outbound deliveries need the gateway's client identity and a trust anchor.
     for (const auto& [file, key] : {std::pair{config.delivery.client_cert, "delivery.client_cert"},

@@ -8,21 +8,37 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "gateway/config/distinguished_name.hpp"
+#include "gateway/telemetry/log.hpp"
 
 namespace gateway::config {
 
+// Every choice of the file is an enum, typed once at load time (config_sections.cpp).
 enum class client_auth_mode { require, optional };
+enum class tls_version { tls1_2, tls1_3 };
+enum class storage_engine { sqlite, postgres };
+enum class caller_role { referrer, platform };
+// How a referrer receives its feedback: "none" (it polls GET /Task), "fhir-message" (a FHIR
+// message Bundle POSTed to its endpoint).
+enum class delivery_mode { none, fhir_message };
+// How a feedback message carries the ServiceRequest: "reference" or "resource" (the whole).
+enum class service_request_form { reference, resource };
+
+// The configuration's own name of a delivery mode, for logs and metrics.
+inline std::string_view to_string(delivery_mode mode) {
+  return mode == delivery_mode::fhir_message ? "fhir-message" : "none";
+}
 
 struct tls_settings {
   std::string cert;       // PEM certificate chain of this server
   std::string key;        // PEM private key
   std::string client_ca;  // PEM CA bundle that client certificates must chain to
   client_auth_mode client_auth = client_auth_mode::require;
-  std::string min_version = "1.2";  // "1.2" or "1.3"
+  tls_version min_version = tls_version::tls1_2;  // "1.2" or "1.3"
 };
 
 struct https_listener {
@@ -62,8 +78,8 @@ struct caller {
   std::string name;
   std::optional<distinguished_name> subject;  // with issuer; optional beside sha256
   std::optional<distinguished_name> issuer;
-  std::string sha256;        // lower-case hex, no separators; empty when matched by names
-  std::string role;          // "referrer" or "platform"
+  std::string sha256;  // lower-case hex, no separators; empty when matched by names
+  caller_role role = caller_role::referrer;
   std::string organization;  // ODS code
 };
 
@@ -86,10 +102,10 @@ struct retention_settings {
 };
 
 struct storage_settings {
-  std::string engine = "sqlite";        // "sqlite" (embedded, one instance) | "postgres" (shared by instances)
-  std::string path = "var/gateway.db";  // sqlite: the database file
-  std::string dsn;                      // postgres: libpq connection string (required)
-  std::string instance;                 // postgres: this instance's name, unique and stable; default: host name
+  storage_engine engine = storage_engine::sqlite;  // "sqlite" (embedded, one instance) | "postgres" (shared)
+  std::string path = "var/gateway.db";             // sqlite: the database file
+  std::string dsn;                                 // postgres: libpq connection string (required)
+  std::string instance;  // postgres: this instance's name, unique and stable; default: host name
   unsigned read_connections = 2;
   std::size_t max_batch = 256;   // units of work per group commit
   std::size_t max_queue = 4096;  // waiting requests before 429
@@ -107,12 +123,12 @@ struct platform_settings {
 
 // How one referrer organisation receives status updates and outcome reports.
 struct referrer_settings {
-  std::string organization;                   // ODS code, as in callers[].organization
-  std::string name;                           // for operators
-  std::string delivery = "none";              // "fhir-message" | "none" (later "hl7v2")
-  std::string endpoint;                       // fhir-message: https URL the message Bundle is POSTed to
-  std::string server_ca;                      // CA for the endpoint's certificate; empty = delivery.server_ca
-  std::string service_request = "reference";  // "reference" | "resource": how messages carry it
+  std::string organization;  // ODS code, as in callers[].organization
+  std::string name;          // for operators
+  delivery_mode delivery = delivery_mode::none;
+  std::string endpoint;   // fhir-message: https URL the message Bundle is POSTed to
+  std::string server_ca;  // CA for the endpoint's certificate; empty = delivery.server_ca
+  service_request_form service_request = service_request_form::reference;
 };
 
 // The gateway as an HTTPS client (feedback and webhooks): its own certificate (mTLS), trust and
@@ -142,7 +158,7 @@ struct gateway_config {
   ops_listener ops;
   limits_settings limits;
   runtime_settings runtime;
-  std::string log_level = "info";
+  telemetry::level log_level = telemetry::level::info;
   storage_settings storage;
   platform_settings platform;
   triage_settings triage;

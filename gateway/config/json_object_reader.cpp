@@ -17,7 +17,12 @@ std::string json_object_reader::path_of(std::string_view key) const {
 }
 
 void json_object_reader::fail(std::string_view key, std::string message) {
-  errors_.push_back({path_of(key), std::move(message)});
+  errors_.push_back({key.empty() ? path_ : path_of(key), std::move(message)});
+}
+
+bool json_object_reader::has(std::string_view key) const {
+  return value_ != nullptr && value_->HasMember(rapidjson::Value(
+                                  rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
 }
 
 const rapidjson::Value* json_object_reader::member(std::string_view key) {
@@ -78,26 +83,52 @@ void json_object_reader::read(std::string_view key, std::chrono::milliseconds& o
   out = std::chrono::milliseconds(v->GetUint64());
 }
 
-void json_object_reader::read_choice(std::string_view key, std::string& out,
-                                     std::initializer_list<std::string_view> choices) {
+void json_object_reader::read(std::string_view key, double& out) {
   const auto* v = member(key);
   if (v == nullptr) return;
+  if (!v->IsNumber()) return fail(key, "must be a number");
+  out = v->GetDouble();
+}
+
+void json_object_reader::read(std::string_view key, std::vector<std::string>& out, bool required) {
+  const auto* v = member(key);
+  if (v == nullptr) {
+    if (required) fail(key, "missing");
+    return;
+  }
+  if (!v->IsArray()) return fail(key, "must be an array of strings");
+  if (required && v->Empty()) return fail(key, "must have at least one entry");
+  out.clear();
+  for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+    const auto& s = (*v)[i];
+    if (!s.IsString() || s.GetStringLength() == 0) {
+      return fail(std::string(key) + "[" + std::to_string(i) + "]", "must be a non-empty string");
+    }
+    out.emplace_back(s.GetString(), s.GetStringLength());
+  }
+}
+
+std::optional<std::size_t> json_object_reader::choice_index(std::string_view key,
+                                                            const std::vector<std::string_view>& names) {
+  const auto* v = member(key);
+  if (v == nullptr) return std::nullopt;
   std::string allowed;
-  for (const auto c : choices) {
+  for (const auto name : names) {
     if (!allowed.empty()) allowed += ", ";
     allowed += '"';
-    allowed += c;
+    allowed += name;
     allowed += '"';
   }
-  if (!v->IsString()) return fail(key, "must be one of " + allowed);
+  if (!v->IsString()) {
+    fail(key, "must be one of " + allowed);
+    return std::nullopt;
+  }
   const std::string_view text(v->GetString(), v->GetStringLength());
-  for (const auto c : choices) {
-    if (c == text) {
-      out = std::string(text);
-      return;
-    }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == text) return i;
   }
   fail(key, "\"" + std::string(text) + "\" is not one of " + allowed);
+  return std::nullopt;
 }
 
 json_object_reader json_object_reader::object(std::string_view key) {
@@ -113,6 +144,10 @@ const rapidjson::Value* json_object_reader::array(std::string_view key) {
     return nullptr;
   }
   return v;
+}
+
+const rapidjson::Value* json_object_reader::value(std::string_view key) {
+  return member(key);
 }
 
 void json_object_reader::finish() {

@@ -2,6 +2,10 @@
 
 namespace gateway::core {
 
+std::string_view to_string(caller_role r) {
+  return r == caller_role::platform ? "platform" : "referrer";
+}
+
 std::string_view to_string(access_decision d) {
   switch (d) {
     case access_decision::allow:

@@ -42,6 +42,7 @@ enum class access_action {
   read_audit,       // GET /AuditEvent
 };
 
+std::string_view to_string(caller_role r);  // "referrer", "platform" (as configured)
 std::string_view to_string(access_decision d);
 std::string_view to_string(access_action a);
 

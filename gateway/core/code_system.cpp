@@ -1,7 +1,7 @@
 #include "gateway/core/code_system.hpp"
 
-#include "gateway/core/config_object_reader.hpp"
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
+#include "gateway/core/data_object.hpp"
 
 namespace gateway::core {
 namespace {
@@ -12,15 +12,15 @@ using rapidjson::Value;
 result<void> read_concepts(const Value& owner, const std::string& path, int depth,
                            std::map<std::string, code_system_concept, std::less<>>& out) {
   if (depth > 8) return make_error(error_kind::invalid, path, "concepts nested too deeply");
-  const Value* list = json::member(owner, "concept");
+  const Value* list = fhir::json::member(owner, "concept");
   if (!list) return {};
   if (!list->IsArray()) return make_error(error_kind::invalid, path + ".concept", "expected an array");
   for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
     const std::string at = path + ".concept[" + std::to_string(i) + "]";
     const Value& c = (*list)[i];
-    code_system_concept entry{std::string(json::string_member(c, "code")),
-                              std::string(json::string_member(c, "display")),
-                              std::string(json::string_member(c, "definition"))};
+    code_system_concept entry{std::string(fhir::json::string_member(c, "code")),
+                              std::string(fhir::json::string_member(c, "display")),
+                              std::string(fhir::json::string_member(c, "definition"))};
     if (entry.code.empty()) return make_error(error_kind::invalid, at + ".code", "missing");
     const std::string code = entry.code;
     if (!out.emplace(code, std::move(entry)).second)
@@ -46,10 +46,10 @@ result<void> code_system::check_codeable_concept(const Value& cc, const std::str
   if (!cc.IsObject()) return make_error(error_kind::unprocessable, expression, "expected a CodeableConcept");
   bool found = false;
   int i = 0;
-  for (const Value& c : json::each(cc, "coding")) {
+  for (const Value& c : fhir::json::each(cc, "coding")) {
     const std::string at = expression + ".coding[" + std::to_string(i++) + "]";
-    if (json::string_member(c, "system") != url_) continue;
-    const auto code = json::string_member(c, "code");
+    if (fhir::json::string_member(c, "system") != url_) continue;
+    const auto code = fhir::json::string_member(c, "code");
     if (!find(code))
       return make_error(error_kind::unprocessable, at + ".code",
                         "'" + std::string(code) + "' is not defined in " + url_);
@@ -60,12 +60,12 @@ result<void> code_system::check_codeable_concept(const Value& cc, const std::str
 }
 
 result<code_system> load_code_system(const Value& resource) {
-  if (json::string_member(resource, "resourceType") != "CodeSystem")
+  if (fhir::json::string_member(resource, "resourceType") != "CodeSystem")
     return make_error(error_kind::invalid, "resourceType", "expected a CodeSystem");
   code_system cs;
-  cs.url_ = std::string(json::string_member(resource, "url"));
+  cs.url_ = std::string(fhir::json::string_member(resource, "url"));
   if (cs.url_.empty()) return make_error(error_kind::invalid, "CodeSystem.url", "missing");
-  cs.version_ = std::string(json::string_member(resource, "version"));
+  cs.version_ = std::string(fhir::json::string_member(resource, "version"));
   if (auto ok = read_concepts(resource, "CodeSystem", 0, cs.concepts_); !ok) return ok.error();
   if (cs.concepts_.empty()) return make_error(error_kind::invalid, "CodeSystem.concept", "missing");
   return cs;

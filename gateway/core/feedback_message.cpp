@@ -1,9 +1,10 @@
 #include "gateway/core/feedback_message.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/outcome_summary_resources.hpp"
+#include "gateway/core/store_outbox.hpp"
 
 #include "fhir/validator.hpp"
 
@@ -29,13 +30,13 @@ std::string_view event_display(feedback_event e) {
 }
 
 std::string stored_full_url(const feedback_message_input& in, const Value& resource) {
-  return in.base_url + "/" + std::string(json::string_member(resource, "resourceType")) + "/" +
-         std::string(json::string_member(resource, "id"));
+  return in.base_url + "/" + std::string(fhir::json::string_member(resource, "resourceType")) + "/" +
+         std::string(fhir::json::string_member(resource, "id"));
 }
 
 std::string relative_reference(const Value& resource) {
-  return std::string(json::string_member(resource, "resourceType")) + "/" +
-         std::string(json::string_member(resource, "id"));
+  return std::string(fhir::json::string_member(resource, "resourceType")) + "/" +
+         std::string(fhir::json::string_member(resource, "id"));
 }
 
 class entries {
@@ -155,10 +156,10 @@ rapidjson::Document build_feedback_message(const feedback_message_input& in) {
       r.RemoveMember("id");
       // resourceType first, then id: the usual order for a reader of the message.
       Value ordered(rapidjson::kObjectType);
-      json::add_string(ordered, "resourceType", json::string_member(r, "resourceType"), r.GetAllocator());
+      json::add_string(ordered, "resourceType", fhir::json::string_member(r, "resourceType"), r.GetAllocator());
       json::add_string(ordered, "id", id, r.GetAllocator());
       for (auto m = r.MemberBegin(); m != r.MemberEnd(); ++m) {
-        if (json::as_string(&m->name) == "resourceType") continue;
+        if (fhir::json::as_string(&m->name) == "resourceType") continue;
         ordered.AddMember(Value(m->name, r.GetAllocator()), Value(m->value, r.GetAllocator()), r.GetAllocator());
       }
       list.add("urn:uuid:" + id, ordered);
@@ -176,7 +177,7 @@ feedback_item_outcome make_feedback_item(const feedback_message_input& in) {
   item.id = in.message_id;
   item.channel = feedback_channel;
   item.destination = in.destination.organisation;
-  item.ordering_key = std::string(json::string_member(*in.service_request, "id"));
+  item.ordering_key = std::string(fhir::json::string_member(*in.service_request, "id"));
   item.content_type = fhir_json_content_type;
   item.payload = json::serialise(message);
   return item;

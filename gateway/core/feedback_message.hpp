@@ -41,7 +41,6 @@
 
 namespace gateway::core {
 
-inline constexpr const char* feedback_channel = "feedback";
 inline constexpr const char* fhir_json_content_type = "application/fhir+json";
 
 enum class feedback_event { status_update, outcome_report };

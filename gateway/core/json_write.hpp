@@ -1,6 +1,7 @@
 #pragma once
 // Small builders for the FHIR JSON the core writes (Task, Observation, CloudEvents). Every string
-// is copied into the document's allocator, so the result never points into caller memory.
+// is copied into the document's allocator, so the result never points into caller memory. Also
+// the one helper for writing a string member with a streaming rapidjson::Writer.
 //
 // Thread safety: functions; a document and its allocator belong to one thread at a time.
 
@@ -62,6 +63,13 @@ inline rapidjson::Value logical_reference(std::string_view system, std::string_v
   rapidjson::Value r(rapidjson::kObjectType);
   r.AddMember("identifier", id, a);
   return r;
+}
+
+// "key": "value" through a streaming writer (answers written without building a document).
+template <class Writer>
+void key_string(Writer& w, std::string_view key, std::string_view value) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
 inline std::string serialise(const rapidjson::Value& v) {

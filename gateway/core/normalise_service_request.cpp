@@ -1,7 +1,7 @@
 #include "gateway/core/normalise_service_request.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
-#include "gateway/core/json_read.hpp"
 
 #include <set>
 #include <string>
@@ -24,8 +24,8 @@ class resolver {
     if (reference.empty()) return nullptr;
     if (reference.front() == '#') {
       const std::string_view id = reference.substr(1);
-      for (const Value& c : json::each(service_request_, "contained"))
-        if (json::string_member(c, "id") == id) return &c;
+      for (const Value& c : fhir::json::each(service_request_, "contained"))
+        if (fhir::json::string_member(c, "id") == id) return &c;
       return make_error(error_kind::invalid, expression,
                         "'" + std::string(reference) + "' does not resolve to a contained resource");
     }
@@ -39,15 +39,16 @@ class resolver {
 };
 
 std::string_view resource_type(const Value& v) {
-  return json::string_member(v, "resourceType");
+  return fhir::json::string_member(v, "resourceType");
 }
 
 std::vector<coding> codings_of(const Value* codeable_concept) {
   std::vector<coding> out;
   if (!codeable_concept) return out;
-  for (const Value& c : json::each(*codeable_concept, "coding"))
-    out.push_back(coding{std::string(json::string_member(c, "system")), std::string(json::string_member(c, "code")),
-                         std::string(json::string_member(c, "display"))});
+  for (const Value& c : fhir::json::each(*codeable_concept, "coding"))
+    out.push_back(coding{std::string(fhir::json::string_member(c, "system")),
+                         std::string(fhir::json::string_member(c, "code")),
+                         std::string(fhir::json::string_member(c, "display"))});
   return out;
 }
 
@@ -58,42 +59,42 @@ std::optional<coding> first_coding(const Value* codeable_concept) {
 }
 
 std::string identifier_value(const Value& resource, std::string_view system) {
-  for (const Value& id : json::each(resource, "identifier"))
-    if (json::string_member(id, "system") == system) return std::string(json::string_member(id, "value"));
+  for (const Value& id : fhir::json::each(resource, "identifier"))
+    if (fhir::json::string_member(id, "system") == system) return std::string(fhir::json::string_member(id, "value"));
   return {};
 }
 
 // A Reference's own logical identifier, when it has the given system.
 std::string logical_identifier(const Value* reference, std::string_view system) {
   if (!reference) return {};
-  const Value* id = json::object_member(*reference, "identifier");
-  if (!id || json::string_member(*id, "system") != system) return {};
-  return std::string(json::string_member(*id, "value"));
+  const Value* id = fhir::json::object_member(*reference, "identifier");
+  if (!id || fhir::json::string_member(*id, "system") != system) return {};
+  return std::string(fhir::json::string_member(*id, "value"));
 }
 
 // Fills the observation value fields shared by Observation and Observation.component.
 void read_observation_value(const Value& source, supporting_observation& out) {
-  if (const Value* q = json::object_member(source, "valueQuantity"))
-    out.value_number = json::number_member(*q, "value");
-  else if (auto i = json::number_member(source, "valueInteger"))
+  if (const Value* q = fhir::json::object_member(source, "valueQuantity"))
+    out.value_number = fhir::json::number_member(*q, "value");
+  else if (auto i = fhir::json::number_member(source, "valueInteger"))
     out.value_number = i;
-  if (const Value* cc = json::object_member(source, "valueCodeableConcept")) out.value_code = first_coding(cc);
-  out.value_boolean = json::bool_member(source, "valueBoolean");
-  out.value_text = std::string(json::string_member(source, "valueString"));
+  if (const Value* cc = fhir::json::object_member(source, "valueCodeableConcept")) out.value_code = first_coding(cc);
+  out.value_boolean = fhir::json::bool_member(source, "valueBoolean");
+  out.value_text = std::string(fhir::json::string_member(source, "valueString"));
 }
 
 void add_observation(const Value& obs, std::string_view source, referral& out) {
   supporting_observation base;
-  base.codes = codings_of(json::object_member(obs, "code"));
+  base.codes = codings_of(fhir::json::object_member(obs, "code"));
   read_observation_value(obs, base);
-  base.effective = std::string(json::string_member(obs, "effectiveDateTime"));
+  base.effective = std::string(fhir::json::string_member(obs, "effectiveDateTime"));
   if (base.effective.empty())
-    if (const Value* p = json::object_member(obs, "effectivePeriod"))
-      base.effective = std::string(json::string_member(*p, "start"));
+    if (const Value* p = fhir::json::object_member(obs, "effectivePeriod"))
+      base.effective = std::string(fhir::json::string_member(*p, "start"));
   base.source = std::string(source);
-  for (const Value& comp : json::each(obs, "component")) {
+  for (const Value& comp : fhir::json::each(obs, "component")) {
     supporting_observation c;
-    c.codes = codings_of(json::object_member(comp, "code"));
+    c.codes = codings_of(fhir::json::object_member(comp, "code"));
     read_observation_value(comp, c);
     c.effective = base.effective;
     c.source = base.source;
@@ -105,33 +106,33 @@ void add_observation(const Value& obs, std::string_view source, referral& out) {
 // The numeric weight of a coded answer (R4 `ordinalValue` extension on the Coding or answer),
 // so that "PHQ-9 item 9 > 0" works whether the answer was sent as an integer or a LOINC answer.
 std::optional<double> ordinal_value(const Value& holder) {
-  for (const Value& ext : json::each(holder, "extension"))
-    if (json::string_member(ext, "url") == systems::ordinal_value_extension)
-      return json::number_member(ext, "valueDecimal");
+  for (const Value& ext : fhir::json::each(holder, "extension"))
+    if (fhir::json::string_member(ext, "url") == systems::ordinal_value_extension)
+      return fhir::json::number_member(ext, "valueDecimal");
   return std::nullopt;
 }
 
 void add_items(const Value& item_owner, std::string_view source, referral& out, int depth) {
   if (depth > 32) return;  // hostile nesting: the validator bounds depth too; never recurse unboundedly
-  for (const Value& item : json::each(item_owner, "item")) {
-    const std::string link_id(json::string_member(item, "linkId"));
-    for (const Value& answer : json::each(item, "answer")) {
+  for (const Value& item : fhir::json::each(item_owner, "item")) {
+    const std::string link_id(fhir::json::string_member(item, "linkId"));
+    for (const Value& answer : fhir::json::each(item, "answer")) {
       questionnaire_answer a;
       a.link_id = link_id;
       a.source = std::string(source);
-      if (auto n = json::number_member(answer, "valueInteger"))
+      if (auto n = fhir::json::number_member(answer, "valueInteger"))
         a.value_number = n;
-      else if (auto d = json::number_member(answer, "valueDecimal"))
+      else if (auto d = fhir::json::number_member(answer, "valueDecimal"))
         a.value_number = d;
-      if (const Value* c = json::object_member(answer, "valueCoding")) {
-        a.value_code =
-            coding{std::string(json::string_member(*c, "system")), std::string(json::string_member(*c, "code")),
-                   std::string(json::string_member(*c, "display"))};
+      if (const Value* c = fhir::json::object_member(answer, "valueCoding")) {
+        a.value_code = coding{std::string(fhir::json::string_member(*c, "system")),
+                              std::string(fhir::json::string_member(*c, "code")),
+                              std::string(fhir::json::string_member(*c, "display"))};
         if (!a.value_number) a.value_number = ordinal_value(*c);
         if (!a.value_number) a.value_number = ordinal_value(answer);
       }
-      a.value_boolean = json::bool_member(answer, "valueBoolean");
-      a.value_text = std::string(json::string_member(answer, "valueString"));
+      a.value_boolean = fhir::json::bool_member(answer, "valueBoolean");
+      a.value_text = std::string(fhir::json::string_member(answer, "valueString"));
       out.answers.push_back(std::move(a));
       add_items(answer, source, out, depth + 1);  // answers may nest items
     }
@@ -148,17 +149,17 @@ void add_supporting(const Value& resource, std::string_view source, referral& ou
 }
 
 result<void> read_patient(const Value& sr, const resolver& r, referral& out) {
-  const Value* subject = json::object_member(sr, "subject");
+  const Value* subject = fhir::json::object_member(sr, "subject");
   if (!subject) return {};
   out.nhs_number = logical_identifier(subject, systems::nhs_number);
-  auto patient = r.resolve(json::string_member(*subject, "reference"), "ServiceRequest.subject.reference");
+  auto patient = r.resolve(fhir::json::string_member(*subject, "reference"), "ServiceRequest.subject.reference");
   if (!patient) return patient.error();
   if (const Value* p = *patient) {
     if (resource_type(*p) != "Patient")
       return make_error(error_kind::invalid, "ServiceRequest.subject.reference",
                         "refers to a " + std::string(resource_type(*p)) + ", not a Patient");
     if (out.nhs_number.empty()) out.nhs_number = identifier_value(*p, systems::nhs_number);
-    out.birth_date = parse_fhir_date(json::string_member(*p, "birthDate"));
+    out.birth_date = parse_fhir_date(fhir::json::string_member(*p, "birthDate"));
   }
   return {};
 }
@@ -166,17 +167,17 @@ result<void> read_patient(const Value& sr, const resolver& r, referral& out) {
 std::string ods_of_organisation(const Value* reference, const resolver& r, const std::string& expr) {
   std::string code = logical_identifier(reference, systems::ods_organisation);
   if (!code.empty() || !reference) return code;
-  auto org = r.resolve(json::string_member(*reference, "reference"), expr);
+  auto org = r.resolve(fhir::json::string_member(*reference, "reference"), expr);
   if (org && *org && resource_type(**org) == "Organization") return identifier_value(**org, systems::ods_organisation);
   return {};
 }
 
 result<void> read_requester(const Value& sr, const resolver& r, referral& out) {
-  const Value* requester = json::object_member(sr, "requester");
+  const Value* requester = fhir::json::object_member(sr, "requester");
   if (!requester) return {};
   out.requester_ods = logical_identifier(requester, systems::ods_organisation);
   if (!out.requester_ods.empty()) return {};
-  auto target = r.resolve(json::string_member(*requester, "reference"), "ServiceRequest.requester.reference");
+  auto target = r.resolve(fhir::json::string_member(*requester, "reference"), "ServiceRequest.requester.reference");
   if (!target) return target.error();
   const Value* t = *target;
   if (!t) return {};
@@ -184,22 +185,22 @@ result<void> read_requester(const Value& sr, const resolver& r, referral& out) {
   if (type == "Organization") {
     out.requester_ods = identifier_value(*t, systems::ods_organisation);
   } else if (type == "PractitionerRole") {
-    out.requester_ods =
-        ods_of_organisation(json::object_member(*t, "organization"), r, "PractitionerRole.organization.reference");
+    out.requester_ods = ods_of_organisation(fhir::json::object_member(*t, "organization"), r,
+                                            "PractitionerRole.organization.reference");
   }
   return {};
 }
 
 result<void> read_reasons(const Value& sr, const resolver& r, referral& out) {
-  for (const Value& cc : json::each(sr, "reasonCode"))
+  for (const Value& cc : fhir::json::each(sr, "reasonCode"))
     for (auto& c : codings_of(&cc)) out.reasons.push_back(std::move(c));
   int i = 0;
-  for (const Value& ref : json::each(sr, "reasonReference")) {
-    auto cond = r.resolve(json::string_member(ref, "reference"),
+  for (const Value& ref : fhir::json::each(sr, "reasonReference")) {
+    auto cond = r.resolve(fhir::json::string_member(ref, "reference"),
                           "ServiceRequest.reasonReference[" + std::to_string(i++) + "].reference");
     if (!cond) return cond.error();
     if (*cond && resource_type(**cond) == "Condition")
-      for (auto& c : codings_of(json::object_member(**cond, "code"))) out.reasons.push_back(std::move(c));
+      for (auto& c : codings_of(fhir::json::object_member(**cond, "code"))) out.reasons.push_back(std::move(c));
   }
   return {};
 }
@@ -207,14 +208,14 @@ result<void> read_reasons(const Value& sr, const resolver& r, referral& out) {
 result<void> read_supporting_info(const Value& sr, const resolver& r, referral& out) {
   std::set<const Value*> seen;  // a resource named twice, or named and contained, counts once
   int i = 0;
-  for (const Value& ref : json::each(sr, "supportingInfo")) {
-    const auto reference = json::string_member(ref, "reference");
+  for (const Value& ref : fhir::json::each(sr, "supportingInfo")) {
+    const auto reference = fhir::json::string_member(ref, "reference");
     auto res = r.resolve(reference, "ServiceRequest.supportingInfo[" + std::to_string(i++) + "].reference");
     if (!res) return res.error();
     if (*res && seen.insert(*res).second) add_supporting(**res, reference, out);
   }
-  for (const Value& c : json::each(sr, "contained"))
-    if (seen.insert(&c).second) add_supporting(c, "#" + std::string(json::string_member(c, "id")), out);
+  for (const Value& c : fhir::json::each(sr, "contained"))
+    if (seen.insert(&c).second) add_supporting(c, "#" + std::string(fhir::json::string_member(c, "id")), out);
   return {};
 }
 
@@ -225,30 +226,30 @@ result<referral> normalise_service_request(const Value& sr, const reference_look
     return make_error(error_kind::invalid, "resourceType", "expected a ServiceRequest");
   const resolver r(sr, lookup);
   referral out;
-  out.service_request_id = std::string(json::string_member(sr, "id"));
-  out.status = std::string(json::string_member(sr, "status"));
-  for (const Value& id : json::each(sr, "identifier")) {
-    const auto system = json::string_member(id, "system");
-    const auto value = json::string_member(id, "value");
+  out.service_request_id = std::string(fhir::json::string_member(sr, "id"));
+  out.status = std::string(fhir::json::string_member(sr, "status"));
+  for (const Value& id : fhir::json::each(sr, "identifier")) {
+    const auto system = fhir::json::string_member(id, "system");
+    const auto value = fhir::json::string_member(id, "value");
     if (!system.empty() && !value.empty()) {
       out.referrer_identifier = identifier{std::string(system), std::string(value)};
       break;
     }
   }
-  if (const Value* p = json::member(sr, "priority")) {
-    const auto parsed = parse_request_priority(json::as_string(p));
+  if (const Value* p = fhir::json::member(sr, "priority")) {
+    const auto parsed = parse_request_priority(fhir::json::as_string(p));
     if (!parsed)
       return make_error(error_kind::invalid, "ServiceRequest.priority",
-                        "'" + std::string(json::as_string(p)) + "' is not one of routine, urgent, asap, stat");
+                        "'" + std::string(fhir::json::as_string(p)) + "' is not one of routine, urgent, asap, stat");
     out.priority = *parsed;
   }
-  out.authored_on = std::string(json::string_member(sr, "authoredOn"));
-  out.occurrence = std::string(json::string_member(sr, "occurrenceDateTime"));
+  out.authored_on = std::string(fhir::json::string_member(sr, "authoredOn"));
+  out.occurrence = std::string(fhir::json::string_member(sr, "occurrenceDateTime"));
   if (out.occurrence.empty())
-    if (const Value* p = json::object_member(sr, "occurrencePeriod"))
-      out.occurrence = std::string(json::string_member(*p, "start"));
-  for (const Value& n : json::each(sr, "note")) {
-    const auto text = json::string_member(n, "text");
+    if (const Value* p = fhir::json::object_member(sr, "occurrencePeriod"))
+      out.occurrence = std::string(fhir::json::string_member(*p, "start"));
+  for (const Value& n : fhir::json::each(sr, "note")) {
+    const auto text = fhir::json::string_member(n, "text");
     if (text.empty()) continue;
     if (!out.note.empty()) out.note += "\n\n";
     out.note += text;

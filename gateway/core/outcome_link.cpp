@@ -1,6 +1,6 @@
 #include "gateway/core/outcome_link.hpp"
 
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 
 namespace gateway::core {
 namespace {
@@ -8,7 +8,7 @@ namespace {
 std::optional<std::string> first_service_request(const rapidjson::Value* array) {
   if (!array || !array->IsArray()) return std::nullopt;
   for (const auto& ref : array->GetArray()) {
-    const auto r = json::string_member(ref, "reference");
+    const auto r = fhir::json::string_member(ref, "reference");
     if (r.starts_with("ServiceRequest/") && r.size() > 15) return std::string(r);
   }
   return std::nullopt;
@@ -25,17 +25,17 @@ bool is_outcome_type(std::string_view type) {
 }
 
 std::optional<std::string> outcome_service_request(const rapidjson::Value& resource) {
-  const auto type = json::string_member(resource, "resourceType");
+  const auto type = fhir::json::string_member(resource, "resourceType");
   if (type == "Observation" || type == "QuestionnaireResponse")
-    return first_service_request(json::array_member(resource, "basedOn"));
+    return first_service_request(fhir::json::array_member(resource, "basedOn"));
   if (type == "DocumentReference")
-    if (const auto* context = json::object_member(resource, "context"))
-      return first_service_request(json::array_member(*context, "related"));
+    if (const auto* context = fhir::json::object_member(resource, "context"))
+      return first_service_request(fhir::json::array_member(*context, "related"));
   return std::nullopt;
 }
 
 result<std::string> check_outcome_link(const rapidjson::Value& resource) {
-  const auto type = json::string_member(resource, "resourceType");
+  const auto type = fhir::json::string_member(resource, "resourceType");
   if (!is_outcome_type(type))
     return make_error(error_kind::invalid, "resourceType",
                       "outcomes are Observation, DocumentReference or QuestionnaireResponse");

@@ -1,7 +1,7 @@
 #include "gateway/core/outcome_summary.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
-#include "gateway/core/json_read.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -145,15 +145,15 @@ outcome_summary summarise_outcomes(std::vector<outcome_score> scores) {
 std::vector<outcome_score> scores_from_observations(std::span<const rapidjson::Value* const> observations) {
   std::vector<outcome_score> out;
   for (const rapidjson::Value* o : observations) {
-    if (!o || json::string_member(*o, "resourceType") != "Observation") continue;
-    const auto status = json::string_member(*o, "status");
+    if (!o || fhir::json::string_member(*o, "resourceType") != "Observation") continue;
+    const auto status = fhir::json::string_member(*o, "status");
     if (status != "final" && status != "amended" && status != "corrected") continue;
     std::string code;
     int max = 0;
-    if (const auto* cc = json::object_member(*o, "code"))
-      for (const auto& c : json::each(*cc, "coding")) {
-        if (json::string_member(c, "system") != systems::loinc) continue;
-        const auto x = json::string_member(c, "code");
+    if (const auto* cc = fhir::json::object_member(*o, "code"))
+      for (const auto& c : fhir::json::each(*cc, "coding")) {
+        if (fhir::json::string_member(c, "system") != systems::loinc) continue;
+        const auto x = fhir::json::string_member(c, "code");
         if (x == codes::phq9_total) {
           code = std::string(x);
           max = 27;
@@ -163,16 +163,17 @@ std::vector<outcome_score> scores_from_observations(std::span<const rapidjson::V
         }
       }
     if (code.empty()) continue;
-    std::optional<double> value = json::number_member(*o, "valueInteger");
+    std::optional<double> value = fhir::json::number_member(*o, "valueInteger");
     if (!value)
-      if (const auto* q = json::object_member(*o, "valueQuantity")) value = json::number_member(*q, "value");
+      if (const auto* q = fhir::json::object_member(*o, "valueQuantity"))
+        value = fhir::json::number_member(*q, "value");
     if (!value || *value != std::floor(*value) || *value < 0 || *value > max) continue;
-    auto effective = parse_fhir_date_time(json::string_member(*o, "effectiveDateTime"));
+    auto effective = parse_fhir_date_time(fhir::json::string_member(*o, "effectiveDateTime"));
     if (!effective)
-      if (const auto* p = json::object_member(*o, "effectivePeriod"))
-        effective = parse_fhir_date_time(json::string_member(*p, "start"));
+      if (const auto* p = fhir::json::object_member(*o, "effectivePeriod"))
+        effective = parse_fhir_date_time(fhir::json::string_member(*p, "start"));
     if (!effective) continue;
-    const auto id = json::string_member(*o, "id");
+    const auto id = fhir::json::string_member(*o, "id");
     out.push_back(
         {code, static_cast<int>(*value), *effective, id.empty() ? std::string() : "Observation/" + std::string(id)});
   }

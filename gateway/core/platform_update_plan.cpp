@@ -1,7 +1,7 @@
 #include "gateway/core/platform_update_plan.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/fhir_time.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/outcome_summary.hpp"
 #include "gateway/core/search_index.hpp"
@@ -22,11 +22,11 @@ rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_v
   // resourceType, id and meta first, as readers expect.
   rapidjson::Document ordered(rapidjson::kObjectType);
   auto& oa = ordered.GetAllocator();
-  json::add_string(ordered, "resourceType", json::string_member(doc, "resourceType"), oa);
+  json::add_string(ordered, "resourceType", fhir::json::string_member(doc, "resourceType"), oa);
   json::add_string(ordered, "id", id, oa);
   ordered.AddMember("meta", rapidjson::Value(meta, oa), oa);
   for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
-    if (json::as_string(&m->name) == "resourceType") continue;
+    if (fhir::json::as_string(&m->name) == "resourceType") continue;
     ordered.AddMember(rapidjson::Value(m->name, oa), rapidjson::Value(m->value, oa), oa);
   }
   return ordered;
@@ -80,8 +80,8 @@ platform_plan_outcome plan_task_update(const task_update_input& in) {
     m.outcomes = in.referral_observations;
     summary = summarise_outcomes(scores_from_observations(in.referral_observations));
     m.summary = &summary;
-    if (const auto* subject = json::object_member(*in.service_request, "subject")) {
-      m.patient_reference = std::string(json::string_member(*subject, "reference"));
+    if (const auto* subject = fhir::json::object_member(*in.service_request, "subject")) {
+      m.patient_reference = std::string(fhir::json::string_member(*subject, "reference"));
     }
   }
   auto item = make_feedback_item(m);
@@ -105,7 +105,7 @@ platform_plan_outcome plan_task_update(const task_update_input& in) {
 platform_plan_outcome plan_outcome_post(const outcome_post_input& in) {
   platform_write_plan plan;
   plan.event = feedback_event::outcome_report;
-  const std::string type(json::string_member(*in.resource, "resourceType"));
+  const std::string type(fhir::json::string_member(*in.resource, "resourceType"));
   const rapidjson::Document shown = as_committed(*in.resource, in.id, 1);
 
   std::vector<const rapidjson::Value*> observations = in.referral_observations;
@@ -117,8 +117,8 @@ platform_plan_outcome plan_outcome_post(const outcome_post_input& in) {
   m.service_request = in.service_request;
   m.outcomes = {&shown};
   m.summary = &summary;
-  if (const auto* subject = json::object_member(*in.service_request, "subject")) {
-    m.patient_reference = std::string(json::string_member(*subject, "reference"));
+  if (const auto* subject = fhir::json::object_member(*in.service_request, "subject")) {
+    m.patient_reference = std::string(fhir::json::string_member(*subject, "reference"));
   }
   auto item = make_feedback_item(m);
   if (!item) return platform_plan_outcome(boost::system::in_place_error, std::move(item.error()));

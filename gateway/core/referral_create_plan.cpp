@@ -1,9 +1,10 @@
 #include "gateway/core/referral_create_plan.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/bundle_references.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/search_index.hpp"
+#include "gateway/core/store_outbox.hpp"
 #include "gateway/core/task_builder.hpp"
 #include "gateway/core/triage_event.hpp"
 
@@ -51,7 +52,7 @@ reference_map stored_references(const referral_create_input& in, const std::stri
   if (!in.patient_full_url.empty()) map[in.patient_full_url] = "Patient/" + patient_id;
   for (const auto& extra : in.accompanying) {
     if (!extra.full_url.empty()) {
-      map[extra.full_url] = std::string(json::string_member(*extra.resource, "resourceType")) + "/" + extra.id;
+      map[extra.full_url] = std::string(fhir::json::string_member(*extra.resource, "resourceType")) + "/" + extra.id;
     }
   }
   return map;
@@ -75,14 +76,14 @@ rapidjson::Document stored_service_request(const rapidjson::Value& service_reque
   doc.RemoveMember("id");
   doc.RemoveMember("meta");
   std::string contained_ref;
-  if (const auto* subject = json::object_member(doc, "subject")) {
-    contained_ref = std::string(json::string_member(*subject, "reference"));
+  if (const auto* subject = fhir::json::object_member(doc, "subject")) {
+    contained_ref = std::string(fhir::json::string_member(*subject, "reference"));
   }
   if (contained_ref.size() > 1 && contained_ref.front() == '#') {
-    if (auto* contained = const_cast<rapidjson::Value*>(json::array_member(doc, "contained"))) {
+    if (auto* contained = const_cast<rapidjson::Value*>(fhir::json::array_member(doc, "contained"))) {
       for (auto it = contained->Begin(); it != contained->End(); ++it) {
-        if (json::string_member(*it, "id") == contained_ref.substr(1) &&
-            json::string_member(*it, "resourceType") == "Patient") {
+        if (fhir::json::string_member(*it, "id") == contained_ref.substr(1) &&
+            fhir::json::string_member(*it, "resourceType") == "Patient") {
           contained->Erase(it);
           break;
         }
@@ -127,7 +128,7 @@ referral_create_plan plan_referral_create(const referral_create_input& in) {
   for (const auto& extra : in.accompanying) {
     const rapidjson::Document doc = stored_copy(*extra.resource, references);
     plan.accompanying_writes.push_back(plan.work.writes.size());
-    plan.work.writes.push_back(write_of(write_kind::create, std::string(json::string_member(doc, "resourceType")),
+    plan.work.writes.push_back(write_of(write_kind::create, std::string(fhir::json::string_member(doc, "resourceType")),
                                         extra.id, r.requester_ods, doc));
   }
 

@@ -34,8 +34,6 @@
 namespace gateway::core {
 
 inline constexpr const char* nhs_number_system = "https://fhir.nhs.uk/Id/nhs-number";
-inline constexpr const char* events_channel = "events";
-inline constexpr const char* platform_events_destination = "platform";
 
 struct referral_create_ids {
   std::string service_request;

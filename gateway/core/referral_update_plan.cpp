@@ -1,10 +1,11 @@
 #include "gateway/core/referral_update_plan.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/fhir_time.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/referral_create_plan.hpp"
 #include "gateway/core/search_index.hpp"
+#include "gateway/core/store_outbox.hpp"
 #include "gateway/core/task_state_machine.hpp"
 
 namespace gateway::core {
@@ -15,7 +16,7 @@ bool is_final_request_status(std::string_view status) {
 }
 
 result<void> check_update(const referral_update_input& in) {
-  if (const auto* id = json::member(*in.incoming, "id"); id && json::as_string(id) != in.id) {
+  if (const auto* id = fhir::json::member(*in.incoming, "id"); id && fhir::json::as_string(id) != in.id) {
     return make_error(error_kind::invalid, "ServiceRequest.id", "does not match the id in the URL");
   }
   const referral& now = *in.normalised;
@@ -55,7 +56,7 @@ resource_write update_of(std::string type, std::string id, std::int64_t version,
 }  // namespace
 
 std::optional<rapidjson::Document> task_after_revocation(const rapidjson::Value& task, std::string_view now) {
-  const auto current = parse_task_status(json::string_member(task, "status"));
+  const auto current = parse_task_status(fhir::json::string_member(task, "status"));
   if (!current) return std::nullopt;
   const auto next = task_status_after_revocation(*current);
   if (!next) return std::nullopt;
@@ -87,12 +88,12 @@ result<referral_update_plan> plan_referral_update(const referral_update_input& i
 
   std::string task_reference;
   if (in.task) {
-    task_reference = "Task/" + std::string(json::string_member(*in.task->json, "id"));
+    task_reference = "Task/" + std::string(fhir::json::string_member(*in.task->json, "id"));
     if (revoked) {
       if (auto cancelled = task_after_revocation(*in.task->json, format_instant(in.now))) {
         cancelled->RemoveMember("id");
         plan.task_write = plan.work.writes.size();
-        plan.work.writes.push_back(update_of("Task", std::string(json::string_member(*in.task->json, "id")),
+        plan.work.writes.push_back(update_of("Task", std::string(fhir::json::string_member(*in.task->json, "id")),
                                              in.task->version, in.task->owner_org, *cancelled));
       }
     }

@@ -34,10 +34,6 @@ std::string describe(const delivery_result& r) {
   return text;
 }
 
-bool is_delivered(const delivery_result& r) {
-  return r.what == delivery_result::kind::http_response && r.http_status >= 200 && r.http_status <= 299;
-}
-
 bool is_retryable(const delivery_result& r) {
   switch (r.what) {
     case delivery_result::kind::http_response:

@@ -14,6 +14,8 @@
 // random source is called from the calling thread; give each dispatcher thread its own schedule
 // or a thread-safe source.
 
+#include "gateway/core/delivery_port.hpp"
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -26,22 +28,6 @@ struct retry_policy {
   std::chrono::milliseconds cap{std::chrono::minutes{5}};
   int max_attempts = 12;
   std::chrono::seconds max_age{std::chrono::hours{24}};
-};
-
-struct delivery_result {
-  enum class kind {
-    http_response,  // `http_status` holds the status
-    timeout,
-    connection_refused,
-    connection_lost,    // reset or closed mid-request
-    tls_failure,        // handshake failed, certificate not trusted, ...
-    transient_failure,  // another transport's "try again" (e.g. HL7 v2 no ACK)
-    permanent_failure,  // another transport's "never" (e.g. HL7 v2 AR judged permanent)
-  };
-  kind what = kind::http_response;
-  int http_status = 0;
-  std::optional<std::chrono::seconds> retry_after;  // parsed by the HTTP layer (seconds or date)
-  std::string detail;                               // for last_error: "certificate verify failed"
 };
 
 struct attempt_state {
@@ -61,7 +47,6 @@ std::string describe(const delivery_result& r);
 
 // Whether a result is worth retrying (false for delivered results and permanent failures).
 bool is_retryable(const delivery_result& r);
-bool is_delivered(const delivery_result& r);
 
 class retry_schedule {
  public:

@@ -1,8 +1,8 @@
 #include "gateway/core/search_index.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
 #include "gateway/core/fhir_time.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/outcome_link.hpp"
 #include "gateway/core/request_priority.hpp"
 
@@ -32,17 +32,17 @@ class index_builder {
   }
 
   void identifiers(const Value& resource) {
-    for (const Value& id : json::each(resource, "identifier"))
-      token("identifier", json::string_member(id, "system"), json::string_member(id, "value"));
+    for (const Value& id : fhir::json::each(resource, "identifier"))
+      token("identifier", fhir::json::string_member(id, "system"), fhir::json::string_member(id, "value"));
   }
 
   // single_form_system: codings of this system are indexed as "system|code" only (the search
   // translation asks for that form too when given a bare code, see index_query_values).
   void codings(std::string_view param, const Value* codeable_concept, std::string_view single_form_system = {}) {
     if (!codeable_concept) return;
-    for (const Value& c : json::each(*codeable_concept, "coding")) {
-      const auto system = json::string_member(c, "system");
-      const auto code = json::string_member(c, "code");
+    for (const Value& c : fhir::json::each(*codeable_concept, "coding")) {
+      const auto system = fhir::json::string_member(c, "system");
+      const auto code = fhir::json::string_member(c, "code");
       if (!single_form_system.empty() && system == single_form_system && !code.empty())
         add(param, std::string(system) + "|" + std::string(code));
       else
@@ -54,20 +54,20 @@ class index_builder {
   // "ods-system|CODE" (one form: a bare CODE in a search is translated to it).
   void reference(std::string_view param, const Value* ref) {
     if (!ref) return;
-    add(param, json::string_member(*ref, "reference"));
-    if (const Value* id = json::object_member(*ref, "identifier"))
-      if (json::string_member(*id, "system") == systems::ods_organisation)
-        if (const auto code = json::string_member(*id, "value"); !code.empty())
+    add(param, fhir::json::string_member(*ref, "reference"));
+    if (const Value* id = fhir::json::object_member(*ref, "identifier"))
+      if (fhir::json::string_member(*id, "system") == systems::ods_organisation)
+        if (const auto code = fhir::json::string_member(*id, "value"); !code.empty())
           add(param, std::string(systems::ods_organisation) + "|" + std::string(code));
   }
 
   void references(std::string_view param, const Value& resource, std::string_view element) {
-    for (const Value& ref : json::each(resource, element)) reference(param, &ref);
+    for (const Value& ref : fhir::json::each(resource, element)) reference(param, &ref);
   }
 
   void patient(const Value* ref) {
     if (!ref) return;
-    const auto r = json::string_member(*ref, "reference");
+    const auto r = fhir::json::string_member(*ref, "reference");
     if (r.starts_with("Patient/")) add("patient", r);
   }
 
@@ -86,36 +86,38 @@ class index_builder {
 
 void service_request(const Value& r, index_builder& b) {
   b.identifiers(r);
-  b.patient(json::object_member(r, "subject"));
-  b.add("status", json::string_member(r, "status"));
-  b.add("intent", json::string_member(r, "intent"));
-  b.reference("requester", json::object_member(r, "requester"));
-  b.date_time("authored", json::string_member(r, "authoredOn"));
+  b.patient(fhir::json::object_member(r, "subject"));
+  b.add("status", fhir::json::string_member(r, "status"));
+  b.add("intent", fhir::json::string_member(r, "intent"));
+  b.reference("requester", fhir::json::object_member(r, "requester"));
+  b.date_time("authored", fhir::json::string_member(r, "authoredOn"));
 }
 
 void task(const Value& t, index_builder& b) {
   b.identifiers(t);
   b.references("based-on", t, "basedOn");
-  b.reference("focus", json::object_member(t, "focus"));
-  b.patient(json::object_member(t, "for"));
-  b.add("status", json::string_member(t, "status"));
-  b.codings("business-status", json::object_member(t, "businessStatus"), systems::business_status);
-  b.reference("owner", json::object_member(t, "owner"));
-  b.reference("requester", json::object_member(t, "requester"));
+  b.reference("focus", fhir::json::object_member(t, "focus"));
+  b.patient(fhir::json::object_member(t, "for"));
+  b.add("status", fhir::json::string_member(t, "status"));
+  b.codings("business-status", fhir::json::object_member(t, "businessStatus"), systems::business_status);
+  b.reference("owner", fhir::json::object_member(t, "owner"));
+  b.reference("requester", fhir::json::object_member(t, "requester"));
   // priority is searched through its rank (index_query_values): one row serves both.
-  const auto priority = parse_request_priority(json::string_member(t, "priority")).value_or(request_priority::routine);
+  const auto priority =
+      parse_request_priority(fhir::json::string_member(t, "priority")).value_or(request_priority::routine);
   b.add("priority-rank", std::to_string(priority_rank(priority)));
-  b.date_time("authored-on", json::string_member(t, "authoredOn"));
-  b.date_time("modified", json::string_member(t, "lastModified"));
+  b.date_time("authored-on", fhir::json::string_member(t, "authoredOn"));
+  b.date_time("modified", fhir::json::string_member(t, "lastModified"));
 }
 
 void outcome(const Value& o, index_builder& b) {
   b.identifiers(o);
   if (auto sr = outcome_service_request(o)) b.add("based-on", *sr);
   b.references("based-on", o, "basedOn");
-  b.patient(json::object_member(o, "subject"));
-  b.add("status", json::string_member(o, "status"));
-  if (json::string_member(o, "resourceType") == "Observation") b.codings("code", json::object_member(o, "code"));
+  b.patient(fhir::json::object_member(o, "subject"));
+  b.add("status", fhir::json::string_member(o, "status"));
+  if (fhir::json::string_member(o, "resourceType") == "Observation")
+    b.codings("code", fhir::json::object_member(o, "code"));
 }
 
 bool has_any(std::string_view text, std::string_view chars) {
@@ -146,7 +148,7 @@ std::vector<std::string> index_query_values(std::string_view index_param, std::v
 
 std::vector<index_entry> search_index_entries(const Value& resource) {
   index_builder b;
-  const auto type = json::string_member(resource, "resourceType");
+  const auto type = fhir::json::string_member(resource, "resourceType");
   if (type == "ServiceRequest")
     service_request(resource, b);
   else if (type == "Task")

@@ -29,11 +29,37 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gateway::core {
 
+// The channels, and the one fixed destination, that outbox items are written to and routed by.
+inline constexpr const char* events_channel = "events";  // triage events (CloudEvents) for the platform
+inline constexpr const char* platform_events_destination = "platform";
+inline constexpr const char* feedback_channel = "feedback";  // feedback messages, destination a referrer's ODS code
+
 enum class outbox_state : std::uint8_t { pending, delivered, dead };
+
+// The states by name, as the store keeps them and the operator routes show and take them.
+inline std::string_view to_string(outbox_state state) {
+  switch (state) {
+    case outbox_state::delivered:
+      return "delivered";
+    case outbox_state::dead:
+      return "dead";
+    case outbox_state::pending:
+      break;
+  }
+  return "pending";
+}
+
+inline std::optional<outbox_state> parse_outbox_state(std::string_view name) {
+  if (name == "pending") return outbox_state::pending;
+  if (name == "delivered") return outbox_state::delivered;
+  if (name == "dead") return outbox_state::dead;
+  return std::nullopt;
+}
 
 struct outbox_entry {
   outbox_item item;

@@ -1,6 +1,6 @@
 #include "gateway/core/task_update.hpp"
 
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/task_state_machine.hpp"
 
@@ -39,8 +39,8 @@ result<void> check_unchanged(const Value& stored, const Value& incoming) {
     names.emplace(it->name.GetString(), it->name.GetStringLength());
   for (const auto& name : names) {
     if (in(mutable_elements, name) || in(ignored_elements, name) || name == "id") continue;
-    const Value* before = json::member(stored, name);
-    const Value* after = json::member(incoming, name);
+    const Value* before = fhir::json::member(stored, name);
+    const Value* after = fhir::json::member(incoming, name);
     if (!before) return immutable(name, "may not be added");
     if (!after) return immutable(name, "may not be removed");
     if (*before != *after) return immutable(name, "may not be changed");
@@ -52,22 +52,23 @@ result<void> check_unchanged(const Value& stored, const Value& incoming) {
 
 result<task_change> merge_task_update(const Value& stored, const Value& incoming, const code_system& business_status,
                                       std::string_view now) {
-  if (!incoming.IsObject() || json::string_member(incoming, "resourceType") != "Task")
+  if (!incoming.IsObject() || fhir::json::string_member(incoming, "resourceType") != "Task")
     return make_error(error_kind::invalid, "resourceType", "expected a Task");
-  if (const Value* id = json::member(incoming, "id"); id && json::as_string(id) != json::string_member(stored, "id"))
+  if (const Value* id = fhir::json::member(incoming, "id");
+      id && fhir::json::as_string(id) != fhir::json::string_member(stored, "id"))
     return make_error(error_kind::invalid, "Task.id", "does not match the Task being updated");
 
-  const auto from = parse_task_status(json::string_member(stored, "status"));
+  const auto from = parse_task_status(fhir::json::string_member(stored, "status"));
   if (!from) return make_error(error_kind::invalid, "Task.status", "the stored Task has no valid status");
-  const Value* status = json::member(incoming, "status");
+  const Value* status = fhir::json::member(incoming, "status");
   if (!status) return make_error(error_kind::invalid, "Task.status", "missing");
-  const auto to = parse_task_status(json::as_string(status));
+  const auto to = parse_task_status(fhir::json::as_string(status));
   if (!to)
     return make_error(error_kind::invalid, "Task.status",
-                      "'" + std::string(json::as_string(status)) + "' is not a Task status");
+                      "'" + std::string(fhir::json::as_string(status)) + "' is not a Task status");
   if (auto ok = check_transition(*from, *to); !ok) return ok.error();
 
-  const Value* business = json::member(incoming, "businessStatus");
+  const Value* business = fhir::json::member(incoming, "businessStatus");
   if (business)
     if (auto ok = business_status.check_codeable_concept(*business, "Task.businessStatus"); !ok) return ok.error();
   if (auto ok = check_unchanged(stored, incoming); !ok) return ok.error();
@@ -76,7 +77,7 @@ result<task_change> merge_task_update(const Value& stored, const Value& incoming
   change.from = *from;
   change.to = *to;
   change.status_changed = *from != *to;
-  const Value* old_business = json::member(stored, "businessStatus");
+  const Value* old_business = fhir::json::member(stored, "businessStatus");
   change.business_status_changed =
       (business == nullptr) != (old_business == nullptr) || (business && *business != *old_business);
 
@@ -86,7 +87,7 @@ result<task_change> merge_task_update(const Value& stored, const Value& incoming
   for (auto name : mutable_elements) {
     const std::string key(name);
     doc.RemoveMember(key.c_str());
-    if (const Value* v = json::member(incoming, name)) {
+    if (const Value* v = fhir::json::member(incoming, name)) {
       Value copy(*v, a);
       json::add(doc, name, std::move(copy), a);
     }

@@ -1,7 +1,7 @@
 #include "gateway/core/transaction_bundle.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/bundle_references.hpp"
-#include "gateway/core/json_read.hpp"
 
 #include <algorithm>
 #include <array>
@@ -30,35 +30,35 @@ bool url_names_type(std::string_view url, std::string_view type) {
 result<transaction_entry> read_entry(const rapidjson::Value& e, std::size_t i) {
   transaction_entry out;
   out.index = i;
-  const auto* request = json::object_member(e, "request");
+  const auto* request = fhir::json::object_member(e, "request");
   if (request == nullptr)
     return make_error(error_kind::invalid, at(i, "request"), "a transaction entry needs a request");
-  const std::string_view method = json::string_member(*request, "method");
+  const std::string_view method = fhir::json::string_member(*request, "method");
   if (method != "POST") {
     return make_error(error_kind::invalid, at(i, "request.method"),
                       "only POST (create) entries are supported in a transaction, not " +
                           (method.empty() ? std::string("a missing method") : std::string(method)));
   }
-  out.resource = json::object_member(e, "resource");
+  out.resource = fhir::json::object_member(e, "resource");
   if (out.resource == nullptr)
     return make_error(error_kind::invalid, at(i, "resource"), "a POST entry needs a resource");
-  out.resource_type = std::string(json::string_member(*out.resource, "resourceType"));
+  out.resource_type = std::string(fhir::json::string_member(*out.resource, "resourceType"));
   if (!transaction_accepts_type(out.resource_type)) {
     return make_error(error_kind::invalid, at(i, "resource.resourceType"),
                       "a referral transaction does not take " +
                           (out.resource_type.empty() ? std::string("a resource without a type") : out.resource_type) +
                           " entries");
   }
-  if (!url_names_type(json::string_member(*request, "url"), out.resource_type)) {
+  if (!url_names_type(fhir::json::string_member(*request, "url"), out.resource_type)) {
     return make_error(error_kind::invalid, at(i, "request.url"),
                       "a POST entry's request.url must be its resource type (" + out.resource_type + ")");
   }
-  out.full_url = std::string(json::string_member(e, "fullUrl"));
+  out.full_url = std::string(fhir::json::string_member(e, "fullUrl"));
   if (!out.full_url.empty() && !out.full_url.starts_with(urn_uuid_prefix)) {
     return make_error(error_kind::invalid, at(i, "fullUrl"),
                       "an entry to create is named by a urn:uuid: fullUrl (or none)");
   }
-  out.if_none_exist = std::string(json::string_member(*request, "ifNoneExist"));
+  out.if_none_exist = std::string(fhir::json::string_member(*request, "ifNoneExist"));
   return out;
 }
 
@@ -78,7 +78,7 @@ const rapidjson::Value* transaction_referral::resolve(std::string_view full_url)
 
 result<transaction_referral> read_transaction_referral(const rapidjson::Value& bundle) {
   transaction_referral out;
-  const auto* entries = json::array_member(bundle, "entry");
+  const auto* entries = fhir::json::array_member(bundle, "entry");
   if (entries == nullptr || entries->Empty()) {
     return make_error(error_kind::unprocessable, "Bundle.entry",
                       "a transaction carries a referral: no entries were sent");
@@ -127,8 +127,9 @@ result<transaction_referral> read_transaction_referral(const rapidjson::Value& b
   }
   if (out.patient) {
     const transaction_entry& patient = out.entries[*out.patient];
-    const auto* subject = json::object_member(*out.entries[*service_request].resource, "subject");
-    const std::string_view subject_ref = subject ? json::string_member(*subject, "reference") : std::string_view{};
+    const auto* subject = fhir::json::object_member(*out.entries[*service_request].resource, "subject");
+    const std::string_view subject_ref =
+        subject ? fhir::json::string_member(*subject, "reference") : std::string_view{};
     if (patient.full_url.empty() || subject_ref != patient.full_url) {
       return make_error(error_kind::unprocessable, at(patient.index),
                         "the Patient entry must be the referral's subject (ServiceRequest.subject names its fullUrl)");

@@ -1,6 +1,6 @@
 #include "gateway/core/triage_rules.hpp"
 
-#include "gateway/core/config_object_reader.hpp"
+#include "gateway/core/data_object.hpp"
 
 #include <set>
 
@@ -26,29 +26,34 @@ result<comparison> parse_op(std::string_view op) {
   return make_error(error_kind::invalid, "", "expected one of >=, >, <=, <, ==");
 }
 
-result<numeric_test> read_numeric(config_object_reader& r) {
-  auto op_text = r.required_string("op");
-  if (!op_text) return op_text.error();
-  auto op = parse_op(*op_text);
-  if (!op) return r.fail("op", "'" + *op_text + "' is not one of >=, >, <=, <, ==");
-  auto value = r.required_number("value");
-  if (!value) return value.error();
-  return numeric_test{*op, *value};
+result<numeric_test> read_numeric(data_object& object) {
+  auto& r = object.reader();
+  std::string op_text;
+  r.read("op", op_text, true);
+  if (auto problem = object.problem()) return *problem;
+  auto op = parse_op(op_text);
+  if (!op) return make_error(error_kind::invalid, r.path_of("op"), "'" + op_text + "' is not one of >=, >, <=, <, ==");
+  double value = 0;
+  if (!r.has("value")) r.fail("value", "missing");
+  r.read("value", value);
+  if (auto problem = object.problem()) return *problem;
+  return numeric_test{*op, value};
 }
 
-result<value_test> read_value_test(config_object_reader& r) {
+result<value_test> read_value_test(data_object& object) {
+  auto& r = object.reader();
   value_test t;
   const bool numeric = r.has("op") || r.has("value");
   const bool coded = r.has("valueCodes");
-  if (numeric && coded) return r.fail("valueCodes", "give either op/value or valueCodes, not both");
+  if (numeric && coded)
+    return make_error(error_kind::invalid, r.path_of("valueCodes"), "give either op/value or valueCodes, not both");
   if (numeric) {
-    auto n = read_numeric(r);
+    auto n = read_numeric(object);
     if (!n) return n.error();
     t.numeric = *n;
   } else if (coded) {
-    auto codes = r.string_array("valueCodes", true);
-    if (!codes) return codes.error();
-    t.codes = std::move(*codes);
+    r.read("valueCodes", t.codes, true);
+    if (auto problem = object.problem()) return *problem;
   }
   return t;
 }
@@ -85,120 +90,117 @@ result<condition> read_condition(const Value& v, const std::string& path, int de
     return condition{none_of{std::move(*items)}};
   }
 
-  auto reader = config_object_reader::open(body, sub);
-  if (!reader) return reader.error();
-  auto& r = *reader;
+  data_object object(body, sub);
+  if (auto problem = object.problem()) return *problem;
+  auto& r = object.reader();
   condition out;
   if (kind == "reason") {
     reason_condition c;
-    auto system = r.optional_string("system");
-    if (!system) return system.error();
-    c.system = system->value_or("");
-    auto codes = r.string_array("codes", true);
-    if (!codes) return codes.error();
-    c.codes = std::move(*codes);
+    r.read("system", c.system);
+    r.read("codes", c.codes, true);
+    if (auto problem = object.problem()) return *problem;
     out.test = std::move(c);
   } else if (kind == "priority") {
     priority_condition c;
-    auto names = r.string_array("in", true);
-    if (!names) return names.error();
-    for (std::size_t i = 0; i < names->size(); ++i) {
-      auto p = parse_request_priority((*names)[i]);
+    std::vector<std::string> names;
+    r.read("in", names, true);
+    if (auto problem = object.problem()) return *problem;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      auto p = parse_request_priority(names[i]);
       if (!p)
         return make_error(error_kind::invalid, r.path_of("in") + "[" + std::to_string(i) + "]",
-                          "'" + (*names)[i] + "' is not one of routine, urgent, asap, stat");
+                          "'" + names[i] + "' is not one of routine, urgent, asap, stat");
       c.in.push_back(*p);
     }
     out.test = std::move(c);
   } else if (kind == "age") {
-    auto n = read_numeric(r);
+    auto n = read_numeric(object);
     if (!n) return n.error();
     out.test = age_condition{*n};
   } else if (kind == "observation") {
     observation_condition c;
-    auto system = r.optional_string("system");
-    if (!system) return system.error();
-    c.system = system->value_or("");
-    auto code = r.required_string("code");
-    if (!code) return code.error();
-    c.code = std::move(*code);
-    auto t = read_value_test(r);
+    r.read("system", c.system);
+    r.read("code", c.code, true);
+    if (auto problem = object.problem()) return *problem;
+    auto t = read_value_test(object);
     if (!t) return t.error();
     c.test = std::move(*t);
     out.test = std::move(c);
   } else if (kind == "answer") {
     answer_condition c;
-    auto link = r.required_string("linkId");
-    if (!link) return link.error();
-    c.link_id = std::move(*link);
-    auto t = read_value_test(r);
+    r.read("linkId", c.link_id, true);
+    if (auto problem = object.problem()) return *problem;
+    auto t = read_value_test(object);
     if (!t) return t.error();
     c.test = std::move(*t);
     out.test = std::move(c);
   } else {
     return make_error(error_kind::invalid, sub, "unknown condition");
   }
-  if (auto done = r.finish(); !done) return done.error();
+  r.finish();
+  if (auto problem = object.problem()) return *problem;
   return out;
 }
 
 result<rule_action> read_action(const Value& v, const std::string& path) {
-  auto reader = config_object_reader::open(v, path);
-  if (!reader) return reader.error();
-  auto& r = *reader;
+  data_object object(v, path);
+  if (auto problem = object.problem()) return *problem;
+  auto& r = object.reader();
   rule_action a;
-  auto step = r.optional_string("step");
-  if (!step) return step.error();
-  if (*step) {
-    if (!is_known_step(**step))
-      return r.fail("step", "'" + **step + "' is not one of step-2, step-3, step-4, redirect");
-    a.step = **step;
+  std::string step;
+  r.read("step", step);
+  if (auto problem = object.problem()) return *problem;
+  if (r.has("step")) {
+    if (!is_known_step(step))
+      return make_error(error_kind::invalid, r.path_of("step"),
+                        "'" + step + "' is not one of step-2, step-3, step-4, redirect");
+    a.step = step;
   }
-  auto priority = r.optional_string("priority");
-  if (!priority) return priority.error();
-  if (*priority) {
-    a.priority = parse_request_priority(**priority);
-    if (!a.priority) return r.fail("priority", "'" + **priority + "' is not one of routine, urgent, asap, stat");
+  std::string priority;
+  r.read("priority", priority);
+  if (auto problem = object.problem()) return *problem;
+  if (r.has("priority")) {
+    a.priority = parse_request_priority(priority);
+    if (!a.priority)
+      return make_error(error_kind::invalid, r.path_of("priority"),
+                        "'" + priority + "' is not one of routine, urgent, asap, stat");
   }
-  auto flags = r.string_array("flags", false);
-  if (!flags) return flags.error();
-  for (std::size_t i = 0; i < flags->size(); ++i)
-    if (!is_token((*flags)[i]))
+  r.read("flags", a.flags, false);
+  if (auto problem = object.problem()) return *problem;
+  for (std::size_t i = 0; i < a.flags.size(); ++i)
+    if (!is_token(a.flags[i]))
       return make_error(error_kind::invalid, r.path_of("flags") + "[" + std::to_string(i) + "]",
                         "expected lower-case letters, digits and '-'");
-  a.flags = std::move(*flags);
-  if (auto done = r.finish(); !done) return done.error();
+  r.finish();
+  if (auto problem = object.problem()) return *problem;
   if (!a.step && !a.priority && a.flags.empty())
     return make_error(error_kind::invalid, path, "expected at least one of step, priority, flags");
   return a;
 }
 
 result<triage_rule> read_rule(const Value& v, const std::string& path) {
-  auto reader = config_object_reader::open(v, path);
-  if (!reader) return reader.error();
-  auto& r = *reader;
+  data_object object(v, path);
+  if (auto problem = object.problem()) return *problem;
+  auto& r = object.reader();
   triage_rule rule;
-  auto id = r.required_string("id");
-  if (!id) return id.error();
-  if (!is_token(*id)) return r.fail("id", "expected lower-case letters, digits and '-'");
-  rule.id = std::move(*id);
-  auto description = r.optional_string("description");
-  if (!description) return description.error();
-  rule.description = description->value_or("");
-  auto when = r.optional_member("when");
-  if (!when) return when.error();
-  if (*when) {
-    auto c = read_condition(**when, r.path_of("when"), 0);
+  r.read("id", rule.id, true);
+  if (auto problem = object.problem()) return *problem;
+  if (!is_token(rule.id))
+    return make_error(error_kind::invalid, r.path_of("id"), "expected lower-case letters, digits and '-'");
+  r.read("description", rule.description);
+  if (auto problem = object.problem()) return *problem;
+  if (const Value* when = r.value("when")) {
+    auto c = read_condition(*when, r.path_of("when"), 0);
     if (!c) return c.error();
     rule.when = std::move(*c);
   }
-  auto then = r.optional_member("then");
-  if (!then) return then.error();
-  if (!*then) return r.fail("then", "missing");
-  auto action = read_action(**then, r.path_of("then"));
+  const Value* then = r.value("then");
+  if (then == nullptr) return make_error(error_kind::invalid, r.path_of("then"), "missing");
+  auto action = read_action(*then, r.path_of("then"));
   if (!action) return action.error();
   rule.then = std::move(*action);
-  if (auto done = r.finish(); !done) return done.error();
+  r.finish();
+  if (auto problem = object.problem()) return *problem;
   return rule;
 }
 
@@ -225,19 +227,20 @@ bool is_known_step(std::string_view step) {
 }
 
 result<triage_rules> load_triage_rules(const Value& root) {
-  auto reader = config_object_reader::open(root, "");
-  if (!reader) return reader.error();
-  auto& r = *reader;
-  auto description = r.optional_string("description");
-  if (!description) return description.error();
-  auto list = r.required_array("rules");
-  if (!list) return list.error();
-  if (auto done = r.finish(); !done) return done.error();
+  data_object object(root, "");
+  if (auto problem = object.problem()) return *problem;
+  auto& r = object.reader();
+  std::string description;
+  r.read("description", description);
+  const Value* list = r.array("rules");
+  if (list == nullptr && !r.has("rules")) r.fail("rules", "missing");
+  r.finish();
+  if (auto problem = object.problem()) return *problem;
   std::vector<triage_rule> rules;
   std::set<std::string, std::less<>> ids;
-  for (rapidjson::SizeType i = 0; i < (*list)->Size(); ++i) {
+  for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
     const std::string path = "rules[" + std::to_string(i) + "]";
-    auto rule = read_rule((**list)[i], path);
+    auto rule = read_rule((*list)[i], path);
     if (!rule) return rule.error();
     if (!ids.insert(rule->id).second)
       return make_error(error_kind::invalid, path + ".id", "duplicate id '" + rule->id + "'");

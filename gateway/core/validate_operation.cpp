@@ -3,10 +3,10 @@
 #include <optional>
 #include <string>
 
+#include "fhir/json_view.hpp"
 #include "fhir/model.hpp"
 #include "fhir/referral_profile.hpp"
 #include "fhir/validator.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/normalise_service_request.hpp"
 
 namespace gateway::core {
@@ -70,7 +70,7 @@ class issue_merger {
 
 result<validate_input> read_parameters(const json_value& parameters) {
   validate_input in;
-  const json_value* list = json::array_member(parameters, "parameter");
+  const json_value* list = fhir::json::array_member(parameters, "parameter");
   if (list == nullptr) {
     return make_error(error_kind::invalid, "Parameters.parameter",
                       "$validate takes a resource, or Parameters with a 'resource' parameter");
@@ -79,17 +79,17 @@ result<validate_input> read_parameters(const json_value& parameters) {
   for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
     const json_value& p = (*list)[i];
     const std::string at = "Parameters.parameter[" + std::to_string(i) + "]";
-    const std::string_view name = json::string_member(p, "name");
+    const std::string_view name = fhir::json::string_member(p, "name");
     if (name == "resource") {
       if (in.resource != nullptr)
         return make_error(error_kind::invalid, at, "only one 'resource' parameter is allowed");
-      in.resource = json::object_member(p, "resource");
+      in.resource = fhir::json::object_member(p, "resource");
       if (in.resource == nullptr) {
         return make_error(error_kind::invalid, at + ".resource",
                           "the 'resource' parameter carries the resource in 'resource'");
       }
     } else if (name == "mode") {
-      const std::string_view mode = json::string_member(p, "valueCode");
+      const std::string_view mode = fhir::json::string_member(p, "valueCode");
       if (mode == "delete") {
         return make_error(error_kind::invalid, at + ".valueCode", "$validate mode 'delete' is not supported here");
       }
@@ -98,8 +98,8 @@ result<validate_input> read_parameters(const json_value& parameters) {
                           "$validate mode is 'create' or 'update' (a valueCode)");
       }
     } else if (name == "profile") {
-      std::string_view url = json::string_member(p, "valueUri");
-      if (url.empty()) url = json::string_member(p, "valueCanonical");
+      std::string_view url = fhir::json::string_member(p, "valueUri");
+      if (url.empty()) url = fhir::json::string_member(p, "valueCanonical");
       if (url.empty())
         return make_error(error_kind::invalid, at + ".valueUri", "the 'profile' parameter carries its URL in valueUri");
       if (have_profile) return make_error(error_kind::invalid, at, "only one 'profile' parameter is allowed");
@@ -119,14 +119,14 @@ result<validate_input> read_parameters(const json_value& parameters) {
 
 // The referral in Bundle.entry[index] normalised as intake would, references resolved by fullUrl.
 std::optional<error> normalise_bundle_referral(const json_value& bundle, rapidjson::SizeType index) {
-  const json_value& entries = *json::array_member(bundle, "entry");
+  const json_value& entries = *fhir::json::array_member(bundle, "entry");
   const reference_lookup lookup = [&entries](std::string_view reference) -> const json_value* {
     for (const auto& e : entries.GetArray()) {
-      if (json::string_member(e, "fullUrl") == reference) return json::object_member(e, "resource");
+      if (fhir::json::string_member(e, "fullUrl") == reference) return fhir::json::object_member(e, "resource");
     }
     return nullptr;
   };
-  auto normalised = normalise_service_request(*json::object_member(entries[index], "resource"), lookup);
+  auto normalised = normalise_service_request(*fhir::json::object_member(entries[index], "resource"), lookup);
   if (normalised) return std::nullopt;
   error e = normalised.error();
   constexpr std::string_view root = "ServiceRequest";
@@ -144,12 +144,12 @@ void add_error(issue_merger& out, const error& e) {
 // batch Bundle: what POST [base] applies to them.
 void check_bundle_referrals(issue_merger& out, const json_value& bundle,
                             const fhir::referral_profile_options& options) {
-  const std::string_view type = json::string_member(bundle, "type");
-  const json_value* entries = json::array_member(bundle, "entry");
+  const std::string_view type = fhir::json::string_member(bundle, "type");
+  const json_value* entries = fhir::json::array_member(bundle, "entry");
   if ((type != "transaction" && type != "batch") || entries == nullptr) return;
   for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
-    const json_value* resource = json::object_member((*entries)[i], "resource");
-    if (resource == nullptr || json::string_member(*resource, "resourceType") != "ServiceRequest") continue;
+    const json_value* resource = fhir::json::object_member((*entries)[i], "resource");
+    if (resource == nullptr || fhir::json::string_member(*resource, "resourceType") != "ServiceRequest") continue;
     fhir::outcome profile = fhir::validate_referral_in_bundle(bundle, i, options);
     const bool profile_ok = profile.ok();
     out.add(profile);
@@ -160,7 +160,7 @@ void check_bundle_referrals(issue_merger& out, const json_value& bundle,
 
 fhir::outcome validate_resource(const json_value& resource, std::string_view profile) {
   issue_merger out;
-  const std::string_view type = json::string_member(resource, "resourceType");
+  const std::string_view type = fhir::json::string_member(resource, "resourceType");
   const bool referral_profile = profile == fhir::referral_profile_url;
   if (!profile.empty() && !referral_profile &&
       !(profile.substr(0, base_definition_prefix.size()) == base_definition_prefix &&
@@ -204,13 +204,13 @@ result<fhir::outcome> validate_operation(const validate_request& request) {
   }
   validate_input in{&doc, {}};
   // POST /Parameters/$validate validates a Parameters resource itself; elsewhere it is the wrapper.
-  if (request.unwrap_parameters && json::string_member(doc, "resourceType") == "Parameters" &&
+  if (request.unwrap_parameters && fhir::json::string_member(doc, "resourceType") == "Parameters" &&
       request.url_type != "Parameters") {
     auto read = read_parameters(doc);
     if (!read) return read.error();
     in = *read;
   }
-  const std::string_view type = json::string_member(*in.resource, "resourceType");
+  const std::string_view type = fhir::json::string_member(*in.resource, "resourceType");
   if (!request.url_type.empty() && type != request.url_type) {
     return make_error(error_kind::invalid, "resourceType",
                       "this is " + std::string(request.url_type) + "/$validate but the resource is " +

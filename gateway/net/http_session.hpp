@@ -3,7 +3,8 @@
 // read a request within the limits, let the handler answer, write the answer, repeat while
 // keep-alive lasts. Pipelined requests are answered in order from the same buffer.
 //
-// A template on the stream type so tests can drive it with boost::beast::test::stream.
+// A template on the stream type so tests drive it with boost::beast::test::stream
+// (tests/unit/net/http_session_test.cpp, with a failure injected at every step).
 // Runs on the connection's strand; the caller keeps `stream` alive until the coroutine ends.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>

@@ -1,5 +1,6 @@
 #include "gateway/net/https_client_tls.hpp"
 
+#include "gateway/net/openssl_error.hpp"
 #include "gateway/net/tls_context.hpp"
 #include "gateway/net/tls_revocation.hpp"
 
@@ -12,20 +13,6 @@
 #include <boost/asio/ssl/error.hpp>
 
 namespace gateway::net {
-namespace {
-
-std::string openssl_queue_reason(const boost::system::error_code& ec) {
-  std::string text = ec.message();
-  if (const unsigned long err = ERR_get_error(); err != 0) {
-    char buf[256];
-    ERR_error_string_n(err, buf, sizeof buf);
-    text = buf;
-  }
-  ERR_clear_error();
-  return text;
-}
-
-}  // namespace
 
 std::variant<std::shared_ptr<boost::asio::ssl::context>, std::string> make_client_tls_context(
     const client_tls_files& files) {
@@ -38,14 +25,14 @@ std::variant<std::shared_ptr<boost::asio::ssl::context>, std::string> make_clien
   apply_tls_policy(ctx->native_handle(), false);
   if (files.server_ca.empty()) return std::string("no server CA configured");
   ctx->load_verify_file(files.server_ca, ec);
-  if (ec) return "cannot load server CA " + files.server_ca + ": " + openssl_queue_reason(ec);
+  if (ec) return "cannot load server CA " + files.server_ca + ": " + openssl_error_text(ec);
   if (auto problem = add_revocation_lists(ctx->native_handle(), files.crl_files, files.server_ca); !problem.empty())
     return "revocation: " + problem;
   if (!files.client_cert.empty()) {
     ctx->use_certificate_chain_file(files.client_cert, ec);
-    if (ec) return "cannot use client certificate " + files.client_cert + ": " + openssl_queue_reason(ec);
+    if (ec) return "cannot use client certificate " + files.client_cert + ": " + openssl_error_text(ec);
     ctx->use_private_key_file(files.client_key, ssl::context::pem, ec);
-    if (ec) return "cannot use client key " + files.client_key + ": " + openssl_queue_reason(ec);
+    if (ec) return "cannot use client key " + files.client_key + ": " + openssl_error_text(ec);
     if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
       ERR_clear_error();
       return "client key " + files.client_key + " does not match " + files.client_cert;

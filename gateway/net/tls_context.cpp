@@ -4,24 +4,10 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "gateway/net/openssl_error.hpp"
 #include "gateway/net/tls_revocation.hpp"
 
 namespace gateway::net {
-namespace {
-
-std::string openssl_reason(const boost::system::error_code& ec) {
-  std::string text = ec.message();
-  const unsigned long err = ERR_get_error();
-  if (err != 0) {
-    char buf[256];
-    ERR_error_string_n(err, buf, sizeof buf);
-    text = buf;
-  }
-  ERR_clear_error();
-  return text;
-}
-
-}  // namespace
 
 void apply_tls_policy(SSL_CTX* ctx, bool tls13_only) {
   SSL_CTX_set_min_proto_version(ctx, tls13_only ? TLS1_3_VERSION : TLS1_2_VERSION);
@@ -45,15 +31,15 @@ tls_context_result make_server_tls_context(const server_tls_files& files) {
   apply_tls_policy(native, files.tls13_only);
 
   ctx->use_certificate_chain_file(files.cert, ec);
-  if (ec) return tls_setup_error{tls_setup_error::part::cert, "cannot use certificate: " + openssl_reason(ec)};
+  if (ec) return tls_setup_error{tls_setup_error::part::cert, "cannot use certificate: " + openssl_error_text(ec)};
   ctx->use_private_key_file(files.key, ssl::context::pem, ec);
-  if (ec) return tls_setup_error{tls_setup_error::part::key, "cannot use private key: " + openssl_reason(ec)};
+  if (ec) return tls_setup_error{tls_setup_error::part::key, "cannot use private key: " + openssl_error_text(ec)};
   if (SSL_CTX_check_private_key(native) != 1) {
     ERR_clear_error();
     return tls_setup_error{tls_setup_error::part::key, "private key does not match the certificate"};
   }
   ctx->load_verify_file(files.client_ca, ec);
-  if (ec) return tls_setup_error{tls_setup_error::part::client_ca, "cannot load CA: " + openssl_reason(ec)};
+  if (ec) return tls_setup_error{tls_setup_error::part::client_ca, "cannot load CA: " + openssl_error_text(ec)};
   if (auto problem = add_revocation_lists(native, files.crl_files, files.client_ca); !problem.empty())
     return tls_setup_error{tls_setup_error::part::crl, problem};
   // Tell clients which CAs we accept, so they pick the right certificate.

@@ -52,20 +52,6 @@ void set_min_level(level l) {
   min_level.store(l);
 }
 
-bool parse_level(std::string_view text, level& out) {
-  if (text == "debug")
-    out = level::debug;
-  else if (text == "info")
-    out = level::info;
-  else if (text == "warn")
-    out = level::warn;
-  else if (text == "error")
-    out = level::error;
-  else
-    return false;
-  return true;
-}
-
 void append_json_escaped(std::string& out, std::string_view text) {
   for (const char c : text) {
     switch (c) {

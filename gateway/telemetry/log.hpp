@@ -30,9 +30,9 @@ struct field {
   field(std::string_view k, double v);
 };
 
-// Sets the lowest level that is written (default info). Call once at start-up.
+// Sets the lowest level that is written (default info; configuration: log.level). Call once at
+// start-up.
 void set_min_level(level l);
-bool parse_level(std::string_view text, level& out);
 
 // Writes {"time":...,"level":...,"msg":...,<fields>} to stderr.
 void write(level l, std::string_view msg, std::initializer_list<field> fields = {});

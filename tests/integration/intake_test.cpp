@@ -15,6 +15,7 @@
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/gateway_test.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
@@ -33,19 +34,7 @@ std::string json_string(const std::string& body, const char* member) {
   return doc[member].GetString();
 }
 
-class intake_test : public ::testing::Test {
- protected:
-  void SetUp() override {
-    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
-    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
-  }
-  https_client client(const std::string& who) {
-    return https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), who));
-  }
-
-  temp_dir dir_;
-  std::unique_ptr<child_process> gateway_;
-};
+class intake_test : public gateway_test {};
 
 TEST_F(intake_test, create_answers_201_with_location_etag_and_the_stored_referral) {
   auto a = client("practice-a");

@@ -15,6 +15,7 @@
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/gateway_test.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
@@ -91,15 +92,8 @@ std::string json_string(const std::string& body, const char* member) {
   return doc.IsObject() ? member_string(doc, member) : std::string();
 }
 
-class search_test : public ::testing::Test {
+class search_test : public gateway_test {
  protected:
-  void SetUp() override {
-    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
-    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
-  }
-  https_client client(const std::string& who) {
-    return https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), who));
-  }
   // Creates a referral as `who`; returns the stored ServiceRequest JSON.
   std::string create(https_client& c, const std::string& body) {
     const auto r = c.request("POST", "/fhir/ServiceRequest", body);
@@ -107,9 +101,6 @@ class search_test : public ::testing::Test {
     return r.body;
   }
   std::string create_id(https_client& c, const std::string& body) { return json_string(create(c, body), "id"); }
-
-  temp_dir dir_;
-  std::unique_ptr<child_process> gateway_;
 };
 
 TEST_F(search_test, finds_referrals_by_identifier_patient_and_status) {

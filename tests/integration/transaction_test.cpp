@@ -11,6 +11,7 @@
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/gateway_test.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
@@ -41,19 +42,7 @@ std::string without_history(const std::string& location) {
   return location.substr(0, location.find("/_history"));
 }
 
-class transaction_test : public ::testing::Test {
- protected:
-  void SetUp() override {
-    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
-    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
-  }
-  https_client client(const std::string& who) {
-    return https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), who));
-  }
-
-  temp_dir dir_;
-  std::unique_ptr<child_process> gateway_;
-};
+class transaction_test : public gateway_test {};
 
 TEST_F(transaction_test, a_referral_and_its_resources_are_stored_with_references_rewritten) {
   auto a = client("practice-a");

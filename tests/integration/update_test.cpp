@@ -17,6 +17,7 @@
 #include "fhir/validator.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/gateway_test.hpp"
 #include "tests/support/https_client.hpp"
 
 namespace rg::testing {
@@ -75,16 +76,8 @@ struct created_referral {
   std::string body;
 };
 
-class update_test : public ::testing::Test {
+class update_test : public gateway_test {
  protected:
-  void SetUp() override {
-    gateway_ = std::make_unique<child_process>(gateway_args(shared_certs_dir(), dir_));
-    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
-  }
-  https_client client(const std::string& who) {
-    return https_client(gateway_->port("https"), shared_certs_dir() + "/ca.crt", dev_identity(shared_certs_dir(), who));
-  }
-
   created_referral create(https_client& a, const std::string& number) {
     const auto r = a.request("POST", "/fhir/ServiceRequest", referral(number));
     EXPECT_EQ(r.status, 201) << r.body;
@@ -112,9 +105,6 @@ class update_test : public ::testing::Test {
     const std::string body = edited(task.body, [&](rapidjson::Document& d, auto&) { set_string(d, "status", status); });
     return platform.request("PUT", "/fhir/Task/" + id, body, {{"If-Match", task.header("etag")}});
   }
-
-  temp_dir dir_;
-  std::unique_ptr<child_process> gateway_;
 };
 
 TEST_F(update_test, put_with_a_stale_if_match_is_412_and_the_identifier_may_not_change) {

@@ -7,6 +7,7 @@
 #include "tools/certs/certs_command.hpp"
 #include "tools/gatewayctl/migrate_command.hpp"
 #include "tools/gatewayctl/outbox_command.hpp"
+#include "tools/gatewayctl/send_command.hpp"
 #include "tools/gatewayctl/validate_command.hpp"
 
 namespace {
@@ -17,9 +18,13 @@ void usage(std::FILE* out) {
       "commands:\n"
       "  certs init [--dir certs/dev] [--force]   make development CA, server and client certificates, CRL\n"
       "  certs revoke NAME [--dir certs/dev]      add a development certificate to the CA's CRL\n"
+      "  send FILE [--as NAME] [--certs DIR] [--url URL]\n"
+      "                                           post a ServiceRequest or Bundle as a development caller\n"
       "  validate [--type TYPE] FILE...           validate each file as the FHIR resource it is (as $validate\n"
       "                                           does, but a Parameters file is not unwrapped)\n"
-      "  outbox list|show ID|retry ID|retry --all-dead|park ID [--ops URL]   the outbox of a running gateway\n"
+      "  outbox list [--state pending|dead|delivered] [--channel events|feedback] [--after SEQ] [--count N]\n"
+      "  outbox show ID | retry ID | retry --all-dead | park ID\n"
+      "                                           the outbox of a running gateway (each takes --ops URL)\n"
       "  status [--ops URL]                       readiness and outbox depth of a running gateway\n"
       "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n",
       out);
@@ -35,6 +40,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "certs") return rg::certs::run_certs_command(args);
+  if (command == "send") return rg::gatewayctl::run_send_command(args, std::cout, std::cerr);
   if (command == "validate") return rg::gatewayctl::run_validate_command(args, std::cout, std::cerr);
   if (command == "outbox") return rg::gatewayctl::run_outbox_command(args, std::cout, std::cerr);
   if (command == "status") return rg::gatewayctl::run_status_command(args, std::cout, std::cerr);

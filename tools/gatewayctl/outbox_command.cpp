@@ -14,7 +14,8 @@ namespace {
 constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
 
 const char* outbox_usage =
-    "usage: gatewayctl outbox list [--state pending|dead|delivered] [--channel C] [--after SEQ] [--count N]\n"
+    "usage: gatewayctl outbox list [--state pending|dead|delivered] [--channel events|feedback] [--after SEQ]\n"
+    "                              [--count N]\n"
     "       gatewayctl outbox show ID\n"
     "       gatewayctl outbox retry ID | retry --all-dead\n"
     "       gatewayctl outbox park ID\n"

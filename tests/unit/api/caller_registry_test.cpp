@@ -29,7 +29,7 @@ config::caller named(std::string name, std::string_view subject, std::string_vie
   c.name = std::move(name);
   c.subject = std::get<config::distinguished_name>(config::parse_distinguished_name(subject));
   c.issuer = std::get<config::distinguished_name>(config::parse_distinguished_name(issuer));
-  c.role = "referrer";
+  c.role = config::caller_role::referrer;
   c.organization = c.name;
   return c;
 }
@@ -39,7 +39,7 @@ TEST(caller_registry, matches_the_exact_issuer_and_subject) {
       {named("A81001", "CN=practice-a,OU=A81001"), named("B82002", "CN=practice-b,OU=B82002")});
   const auto found = registry.find(peer(names({{ou, "A81001"}, {cn, "practice-a"}})));
   ASSERT_TRUE(found);
-  EXPECT_EQ(found->organization, "A81001");
+  EXPECT_EQ(found->organisation, "A81001");
 }
 
 TEST(caller_registry, extra_or_repeated_attributes_do_not_match_a_shorter_name) {
@@ -76,7 +76,7 @@ TEST(caller_registry, a_pinned_fingerprint_matches_only_that_certificate_and_its
   config::caller bare;
   bare.name = "BARE";
   bare.sha256 = std::string(64, 'c');
-  bare.role = "platform";
+  bare.role = config::caller_role::platform;
   const caller_registry registry({pinned, bare});
   const auto subject = names({{ou, "A81001"}, {cn, "practice-a"}});
   EXPECT_FALSE(registry.find(peer(subject))) << "right names, other certificate";

@@ -167,6 +167,32 @@ TEST(config_loader, client_auth_mode_is_require_or_optional) {
             R"(listen.tls.client_auth: "sometimes" is not one of "require", "optional")");
 }
 
+TEST(config_loader, choices_are_read_into_their_enums) {
+  const std::string f = std::string(RG_SOURCE_DIR) + "/config/gateway.json";  // stands in for PEM files
+  const std::string json =
+      minimal(R"(,"log":{"level":"warn"},"referrers":[{"organization":"A","delivery":"fhir-message",)"
+              R"("endpoint":"https://a.test/fhir","service_request":"resource"},{"organization":"B"}],)"
+              R"("callers":[{"name":"p","subject":"CN=p","issuer":"CN=ca","role":"platform","organization":"P"},)"
+              R"({"name":"r","subject":"CN=r","issuer":"CN=ca","role":"referrer","organization":"A"}],)"
+              R"("delivery":{"client_cert":")" +
+              f + R"(","client_key":")" + f + R"(","server_ca":")" + f + R"("})");
+  const std::vector<override_setting> tls13{{"listen.tls.min_version", "\"1.3\""}};  // "1.3" alone is a number
+  auto r = load_config_text(json, "t", tls13);
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r)) << first_error(json, tls13);
+  const auto& c = *std::get<std::shared_ptr<const gateway_config>>(r);
+  EXPECT_EQ(c.listen.tls.min_version, tls_version::tls1_3);
+  EXPECT_EQ(c.log_level, telemetry::level::warn);
+  EXPECT_EQ(c.storage.engine, storage_engine::sqlite);
+  EXPECT_EQ(c.referrers[0].delivery, delivery_mode::fhir_message);
+  EXPECT_EQ(c.referrers[0].service_request, service_request_form::resource);
+  EXPECT_EQ(c.referrers[1].delivery, delivery_mode::none) << "the default";
+  EXPECT_EQ(c.referrers[1].service_request, service_request_form::reference) << "the default";
+  EXPECT_EQ(c.callers[0].role, caller_role::platform);
+  EXPECT_EQ(c.callers[1].role, caller_role::referrer);
+  EXPECT_EQ(first_error(minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","organization":"X"}])")),
+            "callers[0].role: missing");
+}
+
 TEST(config_loader, set_override_of_an_unknown_key_names_it) {
   EXPECT_EQ(first_error(minimal(), {{"listen.tls.colour", "blue"}}), "listen.tls.colour: unknown key");
 }

@@ -1,8 +1,8 @@
 #include "gateway/core/feedback_message.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
 #include "gateway/core/embedded_config.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/referral_create_plan.hpp"
 #include "gateway/core/task_builder.hpp"
@@ -79,7 +79,7 @@ std::string dump(const fhir::outcome& o) {
 std::vector<std::string> entry_types(const rapidjson::Value& bundle) {
   std::vector<std::string> types;
   for (const auto& e : bundle["entry"].GetArray())
-    types.emplace_back(json::string_member(e["resource"], "resourceType"));
+    types.emplace_back(fhir::json::string_member(e["resource"], "resourceType"));
   return types;
 }
 
@@ -90,21 +90,21 @@ TEST(feedback_message, status_update_is_a_valid_message_bundle_with_the_message_
   const auto m = build_feedback_message(f.in);
   const auto checked = fhir::validate(m);
   EXPECT_TRUE(checked.ok()) << dump(checked);
-  EXPECT_EQ(json::string_member(m, "type"), "message");
+  EXPECT_EQ(fhir::json::string_member(m, "type"), "message");
   EXPECT_EQ(entry_types(m), (std::vector<std::string>{"MessageHeader", "Task"}))
       << "the ServiceRequest only referenced";
 
   const auto& header = m["entry"][0]["resource"];
-  EXPECT_EQ(json::string_member(header, "id"), message_id);
-  EXPECT_EQ(json::string_member(m["entry"][0], "fullUrl"), std::string("urn:uuid:") + message_id);
-  EXPECT_EQ(json::string_member(header["eventCoding"], "system"), systems::message_event);
-  EXPECT_EQ(json::string_member(header["eventCoding"], "code"), "status-update");
-  EXPECT_EQ(json::string_member(header["source"], "endpoint"), "urn:referral-gateway:test");
-  EXPECT_EQ(json::string_member(header["destination"][0], "endpoint"), "urn:ods:A81001");
-  EXPECT_EQ(json::string_member(header["focus"][0], "reference"), "Task/t1");
-  EXPECT_EQ(json::string_member(header["focus"][1], "reference"), "ServiceRequest/sr1");
+  EXPECT_EQ(fhir::json::string_member(header, "id"), message_id);
+  EXPECT_EQ(fhir::json::string_member(m["entry"][0], "fullUrl"), std::string("urn:uuid:") + message_id);
+  EXPECT_EQ(fhir::json::string_member(header["eventCoding"], "system"), systems::message_event);
+  EXPECT_EQ(fhir::json::string_member(header["eventCoding"], "code"), "status-update");
+  EXPECT_EQ(fhir::json::string_member(header["source"], "endpoint"), "urn:referral-gateway:test");
+  EXPECT_EQ(fhir::json::string_member(header["destination"][0], "endpoint"), "urn:ods:A81001");
+  EXPECT_EQ(fhir::json::string_member(header["focus"][0], "reference"), "Task/t1");
+  EXPECT_EQ(fhir::json::string_member(header["focus"][1], "reference"), "ServiceRequest/sr1");
   EXPECT_FALSE(header.HasMember("response")) << "a feedback message is not a reply";
-  EXPECT_EQ(json::string_member(m["entry"][1], "fullUrl"), "https://gateway.example.org/fhir/Task/t1");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][1], "fullUrl"), "https://gateway.example.org/fhir/Task/t1");
 }
 
 TEST(feedback_message, the_configured_endpoint_and_the_full_service_request_when_asked_for) {
@@ -114,9 +114,9 @@ TEST(feedback_message, the_configured_endpoint_and_the_full_service_request_when
   const auto checked = fhir::validate(m);
   EXPECT_TRUE(checked.ok()) << dump(checked);
   EXPECT_EQ(entry_types(m), (std::vector<std::string>{"MessageHeader", "Task", "ServiceRequest"}));
-  EXPECT_EQ(json::string_member(m["entry"][0]["resource"]["destination"][0], "endpoint"),
+  EXPECT_EQ(fhir::json::string_member(m["entry"][0]["resource"]["destination"][0], "endpoint"),
             "https://practice-a.example.org/fhir/$process-message");
-  EXPECT_EQ(json::string_member(m["entry"][2], "fullUrl"), "https://gateway.example.org/fhir/ServiceRequest/sr1");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][2], "fullUrl"), "https://gateway.example.org/fhir/ServiceRequest/sr1");
 }
 
 TEST(feedback_message, outcome_report_carries_the_outcomes_and_the_summary_and_stays_valid) {
@@ -135,18 +135,19 @@ TEST(feedback_message, outcome_report_carries_the_outcomes_and_the_summary_and_s
   const auto m = build_feedback_message(f.in);
   const auto checked = fhir::validate(m);
   EXPECT_TRUE(checked.ok()) << dump(checked);
-  EXPECT_EQ(json::string_member(m["entry"][0]["resource"]["eventCoding"], "code"), "outcome-report");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][0]["resource"]["eventCoding"], "code"), "outcome-report");
   EXPECT_EQ(entry_types(m),
             (std::vector<std::string>{"MessageHeader", "Task", "Observation", "Observation", "Observation",
                                       "Observation", "Observation", "Observation", "Observation", "Observation",
                                       "Observation", "Observation", "Communication"}));
   const auto& narrative = m["entry"][12]["resource"];
-  EXPECT_NE(json::string_member(narrative["payload"][0], "contentString").find("PHQ-9 18"), std::string_view::npos);
+  EXPECT_NE(fhir::json::string_member(narrative["payload"][0], "contentString").find("PHQ-9 18"),
+            std::string_view::npos);
   const std::regex uuid("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   for (rapidjson::SizeType i = 6; i < 13; ++i) {
-    const std::string full_url(json::string_member(m["entry"][i], "fullUrl"));
+    const std::string full_url(fhir::json::string_member(m["entry"][i], "fullUrl"));
     EXPECT_TRUE(std::regex_match(full_url, uuid)) << full_url;
-    EXPECT_EQ(full_url, "urn:uuid:" + std::string(json::string_member(m["entry"][i]["resource"], "id")));
+    EXPECT_EQ(full_url, "urn:uuid:" + std::string(fhir::json::string_member(m["entry"][i]["resource"], "id")));
   }
 }
 
@@ -164,8 +165,8 @@ TEST(feedback_message, the_same_input_builds_the_same_message_and_ids_follow_the
   EXPECT_EQ(first, json::serialise(build_feedback_message(f.in)));
   f.in.message_id = "0b8e4f5a-3c2d-4e1f-8a9b-7c6d5e4f3a2b";
   const auto other = build_feedback_message(f.in);
-  EXPECT_EQ(json::string_member(other["entry"][0]["resource"], "id"), f.in.message_id);
-  EXPECT_EQ(first.find(json::string_member(other["entry"][3], "fullUrl")), std::string::npos)
+  EXPECT_EQ(fhir::json::string_member(other["entry"][0]["resource"], "id"), f.in.message_id);
+  EXPECT_EQ(first.find(fhir::json::string_member(other["entry"][3], "fullUrl")), std::string::npos)
       << "summary ids differ between messages";
   EXPECT_EQ(derived_uuid(message_id, 1), derived_uuid(message_id, 1));
   EXPECT_NE(derived_uuid(message_id, 1), derived_uuid(message_id, 2));
@@ -182,7 +183,7 @@ TEST(feedback_message, the_outbox_item_is_keyed_for_ordering_per_referral) {
   EXPECT_EQ(item->content_type, "application/fhir+json");
   const auto payload = fixtures::parse(item->payload);
   EXPECT_TRUE(fhir::validate(payload).ok());
-  EXPECT_EQ(json::string_member(payload["entry"][0]["resource"], "id"), item->id);
+  EXPECT_EQ(fhir::json::string_member(payload["entry"][0]["resource"], "id"), item->id);
 }
 
 TEST(feedback_message, an_invalid_message_is_refused_not_queued) {

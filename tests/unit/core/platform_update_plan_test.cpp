@@ -1,7 +1,7 @@
 #include "gateway/core/platform_update_plan.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/embedded_config.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/referral_create_plan.hpp"
 #include "gateway/core/task_builder.hpp"
 #include "test_data.hpp"
@@ -77,13 +77,13 @@ TEST(platform_update_plan, a_task_change_is_written_at_the_version_read_with_a_s
   EXPECT_EQ(w.kind, write_kind::update);
   EXPECT_EQ(w.expected_version, 4);
   EXPECT_EQ(w.owner_org, "A81001");
-  EXPECT_EQ(json::string_member(fixtures::parse(w.json), "status"), "received");
+  EXPECT_EQ(fhir::json::string_member(fixtures::parse(w.json), "status"), "received");
   const auto m = message_of(plan->work);
   EXPECT_TRUE(fhir::validate(m).ok());
-  EXPECT_EQ(json::string_member(m["entry"][0]["resource"]["eventCoding"], "code"), "status-update");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][0]["resource"]["eventCoding"], "code"), "status-update");
   const auto& shown = m["entry"][1]["resource"];
-  EXPECT_EQ(json::string_member(shown, "status"), "received");
-  EXPECT_EQ(json::string_member(shown["meta"], "versionId"), "5") << "the version this commit writes";
+  EXPECT_EQ(fhir::json::string_member(shown, "status"), "received");
+  EXPECT_EQ(fhir::json::string_member(shown["meta"], "versionId"), "5") << "the version this commit writes";
   EXPECT_EQ(plan->work.outbox[0].id, f.feedback.message_id);
   EXPECT_EQ(plan->work.audits.size(), 1u);
 }
@@ -100,12 +100,12 @@ TEST(platform_update_plan, completing_the_task_reports_outcomes_with_the_summary
   EXPECT_EQ(plan->event, feedback_event::outcome_report);
   const auto m = message_of(plan->work);
   EXPECT_TRUE(fhir::validate(m).ok());
-  EXPECT_EQ(json::string_member(m["entry"][0]["resource"]["eventCoding"], "code"), "outcome-report");
-  EXPECT_EQ(json::string_member(m["entry"][2]["resource"], "id"), "o1");
-  EXPECT_EQ(json::string_member(m["entry"][3]["resource"], "id"), "o2");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][0]["resource"]["eventCoding"], "code"), "outcome-report");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][2]["resource"], "id"), "o1");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][3]["resource"], "id"), "o2");
   const auto& last = m["entry"][m["entry"].Size() - 1]["resource"];
-  EXPECT_EQ(json::string_member(last, "resourceType"), "Communication");
-  EXPECT_NE(json::string_member(last["payload"][0], "contentString").find("18"), std::string_view::npos);
+  EXPECT_EQ(fhir::json::string_member(last, "resourceType"), "Communication");
+  EXPECT_NE(fhir::json::string_member(last["payload"][0], "contentString").find("18"), std::string_view::npos);
 }
 
 TEST(platform_update_plan, a_posted_outcome_is_owned_by_the_referrer_and_reported) {
@@ -125,11 +125,11 @@ TEST(platform_update_plan, a_posted_outcome_is_owned_by_the_referrer_and_reporte
   EXPECT_TRUE(indexed_by_referral);
   const auto m = message_of(plan->work);
   EXPECT_TRUE(fhir::validate(m).ok());
-  EXPECT_EQ(json::string_member(m["entry"][2]["resource"], "id"), "o9");
+  EXPECT_EQ(fhir::json::string_member(m["entry"][2]["resource"], "id"), "o9");
   bool recovery_known = false;
   for (const auto& e : m["entry"].GetArray()) {
     const auto& r = e["resource"];
-    if (json::string_member(r, "resourceType") == "Observation" && r.HasMember("derivedFrom"))
+    if (fhir::json::string_member(r, "resourceType") == "Observation" && r.HasMember("derivedFrom"))
       recovery_known |= r["derivedFrom"].Size() == 2;
   }
   EXPECT_TRUE(recovery_known) << "the summary uses the earlier score and the posted one";

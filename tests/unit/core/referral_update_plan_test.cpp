@@ -1,6 +1,6 @@
 #include "gateway/core/referral_update_plan.hpp"
 
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/task_builder.hpp"
 #include "test_data.hpp"
@@ -69,8 +69,10 @@ TEST(referral_update_plan, an_update_replaces_the_referral_at_the_version_read_a
   EXPECT_EQ(w.expected_version, 3);
   EXPECT_EQ(w.owner_org, "A81001");
   const auto sr = fixtures::parse(w.json);
-  EXPECT_EQ(json::string_member(sr["subject"], "reference"), "Patient/p1") << "the subject stays the stored Patient";
-  for (const auto& c : json::each(sr, "contained")) EXPECT_NE(json::string_member(c, "resourceType"), "Patient");
+  EXPECT_EQ(fhir::json::string_member(sr["subject"], "reference"), "Patient/p1")
+      << "the subject stays the stored Patient";
+  for (const auto& c : fhir::json::each(sr, "contained"))
+    EXPECT_NE(fhir::json::string_member(c, "resourceType"), "Patient");
   ASSERT_EQ(plan->work.outbox.size(), 1u);
   EXPECT_EQ(plan->event, referral_event_type::updated);
   EXPECT_NE(plan->work.outbox[0].payload.find("\"type\":\"referral.updated\""), std::string::npos);
@@ -90,8 +92,8 @@ TEST(referral_update_plan, revoking_cancels_the_task_in_the_same_unit) {
   EXPECT_EQ(w.id, "t1");
   EXPECT_EQ(w.expected_version, 5);
   const auto task = fixtures::parse(w.json);
-  EXPECT_EQ(json::string_member(task, "status"), "cancelled");
-  EXPECT_EQ(json::string_member(task, "lastModified"), "2024-05-02T00:00:00Z");
+  EXPECT_EQ(fhir::json::string_member(task, "status"), "cancelled");
+  EXPECT_EQ(fhir::json::string_member(task, "lastModified"), "2024-05-02T00:00:00Z");
   EXPECT_EQ(plan->event, referral_event_type::cancelled);
   EXPECT_NE(plan->work.outbox[0].payload.find("\"type\":\"referral.cancelled\""), std::string::npos);
 }

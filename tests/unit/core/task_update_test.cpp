@@ -1,7 +1,7 @@
 #include "gateway/core/task_update.hpp"
 
+#include "fhir/json_view.hpp"
 #include "gateway/core/embedded_config.hpp"
-#include "gateway/core/json_read.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/task_builder.hpp"
 #include "test_data.hpp"
@@ -66,13 +66,13 @@ TEST(task_update, platform_moves_status_and_business_status) {
   EXPECT_TRUE(change->status_changed);
   EXPECT_TRUE(change->business_status_changed);
   const auto& t = change->task;
-  EXPECT_EQ(json::string_member(t, "status"), "received");
-  EXPECT_EQ(json::string_member(t["businessStatus"]["coding"][0], "code"), "triaged-step-2");
-  EXPECT_EQ(json::string_member(t["owner"], "reference"), "Organization/team-2");
-  EXPECT_EQ(json::string_member(t["note"][0], "text"), "Booked for telephone CBT");
-  EXPECT_EQ(json::string_member(t, "lastModified"), "2024-05-02T09:00:00Z");
-  EXPECT_EQ(json::string_member(t["meta"], "versionId"), "1");  // store's, untouched
-  EXPECT_EQ(json::string_member(t["basedOn"][0], "reference"), "ServiceRequest/sr1");
+  EXPECT_EQ(fhir::json::string_member(t, "status"), "received");
+  EXPECT_EQ(fhir::json::string_member(t["businessStatus"]["coding"][0], "code"), "triaged-step-2");
+  EXPECT_EQ(fhir::json::string_member(t["owner"], "reference"), "Organization/team-2");
+  EXPECT_EQ(fhir::json::string_member(t["note"][0], "text"), "Booked for telephone CBT");
+  EXPECT_EQ(fhir::json::string_member(t, "lastModified"), "2024-05-02T09:00:00Z");
+  EXPECT_EQ(fhir::json::string_member(t["meta"], "versionId"), "1");  // store's, untouched
+  EXPECT_EQ(fhir::json::string_member(t["basedOn"][0], "reference"), "ServiceRequest/sr1");
 }
 
 TEST(task_update, same_status_with_only_business_status_is_fine) {
@@ -138,6 +138,6 @@ TEST(task_update, meta_text_and_last_modified_in_the_body_are_ignored) {
   });
   const auto change = merge_task_update(stored, body, business_status(), "2024-05-02T09:00:00Z");
   ASSERT_TRUE(change) << change.error().text();
-  EXPECT_EQ(json::string_member(change->task, "lastModified"), "2024-05-02T09:00:00Z");
-  EXPECT_EQ(json::string_member(change->task["meta"], "versionId"), "1");
+  EXPECT_EQ(fhir::json::string_member(change->task, "lastModified"), "2024-05-02T09:00:00Z");
+  EXPECT_EQ(fhir::json::string_member(change->task["meta"], "versionId"), "1");
 }

@@ -1,6 +1,6 @@
 #include "gateway/core/triage_event.hpp"
 
-#include "gateway/core/json_read.hpp"
+#include "fhir/json_view.hpp"
 #include "gateway/core/normalise_service_request.hpp"
 #include "test_data.hpp"
 
@@ -27,26 +27,26 @@ TEST(triage_event, cloudevents_structured_mode_with_the_normalised_referral) {
   const auto text = build_triage_event(h, *r, triage);
   const auto e = fixtures::parse(text);
 
-  EXPECT_EQ(json::string_member(e, "specversion"), "1.0");
-  EXPECT_EQ(json::string_member(e, "id"), "8c1f7a8e-6f55-4c1e-9f0a-2b6f7d9d1e01");
-  EXPECT_EQ(json::string_member(e, "source"), "https://gateway.example.org/fhir");
-  EXPECT_EQ(json::string_member(e, "type"), "referral.received");
-  EXPECT_EQ(json::string_member(e, "subject"), "ServiceRequest/sr1");
-  EXPECT_EQ(json::string_member(e, "time"), "2024-05-01T10:00:00Z");
-  EXPECT_EQ(json::string_member(e, "datacontenttype"), "application/json");
+  EXPECT_EQ(fhir::json::string_member(e, "specversion"), "1.0");
+  EXPECT_EQ(fhir::json::string_member(e, "id"), "8c1f7a8e-6f55-4c1e-9f0a-2b6f7d9d1e01");
+  EXPECT_EQ(fhir::json::string_member(e, "source"), "https://gateway.example.org/fhir");
+  EXPECT_EQ(fhir::json::string_member(e, "type"), "referral.received");
+  EXPECT_EQ(fhir::json::string_member(e, "subject"), "ServiceRequest/sr1");
+  EXPECT_EQ(fhir::json::string_member(e, "time"), "2024-05-01T10:00:00Z");
+  EXPECT_EQ(fhir::json::string_member(e, "datacontenttype"), "application/json");
   const auto& d = e["data"];
-  EXPECT_EQ(json::string_member(d, "suggestedStep"), "step-3");
-  EXPECT_EQ(json::string_member(d, "priority"), "urgent");
-  EXPECT_EQ(json::string_member(d["flags"][0], ""), "");
+  EXPECT_EQ(fhir::json::string_member(d, "suggestedStep"), "step-3");
+  EXPECT_EQ(fhir::json::string_member(d, "priority"), "urgent");
+  EXPECT_EQ(fhir::json::string_member(d["flags"][0], ""), "");
   EXPECT_STREQ(d["flags"][0].GetString(), "risk-to-self");
   EXPECT_STREQ(d["matchedRules"][0].GetString(), "phq9-item9-risk-to-self");
-  EXPECT_EQ(json::string_member(d, "task"), "Task/t1");
+  EXPECT_EQ(fhir::json::string_member(d, "task"), "Task/t1");
   const auto& ref = d["referral"];
-  EXPECT_EQ(json::string_member(ref["patient"], "nhsNumber"), "9434765919");
-  EXPECT_EQ(json::string_member(ref["patient"], "birthDate"), "1980-06-15");
-  EXPECT_EQ(json::string_member(ref, "requesterOds"), "A81001");
-  EXPECT_EQ(json::string_member(ref["identifier"], "value"), "REF-2024-0001");
-  EXPECT_EQ(json::string_member(ref["reasons"][0], "code"), "203082005");
+  EXPECT_EQ(fhir::json::string_member(ref["patient"], "nhsNumber"), "9434765919");
+  EXPECT_EQ(fhir::json::string_member(ref["patient"], "birthDate"), "1980-06-15");
+  EXPECT_EQ(fhir::json::string_member(ref, "requesterOds"), "A81001");
+  EXPECT_EQ(fhir::json::string_member(ref["identifier"], "value"), "REF-2024-0001");
+  EXPECT_EQ(fhir::json::string_member(ref["reasons"][0], "code"), "203082005");
   EXPECT_EQ(ref["observations"].Size(), 4u);
   // The contained Patient's name never leaves the gateway: the referral carries no names.
   EXPECT_EQ(text.find("Alex"), std::string::npos);
@@ -60,7 +60,7 @@ TEST(triage_event, types_and_no_step_when_none_suggested) {
   h.type = referral_event_type::cancelled;
   h.service_request_id = "sr9";
   const auto e = fixtures::parse(build_triage_event(h, referral{}, triage_result{}));
-  EXPECT_EQ(json::string_member(e, "type"), "referral.cancelled");
+  EXPECT_EQ(fhir::json::string_member(e, "type"), "referral.cancelled");
   EXPECT_FALSE(e["data"].HasMember("suggestedStep"));
-  EXPECT_EQ(json::string_member(e["data"], "priority"), "routine");
+  EXPECT_EQ(fhir::json::string_member(e["data"], "priority"), "routine");
 }

@@ -62,7 +62,7 @@ TEST(triage_rules, errors_name_the_path) {
       {R"({"rules":[{"id":"a","when":{"any":[{"age":{"op":"=>","value":1}}]},"then":{"step":"step-2"}}]})",
        "rules[0].when.any[0].age.op: '=>' is not one of >=, >, <=, <, =="},
       {R"({"rules":[{"id":"a","when":{"age":{"op":">","value":"18"}},"then":{"step":"step-2"}}]})",
-       "rules[0].when.age.value: expected a number"},
+       "rules[0].when.age.value: must be a number"},
       {R"({"rules":[{"id":"a","when":{"colour":{}},"then":{"step":"step-2"}}]})",
        "rules[0].when.colour: unknown condition"},
       {R"({"rules":[{"id":"a","when":{"age":{"op":">","value":1},"reason":{"codes":["x"]}},"then":{"step":"step-2"}}]})",
@@ -71,7 +71,7 @@ TEST(triage_rules, errors_name_the_path) {
       {R"({"rules":[{"id":"a","when":{"any":[]},"then":{"step":"step-2"}}]})",
        "rules[0].when.any: expected a non-empty array of conditions"},
       {R"({"rules":[{"id":"a","when":{"reason":{"codes":[]}},"then":{"step":"step-2"}}]})",
-       "rules[0].when.reason.codes: expected at least one entry"},
+       "rules[0].when.reason.codes: must have at least one entry"},
       {R"({"rules":[{"id":"a","when":{"answer":{"linkId":"q","op":">","value":0,"valueCodes":["x"]}},"then":{"step":"step-2"}}]})",
        "rules[0].when.answer.valueCodes: give either op/value or valueCodes, not both"},
       {R"({"rules":[{"id":"a","when":{"priority":{"in":["urgent","later"]}},"then":{"step":"step-2"}}]})",
@@ -80,7 +80,7 @@ TEST(triage_rules, errors_name_the_path) {
        "rules[0].then.flags[0]: expected lower-case letters, digits and '-'"},
       {R"({"rules":[],"rule":[]})", "rule: unknown key"},
       {R"({})", "rules: missing"},
-      {R"([])", "$: expected an object"},
+      {R"([])", "$: must be an object"},
       {R"({"rules":[]} x)", "$: invalid JSON at offset 13: The document root must not be followed by other values."},
   };
   for (const auto& row : rows) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/core/retry_schedule.hpp"
+
 namespace gateway::delivery {
 namespace {
 
