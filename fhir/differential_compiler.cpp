@@ -71,8 +71,8 @@ boost::system::result<void, model_error> model_builder::compile_differential(con
         const type_index copied = new_type(std::move(child_copy));
         owned.insert(copied);
         m_.types_[current].elements[idx].types = {copied};
-        for (auto& [name, slot] : m_.types_[current].members) {
-          if (slot.element == idx) slot.type = copied;
+        for (member_table::entry& m : m_.types_[current].members.entries()) {
+          if (m.slot.element == idx) m.slot.type = copied;
         }
         child = copied;
       }

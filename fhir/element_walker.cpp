@@ -63,7 +63,7 @@ void check_coded(walk_context& ctx, const element_def& e, const type_def& td, co
     std::string_view code = json::string_member(coding, "code");
     return !code.empty() && e.bound_set->contains(json::string_member(coding, "system"), code);
   };
-  if (td.name == "Coding") {
+  if (td.checked_as == type_def::role::coding) {
     if (!json::string_member(v, "code").empty() && !coding_ok(v)) {
       ctx.sink.error(issue_code::code_invalid,
                      "the code " + quoted(json::string_member(v, "code")) + " with system " +
@@ -120,12 +120,14 @@ void walk_item(walk_context& ctx, const element_def& e, type_index t, const json
       return;
     }
     walk_object(ctx, t, v, path, false);
-    if (td.name == "Reference") check_reference(ctx, e, v, path);
-    if (td.name == "Coding" || td.name == "CodeableConcept") check_coded(ctx, e, td, v, path);
+    if (td.checked_as == type_def::role::reference) check_reference(ctx, e, v, path);
+    if (td.checked_as == type_def::role::coding || td.checked_as == type_def::role::codeable_concept) {
+      check_coded(ctx, e, td, v, path);
+    }
     if (t == ctx.m.known().extension) check_extension(ctx, e, v, path);
     if (t == ctx.m.known().coding) check_coding(ctx, v, path);
     if (td.is_quantity) check_quantity_system(ctx, v);
-    if (td.name == "Attachment") check_attachment(ctx, v, path);
+    if (td.checked_as == type_def::role::attachment) check_attachment(ctx, v, path);
     check_invariants(ctx, td.invariants, v, t, path);
     check_invariants(ctx, e.invariants, v, t, path);
   }
@@ -210,7 +212,8 @@ void walk_primitive_extension(walk_context& ctx, const element_def& e, type_inde
 }
 
 std::string suggest(const type_def& td, std::string_view key) {
-  for (const auto& [name, slot] : td.members) {
+  for (const member_table::entry& m : td.members.entries()) {
+    const std::string_view name = m.name;
     if (name.size() == key.size() && std::equal(name.begin(), name.end(), key.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         })) {
@@ -230,20 +233,23 @@ void walk_object(walk_context& ctx, type_index t, const json_value& obj, const p
     ctx.sink.error(issue_code::invariant, "empty objects are not allowed (ele-1)", &path);
     return;
   }
-  // Per-element counts; a stack buffer covers every R4 type, the vector is a safety net.
+  // Per-element counts; a stack buffer covers every R4 type, the vector is a safety net. Only
+  // the type's own slots are zeroed (most types have far fewer elements than the buffer).
   constexpr std::size_t stack_slots = 96;
-  std::array<std::uint32_t, stack_slots> stack_counts{};
-  std::array<const char*, stack_slots> stack_choice{};
+  std::array<std::uint32_t, stack_slots> stack_counts;
+  std::array<const char*, stack_slots> stack_choice;
   std::vector<std::uint32_t> heap_counts;
   std::vector<const char*> heap_choice;
   std::uint32_t* counts = stack_counts.data();
   const char** choice = stack_choice.data();
   if (td.elements.size() > stack_slots) {
-    heap_counts.assign(td.elements.size(), 0);
-    heap_choice.assign(td.elements.size(), nullptr);
+    heap_counts.resize(td.elements.size());
+    heap_choice.resize(td.elements.size());
     counts = heap_counts.data();
     choice = heap_choice.data();
   }
+  std::fill_n(counts, td.elements.size(), 0u);
+  std::fill_n(choice, td.elements.size(), nullptr);
   bool has_content = false;
 
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd() && !ctx.sink.full(); ++it) {

@@ -24,16 +24,31 @@ bool has_member_like(const rapidjson::Value& obj, std::string_view name) {
   return false;
 }
 
-// True when the invariant cannot fail on `v` because `v` has none of the members it reads.
-bool trivially_true(const invariant_def& d, const rapidjson::Value& v) {
-  if (d.needs_one_of.empty() || !v.IsObject()) return false;
-  for (std::string_view name : d.needs_one_of) {
-    if (has_member_like(v, name)) return false;
+// A Reference whose `reference` is exactly one string that does not start with '#'.
+bool has_non_local_reference(const rapidjson::Value& v) {
+  const rapidjson::Value* ref = nullptr;
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    if (json::key_of(it) != "reference") continue;
+    if (ref) return false;  // a repeated key: let the evaluator see both
+    ref = &it->value;
   }
-  return true;
+  return ref && ref->IsString() && (ref->GetStringLength() == 0 || ref->GetString()[0] != '#');
 }
 
 }  // namespace
+
+bool passes_without_evaluation(const model& m, const invariant_def& d, const rapidjson::Value& v, type_index t) {
+  if (!v.IsObject()) return false;
+  if (!d.needs_one_of.empty()) {
+    bool reads_one = false;
+    for (std::size_t i = 0; i < d.needs_one_of.size() && !reads_one; ++i) {
+      reads_one = has_member_like(v, d.needs_one_of[i]);
+    }
+    if (!reads_one) return true;
+  }
+  return d.fails_only_on_local_reference && t != no_type && m.type(t).checked_as == type_def::role::reference &&
+         has_non_local_reference(v);
+}
 
 void check_invariants(walk_context& ctx, std::span<const invariant_def* const> list, const rapidjson::Value& v,
                       type_index t, const path_node& path) {
@@ -52,7 +67,7 @@ void check_invariants(walk_context& ctx, std::span<const invariant_def* const> l
   fhirpath::evaluator& ev = fhirpath::thread_evaluator();
   for (const invariant_def* d : list) {
     if (ctx.sink.full()) return;
-    if (d->how != invariant_def::check::fhirpath || trivially_true(*d, v)) continue;
+    if (d->how != invariant_def::check::fhirpath || passes_without_evaluation(ctx.m, *d, v, t)) continue;
     auto verdict = ev.check(d->compiled, env, focus);
     if (verdict && *verdict) continue;
     std::string text = "constraint " + std::string(d->key) + " failed: " + std::string(d->human);

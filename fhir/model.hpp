@@ -17,6 +17,7 @@
 #include <boost/system/result.hpp>
 
 #include "fhir/fhirpath/fhirpath.hpp"
+#include "fhir/member_table.hpp"
 #include "fhir/outcome.hpp"
 #include "fhir/type_index.hpp"
 
@@ -83,6 +84,10 @@ struct invariant_def {
   // evaluating the expression on an empty object; only for expressions that read the focus
   // through member names alone). Empty when there is no such shortcut.
   std::vector<std::string_view> needs_one_of;
+  // ref-1 exactly as R4 writes it, "reference.startsWith('#').not() or (...)": on a Reference
+  // whose `reference` is one string not starting with '#', the left side is true, so the `or` is
+  // true whatever its right side; such a Reference passes without evaluation.
+  bool fails_only_on_local_reference = false;
 };
 
 struct element_def {
@@ -124,13 +129,6 @@ struct extension_def {
   std::vector<slice> slices;  // nested extensions of a complex extension
 };
 
-// What a JSON property name means inside one type.
-struct member_slot {
-  std::uint32_t element = 0;         // index into type_def::elements
-  type_index type = no_type;         // the concrete type (for choices, the one the name selects)
-  bool primitive_extension = false;  // "_name": the id/extension part of a primitive
-};
-
 struct type_def {
   std::string_view name;  // "Patient", "HumanName", or a backbone path "Bundle.entry"
   std::string_view url;   // canonical URL of the StructureDefinition (profiles), may be empty
@@ -138,21 +136,22 @@ struct type_def {
   primitive_kind primitive = primitive_kind::none;
   bool is_abstract = false;
   std::vector<element_def> elements;
-  std::unordered_map<std::string_view, member_slot> members;
+  member_table members;  // JSON property name -> element
   // Constraints on every instance of this type (its definition's root element).
   std::vector<const invariant_def*> invariants;
   // Type names an instance answers to in FHIRPath is/as/ofType: its own, its bases ("uri" for
   // canonical, "Quantity" for Age, "DomainResource"), and the System type of a primitive.
   std::vector<std::string_view> answers_to;
   bool is_quantity = false;  // Quantity or one of its specialisations (Age, Duration, ...)
+  // Datatypes the structural walk checks beyond their element tree, told by name once at load
+  // (profiles of them keep the name, so they keep the role).
+  enum class role : std::uint8_t { other, reference, coding, codeable_concept, attachment };
+  role checked_as = role::other;
   // Profiles: the extensions the profile names (slices of extension / modifierExtension), i.e.
   // the ones the system behind the profile understands.
   std::vector<std::string_view> understood_extensions;
 
-  const member_slot* find_member(std::string_view json_name) const {
-    auto it = members.find(json_name);
-    return it == members.end() ? nullptr : &it->second;
-  }
+  const member_slot* find_member(std::string_view json_name) const { return members.find(json_name); }
 };
 
 class model {
@@ -183,7 +182,7 @@ class model {
   // Frequently used types, resolved once at load.
   struct well_known {
     type_index reference = no_type, extension = no_type, coding = no_type, codeable_concept = no_type, bundle = no_type,
-               resource = no_type, string = no_type;
+               resource = no_type, string = no_type, element = no_type;
   };
   const well_known& known() const { return known_; }
 

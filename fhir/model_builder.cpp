@@ -109,8 +109,6 @@ boost::system::result<void, model_error> model_builder::build() {
   for (const auto* sd : base_definitions_) {
     if (auto r = compile_snapshot(*sd); !r) return r;
   }
-  finish_invariants();
-  find_invariant_shortcuts();
   auto& k = m_.known_;
   k.reference = m_.find_type("Reference");
   k.extension = m_.find_type("Extension");
@@ -119,6 +117,9 @@ boost::system::result<void, model_error> model_builder::build() {
   k.bundle = m_.find_type("Bundle");
   k.resource = m_.find_type("Resource");
   k.string = m_.find_type("string");
+  k.element = m_.find_type("Element");
+  finish_invariants();
+  find_invariant_shortcuts();
   for (type_def& t : m_.types_) t.answers_to = type_names_of(t);
   for (const auto* sd : profiles_) {
     if (auto r = compile_differential(*sd); !r) return r;
@@ -141,6 +142,11 @@ std::vector<std::string_view> model_builder::type_names_of(type_def& t) {
       return names;
     case type_kind::complex:
       for (std::string_view q : quantities) t.is_quantity = t.is_quantity || q == t.name;
+      t.checked_as = t.name == "Reference"         ? type_def::role::reference
+                     : t.name == "Coding"          ? type_def::role::coding
+                     : t.name == "CodeableConcept" ? type_def::role::codeable_concept
+                     : t.name == "Attachment"      ? type_def::role::attachment
+                                                   : type_def::role::other;
       if (t.is_quantity && t.name != "Quantity") names.push_back("Quantity");
       names.push_back("Element");
       return names;
@@ -201,11 +207,11 @@ void model_builder::add_member_names(type_def& t, std::uint32_t index) {
       n.append(ty.name.substr(1));
       name = own(std::move(n));
     }
-    t.members[name] = member_slot{index, ti, false};
+    t.members.insert_or_assign(name, member_slot{index, ti, false});
     if (ty.kind == type_kind::primitive) {
       std::string twin(1, '_');
       twin.append(name);
-      t.members[own(std::move(twin))] = member_slot{index, ti, true};
+      t.members.insert_or_assign(own(std::move(twin)), member_slot{index, ti, true});
     }
   }
 }

@@ -118,6 +118,12 @@ void check_extension_counts(walk_context& ctx, const rapidjson::Value& list, con
 // resource (reference, canonical, uri or url), or itself references its container ("#").
 void check_contained_referenced(walk_context& ctx, const rapidjson::Value& resource, const path_node& path);
 
+// Whether constraint `d` holds on item `v` of type `t` without evaluating it: `v` has none of the
+// members it reads (invariant_def::needs_one_of), or it is ref-1 on a Reference whose reference
+// is not "#..." (invariant_def::fails_only_on_local_reference). Unit tests hold both to the
+// evaluator's verdicts.
+bool passes_without_evaluation(const model& m, const invariant_def& d, const rapidjson::Value& v, type_index t);
+
 // Evaluates constraints (compiled FHIRPath) on one item of type `t` at `path`.
 void check_invariants(walk_context& ctx, std::span<const invariant_def* const> list, const rapidjson::Value& v,
                       type_index t, const path_node& path);

@@ -2,6 +2,7 @@
 // collection and three-valued-logic rules of the specification. Functions: functions.cpp.
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "fhir/fhirpath/machine.hpp"
@@ -99,6 +100,7 @@ void machine::begin(const expression& e, const environment& env, const item& con
   steps_ = 0;
   descendants_of_ = nullptr;
   hoisted_used_ = 0;
+
   iteration_depth_ = 0;
 }
 
@@ -161,7 +163,67 @@ void machine::resolve_type(item& i) const {
   }
 }
 
+void machine::push_member_value(const rapidjson::Value& v, type_index t, const rapidjson::Value* twin,
+                                collection& out) {
+  if (v.IsArray()) {
+    const auto n = v.Size();
+    for (rapidjson::SizeType k = 0; k < n; ++k) {
+      const rapidjson::Value& x = v[k];
+      const rapidjson::Value* tw =
+          twin && twin->IsArray() && k < twin->Size() && !(*twin)[k].IsNull() ? &(*twin)[k] : nullptr;
+      item c = item::of_node(x.IsNull() ? nullptr : &x, t, tw);
+      if (c.json == nullptr && c.twin == nullptr) continue;
+      resolve_type(c);
+      out.push_back(c);
+    }
+  } else if (!v.IsNull()) {
+    item c = item::of_node(&v, t, twin);
+    resolve_type(c);
+    out.push_back(c);
+  }
+}
+
+// Only "_name" without a value: the primitive exists (it has extensions) but has no value.
+void machine::push_value_less(const rapidjson::Value& twin, type_index t, collection& out) {
+  if (twin.IsArray()) {
+    for (const auto& tw : twin.GetArray()) out.push_back(item::of_node(nullptr, t, &tw));
+  } else {
+    out.push_back(item::of_node(nullptr, t, &twin));
+  }
+}
+
+bool machine::direct_member(const rapidjson::Value& obj, std::string_view name, const member_slot& slot,
+                            collection& out) {
+  // One pass finds "name" and its "_name" twin; a repeated key (possible in a document that did
+  // not come through parse_json) takes the general path, which keeps every occurrence.
+  const rapidjson::Value* value = nullptr;
+  const rapidjson::Value* twin = nullptr;
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+    const std::size_t len = it->name.GetStringLength();
+    const char* key = it->name.GetString();
+    if (len == name.size() && key[0] == name[0] && std::memcmp(key, name.data(), len) == 0) {
+      if (value) return false;
+      value = &it->value;
+    } else if (len == name.size() + 1 && key[0] == '_' && key[1] == name[0] &&
+               std::memcmp(key + 1, name.data(), name.size()) == 0) {
+      if (!twin) twin = &it->value;
+    }
+  }
+  const bool primitive = m().type(slot.type).kind == type_kind::primitive;
+  if (!primitive) twin = nullptr;  // "_name" is not a member of the type then
+  if (value) {
+    push_member_value(*value, slot.type, twin, out);
+  } else if (twin) {
+    push_value_less(*twin, slot.type, out);
+  }
+  return true;
+}
+
 void machine::members(std::span<const item> input, std::string_view name, collection& out) {
+  // Items of one collection are mostly of one type: the element `name` selects is looked up once
+  // per run of equal types.
+  type_index looked_up = no_type;
+  const member_slot* direct = nullptr;
   for (const item& in : input) {
     if (in.kind != item_kind::node) continue;
     const rapidjson::Value* obj = in.json;
@@ -170,9 +232,23 @@ void machine::members(std::span<const item> input, std::string_view name, collec
       // A primitive's id and extension live in its "_name" twin.
       if (in.twin == nullptr || !in.twin->IsObject() || (name != "extension" && name != "id")) continue;
       obj = in.twin;
-      t = m().find_type("Element");
+      t = m().known().element;
     }
     const type_def* td = t == no_type ? nullptr : &m().type(t);
+    if (td && t != looked_up) {
+      looked_up = t;
+      // The fast path: `name` is a JSON property of the type itself (not a choice stem such as
+      // "value", not "_name"), of an element with a single type.
+      direct = td->find_member(name);
+      if (direct && (direct->primitive_extension || td->elements[direct->element].name != name ||
+                     td->elements[direct->element].types.size() != 1)) {
+        direct = nullptr;
+      }
+    }
+    if (td && direct && direct_member(*obj, name, *direct, out)) {
+      if (out.size() > max_steps || ++steps_ > max_steps) fail("evaluation too large");
+      continue;
+    }
     int any_underscore = -1;  // computed when first needed
     for (auto it = obj->MemberBegin(); it != obj->MemberEnd(); ++it) {
       std::string_view key = key_of(it);
@@ -190,15 +266,9 @@ void machine::members(std::span<const item> input, std::string_view name, collec
         continue;
       }
       if (underscore) {
-        // Only "_name" without a value: the primitive exists (it has extensions) but has no value.
-        if (obj->FindMember(rapidjson::Value(bare.data(), static_cast<rapidjson::SizeType>(bare.size()))) !=
+        if (obj->FindMember(rapidjson::Value(bare.data(), static_cast<rapidjson::SizeType>(bare.size()))) ==
             obj->MemberEnd()) {
-          continue;
-        }
-        if (it->value.IsArray()) {
-          for (const auto& tw : it->value.GetArray()) out.push_back(item::of_node(nullptr, child_type, &tw));
-        } else {
-          out.push_back(item::of_node(nullptr, child_type, &it->value));
+          push_value_less(it->value, child_type, out);
         }
         continue;
       }
@@ -207,22 +277,7 @@ void machine::members(std::span<const item> input, std::string_view name, collec
         if (any_underscore < 0) any_underscore = has_underscore_key(*obj) ? 1 : 0;
         twin = twin_of(*obj, key, any_underscore == 1);
       }
-      if (it->value.IsArray()) {
-        const auto n = it->value.Size();
-        for (rapidjson::SizeType k = 0; k < n; ++k) {
-          const rapidjson::Value& v = it->value[k];
-          const rapidjson::Value* tw =
-              twin && twin->IsArray() && k < twin->Size() && !(*twin)[k].IsNull() ? &(*twin)[k] : nullptr;
-          item c = item::of_node(v.IsNull() ? nullptr : &v, child_type, tw);
-          if (c.json == nullptr && c.twin == nullptr) continue;
-          resolve_type(c);
-          out.push_back(c);
-        }
-      } else if (!it->value.IsNull()) {
-        item c = item::of_node(&it->value, child_type, twin);
-        resolve_type(c);
-        out.push_back(c);
-      }
+      push_member_value(it->value, child_type, twin, out);
     }
     if (out.size() > max_steps || ++steps_ > max_steps) fail("evaluation too large");
   }
@@ -260,7 +315,7 @@ void machine::children(const item& in, collection& out) {
     }
   };
   if (in.json && in.json->IsObject()) add_all(in.json, in.type);
-  if (in.twin && in.twin->IsObject()) add_all(in.twin, m().find_type("Element"));
+  if (in.twin && in.twin->IsObject()) add_all(in.twin, m().known().element);
   if (out.size() > max_steps || ++steps_ > max_steps) fail("evaluation too large");
 }
 

@@ -11,6 +11,7 @@
 
 #include "fhir/fhirpath/ast.hpp"
 #include "fhir/fhirpath/fhirpath.hpp"
+#include "fhir/member_table.hpp"
 
 namespace fhir::fhirpath::detail {
 
@@ -50,6 +51,11 @@ class machine {
   // Members named `name` of every input item (choice types, "_name" twins, arrays flattened).
   void members(std::span<const item> input, std::string_view name, collection& out);
   void children(const item& i, collection& out);
+  // members() when `name` is a property of the object's type (`slot`); false when the object
+  // repeats the property, which the general path handles.
+  bool direct_member(const rapidjson::Value& obj, std::string_view name, const member_slot& slot, collection& out);
+  void push_member_value(const rapidjson::Value& v, type_index t, const rapidjson::Value* twin, collection& out);
+  void push_value_less(const rapidjson::Value& twin, type_index t, collection& out);
   void descendants(std::span<const item> input, collection& out);
 
   // Singleton helpers: the one item, nullptr for empty; error for more than one.

@@ -114,6 +114,35 @@ TEST_F(fhirpath_eval, paths_and_literals) {
   EXPECT_EQ(eval("birthDate.extension.url"), "'http://example.org/time'");  // the _birthDate twin
 }
 
+// Member access takes a direct path when the name is a property of the type; these cases pin
+// what it must keep: "_name" twins with and without values, nulls in primitive arrays, choice
+// stems, and repeated keys (which only a document not built by parse_json can have).
+TEST_F(fhirpath_eval, members_with_twins_nulls_choices_and_repeated_keys) {
+  doc = test::doc(R"({"resourceType":"Patient","name":[{"given":["A",null,"C"],
+    "_given":[null,{"extension":[{"url":"http://example.org/n","valueString":"mid"}]},{"id":"c"}]}],
+    "_gender":{"extension":[{"url":"http://example.org/g","valueCode":"x"}]},
+    "deceasedBoolean":false})");
+  env.resource = item::of_node(&doc, r4_model().find_resource_type("Patient"));
+  EXPECT_EQ(eval("name.given"), "'A',<node>,'C'");  // the null has an extension, so it is an item
+  EXPECT_EQ(eval("name.given.count()"), "3");
+  EXPECT_EQ(eval("name.given[1].extension.value"), "'mid'");
+  EXPECT_EQ(eval("name.given[2].id"), "'c'");
+  EXPECT_EQ(eval("gender.exists()"), "true");  // only "_gender": present without a value
+  EXPECT_EQ(eval("gender.hasValue()"), "false");
+  EXPECT_EQ(eval("gender.extension.url"), "'http://example.org/g'");
+  EXPECT_EQ(eval("deceased"), "false");
+  EXPECT_EQ(eval("deceasedBoolean"), "{}");  // a choice is reached by its stem only
+  rapidjson::Document twice;
+  twice.Parse(R"({"resourceType":"Patient","gender":"male","gender":"female"})");
+  ASSERT_FALSE(twice.HasParseError());
+  env.resource = item::of_node(&twice, r4_model().find_resource_type("Patient"));
+  auto e = compile("gender");
+  ASSERT_TRUE(e.has_value());
+  auto r = thread_evaluator().evaluate(*e, env, env.resource);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->size(), 2u);
+}
+
 TEST_F(fhirpath_eval, existence_functions) {
   EXPECT_EQ(eval("name.exists()"), "true");
   EXPECT_EQ(eval("telecom.exists()"), "false");
