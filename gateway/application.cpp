@@ -7,6 +7,7 @@
 #include "adapters/bars/target_identifier.hpp"
 #include "fhir/model.hpp"
 #include "gateway/api/bundle_route.hpp"
+#include "gateway/api/ops_outbox_routes.hpp"
 #include "gateway/api/outcome_routes.hpp"
 #include "gateway/api/process_message_route.hpp"
 #include "gateway/api/referral_create_route.hpp"
@@ -15,6 +16,7 @@
 #include "gateway/api/search_routes.hpp"
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/api/validate_route.hpp"
+#include "gateway/app/audit_path.hpp"
 #include "gateway/app/random_uuid.hpp"
 #include "gateway/app/services.hpp"
 #include "gateway/core/embedded_config.hpp"
@@ -23,6 +25,7 @@
 #include "gateway/net/server.hpp"
 #include "gateway/outbox_service.hpp"
 #include "gateway/retention/purger.hpp"
+#include "gateway/service_level_timer.hpp"
 #include "gateway/store_opening.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -31,21 +34,32 @@ namespace gateway {
 struct application::parts {
   std::unique_ptr<core::store> store;
   std::unique_ptr<core::triage_rules> rules;
+  std::unique_ptr<app::audit_path> audit;
   app::context context;
   std::unique_ptr<app::services> services;
   api::app_context api_context;
-  std::unique_ptr<retention::purger> purger;  // declared after the store: goes first
-  std::unique_ptr<outbox_service> outbox;     // likewise
+  std::unique_ptr<retention::purger> purger;           // declared after the store: goes first
+  std::unique_ptr<outbox_service> outbox;              // likewise
+  std::unique_ptr<service_level_timer> service_level;  // likewise (needs the services and the store)
 };
 
-application::application(const config::gateway_config& config, api::route_table& routes, api::ops_api& ops,
-                         telemetry::metrics& metrics)
-    : config_(config), routes_(routes), ops_(ops), metrics_(metrics), parts_(std::make_unique<parts>()) {}
+application::application(const config::gateway_config& config, api::route_table& routes,
+                         api::ops_route_table& ops_routes, api::ops_api& ops, telemetry::metrics& metrics)
+    : config_(config),
+      routes_(routes),
+      ops_routes_(ops_routes),
+      ops_(ops),
+      metrics_(metrics),
+      parts_(std::make_unique<parts>()) {}
 
 application::~application() = default;
 
 const app::services& application::services() const {
   return *parts_->services;
+}
+
+const app::context& application::use_case_context() const {
+  return parts_->context;
 }
 
 namespace {
@@ -113,20 +127,28 @@ std::string application::start(net::server& server) {
   if (auto* problem = std::get_if<std::string>(&store)) return *problem;
   parts_->store = std::move(std::get<std::unique_ptr<core::store>>(store));
 
+  // Access audits may hold at most half the store's queue, so reads never crowd out writes.
+  parts_->audit = std::make_unique<app::audit_path>(std::max<std::size_t>(1, config_.storage.max_queue / 2));
+  app::audit_path* audit = parts_->audit.get();
+  metrics_.add_collector([audit](std::string& out) { audit->collect(out); });
+
   app::context& use_cases = parts_->context;
   use_cases.store = parts_->store.get();
+  use_cases.audit = audit;
   use_cases.triage_rules = parts_->rules.get();
   use_cases.platform_org = config_.platform.organization;
   use_cases.event_source = config_.platform.event_source;
   for (const auto& r : config_.referrers) {
-    // A BaRS reply carries the ServiceRequest (bars/reply_message.hpp), so a bars referrer's
-    // feedback always includes it.
+    // An HL7 v2 receiver gets the ServiceRequest (RF1-6: its own referral id) and the Patient (PID);
+    // a BaRS reply carries the ServiceRequest (bars/reply_message.hpp).
+    const bool v2 = r.delivery == config::delivery_mode::hl7v2;
+    const bool bars = r.delivery == config::delivery_mode::bars;
     use_cases.referrers.push_back(
-        {r.organization, r.endpoint,
-         r.service_request == config::service_request_form::resource || r.delivery == config::delivery_mode::bars});
+        {r.organization, r.endpoint, v2 || bars || r.service_request == config::service_request_form::resource, v2});
   }
   use_cases.new_id = &app::random_uuid;
   use_cases.now = [] { return std::chrono::system_clock::now(); };
+  use_cases.urgent_accept_within = config_.triage.urgent_accept;
   parts_->services = std::make_unique<app::services>(use_cases);
 
   auto& ctx = parts_->api_context;
@@ -164,18 +186,24 @@ std::string application::start(net::server& server) {
                : std::string();
   });
   std::string problem;
-  parts_->outbox = outbox_service::start(config_, *parts_->store, ops_, metrics_, server, problem);
+  parts_->outbox = outbox_service::start(config_, *parts_->store, metrics_, server, problem);
   if (!parts_->outbox) return problem;
+  api::register_outbox_routes(ops_routes_, *parts_->store);
 
   // Retention: delivered outbox items and old audit records are purged in the background.
   parts_->purger = std::make_unique<retention::purger>(*parts_->store, retention_policy_from(config_.retention));
   retention::purger* purger = parts_->purger.get();
   metrics_.add_collector([purger](std::string& out) { collect_retention_metrics(*purger, out); });
   parts_->purger->start();
+
+  // Service level: urgent referrals not accepted in time raise referral.overdue.
+  if (config_.triage.urgent_accept.count() > 0)
+    parts_->service_level = service_level_timer::start(*parts_->services, config_.triage.overdue_check, metrics_);
   return {};
 }
 
 void application::stop() {
+  parts_->service_level.reset();
   parts_->outbox.reset();
   parts_->purger.reset();
   parts_->store.reset();

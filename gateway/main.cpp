@@ -5,6 +5,7 @@
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "gateway/api/ops_api.hpp"
 #include "gateway/application.hpp"
 #include "gateway/config/config_loader.hpp"
+#include "gateway/hl7v2_listener.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/net/tls_context.hpp"
 #include "gateway/telemetry/log.hpp"
@@ -28,7 +30,7 @@ void usage(std::FILE* out) {
       "usage: referral-gateway [--config FILE] [--set key.path=value ...]\n"
       "  --config FILE   JSON configuration (default: the embedded config/gateway.json)\n"
       "  --set K=V       override one key of the configuration, e.g. --set listen.port=0\n"
-      "Once listening, prints {\"event\":\"listening\",\"https\":PORT,\"ops\":PORT} on stdout.\n",
+      "Once listening, prints {\"event\":\"listening\",\"https\":PORT,\"ops\":PORT[,\"mllp\":PORT]} on stdout.\n",
       out);
 }
 
@@ -140,8 +142,9 @@ int main(int argc, char** argv) {
   });
 
   api::route_table routes;
-  api::ops_api ops(metrics);
-  application app(*cfg, routes, ops, metrics);
+  api::ops_route_table ops_routes;
+  api::ops_api ops(metrics, cfg->ops.address);
+  application app(*cfg, routes, ops_routes, ops, metrics);
   if (const std::string problem = app.start(server); !problem.empty()) {
     std::fprintf(stderr, "referral-gateway: %s\n", problem.c_str());
     return 1;
@@ -151,7 +154,7 @@ int main(int argc, char** argv) {
   description.date = now_fhir_datetime();
   api::register_metadata_route(routes, description);
   const api::caller_registry callers(cfg->callers);
-  api::fhir_api fhir(cfg->listen.base_path, routes, callers, metrics);
+  api::fhir_api fhir(cfg->listen.base_path, routes, ops_routes, callers, app.use_case_context(), metrics);
 
   const auto https_port = server.add_listener({"https", cfg->listen.address, cfg->listen.port, tls_slot, &fhir});
   if (auto* e = std::get_if<std::string>(&https_port)) {
@@ -166,6 +169,18 @@ int main(int argc, char** argv) {
       return 1;
     }
     listening += ",\"ops\":" + std::to_string(std::get<std::uint16_t>(ops_port));
+  }
+  std::unique_ptr<hl7v2_listener> v2;  // the HL7 v2 front door (mllp.*), on the same use cases
+  if (cfg->mllp.enabled) {
+    const std::string base_url = "https://" + cfg->listen.address + ":" +
+                                 std::to_string(std::get<std::uint16_t>(https_port)) + cfg->listen.base_path;
+    v2 = std::make_unique<hl7v2_listener>(*cfg, app.services(), callers, server.io().get_executor(), base_url);
+    const auto mllp_port = v2->listen(server, tls_slot);
+    if (auto* e = std::get_if<std::string>(&mllp_port)) {
+      std::fprintf(stderr, "referral-gateway: mllp: %s\n", e->c_str());
+      return 1;
+    }
+    listening += ",\"mllp\":" + std::to_string(std::get<std::uint16_t>(mllp_port));
   }
   listening += "}\n";
   std::fputs(listening.c_str(), stdout);

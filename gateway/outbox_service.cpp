@@ -7,10 +7,9 @@
 #include <vector>
 
 #include "adapters/delivery/bars_sender.hpp"
+#include "adapters/delivery/hl7v2_sender.hpp"
 #include "adapters/delivery/https_sender.hpp"
 #include "adapters/sinks/jsonl_sink.hpp"
-#include "gateway/api/ops_api.hpp"
-#include "gateway/api/ops_outbox_routes.hpp"
 #include "gateway/config/gateway_config.hpp"
 #include "gateway/core/store.hpp"
 #include "gateway/core/store_outbox.hpp"
@@ -35,17 +34,21 @@ using outbox::outbox_metrics;
 
 using core::feedback_channel;
 
-// Teardown (~outbox_service): the dispatcher stops first (its thread joined, deliveries in flight
-// given the grace period), idle client connections close, then the ports go, then the pool, and
-// last the dispatcher with its io_context, on which the HTTPS deliveries ran.
+// Teardown (~outbox_service), issue 10 item 5: the dispatcher stops first (no new deliveries;
+// those in flight get the shutdown grace, then its loop stops and their items stay leased, so the
+// next start finds them pending: never dropped), idle client connections close. Then the members
+// go in reverse order of declaration: the events file (its worker joined: it is the last thing
+// that can call a port, through a chain), the client pool, the dispatcher with its io_context
+// (handlers still queued there are destroyed, not run), and only then the registry and the ports
+// themselves, which therefore outlive everything that can call them.
 struct outbox_service::parts {
   outbox_metrics metrics;
+  std::vector<std::shared_ptr<core::delivery_port>> ports;  // HTTPS senders, chains
+  discard_port discard;
   delivery_registry registry;
   std::unique_ptr<dispatcher> run;
   std::unique_ptr<net::https_client_pool> pool;
   std::unique_ptr<sinks::jsonl_sink> events_file;
-  discard_port discard;
-  std::vector<std::shared_ptr<core::delivery_port>> ports;  // HTTPS senders, chains
 };
 
 outbox_service::outbox_service(std::unique_ptr<parts> p) : parts_(std::move(p)) {}
@@ -79,6 +82,22 @@ std::shared_ptr<core::delivery_port> make_sender(net::https_client_pool& pool, c
   return std::get<std::shared_ptr<delivery::https_sender>>(std::move(made));
 }
 
+// An HL7 v2 sender (MLLP, TLS for mllps://) with the delivery timeouts: connect, then the ACK
+// within request_timeout_ms; or the start-up problem naming the configuration key.
+std::shared_ptr<core::delivery_port> make_v2_sender(boost::asio::any_io_executor executor, const std::string& url,
+                                                    net::client_tls_files tls, const config::delivery_settings& d,
+                                                    const std::string& key, std::string& problem) {
+  net::mllp_client_options o;
+  o.connect_timeout = d.connect_timeout;
+  o.answer_timeout = d.request_timeout;
+  auto made = delivery::hl7v2_sender::create(std::move(executor), url, std::move(tls), o, {});
+  if (auto* e = std::get_if<std::string>(&made)) {
+    problem = "configuration: " + key + ": " + *e;
+    return nullptr;
+  }
+  return std::get<std::shared_ptr<delivery::hl7v2_sender>>(std::move(made));
+}
+
 dispatcher_options options_from(const config::delivery_settings& d) {
   dispatcher_options o;
   o.retry.base = d.retry_base;
@@ -92,15 +111,17 @@ dispatcher_options options_from(const config::delivery_settings& d) {
   o.lease = d.lease.count() > 0 ? d.lease
                                 : std::max<std::chrono::milliseconds>(std::chrono::seconds(30),
                                                                       2 * (d.connect_timeout + d.request_timeout));
-  o.limits.max_held = std::max<std::size_t>(256, 4 * static_cast<std::size_t>(d.max_per_destination));
+  // Held = waiting + in flight + answered and being recorded: room for many destinations' worth of
+  // attempts while a batch of results is written.
+  o.limits.max_held = std::max<std::size_t>(1024, 4 * static_cast<std::size_t>(d.max_per_destination));
   return o;
 }
 
 }  // namespace
 
 std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_config& config, core::store& store,
-                                                      api::ops_api& ops, telemetry::metrics& metrics,
-                                                      net::server& server, std::string& problem) {
+                                                      telemetry::metrics& metrics, net::server& server,
+                                                      std::string& problem) {
   auto p = std::make_unique<parts>();
   const config::delivery_settings& d = config.delivery;
   const unsigned per_destination = std::max(1u, d.max_per_destination);
@@ -170,10 +191,19 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
         p->ports.push_back(std::move(sender));
         break;
       }
+      case config::delivery_mode::hl7v2: {
+        auto sender = make_v2_sender(
+            p->run->io().get_executor(), r.endpoint,
+            {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key, config.revocation.crl_files},
+            d, key + ".endpoint", problem);
+        if (!sender) return nullptr;
+        p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, mode});
+        p->ports.push_back(std::move(sender));
+        break;
+      }
     }
   }
 
-  api::register_outbox_routes(ops, store);
   outbox_metrics* m = &p->metrics;
   metrics.add_collector([m](std::string& out) { m->collect(out); });
 

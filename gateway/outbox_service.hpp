@@ -1,8 +1,8 @@
 #pragma once
 // Wiring of the outbox from configuration (application.cpp creates it after the store): the
 // delivery adapters (adapters/sinks, adapters/delivery), the engine (gateway/outbox: registry
-// mapping (channel, destination) to a port, dispatcher, metrics), and the operator routes on the
-// ops listener.
+// mapping (channel, destination) to a port, dispatcher, metrics). The operator's outbox routes
+// are registered by application.cpp (api/ops_outbox_routes.hpp).
 //
 // Routes (DESIGN.md §3):
 // - channel "events", destination "platform": the JSON Lines file platform.events_jsonl; with
@@ -25,9 +25,6 @@ struct gateway_config;
 namespace gateway::core {
 class store;
 }
-namespace gateway::api {
-class ops_api;
-}
 namespace gateway::net {
 class server;
 }
@@ -48,8 +45,7 @@ class outbox_service {
   // Builds and starts everything; stops the dispatcher when `server` begins shutting down. Returns
   // null and sets `problem` (naming the configuration key) when something cannot be set up.
   static std::unique_ptr<outbox_service> start(const config::gateway_config& config, core::store& store,
-                                               api::ops_api& ops, telemetry::metrics& metrics, net::server& server,
-                                               std::string& problem);
+                                               telemetry::metrics& metrics, net::server& server, std::string& problem);
 
  private:
   struct parts;

@@ -2,8 +2,9 @@
 # One command on a fresh Debian 12 machine: install what is missing, build, run every test
 # through ctest. Exits non-zero on any failure.
 #   RG_SANITIZE=1 tools/test.sh   also builds with ASan+UBSan (build-asan/) and runs the tests there
-#   RG_FUZZ_SECONDS=60 tools/test.sh   also runs the validator's libFuzzer target that long
-#                                    (CI does, for 60 s)
+#   RG_FUZZ_SECONDS=60 tools/test.sh   also runs the validator's libFuzzer target that long, and the
+#                                    HL7 v2 targets (ER7 parser, MLLP framer) half that each
+#                                    (CI does, with 60 s)
 #   RG_CRASH_ROUNDS=N tools/test.sh    SIGKILL rounds of the kill tests (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,9 @@ if [ -z "$fuzz_seconds" ] && [ "${CI:-}" = "true" ]; then fuzz_seconds=60; fi
 if [ -n "$fuzz_seconds" ] && [ "$fuzz_seconds" != "0" ]; then
   tools/install-deps.sh --fuzz
   tests/fuzz/run.sh "$fuzz_seconds" "$PWD/build-fuzz"
+  for target in fuzz_er7_parse fuzz_mllp_framing; do
+    tests/fuzz/run.sh "$(( fuzz_seconds / 2 > 10 ? fuzz_seconds / 2 : 10 ))" "$PWD/build-fuzz" "$target"
+  done
 fi
 # Every test the hazard log names as a control must still exist and be enabled.
 (cd build && ctest --show-only=json-v1) >build/ctest-listing.json

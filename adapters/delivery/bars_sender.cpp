@@ -46,7 +46,7 @@ struct conversation_read {
 
   void operator()(core::read_outcome conversation) {
     asio::co_spawn(asio::make_strand(executor), post_item(std::move(sender), std::move(item), std::move(conversation)),
-                   deliver_completion{std::move(done)});
+                   delivery_completion{std::move(done)});
   }
 };
 

@@ -1,7 +1,8 @@
 #pragma once
-// Completes a delivery_port::deliver() call run as a coroutine (asio::co_spawn's completion):
-// hands the coroutine's result, or an unexpected exception as a transient failure, to the
-// dispatcher's callback exactly once. Shared by the HTTPS senders.
+// Completes a delivery_port::deliver() call whose attempt runs as a coroutine: hands the
+// coroutine's result - or an unexpected exception, as a transient failure - to the dispatcher's
+// callback exactly once. Use as the completion token of co_spawn. Shared by every sender that
+// runs its attempt as a coroutine.
 //
 // Thread safety: called once, on the coroutine's executor.
 #include <exception>
@@ -12,7 +13,7 @@
 
 namespace gateway::delivery {
 
-struct deliver_completion {
+struct delivery_completion {
   core::store_callback<core::delivery_result> done;
 
   void operator()(std::exception_ptr error, core::delivery_result result) {

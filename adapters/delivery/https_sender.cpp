@@ -39,7 +39,7 @@ https_sender::https_sender(net::https_client_pool& pool, std::shared_ptr<net::ht
 void https_sender::deliver(const core::outbox_entry& item, core::store_callback<core::delivery_result> done) {
   // Each delivery runs on its own strand: the pool wakes waiting requests through their executor.
   asio::co_spawn(asio::make_strand(pool_.executor()), post_item(shared_from_this(), item.item),
-                 deliver_completion{std::move(done)});
+                 delivery_completion{std::move(done)});
 }
 
 asio::awaitable<core::delivery_result> https_sender::post(core::outbox_item item) {

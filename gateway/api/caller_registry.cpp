@@ -31,10 +31,10 @@ std::optional<caller> caller_registry::find(const net::peer_identity& peer) cons
     found = &c;
   }
   if (found == nullptr) return std::nullopt;
-  return caller{
-      found->name,
-      found->role == config::caller_role::platform ? core::caller_role::platform : core::caller_role::referrer,
-      found->organization};
+  core::caller_role role = core::caller_role::referrer;
+  if (found->role == config::caller_role::platform) role = core::caller_role::platform;
+  if (found->role == config::caller_role::operator_) role = core::caller_role::operator_;
+  return caller{found->name, role, found->organization};
 }
 
 }  // namespace gateway::api

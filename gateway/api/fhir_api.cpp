@@ -4,8 +4,10 @@
 
 #include <chrono>
 
+#include "gateway/api/audited_answer.hpp"
 #include "gateway/api/content_negotiation.hpp"
 #include "gateway/api/fhir_response.hpp"
+#include "gateway/api/ops_gate.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -27,11 +29,33 @@ const char* fault_route(net::request_fault) {
   return "(unread request)";
 }
 
+// The audit name of a caller configuration does not know: its certificate's fingerprint, or none.
+app::caller unidentified(const net::peer_identity& peer) {
+  app::caller who;
+  if (peer.present) who.name = "unregistered certificate sha256:" + peer.sha256;
+  return who;
+}
+
+app::audited_access refusal_access(const net::http_request& request, unsigned status, const std::string& route_name) {
+  app::audited_access a;
+  a.action = request.method() == http::verb::get || request.method() == http::verb::head ? core::audit_action::read
+                                                                                         : core::audit_action::execute;
+  a.success = false;
+  a.outcome_text =
+      std::string(request.method_string()) + " " + route_name + " refused (" + std::to_string(status) + ")";
+  return a;
+}
+
 }  // namespace
 
-fhir_api::fhir_api(std::string base_path, const route_table& routes, const caller_registry& callers,
-                   telemetry::metrics& metrics)
-    : base_path_(std::move(base_path)), routes_(routes), callers_(callers), metrics_(metrics) {}
+fhir_api::fhir_api(std::string base_path, const route_table& routes, const ops_route_table& ops_routes,
+                   const caller_registry& callers, const app::context& audit, telemetry::metrics& metrics)
+    : base_path_(std::move(base_path)),
+      routes_(routes),
+      ops_routes_(ops_routes),
+      callers_(callers),
+      audit_(audit),
+      metrics_(metrics) {}
 
 boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request request, net::request_context context) {
   const auto started = std::chrono::steady_clock::now();
@@ -48,8 +72,20 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   std::optional<api_error> error;
   const route* matched = nullptr;
   route_match match;
-  if (path.substr(0, base_path_.size()) != base_path_ ||
-      (path.size() > base_path_.size() && path[base_path_.size()] != '/')) {
+  std::optional<caller> who;
+  if (is_ops_path(path)) {
+    who = callers_.find(*context.peer);
+    if (who) organization = who->organisation;
+    ops_call call{request,
+                  path.substr(ops_prefix.size()),
+                  query_text,
+                  who,
+                  context.peer->present,
+                  app::request_meta{request_id, {}, app::front_door::fhir_rest, base_url_of(request, base_path_)}};
+    auto serving = serve_ops(ops_routes_, audit_, std::move(call), route_name);
+    response = co_await std::move(serving);
+  } else if (path.substr(0, base_path_.size()) != base_path_ ||
+             (path.size() > base_path_.size() && path[base_path_.size()] != '/')) {
     error = api_error::single(404, fhir::issue_code::not_found,
                               "no FHIR endpoint at this path; the FHIR base is " + base_path_);
   } else {
@@ -68,7 +104,9 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   }
 
   std::vector<query_param> query = parse_query(query_text);
-  if (!error) {
+  if (!error && matched == nullptr) {
+    // Answered above (/ops).
+  } else if (!error) {
     bool json = accepts_fhir_json(request[http::field::accept]);
     for (const auto& p : query) {
       if (p.name == "_format") json = format_is_json(p.value);
@@ -79,8 +117,7 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
     }
   }
 
-  std::optional<caller> who;
-  if (!error) {
+  if (!error && matched != nullptr) {
     who = callers_.find(*context.peer);
     if (who) organization = who->organisation;
     if (!who && !matched->allow_anonymous) {
@@ -88,16 +125,24 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
                   ? api_error::single(403, fhir::issue_code::processing,
                                       "the client certificate is not registered for any caller")
                   : api_error::single(401, fhir::issue_code::processing, "a client certificate is required");
+    } else if (who && who->role == core::caller_role::operator_) {
+      error = api_error::single(403, fhir::issue_code::processing,
+                                "an operator certificate reaches only the /ops routes, no clinical resource");
     }
   }
 
-  if (!error && matched->takes_body && !is_fhir_json_content_type(request[http::field::content_type])) {
+  if (!error && matched != nullptr && matched->takes_body &&
+      !is_fhir_json_content_type(request[http::field::content_type])) {
     error = api_error::single(415, fhir::issue_code::not_supported, "send the resource as application/fhir+json");
   }
 
   if (error) {
-    response = make_error_response(*error);
-  } else {
+    // Refused before any handler ran: audited here, once, before the answer leaves.
+    const app::caller audited_caller = who ? *who : callers_.find(*context.peer).value_or(unidentified(*context.peer));
+    auto answer = audited(audit_, audited_caller, app::request_meta{request_id, {}, app::front_door::fhir_rest, {}},
+                          refusal_access(request, error->status, route_name), make_error_response(*error));
+    response = co_await std::move(answer);
+  } else if (matched != nullptr) {
     const api_request api{request,    std::move(match.params),         std::move(query), std::move(who),
                           request_id, base_url_of(request, base_path_)};
     response = co_await matched->handler->handle(api);

@@ -52,7 +52,10 @@ api_error error_for(app::refusal refusal) {
 }
 
 net::http_response refusal_response(app::refusal refusal) {
-  return make_error_response(error_for(std::move(refusal)));
+  const bool retry = refusal.kind == app::refusal_kind::too_busy || refusal.kind == app::refusal_kind::unavailable;
+  net::http_response res = make_error_response(error_for(std::move(refusal)));
+  if (retry) res.set(boost::beast::http::field::retry_after, "1");
+  return res;
 }
 
 }  // namespace gateway::api

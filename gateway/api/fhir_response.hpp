@@ -19,6 +19,7 @@ net::http_response make_error_response(const api_error& error);
 // precondition_failed 412, too_busy 429, unavailable 503, gateway_fault 500.
 unsigned http_status(app::refusal_kind kind);
 api_error error_for(app::refusal refusal);
+// too_busy and unavailable carry Retry-After: 1.
 net::http_response refusal_response(app::refusal refusal);
 
 }  // namespace gateway::api

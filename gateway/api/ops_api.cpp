@@ -2,9 +2,10 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <arpa/inet.h>
+
 #include <chrono>
 
-#include "gateway/api/route_table.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -23,51 +24,30 @@ net::http_response text(unsigned status, std::string body, const char* type = "t
 
 }  // namespace
 
-ops_api::ops_api(telemetry::metrics& metrics) : metrics_(metrics) {}
+bool is_local_host_header(std::string_view host, std::string_view configured) {
+  std::string_view name = host;
+  if (!name.empty() && name.front() == '[') {
+    const auto close = name.find(']');
+    if (close == std::string_view::npos) return false;
+    const std::string_view rest = name.substr(close + 1);
+    if (!rest.empty() && (rest.front() != ':' || rest.size() == 1)) return false;
+    name = name.substr(1, close - 1);
+  } else if (const auto colon = name.find(':'); colon != std::string_view::npos) {
+    name = name.substr(0, colon);
+  }
+  if (name.empty()) return false;
+  if (name == "localhost" || name == configured) return true;
+  const std::string text(name);
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+ops_api::ops_api(telemetry::metrics& metrics, std::string address) : metrics_(metrics), address_(std::move(address)) {}
 
 void ops_api::add_readiness_check(std::string name, std::function<std::string()> check) {
   checks_.emplace_back(std::move(name), std::move(check));
-}
-
-void ops_api::add_route(http::verb method, std::string pattern, std::shared_ptr<ops_route_handler> handler) {
-  auto segments = split_path(pattern).value_or(std::vector<std::string>{});
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
-}
-
-ops_api::ops_match ops_api::match(http::verb method, std::string_view path) const {
-  ops_match result;
-  const auto segments = split_path(path);
-  if (!segments) return result;
-  // Score: literal segments matched; the best wins, so /outbox/retry-dead beats /outbox/{id}.
-  int best = -1;
-  for (const auto& r : routes_) {
-    if (r.segments.size() != segments->size()) continue;
-    int literals = 0;
-    bool ok = true;
-    std::vector<std::string> params;
-    for (std::size_t i = 0; i < r.segments.size() && ok; ++i) {
-      const std::string& want = r.segments[i];
-      if (want.size() >= 2 && want.front() == '{' && want.back() == '}') {
-        params.push_back((*segments)[i]);
-      } else if (want == (*segments)[i]) {
-        ++literals;
-      } else {
-        ok = false;
-      }
-    }
-    if (!ok) continue;
-    if (r.method != method) {
-      const std::string name(http::to_string(r.method));
-      if (result.allow.find(name) == std::string::npos) result.allow += (result.allow.empty() ? "" : ", ") + name;
-      continue;
-    }
-    if (literals > best) {
-      best = literals;
-      result.route = &r;
-      result.params = std::move(params);
-    }
-  }
-  return result;
 }
 
 net::http_response ops_api::answer(const net::http_request& request) {
@@ -91,32 +71,24 @@ net::http_response ops_api::answer(const net::http_request& request) {
     return problems.empty() ? text(200, "ready\n") : text(503, problems);
   }
   if (path == "/metrics") return text(200, metrics_.render_prometheus(), "text/plain; version=0.0.4; charset=utf-8");
-  return text(404, "not found: the operations listener serves /healthz, /readyz, /metrics and its operator routes\n");
+  return text(404,
+              "not found: the operations listener serves /healthz, /readyz and /metrics; the outbox routes are "
+              "under /ops on the HTTPS listener (client certificate of role operator or platform)\n");
 }
 
 boost::asio::awaitable<net::http_response> ops_api::handle(net::http_request request, net::request_context context) {
   const auto started = std::chrono::steady_clock::now();
   const std::string_view target = request.target();
-  const auto question = target.find('?');
-  const std::string path(target.substr(0, question));
+  const std::string path(target.substr(0, target.find('?')));
   const bool builtin = path == "/healthz" || path == "/readyz" || path == "/metrics";
-  std::string label = builtin ? path : "(other)";
   net::http_response res;
-  const ops_match found = builtin ? ops_match{} : match(request.method(), path);
-  if (found.route != nullptr) {
-    label = found.route->pattern;
-    ops_request op{
-        request, found.params,
-        question == std::string_view::npos ? std::vector<query_param>{} : parse_query(target.substr(question + 1))};
-    res = co_await found.route->handler->handle(op);
-  } else if (!found.allow.empty()) {
-    res = text(405, "method not allowed\n");
-    res.set(http::field::allow, found.allow);
+  if (!is_local_host_header(request[http::field::host], address_)) {
+    res = text(421, "the Host header must name this listener (localhost, a loopback address or ops.address)\n");
   } else {
     res = answer(request);
   }
   if (request.method() == http::verb::head) res.body().clear();
-  metrics_.count_request(context.listener, request.method_string(), label, res.result_int(),
+  metrics_.count_request(context.listener, request.method_string(), builtin ? path : "(other)", res.result_int(),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   co_return res;
 }

@@ -278,13 +278,13 @@ class retry_dead_handler final : public ops_route_handler {
 
 }  // namespace
 
-void register_outbox_routes(ops_api& ops, core::outbox_store& store) {
-  ops.add_route(http::verb::get, "/outbox", std::make_shared<list_handler>(store));
-  ops.add_route(http::verb::get, "/outbox/stats", std::make_shared<stats_handler>(store));
-  ops.add_route(http::verb::get, "/outbox/{id}", std::make_shared<show_handler>(store));
-  ops.add_route(http::verb::post, "/outbox/{id}/retry", std::make_shared<retry_handler>(store));
-  ops.add_route(http::verb::post, "/outbox/retry-dead", std::make_shared<retry_dead_handler>(store));
-  ops.add_route(http::verb::post, "/outbox/{id}/park", std::make_shared<park_handler>(store));
+void register_outbox_routes(ops_route_table& ops, core::outbox_store& store) {
+  ops.add(http::verb::get, "/outbox", std::make_shared<list_handler>(store));
+  ops.add(http::verb::get, "/outbox/stats", std::make_shared<stats_handler>(store));
+  ops.add(http::verb::get, "/outbox/{id}", std::make_shared<show_handler>(store));
+  ops.add(http::verb::post, "/outbox/{id}/retry", std::make_shared<retry_handler>(store));
+  ops.add(http::verb::post, "/outbox/retry-dead", std::make_shared<retry_dead_handler>(store));
+  ops.add(http::verb::post, "/outbox/{id}/park", std::make_shared<park_handler>(store));
 }
 
 }  // namespace gateway::api

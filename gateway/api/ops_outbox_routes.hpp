@@ -1,5 +1,7 @@
 #pragma once
-// Operator routes for the outbox on the operations listener (issue 5 item 6), JSON answers:
+// Operator routes for the outbox, under /ops on the mutual-TLS listener for callers of role
+// operator or platform (ops_gate.hpp; issue 10 moved them off the plain operations listener
+// because an item's payload names the patient). JSON answers:
 //   GET  /outbox?state=pending|dead|delivered&channel=C&after=SEQ&count=N  one page, by seq
 //        -> {"items":[...],"next_after":SEQ|null}
 //   GET  /outbox/stats          -> {"pending":N,"dead":N,"oldest_pending_created_at":T|null,...}
@@ -9,7 +11,7 @@
 //   POST /outbox/{id}/park      -> dead ("parked by an operator"), blocking its key
 // Errors: {"error":"..."} with 400 (bad query), 404 (no such item), 409 (already delivered),
 // 429/503 (store busy/unavailable). The gatewayctl outbox commands are the client.
-#include "gateway/api/ops_api.hpp"
+#include "gateway/api/ops_route_table.hpp"
 
 namespace gateway::core {
 class outbox_store;
@@ -17,7 +19,7 @@ class outbox_store;
 
 namespace gateway::api {
 
-// `store` must outlive the ops listener's last request.
-void register_outbox_routes(ops_api& ops, core::outbox_store& store);
+// `store` must outlive the listener's last request.
+void register_outbox_routes(ops_route_table& ops, core::outbox_store& store);
 
 }  // namespace gateway::api

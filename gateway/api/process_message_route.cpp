@@ -13,6 +13,7 @@
 #include "adapters/bars/error_codes.hpp"
 #include "adapters/bars/message_intake.hpp"
 #include "adapters/bars/process_answer.hpp"
+#include "gateway/api/audited_answer.hpp"
 #include "gateway/api/fhir_response.hpp"
 #include "gateway/api/store_await.hpp"
 #include "gateway/api/use_case_await.hpp"
@@ -119,8 +120,8 @@ class process_message_handler final : public route_handler {
     meta.via = app::front_door::bars_message;
     if (read.refusal) {
       const bars::error_answer answer = bars::make_error_answer(read.refusal->status, read.refusal->outcome);
-      audit_refusal(request, meta, answer);
-      co_return bars_error(answer, request.http);
+      asio::awaitable<net::http_response> audited_answer = audit_refusal(request, std::move(meta), answer);
+      co_return co_await std::move(audited_answer);
     }
     bars::message_intake in = std::move(*read.intake);
     meta.correlation_id = in.ids.correlation_id;
@@ -171,7 +172,7 @@ class process_message_handler final : public route_handler {
       }
       co_return refused(done.error(), request.http);
     }
-    app::task<app::task_lookup_outcome> finding = app::find_referral_task(ctx_.app, done->id);
+    app::task<app::task_lookup_outcome> finding = app::find_referral_task(ctx_.app, done->id, done->owner_org);
     app::task_lookup_outcome task = co_await await_use_case(std::move(finding));
     co_return answer(request, in, *done, task && *task ? &**task : nullptr);
   }
@@ -208,15 +209,20 @@ class process_message_handler final : public route_handler {
     return bars_response(200, core::json::serialise(bars::build_process_answer(a)), request.http);
   }
 
-  void audit_refusal(const api_request& request, const app::request_meta& meta,
-                     const bars::error_answer& answer) const {
-    if (!request.who) return;
+  // A refusal before the use cases ran (they audit their own): answered only once its AuditEvent
+  // is durable (audited_answer.hpp). The route is not anonymous, so the caller is known.
+  asio::awaitable<net::http_response> audit_refusal(const api_request& request, app::request_meta meta,
+                                                    const bars::error_answer& answer) const {
+    net::http_response response = bars_error(answer, request.http);
+    if (!request.who) co_return response;
     app::audited_access access;
     access.action = core::audit_action::create;
     access.interaction = "operation";
     access.success = false;
     access.outcome_text = "$process-message refused: HTTP " + std::to_string(answer.status);
-    app::record_access(*ctx_.app, *request.who, meta, access);
+    asio::awaitable<net::http_response> audited_answer =
+        audited(*ctx_.app, *request.who, std::move(meta), std::move(access), std::move(response));
+    co_return co_await std::move(audited_answer);
   }
 
   const app_context& ctx_;

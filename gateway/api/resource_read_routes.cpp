@@ -1,4 +1,5 @@
 #include "gateway/api/resource_read_routes.hpp"
+#include "gateway/api/audited_answer.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -85,7 +86,7 @@ class resource_read_handler final : public route_handler {
   asio::awaitable<net::http_response> handle(const api_request& request) override {
     const std::string& id = request.path_params[0];
     const core::caller who = request.who->access();
-    app::audited_access access{core::audit_action::read, interaction_code(kind_), type_, id, true, {}};
+    app::audited_access access{core::audit_action::read, interaction_code(kind_), type_, id, true, {}, {}, false};
 
     // The current version decides ownership (it never changes over a resource's history).
     auto read = std::bind_front(&core::store::read, ctx_.store, type_, id);
@@ -94,14 +95,16 @@ class resource_read_handler final : public route_handler {
     if (!current && !gone) {
       access.success = false;
       access.outcome_text = current.error().message();
-      app::record_access(*ctx_.app, *request.who, request.meta(), access);
-      co_return refusal_response(app::refusal_from_store(current.error()));
+      auto answer = audited(*ctx_.app, *request.who, request.meta(), std::move(access),
+                            refusal_response(app::refusal_from_store(current.error())));
+      co_return co_await std::move(answer);
     }
     if (current && core::decide(who, core::access_action::read, current->owner_org) != core::access_decision::allow) {
       access.success = false;
       access.outcome_text = "not visible to this caller";
-      app::record_access(*ctx_.app, *request.who, request.meta(), access);
-      co_return refusal_response(app::refusal_from_store(core::store_errc::not_found));
+      auto answer = audited(*ctx_.app, *request.who, request.meta(), std::move(access),
+                            refusal_response(app::refusal_from_store(core::store_errc::not_found)));
+      co_return co_await std::move(answer);
     }
 
     net::http_response response;
@@ -126,8 +129,8 @@ class resource_read_handler final : public route_handler {
                           : refusal_response(app::refusal_from_store(versions.error()));
     }
     access.success = response.result_int() < 400;
-    app::record_access(*ctx_.app, *request.who, request.meta(), access);
-    co_return response;
+    auto answer = audited(*ctx_.app, *request.who, request.meta(), std::move(access), std::move(response));
+    co_return co_await std::move(answer);
   }
 
  private:

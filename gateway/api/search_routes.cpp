@@ -1,4 +1,5 @@
 #include "gateway/api/search_routes.hpp"
+#include "gateway/api/audited_answer.hpp"
 
 #include <functional>
 
@@ -23,40 +24,50 @@ class resource_search_handler final : public route_handler {
   asio::awaitable<net::http_response> handle(const api_request& request) override {
     translate_outcome search = translate_search(def_, request.query, core::search_scope(request.who->access()));
     if (!search) {
-      co_return refuse(
+      auto refused = refuse(
           request, app::refusal::single(app::refusal_kind::invalid, fhir::issue_code::value, search.error().message));
+      co_return co_await std::move(refused);
     }
     if (!search->ignored.empty() && prefers_strict_handling(request.http["Prefer"])) {
-      co_return refuse(request, app::refusal{app::refusal_kind::invalid, strict_refusal(search->ignored)});
+      auto refused = refuse(request, app::refusal{app::refusal_kind::invalid, strict_refusal(search->ignored)});
+      co_return co_await std::move(refused);
     }
     const std::optional<std::string> cursor = search->query.cursor;
     auto run = std::bind_front(&core::store::search, ctx_.store, search->query);
     core::search_outcome page = co_await await_store<core::search_outcome>(std::move(run));
-    if (!page) co_return refuse(request, search_store_error(page.error(), cursor.has_value()));
+    if (!page) {
+      auto refused = refuse(request, search_store_error(page.error(), cursor.has_value()));
+      co_return co_await std::move(refused);
+    }
 
     searchset bundle;
     bundle.total = page->total;
     bundle.self_url = search_url(request.base_url, def_.type, search->applied, cursor);
     if (page->next_cursor)
       bundle.next_url = search_url(request.base_url, def_.type, search->applied, page->next_cursor);
+    app::audited_access access_record = access(true, {});
+    access_record.more_entities.reserve(page->items.size());
+    for (const auto& item : page->items) access_record.more_entities.push_back({item.type, item.id, {}});
     bundle.matches.reserve(page->items.size());
     for (auto& item : page->items) {
       bundle.matches.push_back({request.base_url + "/" + item.type + "/" + item.id, std::move(item.json)});
     }
     bundle.notes = search_notes(search->ignored, search->requested_count, search->query.count);
-    app::record_access(*ctx_.app, *request.who, request.meta(), access(true, {}));
-    co_return make_fhir_response(200, searchset_json(bundle));
+    auto answer = audited(*ctx_.app, *request.who, request.meta(), std::move(access_record),
+                          make_fhir_response(200, searchset_json(bundle)));
+    co_return co_await std::move(answer);
   }
 
  private:
   static app::audited_access access(bool success, std::string why) {
-    return app::audited_access{core::audit_action::execute, "search-type", {}, {}, success, std::move(why)};
+    return app::audited_access{core::audit_action::execute, "search-type", {}, {}, success, std::move(why), {}, false};
   }
 
-  net::http_response refuse(const api_request& request, app::refusal refusal) const {
+  asio::awaitable<net::http_response> refuse(const api_request& request, app::refusal refusal) const {
     const std::string why = "search refused (" + std::to_string(http_status(refusal.kind)) + ")";
-    app::record_access(*ctx_.app, *request.who, request.meta(), access(false, why));
-    return refusal_response(std::move(refusal));
+    auto answer =
+        audited(*ctx_.app, *request.who, request.meta(), access(false, why), refusal_response(std::move(refusal)));
+    co_return co_await std::move(answer);
   }
 
   const app_context& ctx_;

@@ -17,8 +17,12 @@ struct triage_rules;
 
 namespace gateway::app {
 
+class audit_path;
+
 struct context {
   core::store* store = nullptr;
+  // The bounded path of access audits (audit_path.hpp); null: unbounded (unit tests).
+  audit_path* audit = nullptr;
   const core::triage_rules* triage_rules = nullptr;
   std::string platform_org;  // ODS code of the platform: owner of every Task
   std::string event_source;  // CloudEvents "source" of triage events, MessageHeader.source
@@ -27,6 +31,9 @@ struct context {
   std::vector<core::feedback_destination> referrers;
   std::function<std::string()> new_id;  // a new random UUID
   std::function<std::chrono::system_clock::time_point()> now;
+  // Service level: an urgent referral's Task not accepted within this raises referral.overdue
+  // (service_level.hpp); zero: no check.
+  std::chrono::milliseconds urgent_accept_within{0};
 
   core::feedback_destination feedback_destination_for(const std::string& organisation) const {
     for (const auto& r : referrers) {

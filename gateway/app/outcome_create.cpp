@@ -5,7 +5,9 @@
 #include "gateway/app/platform_feedback.hpp"
 #include "gateway/app/referral_records.hpp"
 #include "gateway/app/store_call.hpp"
+#include "gateway/app/triage_step.hpp"
 #include "gateway/core/embedded_config.hpp"
+#include "gateway/core/normalise_service_request.hpp"
 #include "gateway/core/outcome_link.hpp"
 #include "gateway/core/platform_update_plan.hpp"
 
@@ -30,7 +32,7 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
   if (!link) co_return refusal_from_core(link.error());
   const std::string sr_id = id_in_reference(*link, "ServiceRequest");
 
-  audited_access refusal_audit{core::audit_action::create, "create", type, {}, false, {}};
+  audited_access refusal_audit{core::audit_action::create, "create", type, {}, false, {}, {}, false};
   auto read_sr = store_read(*ctx_.store, "ServiceRequest", sr_id);
   core::read_outcome sr_record = co_await read_sr;
   if (!sr_record) {
@@ -38,7 +40,9 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
         sr_record.error() == core::store_errc::not_found || sr_record.error() == core::store_errc::gone;
     if (!missing) co_return refusal_from_store(sr_record.error());
     refusal_audit.outcome_text = "no such referral";
-    record_access(ctx_, command.who, command.meta, refusal_audit);
+    auto audit = audit_access(ctx_, command.who, command.meta, refusal_audit);
+    const core::commit_outcome audited = co_await audit;
+    if (!audited) co_return audit_refusal(audited.error());
     if (command.who.role != core::caller_role::platform) co_return refusal_from_store(sr_record.error());
     co_return refusal::single(refusal_kind::unprocessable, fhir::issue_code::not_found,
                               *link + " does not exist: an outcome belongs to a stored referral",
@@ -48,28 +52,36 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
       core::decide(command.who.access(), core::access_action::post_outcome, sr_record->owner_org);
   if (decision != core::access_decision::allow) {
     refusal_audit.outcome_text = std::string(core::to_string(decision));
-    record_access(ctx_, command.who, command.meta, refusal_audit);
+    auto audit = audit_access(ctx_, command.who, command.meta, refusal_audit);
+    const core::commit_outcome audited = co_await audit;
+    if (!audited) co_return audit_refusal(audited.error());
     if (decision == core::access_decision::not_found) co_return refusal_from_store(core::store_errc::not_found);
     co_return refusal::single(refusal_kind::forbidden, fhir::issue_code::processing,
                               "only the platform posts outcomes");
   }
 
-  task<task_lookup_outcome> finding_task = find_referral_task(&ctx_, sr_id);
+  task<task_lookup_outcome> finding_task = find_referral_task(&ctx_, sr_id, sr_record->owner_org);
   task_lookup_outcome task_record = co_await std::move(finding_task);
   if (!task_record) co_return refusal_from_store(task_record.error());
   if (!*task_record) {
     co_return refusal::single(refusal_kind::gateway_fault, fhir::issue_code::processing,
                               "the referral has no Task (a gateway fault); nothing was stored");
   }
-  task<core::search_outcome> finding_observations = find_referral_observations(&ctx_, sr_id);
+  task<core::search_outcome> finding_observations = find_referral_observations(&ctx_, sr_id, sr_record->owner_org);
   core::search_outcome found = co_await std::move(finding_observations);
   if (!found) co_return refusal_from_store(found.error());
 
   const rapidjson::Document sr = parse_record(*sr_record);
   const rapidjson::Document task_json = parse_record(**task_record);
   const std::vector<rapidjson::Document> observations = parse_records(found->items);
+  task<result<std::optional<rapidjson::Document>>> reading_patient =
+      patient_for_feedback(&ctx_, &sr, sr_record->owner_org);
+  result<std::optional<rapidjson::Document>> patient = co_await std::move(reading_patient);
+  if (!patient) co_return patient.error();
+
   core::outcome_post_input in;
   in.resource = &resource;
+  if (*patient) in.patient = &**patient;
   in.id = ctx_.new_id();
   in.owner_org = sr_record->owner_org;
   in.service_request = &sr;
@@ -81,6 +93,22 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
   in.audit = audit_of(command.who, command.meta);
   core::platform_plan_outcome plan = core::plan_outcome_post(in);
   if (!plan) co_return invalid_feedback_message(command.meta, plan.error());
+
+  // Triage on every change: a later Observation or QuestionnaireResponse (a PHQ-9 item 9 answer
+  // above "Not at all") raises the referral as it would have at intake.
+  if (type == "Observation" || type == "QuestionnaireResponse") {
+    std::vector<const rapidjson::Value*> others = in.referral_observations;
+    others.push_back(&resource);
+    auto normalised = core::normalise_service_request(sr, {}, others);
+    if (!normalised) {
+      co_return refusal::single(refusal_kind::gateway_fault, fhir::issue_code::processing,
+                                "the stored referral cannot be read back for triage; nothing was stored");
+    }
+    const retriage again{&**task_record, &task_json, &sr, &*normalised, triage_referral(ctx_, *normalised, in.now),
+                         in.now};
+    result<bool> escalated = escalate_if_raised(ctx_, command.meta, again, plan->work);
+    if (!escalated) co_return escalated.error();
+  }
 
   const std::size_t index = plan->resource_write;
   auto commit = store_commit(*ctx_.store, std::move(plan->work));

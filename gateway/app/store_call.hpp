@@ -63,6 +63,11 @@ inline auto store_read(core::store& store, std::string type, std::string id) {
   return call_store<core::read_outcome>(std::bind_front(&core::store::read, &store, std::move(type), std::move(id)));
 }
 
+inline auto store_vread(core::store& store, std::string type, std::string id, std::int64_t version) {
+  return call_store<core::read_outcome>(
+      std::bind_front(&core::store::vread, &store, std::move(type), std::move(id), version));
+}
+
 inline auto store_find_claim(core::store& store, std::string owner_org, std::string system, std::string value) {
   return call_store<core::claim_lookup_outcome>(
       std::bind_front(&core::store::find_claim, &store, std::move(owner_org), std::move(system), std::move(value)));

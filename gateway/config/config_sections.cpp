@@ -1,5 +1,6 @@
 #include "gateway/config/config_sections.hpp"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <set>
 
 #include "gateway/config/json_object_reader.hpp"
+#include "gateway/config/mllp_section.hpp"
 
 namespace gateway::config {
 namespace {
@@ -169,18 +171,25 @@ void read_referrers(json_object_reader& root, std::vector<referrer_settings>& re
     referrer_settings ref;
     r.read("organization", ref.organization, true);
     r.read("name", ref.name);
-    r.read_choice(
-        "delivery", ref.delivery,
-        {{"fhir-message", delivery_mode::fhir_message}, {"bars", delivery_mode::bars}, {"none", delivery_mode::none}});
+    r.read_choice("delivery", ref.delivery,
+                  {{"fhir-message", delivery_mode::fhir_message},
+                   {"bars", delivery_mode::bars},
+                   {"hl7v2", delivery_mode::hl7v2},
+                   {"none", delivery_mode::none}});
     r.read("endpoint", ref.endpoint);
     r.read("server_ca", ref.server_ca);
     r.read_choice("service_request", ref.service_request,
                   {{"reference", service_request_form::reference}, {"resource", service_request_form::resource}});
     read_referrer_bars(r.object("bars"), ref.bars);
     r.finish();
-    if (ref.delivery != delivery_mode::none && ref.endpoint.rfind("https://", 0) != 0) {
+    const bool over_https = ref.delivery == delivery_mode::fhir_message || ref.delivery == delivery_mode::bars;
+    if (over_https && ref.endpoint.rfind("https://", 0) != 0) {
       r.errors().push_back({r.path_of("endpoint"), "must be an https:// URL when delivery is \"" +
                                                        std::string(to_string(ref.delivery)) + "\""});
+    }
+    if (ref.delivery == delivery_mode::hl7v2 && ref.endpoint.rfind("mllp://", 0) != 0 &&
+        ref.endpoint.rfind("mllps://", 0) != 0) {
+      r.errors().push_back({r.path_of("endpoint"), "must be an mllp:// or mllps:// URL when delivery is \"hl7v2\""});
     }
     referrers.push_back(std::move(ref));
   }
@@ -188,7 +197,11 @@ void read_referrers(json_object_reader& root, std::vector<referrer_settings>& re
 
 void read_triage(json_object_reader r, triage_settings& t) {
   r.read("rules", t.rules);
+  r.read("urgent_accept_ms", t.urgent_accept);
+  r.read("overdue_check_ms", t.overdue_check);
   r.finish();
+  if (t.urgent_accept.count() < 0) r.errors().push_back({r.path_of("urgent_accept_ms"), "must not be negative"});
+  if (t.overdue_check.count() < 1000) r.errors().push_back({r.path_of("overdue_check_ms"), "must be at least 1000"});
 }
 
 // A distinguished name at `key` (absent or empty: nullopt); a malformed one is recorded.
@@ -216,7 +229,10 @@ void read_callers(json_object_reader& root, std::vector<caller>& callers) {
     c.issuer = read_dn(r, "issuer");
     r.read("sha256", c.sha256);
     const bool role_given = r.has("role");
-    r.read_choice("role", c.role, {{"referrer", caller_role::referrer}, {"platform", caller_role::platform}});
+    r.read_choice("role", c.role,
+                  {{"referrer", caller_role::referrer},
+                   {"platform", caller_role::platform},
+                   {"operator", caller_role::operator_}});
     r.read("organization", c.organization, true);
     r.finish();
     if (!role_given) r.errors().push_back({r.path_of("role"), "missing"});
@@ -313,12 +329,24 @@ void check_readable(const std::string& file, const std::string& path, config_err
   }
 }
 
+// 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) or the name localhost.
+bool is_loopback_address(const std::string& address) {
+  if (address == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, address.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
 }  // namespace
 
 void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out, config_errors& errors) {
   json_object_reader root(&root_value, "", errors);
   read_listen(root.object("listen"), out.listen);
   read_ops(root.object("ops"), out.ops);
+  read_mllp(root.object("mllp"), out.mllp);
   read_limits(root.object("limits"), out.limits);
   read_runtime(root.object("runtime"), out.runtime);
   {
@@ -381,11 +409,18 @@ void check_gateway_config(const gateway_config& config, config_errors& errors) {
     }
   }
   check_callers_distinct(config.callers, errors);
+  check_mllp(config, errors);
   for (std::size_t i = 0; i < config.revocation.crl_files.size(); ++i)
     check_readable(config.revocation.crl_files[i], "revocation.crl_files[" + std::to_string(i) + "]", errors);
   if (config.ops.enabled && config.ops.port != 0 && config.ops.port == config.listen.port &&
       config.ops.address == config.listen.address) {
     errors.push_back({"ops.port", "must differ from listen.port"});
+  }
+  // The ops listener is plain HTTP without authentication: loopback only (README, "Operations").
+  if (config.ops.enabled && !is_loopback_address(config.ops.address)) {
+    errors.push_back({"ops.address", "\"" + config.ops.address +
+                                         "\" is not a loopback address; the operations listener has no TLS and no "
+                                         "authentication, so it binds only to 127.0.0.0/8, ::1 or localhost"});
   }
 }
 

@@ -21,11 +21,12 @@ namespace gateway::config {
 enum class client_auth_mode { require, optional };
 enum class tls_version { tls1_2, tls1_3 };
 enum class storage_engine { sqlite, postgres };
-enum class caller_role { referrer, platform };
+// "operator": the people who run the gateway; they reach only the /ops routes (outbox).
+enum class caller_role { referrer, platform, operator_ };
 // How a referrer receives its feedback: "none" (it polls GET /Task), "fhir-message" (a FHIR
 // message Bundle POSTed to its endpoint), "bars" (BaRS servicerequest-response messages POSTed to
-// its $process-message).
-enum class delivery_mode { none, fhir_message, bars };
+// its $process-message), "hl7v2" (RRI^I12 / ORU^R01 over MLLP to its endpoint).
+enum class delivery_mode { none, fhir_message, bars, hl7v2 };
 // How a feedback message carries the ServiceRequest: "reference" or "resource" (the whole).
 enum class service_request_form { reference, resource };
 
@@ -36,6 +37,8 @@ inline std::string_view to_string(delivery_mode mode) {
       return "fhir-message";
     case delivery_mode::bars:
       return "bars";
+    case delivery_mode::hl7v2:
+      return "hl7v2";
     case delivery_mode::none:
       break;
   }
@@ -143,7 +146,8 @@ struct referrer_settings {
   std::string organization;  // ODS code, as in callers[].organization
   std::string name;          // for operators
   delivery_mode delivery = delivery_mode::none;
-  std::string endpoint;   // fhir-message, bars: https URL the message Bundle is POSTed to
+  // fhir-message, bars: https URL the message Bundle is POSTed to; hl7v2: mllp[s]://HOST:PORT
+  std::string endpoint;
   std::string server_ca;  // CA for the endpoint's certificate; empty = delivery.server_ca
   service_request_form service_request = service_request_form::reference;
   referrer_bars_settings bars;
@@ -163,7 +167,8 @@ struct delivery_settings {
   std::string client_key;
   std::string server_ca;
   std::chrono::milliseconds connect_timeout{5'000};
-  std::chrono::milliseconds request_timeout{15'000};
+  // Not longer than runtime.shutdown_grace (10 s): a delivery in flight at SIGTERM can finish.
+  std::chrono::milliseconds request_timeout{10'000};
   unsigned max_per_destination = 4;  // deliveries in flight per destination
   std::chrono::milliseconds retry_base{500};
   std::chrono::milliseconds retry_cap{300'000};
@@ -176,11 +181,40 @@ struct delivery_settings {
 
 struct triage_settings {
   std::string rules;  // path of a rules file; empty = the embedded config/triage-rules.json
+  // Service level: an urgent referral's Task not accepted within this raises referral.overdue,
+  // again after each further period; 0 = no check (issue 9 item 3).
+  std::chrono::milliseconds urgent_accept{14'400'000};
+  // How often the check looks (the notice is late by at most this much).
+  std::chrono::milliseconds overdue_check{60'000};
+};
+
+// A sender of HL7 v2 on a listener without TLS: its sending facility (MSH-4, first component)
+// from one of these source addresses is the configured caller `caller` (callers[].name).
+struct mllp_sender {
+  std::string facility;
+  std::vector<std::string> addresses;  // IP addresses, as the listener sees them
+  std::string caller;
+};
+
+// The HL7 v2 front door: REF^I12 over MLLP (README "HL7 v2"). Off unless enabled. With tls (the
+// default) the listener uses listen.tls's certificate, client CA and the CRLs, and the client
+// certificate is the caller exactly as for HTTPS; without TLS, senders[] names who may send.
+struct mllp_listener {
+  bool enabled = false;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 2575;  // 0 = any free port, reported on stdout once listening ("mllp")
+  bool tls = true;
+  std::size_t max_frame_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};  // start of a frame to its end
+  std::chrono::milliseconds idle_timeout{60'000};  // between frames
+  std::chrono::milliseconds write_timeout{30'000};
+  std::vector<mllp_sender> senders;
 };
 
 struct gateway_config {
   https_listener listen;
   ops_listener ops;
+  mllp_listener mllp;
   limits_settings limits;
   runtime_settings runtime;
   telemetry::level log_level = telemetry::level::info;

@@ -3,7 +3,15 @@
 namespace gateway::core {
 
 std::string_view to_string(caller_role r) {
-  return r == caller_role::platform ? "platform" : "referrer";
+  switch (r) {
+    case caller_role::platform:
+      return "platform";
+    case caller_role::operator_:
+      return "operator";
+    case caller_role::referrer:
+      break;
+  }
+  return "referrer";
 }
 
 std::string_view to_string(access_decision d) {
@@ -37,6 +45,7 @@ std::string_view to_string(access_action a) {
 }
 
 access_decision decide(const caller& who, access_action what, std::string_view organisation) {
+  if (who.role == caller_role::operator_) return access_decision::forbidden;
   const bool platform = who.role == caller_role::platform;
   // An empty organisation never matches: a referrer without one (misconfiguration) owns nothing.
   const bool own = !platform && !who.organisation.empty() && who.organisation == organisation;

@@ -24,7 +24,9 @@
 
 namespace gateway::core {
 
-enum class caller_role { referrer, platform };
+// An operator runs the gateway: it reaches only the /ops routes (outbox), none of the clinical
+// resources, so every decision here refuses it.
+enum class caller_role { referrer, platform, operator_ };
 
 struct caller {
   caller_role role = caller_role::referrer;
@@ -42,7 +44,7 @@ enum class access_action {
   read_audit,       // GET /AuditEvent
 };
 
-std::string_view to_string(caller_role r);  // "referrer", "platform" (as configured)
+std::string_view to_string(caller_role r);  // "referrer", "platform", "operator" (as configured)
 std::string_view to_string(access_decision d);
 std::string_view to_string(access_action a);
 

@@ -77,7 +77,7 @@ audit_record build_audit_record(const audit_input& in) {
     json::add_string(detail, "valueString", *value, a);
     details.PushBack(detail, a);
   }
-  if (!in.entity_type.empty() || !details.Empty()) {
+  if (!in.entity_type.empty() || !details.Empty() || !in.more_entities.empty()) {
     rapidjson::Value entity(rapidjson::kObjectType);
     if (!in.entity_type.empty()) {
       json::add(entity, "what", json::reference(in.entity_type + "/" + in.entity_id, a), a);
@@ -85,6 +85,15 @@ audit_record build_audit_record(const audit_input& in) {
     if (!details.Empty()) json::add(entity, "detail", std::move(details), a);
     rapidjson::Value entities(rapidjson::kArrayType);
     entities.PushBack(entity, a);
+    for (const auto& more : in.more_entities) {
+      rapidjson::Value e(rapidjson::kObjectType);
+      if (!more.type.empty()) {
+        json::add(e, "what", json::reference(more.type + "/" + more.id, a), a);
+      } else {
+        json::add(e, "what", json::logical_reference(more.system, more.id, a), a);
+      }
+      entities.PushBack(e, a);
+    }
     json::add(doc, "entity", std::move(entities), a);
   }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace gateway::core {
 
@@ -16,6 +17,15 @@ namespace gateway::core {
 inline constexpr const char* audit_success = "0";
 inline constexpr const char* audit_minor_failure = "4";    // refused: not found, forbidden, invalid
 inline constexpr const char* audit_serious_failure = "8";  // the server failed
+
+// One more thing an access was about, beside the main entity: a resource a search answered
+// (type and id), or, with an empty type, an item outside FHIR named by `system` and `id` (an
+// outbox item an operator read).
+struct audit_entity {
+  std::string type;
+  std::string id;
+  std::string system;
+};
 
 struct audit_input {
   std::string id;  // new AuditEvent id (uuid)
@@ -34,6 +44,7 @@ struct audit_input {
   // Whom the caller acted for, besides its certificate (BaRS NHSD-End-User-Organisation,
   // -Requesting-Software, -Requesting-Practitioner as one line); "" if not given. No patient data.
   std::string on_behalf_of;
+  std::vector<audit_entity> more_entities;
 };
 
 // A complete audit_record, its json an R4 AuditEvent.

@@ -139,6 +139,7 @@ rapidjson::Document build_feedback_message(const feedback_message_input& in) {
   }
   list.add(stored_full_url(in, *in.task), *in.task);
   if (in.destination.include_service_request) list.add(stored_full_url(in, *in.service_request), *in.service_request);
+  if (in.patient != nullptr) list.add(stored_full_url(in, *in.patient), *in.patient);
   for (const Value* outcome : in.outcomes) {
     if (outcome != nullptr) list.add(stored_full_url(in, *outcome), *outcome);
   }

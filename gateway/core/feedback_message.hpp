@@ -12,6 +12,7 @@
 //   entry[2]  the ServiceRequest, only when the referrer asked for the full resource
 //             (referrers[].service_request = "resource"); otherwise it is only referenced, by
 //             MessageHeader.focus and Task.basedOn
+//   then      the Patient, only when given (an HL7 v2 receiver needs it for PID)
 //   then      the outcome resources (outcome-report), and, when a summary is given, its
 //             Observations and the narrative Communication (outcome_summary_resources.hpp)
 //
@@ -50,7 +51,8 @@ std::string_view to_string(feedback_event e);  // "status-update", "outcome-repo
 struct feedback_destination {
   std::string organisation;              // the referrer's ODS code (outbox destination)
   std::string endpoint;                  // configured delivery endpoint; empty = urn:ods:<organisation>
-  bool include_service_request = false;  // referrers[].service_request == "resource"
+  bool include_service_request = false;  // referrers[].service_request == "resource", or delivery "hl7v2"
+  bool include_patient = false;          // delivery "hl7v2": PID is written from the Patient
 };
 
 struct feedback_message_input {
@@ -62,6 +64,7 @@ struct feedback_message_input {
   feedback_destination destination;
   const rapidjson::Value* task = nullptr;             // required; carries its id
   const rapidjson::Value* service_request = nullptr;  // required; carries its id
+  const rapidjson::Value* patient = nullptr;          // optional (hl7v2 delivery); carries its id
   std::vector<const rapidjson::Value*> outcomes;      // stored outcome resources, each with its id
   // Outcome summary (outcome-report only; nullptr = none): its resources are coded from
   // `summary_codes` and name `patient_reference` as their subject.

@@ -58,10 +58,15 @@ struct task_update_input {
   feedback_settings feedback;
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
-  audit_input audit;  // who/request id
+  audit_input audit;                          // who/request id
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id, when the destination wants it
 };
 
 platform_plan_outcome plan_task_update(const task_update_input& in);
+
+// The resource as a message shows it once committed: its id, and meta.versionId of the version
+// the commit writes (the time is the store's to set, so lastUpdated is left out).
+rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_view id, std::int64_t version);
 
 struct outcome_post_input {
   const rapidjson::Value* resource = nullptr;                  // validated outcome as posted
@@ -74,6 +79,7 @@ struct outcome_post_input {
   std::chrono::system_clock::time_point now{};
   std::string audit_id;
   audit_input audit;
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id, when the destination wants it
 };
 
 platform_plan_outcome plan_outcome_post(const outcome_post_input& in);

@@ -6,7 +6,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -17,9 +16,11 @@
 
 #include "gateway/net/accept_backoff.hpp"
 #include "gateway/net/http_session.hpp"
+#include "gateway/net/mllp_session.hpp"
 #include "gateway/net/peer_certificate.hpp"
 #include "gateway/net/tls_context.hpp"
 #include "gateway/net/tls_revocation.hpp"
+#include "gateway/net/tls_stream.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -36,6 +37,8 @@ struct connection_env {
   std::string listener;
   std::shared_ptr<tls_context_slot> tls;
   http_handler* handler;
+  mllp_handler* mllp;  // set: the connection speaks MLLP instead of HTTP
+  mllp_limits mllp_bounds;
   session_limits limits;
   server_state* state;
   telemetry::metrics* metrics;
@@ -60,34 +63,56 @@ struct connection_guard {
 asio::awaitable<void> serve_plain(tcp::socket socket, connection_env env) {
   connection_guard guard(env);
   socket.set_option(tcp::no_delay(true));
-  boost::beast::flat_buffer buffer;
   peer_identity anonymous;
-  request_context context{env.listener, &anonymous, remote_of(socket)};
-  co_await run_http_session(socket, buffer, env.limits, *env.handler, context, *env.state);
+  if (env.mllp != nullptr) {
+    // A named local: g++ 12 mishandles temporaries with destructors inside a co_await expression.
+    mllp_context context{env.listener, &anonymous, remote_of(socket)};
+    co_await run_mllp_session(socket, env.mllp_bounds, *env.mllp, context, *env.state);
+  } else {
+    boost::beast::flat_buffer buffer;
+    request_context context{env.listener, &anonymous, remote_of(socket)};
+    co_await run_http_session(socket, buffer, env.limits, *env.handler, context, *env.state);
+  }
   boost::system::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_send, ignored);
   socket.close(ignored);
 }
 
-// Before each request of a connection whose TLS context has been replaced since its handshake,
-// checks the client certificate against the current context (new CRLs); one that no longer
-// verifies is forgotten, so the request is answered as one without a certificate.
+// Before each request (HTTP) or message (MLLP) of a connection whose TLS context has been
+// replaced since its handshake, checks the client certificate against the current context (new
+// CRLs); one that no longer verifies is forgotten, so the request is answered as one without a
+// certificate.
+class peer_reverification {
+ public:
+  peer_reverification(peer_identity& peer, SSL* ssl, const tls_context_slot& slot, std::uint64_t generation,
+                      const connection_env& env)
+      : peer_(peer), ssl_(ssl), slot_(slot), generation_(generation), env_(env) {}
+
+  void check(const std::string& remote) {
+    if (!peer_.present || slot_.generation() == generation_) return;
+    const auto current = slot_.current();
+    generation_ = current.generation;
+    if (!peer_still_verifies(ssl_, current.context->native_handle())) {
+      peer_ = peer_identity{};
+      telemetry::warn("client certificate no longer verifies after a reload (revoked?); treated as absent",
+                      {{"listener", env_.listener}, {"remote", remote}});
+    }
+  }
+
+ private:
+  peer_identity& peer_;
+  SSL* ssl_;
+  const tls_context_slot& slot_;
+  std::uint64_t generation_;
+  const connection_env& env_;
+};
+
 class reverifying_handler final : public http_handler {
  public:
-  reverifying_handler(http_handler& inner, peer_identity& peer, SSL* ssl, const tls_context_slot& slot,
-                      std::uint64_t generation, const connection_env& env)
-      : inner_(inner), peer_(peer), ssl_(ssl), slot_(slot), generation_(generation), env_(env) {}
+  reverifying_handler(http_handler& inner, peer_reverification& reverify) : inner_(inner), reverify_(reverify) {}
 
   asio::awaitable<http_response> handle(http_request request, request_context context) override {
-    if (peer_.present && slot_.generation() != generation_) {
-      const auto current = slot_.current();
-      generation_ = current.generation;
-      if (!peer_still_verifies(ssl_, current.context->native_handle())) {
-        peer_ = peer_identity{};
-        telemetry::warn("client certificate no longer verifies after a reload (revoked?); treated as absent",
-                        {{"listener", env_.listener}, {"remote", context.remote_address}});
-      }
-    }
+    reverify_.check(context.remote_address);
     co_return co_await inner_.handle(std::move(request), std::move(context));
   }
   http_response fault_response(request_fault fault, const request_context& context) override {
@@ -96,11 +121,24 @@ class reverifying_handler final : public http_handler {
 
  private:
   http_handler& inner_;
-  peer_identity& peer_;
-  SSL* ssl_;
-  const tls_context_slot& slot_;
-  std::uint64_t generation_;
-  const connection_env& env_;
+  peer_reverification& reverify_;
+};
+
+class reverifying_mllp_handler final : public mllp_handler {
+ public:
+  reverifying_mllp_handler(mllp_handler& inner, peer_reverification& reverify) : inner_(inner), reverify_(reverify) {}
+
+  asio::awaitable<mllp_answer> handle(std::string message, mllp_context context) override {
+    reverify_.check(context.remote_address);
+    co_return co_await inner_.handle(std::move(message), std::move(context));
+  }
+  std::string malformed(std::string_view reason, std::string_view partial, const mllp_context& context) override {
+    return inner_.malformed(reason, partial, context);
+  }
+
+ private:
+  mllp_handler& inner_;
+  peer_reverification& reverify_;
 };
 
 asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
@@ -109,12 +147,12 @@ asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
   const std::string remote = remote_of(socket);
   // This connection keeps the context it starts with, even if a reload replaces it meanwhile.
   const tls_context_slot::snapshot tls = env.tls->current();
-  ssl::stream<tcp::socket> stream(std::move(socket), *tls.context);
+  tls_stream stream(std::move(socket), tls.context->native_handle());
   deadline timer(co_await asio::this_coro::executor);
   const auto cancel = [&stream] { session_detail::cancel_pending(stream); };
 
   timer.arm(env.limits.handshake_timeout, cancel);
-  auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::server, tuple_awaitable);
+  auto [hs_ec] = co_await stream.async_handshake(tuple_awaitable);
   timer.disarm();
   if (hs_ec) {
     env.metrics->handshake_failed();
@@ -128,10 +166,17 @@ asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
   }
 
   peer_identity peer = read_peer_identity(stream.native_handle());
-  reverifying_handler handler(*env.handler, peer, stream.native_handle(), *env.tls, tls.generation, env);
-  boost::beast::flat_buffer buffer;
-  request_context context{env.listener, &peer, remote};
-  co_await run_http_session(stream, buffer, env.limits, handler, context, *env.state);
+  peer_reverification reverify(peer, stream.native_handle(), *env.tls, tls.generation, env);
+  if (env.mllp != nullptr) {
+    reverifying_mllp_handler handler(*env.mllp, reverify);
+    mllp_context context{env.listener, &peer, remote};
+    co_await run_mllp_session(stream, env.mllp_bounds, handler, context, *env.state);
+  } else {
+    reverifying_handler handler(*env.handler, reverify);
+    boost::beast::flat_buffer buffer;
+    request_context context{env.listener, &peer, remote};
+    co_await run_http_session(stream, buffer, env.limits, handler, context, *env.state);
+  }
 
   // Best-effort close_notify; a peer that already left is normal.
   timer.arm(std::chrono::seconds(1), cancel);
@@ -289,7 +334,8 @@ std::variant<std::uint16_t, std::string> server::add_listener(listener_spec spec
   if (ec) return "cannot listen on " + spec.address + ":" + std::to_string(spec.port) + ": " + ec.message();
   const std::uint16_t port = acceptor->local_endpoint().port();
   impl_->acceptors.push_back(acceptor);
-  connection_env env{spec.name, spec.tls, spec.handler, impl_->options.limits, &impl_->state, &impl_->metrics};
+  connection_env env{spec.name,     spec.tls,       spec.handler, spec.mllp, spec.mllp_bounds, impl_->options.limits,
+                     &impl_->state, &impl_->metrics};
   asio::co_spawn(impl_->ioc, accept_loop(acceptor, std::move(env)), asio::detached);
   return port;
 }

@@ -18,6 +18,7 @@
 #include <string>
 #include <variant>
 
+#include "gateway/net/mllp_limits.hpp"
 #include "gateway/net/session_limits.hpp"
 
 namespace boost::asio {
@@ -34,6 +35,7 @@ class metrics;
 namespace gateway::net {
 
 class http_handler;
+class mllp_handler;
 class tls_context_slot;
 
 struct listener_spec {
@@ -42,6 +44,10 @@ struct listener_spec {
   std::uint16_t port = 0;                 // 0 = any free port
   std::shared_ptr<tls_context_slot> tls;  // null: plain HTTP
   http_handler* handler = nullptr;        // must outlive the server
+  // An MLLP listener (HL7 v2, mllp_session.hpp) instead of HTTP: set `mllp` (and leave
+  // `handler` null). Same accept loop, TLS handshake, connection limit and shutdown drain.
+  mllp_handler* mllp = nullptr;  // must outlive the server
+  mllp_limits mllp_bounds;
 };
 
 struct server_options {

@@ -73,6 +73,12 @@ class events_test : public ::testing::Test {
     return ids;
   }
   std::string ops_url() const { return "http://127.0.0.1:" + std::to_string(gateway_->port("ops")); }
+  // gatewayctl with `words`, then the options that reach this gateway (readiness and /ops).
+  run_result ctl(std::vector<std::string> words) const {
+    words.insert(words.begin(), gatewayctl_binary());
+    for (auto& o : operator_options(gateway_->port("https"), shared_certs_dir())) words.push_back(std::move(o));
+    return run_command(words);
+  }
 
   temp_dir dir_;
   std::unique_ptr<child_process> gateway_;
@@ -87,14 +93,14 @@ TEST_F(events_test, every_referral_is_one_cloudevent_in_the_file_with_no_gap_and
   ASSERT_EQ(wait_for_lines(file, first).size(), static_cast<std::size_t>(first));
 
   // gatewayctl against the running gateway.
-  const auto listed = run_command({gatewayctl_binary(), "outbox", "list", "--state", "delivered", "--ops", ops_url()});
+  const auto listed = ctl({"outbox", "list", "--state", "delivered"});
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find("events -> platform"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find(std::to_string(first) + " items"), std::string::npos) << listed.out;
-  const auto status = run_command({gatewayctl_binary(), "status", "--ops", ops_url()});
+  const auto status = ctl({"status", "--ops", ops_url()});
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_NE(status.out.find("outbox: 0 pending, 0 dead"), std::string::npos) << status.out;
-  const auto unknown = run_command({gatewayctl_binary(), "outbox", "retry", "no-such-item", "--ops", ops_url()});
+  const auto unknown = ctl({"outbox", "retry", "no-such-item"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("404"), std::string::npos) << unknown.err;
   stop();
@@ -117,8 +123,7 @@ TEST_F(events_test, every_referral_is_one_cloudevent_in_the_file_with_no_gap_and
   // The replayed items are delivered (again, as far as the outbox knows) before we count.
   eventually(
       [&] {
-        return run_command({gatewayctl_binary(), "status", "--ops", ops_url()}).out.find("outbox: 0 pending") !=
-               std::string::npos;
+        return ctl({"status", "--ops", ops_url()}).out.find("outbox: 0 pending") != std::string::npos;
       },
       std::chrono::seconds(20));
   const auto final_lines = lines_of(read_text(file));

@@ -103,7 +103,7 @@ received_message describe(const std::string& line) {
   return m;
 }
 
-// An outbox item as the ops listener lists it.
+// An outbox item as GET /ops/outbox lists it.
 struct outbox_row {
   std::int64_t seq = 0;
   std::string id, ordering_key, state, last_error;
@@ -116,7 +116,12 @@ class feedback_test : public ::testing::Test {
   const temp_dir& dir() const { return *dir_; }
   std::string out_file() const { return dir().str("received.jsonl"); }
   std::string endpoint() const { return "https://localhost:" + std::to_string(sim_port_) + "/fhir/$process-message"; }
-  std::string ops_url() const { return "http://127.0.0.1:" + std::to_string(gateway_->port("ops")); }
+  // gatewayctl with `words`, then the options that reach this gateway's /ops routes.
+  run_result ctl(std::vector<std::string> words) const {
+    words.insert(words.begin(), gatewayctl_binary());
+    for (auto& o : operator_options(gateway_->port("https"), certs())) words.push_back(std::move(o));
+    return run_command(words);
+  }
 
   // referrer-sim recording to out_file(). The first start takes any free port; later starts bind
   // the same port again (the gateway's configured endpoint).
@@ -242,7 +247,7 @@ class feedback_test : public ::testing::Test {
       std::string target = "/outbox?channel=feedback&count=1000";
       if (!state.empty()) target += "&state=" + state;
       if (!after.empty()) target += "&after=" + after;
-      const auto a = http_get(gateway_->port("ops"), target);
+      const auto a = operator_request(gateway_->port("https"), certs(), "GET", target);
       EXPECT_EQ(a.status, 200) << a.body;
       const auto d = parse(a.body);
       if (a.status != 200 || !d.IsObject() || !d["items"].IsArray()) break;
@@ -500,7 +505,7 @@ TEST_F(feedback_test, a_400_is_dead_lettered_at_once_holds_back_its_referral_and
   ASSERT_TRUE(eventually([&] { return (dead = feedback_outbox("dead")).size() == 1; }));
   const std::string dead_id = dead[0].id;
   EXPECT_EQ(dead[0].attempts, 1) << "no retries for a 400";
-  const auto shown = run_command({gatewayctl_binary(), "outbox", "show", dead_id, "--ops", ops_url()});
+  const auto shown = ctl({"outbox", "show", dead_id});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("state: dead"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("attempts: 1\n"), std::string::npos) << shown.out;
@@ -520,7 +525,7 @@ TEST_F(feedback_test, a_400_is_dead_lettered_at_once_holds_back_its_referral_and
 
   stop_sim();
   start_sim();
-  const auto retried = run_command({gatewayctl_binary(), "outbox", "retry", "--all-dead", "--ops", ops_url()});
+  const auto retried = ctl({"outbox", "retry", "--all-dead"});
   EXPECT_EQ(retried.exit_code, 0) << retried.err;
   const auto got = wait_for_messages(4);
   ASSERT_EQ(got.size(), 4u);
@@ -566,6 +571,85 @@ TEST_F(feedback_test, sigkill_while_delivering_200_messages_loses_none_and_keeps
     if (HasFailure()) break;
     std::printf("[ crash   ] round %d of %d passed\n", round, rounds);
   }
+}
+
+}  // namespace
+}  // namespace rg::testing
+
+namespace rg::testing {
+namespace {
+
+// Issue 9: triage on every change. A referral sent with PHQ-9 item 9 = 0, then raised to 2 by its
+// referrer's PUT, and a second referral raised by the platform's later Observation: each Task gets
+// version 2 with priority urgent, each raise is a referral.escalated event, and the referrer
+// (referrer-sim) receives a status-update carrying the urgent Task.
+TEST_F(feedback_test, a_raised_risk_on_update_or_a_later_observation_escalates_to_task_platform_and_referrer) {
+  start_sim();
+  start_gateway();
+  auto a = client("practice-a");
+  auto platform = client("platform");
+  auto item9 = [](std::string body, int value) {
+    const std::string from = "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": 2";
+    body.replace(body.find(from), from.size(),
+                 "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": " + std::to_string(value));
+    return body;
+  };
+  auto task_of = [&](const std::string& sr_id) {
+    const auto search = platform.request("GET", "/fhir/Task?based-on=ServiceRequest/" + sr_id);
+    auto bundle = parse(search.body);
+    rapidjson::Document task;
+    if (bundle.HasMember("entry") && !bundle["entry"].Empty())
+      task.CopyFrom(bundle["entry"][0]["resource"], task.GetAllocator());
+    return task;
+  };
+
+  const auto created = a.request("POST", "/fhir/ServiceRequest", item9(referral("ESC-PUT-1"), 0));
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto stored = parse(created.body);
+  const std::string put_id = string_at(stored, "id");
+  ASSERT_EQ(string_at(task_of(put_id), "priority"), "routine");
+  std::string body = serialise(stored);
+  const std::string zero = "\"code\":\"44260-8\"}]},\"valueInteger\":0";
+  ASSERT_NE(body.find(zero), std::string::npos) << body;
+  body.replace(body.find(zero), zero.size(), "\"code\":\"44260-8\"}]},\"valueInteger\":2");
+  const auto put = a.request("PUT", "/fhir/ServiceRequest/" + put_id, body);
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  const auto other = a.request("POST", "/fhir/ServiceRequest", item9(referral("ESC-OBS-1"), 0));
+  ASSERT_EQ(other.status, 201) << other.body;
+  const auto other_sr = parse(other.body);
+  const std::string obs_id = string_at(other_sr, "id");
+  post_score(platform, {obs_id, string_at(other_sr["subject"], "reference")}, "44260-8", 3, "2024-03-02T09:00:00Z");
+
+  for (const std::string& id : {put_id, obs_id}) {
+    const auto task = task_of(id);
+    EXPECT_EQ(string_at(task, "priority"), "urgent") << id;
+    EXPECT_EQ(string_at(task["meta"], "versionId"), "2") << id;
+  }
+  // The referrer: one status-update per escalated referral (the Observation also gave an
+  // outcome-report), each with the urgent Task.
+  const auto got = wait_for_messages(3);
+  ASSERT_EQ(got.size(), 3u) << gateway_->stderr_text();
+  std::map<std::string, int> updates;
+  for (const auto& m : got) {
+    if (m.event != "status-update") continue;
+    const auto d = parse(m.line);
+    EXPECT_EQ(string_at(d["entry"][1]["resource"], "priority"), "urgent") << m.line;
+    ++updates[m.referral];
+  }
+  EXPECT_EQ(updates, (std::map<std::string, int>{{put_id, 1}, {obs_id, 1}}));
+  // The platform: a referral.escalated event for each.
+  std::map<std::string, int> escalated;
+  EXPECT_TRUE(eventually([&] {
+    escalated.clear();
+    std::istringstream lines(read_text(dir().str("events.jsonl")));
+    for (std::string line; std::getline(lines, line);) {
+      const auto e = parse(line);
+      if (string_at(e, "type") == "referral.escalated") ++escalated[string_at(e, "subject")];
+    }
+    return escalated.size() == 2;
+  }));
+  EXPECT_EQ(escalated, (std::map<std::string, int>{{"ServiceRequest/" + put_id, 1}, {"ServiceRequest/" + obs_id, 1}}));
 }
 
 }  // namespace

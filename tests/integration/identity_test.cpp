@@ -133,7 +133,8 @@ TEST_F(identity_test, the_gateway_does_not_deliver_to_a_receiver_whose_certifica
   // The event's outbox item keeps failing with the revocation as its reason, and never arrives.
   std::string listing;
   EXPECT_TRUE(eventually([&] {
-    listing = http_get(gateway_->port("ops"), "/outbox?state=pending&channel=events").body;
+    listing =
+        operator_request(gateway_->port("https"), certs_.path(), "GET", "/outbox?state=pending&channel=events").body;
     return listing.find("certificate revoked") != std::string::npos;
   })) << listing;
   EXPECT_EQ(read_text(dir_.str("received.jsonl")), "");

@@ -76,7 +76,9 @@ TEST_F(retention_test, purge_and_rotation_keep_every_event_exactly_once_across_r
   ASSERT_TRUE(eventually([&] { return received().size() == 30; })) << received().size();
   // Every delivered item purged: nothing delivered is left in the outbox.
   ASSERT_TRUE(eventually([&] { return metric("gateway_retention_purged_total{kind=\"outbox\"}") >= 30; }));
-  EXPECT_EQ(http_get(gateway_->port("ops"), "/outbox?state=delivered").body.find("\"id\""), std::string::npos);
+  EXPECT_EQ(operator_request(gateway_->port("https"), shared_certs_dir(), "GET", "/outbox?state=delivered")
+                .body.find("\"id\""),
+            std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(events() + ".000003")) << "rotated by size";
 
   stop();

@@ -127,14 +127,20 @@ bool https_client::closed_by_peer() {
   return static_cast<bool>(ec);
 }
 
-http_answer http_get(int port, const std::string& target) {
+http_answer operator_request(int https_port, const std::string& certs_dir, const std::string& method,
+                             const std::string& target) {
+  https_client c(https_port, certs_dir + "/ca.crt", dev_identity(certs_dir, "operator"));
+  return c.request(method, "/ops" + target);
+}
+
+http_answer http_get(int port, const std::string& target, const std::string& host) {
   asio::io_context ioc;
   tcp::socket socket(ioc);
   boost::system::error_code ec;
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
   if (ec) return {};
   http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::host, host);
   http::write(socket, req, ec);
   boost::beast::flat_buffer buffer;
   http::response<http::string_body> res;

@@ -52,7 +52,11 @@ class https_client {
   std::unique_ptr<impl> impl_;
 };
 
-// A plain-HTTP GET (for the operations listener).
-http_answer http_get(int port, const std::string& target);
+// A plain-HTTP GET (for the operations listener), with this Host header.
+http_answer http_get(int port, const std::string& target, const std::string& host = "127.0.0.1");
+
+// A request to /ops`target` on the HTTPS listener as the development operator (the outbox routes).
+http_answer operator_request(int https_port, const std::string& certs_dir, const std::string& method,
+                             const std::string& target);
 
 }  // namespace rg::testing

@@ -12,11 +12,16 @@
 // With RG_SYNC_PROBE_FAIL naming a file, every fsync/fdatasync of a "-wal" file fails with EIO
 // while that file exists (a disk that stops syncing), without syncing.
 //
+// With RG_SYNC_PROBE_KILL naming a file, while that file exists: once a WAL write carrying a marked
+// token has been made durable (an fsync of that WAL that began after it returned 0), the next send
+// on any socket SIGKILLs the process instead: a crash after a commit and before its answer.
+//
 // Test-only; never linked into the gateway. Plain C library calls; thread-safe (one write() per
 // line on an O_APPEND descriptor).
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -46,6 +51,9 @@ F next(const char* name) {
 }
 
 std::atomic<unsigned long long> sequence{0};
+// RG_SYNC_PROBE_KILL: a marked WAL write seen (its descriptor + 1), and then made durable.
+std::atomic<int> marked_wal{0};
+std::atomic<bool> marked_durable{false};
 
 int log_fd() {
   static const int fd = [] {
@@ -92,26 +100,37 @@ void wal_written(int fd, const void* data, std::size_t size) {
     tokens += ' ';
     tokens.append(bytes.substr(at, end - at));
   }
-  if (!tokens.empty()) log_line("W " + seq_text() + " " + std::to_string(fd) + tokens + "\n");
+  if (tokens.empty()) return;
+  marked_wal.store(fd + 1);
+  log_line("W " + seq_text() + " " + std::to_string(fd) + tokens + "\n");
+}
+
+bool file_exists(const char* path) {
+  struct stat st {};
+  return path != nullptr && ::stat(path, &st) == 0;
 }
 
 void socket_send(int fd) {
+  if (marked_durable.load() && file_exists(std::getenv("RG_SYNC_PROBE_KILL"))) {
+    log_line("K " + seq_text() + " " + std::to_string(fd) + "\n");
+    ::kill(::getpid(), SIGKILL);
+  }
   log_line("S " + seq_text() + " " + std::to_string(fd) + "\n");
 }
 
 int synced(int fd, sync_fn real) {
   if (kind_of(fd) != kind::wal) return real(fd);
   log_line("B " + seq_text() + " " + std::to_string(fd) + "\n");
+  const bool covers_marked = marked_wal.load() == fd + 1;
   int rc = 0;
-  const char* fail = std::getenv("RG_SYNC_PROBE_FAIL");
-  struct stat st {};
-  if (fail != nullptr && ::stat(fail, &st) == 0) {
+  if (file_exists(std::getenv("RG_SYNC_PROBE_FAIL"))) {
     rc = -1;
     errno = EIO;
   } else {
     rc = real(fd);
   }
   const int saved = errno;
+  if (rc == 0 && covers_marked) marked_durable.store(true);
   log_line("E " + seq_text() + " " + std::to_string(fd) + " " + std::to_string(rc) + "\n");
   errno = saved;
   return rc;

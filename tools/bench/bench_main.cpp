@@ -3,6 +3,7 @@
 //                                                                        measure requests/s and latency
 //   rg-bench idle  --port P --certs DIR [--connections 1000] [--hold-s 30] hold idle TLS connections
 //   rg-bench feedback --port P --certs DIR --body FILE [--count 1000]      queue status-update feedback
+//   rg-bench mllp  --port P --certs DIR --client msk-clinic --body FILE --marker TEXT   HL7 v2 over MLLP/TLS
 #include <unistd.h>
 #include <chrono>
 #include <cstdio>
@@ -14,12 +15,14 @@
 
 #include "tools/bench/feedback_client.hpp"
 #include "tools/bench/load_client.hpp"
+#include "tools/bench/mllp_load_client.hpp"
 
 namespace {
 
 void usage(std::FILE* out) {
   std::fputs(
-      "usage: rg-bench load|idle|feedback --port P (--certs DIR [--client NAME] | --ca F --cert F --key F) [options]\n"
+      "usage: rg-bench load|idle|feedback|mllp --port P (--certs DIR [--client NAME] | --ca F --cert F --key F) "
+      "[options]\n"
       "common:  --host 127.0.0.1  --server-name localhost  --threads 1  --timeout-s 30\n"
       "load:    --connections 64  --warmup-s 2  --duration-s 10  --method POST  --path /fhir/ServiceRequest\n"
       "         --body FILE  --marker TEXT (replaced per request by a unique value)  --marker-uuid (that value a\n"
@@ -28,6 +31,8 @@ void usage(std::FILE* out) {
       "idle:    --connections 1000  --hold-s 30 (from start)  --first-get PATH (one GET per connection first)\n"
       "feedback: --count 1000  --connections 16  --body FILE  --marker TEXT: new referrals as --client, each Task\n"
       "         then moved to received by the platform (certs DIR/client-platform.*): one feedback message each\n"
+      "mllp:    as load, but each request is the --body file (an HL7 v2 message, every --marker replaced) sent\n"
+      "         over MLLP/TLS and answered by an ACK (counted as AA 200, AE 400, AR 503, not an ACK 0)\n"
       "load prints a summary and a line 'result label=... rps=... p50_ms=... p99_ms=...';\n"
       "idle prints 'idle opened=N failed=M' once every connection attempt has finished.\n",
       out);
@@ -72,7 +77,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string mode = argv[1];
-  if (mode != "load" && mode != "idle" && mode != "feedback") {
+  if (mode != "load" && mode != "idle" && mode != "feedback" && mode != "mllp") {
     std::fprintf(stderr, "rg-bench: unknown mode \"%s\"\n", mode.c_str());
     usage(stderr);
     return 2;
@@ -89,7 +94,11 @@ int main(int argc, char** argv) {
   tag += std::to_string(std::time(nullptr));
   tag += '-';
   tag += std::to_string(::getpid());
-  unsigned port = 0, connections = mode == "load" ? 64 : mode == "feedback" ? 16 : 1000, threads = 1, count = 1000;
+  unsigned port = 0,
+           connections = mode == "load" || mode == "mllp" ? 64
+                         : mode == "feedback"             ? 16
+                                                          : 1000,
+           threads = 1, count = 1000;
   std::chrono::milliseconds timeout{30000};
 
   arguments args{{argv + 2, argv + argc}};
@@ -237,7 +246,7 @@ int main(int argc, char** argv) {
   load.threads = threads;
   load.timeout = timeout;
   load.run_tag = tag;
-  const auto records = run_load(load, error);
+  const auto records = mode == "mllp" ? run_mllp_load(load, error) : run_load(load, error);
   if (!error.empty()) {
     std::fprintf(stderr, "rg-bench: %s\n", error.c_str());
     return 1;

@@ -3,20 +3,27 @@
 // session, limits) with a handler that answers every request 201 with a small body and does
 // nothing else, so gateway/ceiling isolates the work of the gateway itself (routing, caller
 // check, parsing, validation, triage, storage, audit, answer shaping).
+// With --mllp it also listens for HL7 v2 over MLLP/TLS (the same listener code as the gateway's
+// MLLP front door) and answers every message AA: it reads only what an answer must echo (MSH-3..6,
+// MSH-10), so gateway/ceiling over MLLP isolates parsing, mapping, validation and the use case.
 //
 //   bench-ceiling --cert server.crt --key server.key --client-ca ca.crt [--port 0] [--io-threads N]
-// Prints {"event":"listening","https":PORT} once listening; stops on SIGTERM/SIGINT.
+//                 [--mllp-port P]
+// Prints {"event":"listening","https":PORT[,"mllp":PORT]} once listening; stops on SIGTERM/SIGINT.
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
 
+#include "adapters/hl7v2/ack_message.hpp"
 #include "gateway/net/http_handler.hpp"
+#include "gateway/net/mllp_handler.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/net/tls_context.hpp"
 #include "gateway/telemetry/metrics.hpp"
@@ -44,10 +51,26 @@ class created_handler final : public net::http_handler {
   }
 };
 
+// AA for every message, echoing its control id (what a sender checks), nothing else.
+class accepted_handler final : public gateway::net::mllp_handler {
+ public:
+  boost::asio::awaitable<net::mllp_answer> handle(std::string message, net::mllp_context) override {
+    namespace v2 = gateway::hl7v2;
+    v2::ack_input in;
+    in.answered = v2::header_from_text(message);
+    in.code = v2::ack_code::aa;
+    in.control_id = "CEILING";
+    in.timestamp = "20240301093000";
+    co_return net::mllp_answer{v2::build_ack(in), false};
+  }
+
+  std::string malformed(std::string_view, std::string_view, const net::mllp_context&) override { return {}; }
+};
+
 void usage(std::FILE* out) {
   std::fputs(
       "usage: bench-ceiling --cert FILE --key FILE --client-ca FILE [--address 127.0.0.1] [--port 0] [--io-threads "
-      "N]\n",
+      "N] [--mllp-port P]\n",
       out);
 }
 
@@ -57,6 +80,7 @@ int main(int argc, char** argv) {
   net::server_tls_files files;
   std::string address = "127.0.0.1";
   unsigned port = 0;
+  std::optional<unsigned> mllp_port;
   unsigned io_threads = std::thread::hardware_concurrency();
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -79,6 +103,8 @@ int main(int argc, char** argv) {
       address = value;
     else if (arg == "--port")
       port = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
+    else if (arg == "--mllp-port")
+      mllp_port = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
     else if (arg == "--io-threads")
       io_threads = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
     else {
@@ -87,7 +113,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (files.cert.empty() || files.key.empty() || files.client_ca.empty() || port > 65535) {
+  if (files.cert.empty() || files.key.empty() || files.client_ca.empty() || port > 65535 ||
+      mllp_port.value_or(0) > 65535) {
     usage(stderr);
     return 2;
   }
@@ -102,14 +129,25 @@ int main(int argc, char** argv) {
   options.io_threads = io_threads;
   net::server server(options, metrics);
   created_handler handler;
-  const auto bound = server.add_listener(
-      {"https", address, static_cast<std::uint16_t>(port),
-       std::make_shared<net::tls_context_slot>(std::get<std::shared_ptr<boost::asio::ssl::context>>(tls)), &handler});
+  const auto slot = std::make_shared<net::tls_context_slot>(std::get<std::shared_ptr<boost::asio::ssl::context>>(tls));
+  const auto bound = server.add_listener({"https", address, static_cast<std::uint16_t>(port), slot, &handler});
   if (auto* e = std::get_if<std::string>(&bound)) {
     std::fprintf(stderr, "bench-ceiling: %s\n", e->c_str());
     return 1;
   }
-  std::printf("{\"event\":\"listening\",\"https\":%u}\n", static_cast<unsigned>(std::get<std::uint16_t>(bound)));
+  std::string listening = "{\"event\":\"listening\",\"https\":" + std::to_string(std::get<std::uint16_t>(bound));
+  accepted_handler accept_all;
+  if (mllp_port) {
+    net::listener_spec mllp{"mllp", address, static_cast<std::uint16_t>(*mllp_port), slot, nullptr};
+    mllp.mllp = &accept_all;
+    const auto mllp_bound = server.add_listener(std::move(mllp));
+    if (auto* e = std::get_if<std::string>(&mllp_bound)) {
+      std::fprintf(stderr, "bench-ceiling: %s\n", e->c_str());
+      return 1;
+    }
+    listening += ",\"mllp\":" + std::to_string(std::get<std::uint16_t>(mllp_bound));
+  }
+  std::printf("%s}\n", listening.c_str());
   std::fflush(stdout);
   server.run();
   return 0;

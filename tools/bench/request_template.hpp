@@ -1,9 +1,9 @@
 #pragma once
 // A request body made from a template file by replacing a marker string (the referral
-// identifier value), wherever it occurs, with a value unique to each request, so every POST
-// creates a new referral instead of answering 200 with the one already stored. The value is
-// "TAG-CONNECTION-SEQUENCE", or with `uuid_values` a UUID made of the same three (a BaRS message
-// names its ServiceRequest and itself by UUIDs).
+// identifier value), wherever it occurs (an HL7 v2 message's MSH-10 and RF1-6 share it), with a
+// value unique to each request, so every request creates a new referral instead of answering with
+// the one already stored. The value is "TAG-CONNECTION-SEQUENCE", or with `uuid_values` a UUID
+// made of the same three (a BaRS message names its ServiceRequest and itself by UUIDs).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,8 +13,8 @@ namespace rg::bench {
 
 class request_template {
  public:
-  // Reads `file` and splits it at the first occurrence of `marker`; nullopt (with `error` set)
-  // when the file cannot be read or does not contain the marker.
+  // Reads `file` and splits it at each occurrence of `marker`; nullopt (with `error` set) when
+  // the file cannot be read or does not contain the marker.
   static std::optional<request_template> load(const std::string& file, const std::string& marker, std::string& error,
                                               bool uuid_values = false);
 

@@ -126,14 +126,15 @@ inline constexpr std::string_view default_dev_dir = "certs/dev";
 struct dev_client {
   std::string_view name;      // files client-<name>.crt / client-<name>.key, and the CN
   std::string_view org_code;  // ODS organisation code, the OU
-  std::string_view role;      // "referrer" or "platform"
+  std::string_view role;      // "referrer", "platform" or "operator"
 };
 
-inline constexpr std::array<dev_client, 4> dev_clients{{
+inline constexpr std::array<dev_client, 5> dev_clients{{
     {"practice-a", "A81001", "referrer"},
     {"practice-b", "B82002", "referrer"},
     {"msk-clinic", "RXX01", "referrer"},
     {"platform", "PLT01", "platform"},
+    {"operator", "PLT01", "operator"},  // gatewayctl outbox (the /ops routes)
 }};
 
 // The gateway's own client certificate, presented when it delivers feedback to a referrer's

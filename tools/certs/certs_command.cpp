@@ -37,7 +37,7 @@ std::string_view certs_usage() {
   return "usage: gatewayctl certs init [--dir DIR] [--force]\n"
          "       gatewayctl certs revoke NAME [--dir DIR]\n"
          "  init makes a development CA, a server certificate for localhost/127.0.0.1/::1,\n"
-         "  client certificates (practice-a, practice-b, msk-clinic, platform, and gateway:\n"
+         "  client certificates (practice-a, practice-b, msk-clinic, platform, operator, and gateway:\n"
          "  the gateway's own for delivering feedback) and the CA's revocation list ca.crl\n"
          "  as PEM files in DIR (default certs/dev). Existing files are kept unless --force\n"
          "  is given.\n"

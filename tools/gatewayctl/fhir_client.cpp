@@ -46,6 +46,14 @@ std::variant<https_target, std::string> parse_https_url(const std::string& url) 
 
 std::variant<https_answer, std::string> post_fhir(const https_target& target, const std::string& path,
                                                   const tls_identity& identity, const std::string& body) {
+  return https_call(target, "POST", target.path + path, identity, body, "application/fhir+json",
+                    "application/fhir+json");
+}
+
+std::variant<https_answer, std::string> https_call(const https_target& target, const std::string& method,
+                                                   const std::string& path, const tls_identity& identity,
+                                                   const std::string& body, const std::string& content_type,
+                                                   const std::string& accept) {
   boost::system::error_code ec;
   ssl::context tls(ssl::context::tls_client);
   tls.set_verify_mode(ssl::verify_peer);
@@ -69,11 +77,11 @@ std::variant<https_answer, std::string> post_fhir(const https_target& target, co
   stream.handshake(ssl::stream_base::client, ec);
   if (ec) return "TLS handshake failed: " + ec.message();
 
-  http::request<http::string_body> req{http::verb::post, target.path + path, 11};
+  http::request<http::string_body> req{http::string_to_verb(method), path, 11};
   req.set(http::field::host, target.host + ":" + target.port);
   req.set(http::field::user_agent, "gatewayctl");
-  req.set(http::field::content_type, "application/fhir+json");
-  req.set(http::field::accept, "application/fhir+json");
+  if (!body.empty()) req.set(http::field::content_type, content_type);
+  req.set(http::field::accept, accept);
   req.keep_alive(false);
   req.body() = body;
   req.prepare_payload();

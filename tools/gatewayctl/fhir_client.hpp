@@ -30,8 +30,15 @@ struct https_answer {
   std::string body;
 };
 
-// POSTs `body` as application/fhir+json to `target` (host, port, `path`); the answer, or why
-// there is none.
+// One request to `path` on target's host and port (target.path is not prepended); `body` is sent
+// with `content_type` when not empty. The answer, or why there is none.
+std::variant<https_answer, std::string> https_call(const https_target& target, const std::string& method,
+                                                   const std::string& path, const tls_identity& identity,
+                                                   const std::string& body, const std::string& content_type,
+                                                   const std::string& accept);
+
+// POSTs `body` as application/fhir+json to `target` (host, port, `path` below its base path); the
+// answer, or why there is none.
 std::variant<https_answer, std::string> post_fhir(const https_target& target, const std::string& path,
                                                   const tls_identity& identity, const std::string& body);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "tools/gatewayctl/fhir_client.hpp"
 #include "tools/gatewayctl/ops_client.hpp"
 
 namespace rg::gatewayctl {
@@ -19,11 +20,19 @@ const char* outbox_usage =
     "       gatewayctl outbox show ID\n"
     "       gatewayctl outbox retry ID | retry --all-dead\n"
     "       gatewayctl outbox park ID\n"
-    "options: --ops http://HOST:PORT   the gateway's operations listener (default http://127.0.0.1:9464)\n";
+    "options: --url https://HOST:PORT  the gateway's HTTPS listener (default https://localhost:8443); the outbox\n"
+    "                                  routes are under /ops there, for client certificates of role operator or\n"
+    "                                  platform\n"
+    "         --as NAME                the client certificate client-NAME.crt/.key (default operator)\n"
+    "         --certs DIR              where it and ca.crt are (default certs/dev)\n";
 
 // Options common to every subcommand; the rest stay positional or subcommand options.
 struct parsed_args {
   ops_endpoint ops;
+  bool ops_given = false;
+  https_target gateway{"localhost", "8443", ""};
+  std::string as = "operator";
+  std::string certs = "certs/dev";
   std::vector<std::string> words;                            // positional
   std::vector<std::pair<std::string, std::string>> options;  // --name value (value "" for flags)
 };
@@ -53,6 +62,18 @@ std::optional<parsed_args> parse(const std::vector<std::string>& args, const cha
           return std::nullopt;
         }
         p.ops = std::get<ops_endpoint>(e);
+        p.ops_given = true;
+      } else if (a == "--url") {
+        auto t = parse_https_url(value);
+        if (auto* why = std::get_if<std::string>(&t)) {
+          err << who << ": " << *why << "\n";
+          return std::nullopt;
+        }
+        p.gateway = std::get<https_target>(t);
+      } else if (a == "--as") {
+        p.as = value;
+      } else if (a == "--certs") {
+        p.certs = value;
       } else {
         p.options.emplace_back(a, value);
       }
@@ -92,15 +113,18 @@ std::string text(const rapidjson::Value& v, const char* name) {
   return {};
 }
 
-// Sends one request and parses the JSON answer; prints the error and returns nullopt otherwise.
-std::optional<rapidjson::Document> call(const ops_endpoint& ops, const std::string& method, const std::string& target,
+// Sends one request to /ops`target` over mutual TLS and parses the JSON answer; prints the error
+// and returns nullopt otherwise.
+std::optional<rapidjson::Document> call(const parsed_args& p, const std::string& method, const std::string& target,
                                         const char* who, std::ostream& err) {
-  auto answer = ops_request(ops, method, target);
+  const tls_identity identity{p.certs + "/ca.crt", p.certs + "/client-" + p.as + ".crt",
+                              p.certs + "/client-" + p.as + ".key"};
+  auto answer = https_call(p.gateway, method, "/ops" + target, identity, {}, {}, "application/json");
   if (auto* why = std::get_if<std::string>(&answer)) {
-    err << who << ": " << *why << " (is the gateway running? --ops names its operations listener)\n";
+    err << who << ": " << *why << " (is the gateway running? --url names its HTTPS listener)\n";
     return std::nullopt;
   }
-  const auto& a = std::get<ops_answer>(answer);
+  const auto& a = std::get<https_answer>(answer);
   rapidjson::Document doc;
   doc.Parse(a.body.c_str(), a.body.size());
   if (a.status < 200 || a.status > 299) {
@@ -159,7 +183,7 @@ int list(const parsed_args& p, std::ostream& out, std::ostream& err) {
     if (!v.empty()) target += std::string(name) + "=" + percent_encode(v) + "&";
   }
   target.pop_back();
-  auto doc = call(p.ops, "GET", target, "gatewayctl outbox list", err);
+  auto doc = call(p, "GET", target, "gatewayctl outbox list", err);
   if (!doc) return exit_failed;
   const auto& items = (*doc)["items"];
   if (!items.IsArray()) return exit_failed;
@@ -173,14 +197,14 @@ int list(const parsed_args& p, std::ostream& out, std::ostream& err) {
 
 int show(const parsed_args& p, std::ostream& out, std::ostream& err) {
   if (!only_options(p, {}, err)) return exit_usage;
-  auto doc = call(p.ops, "GET", "/outbox/" + percent_encode(p.words[1]), "gatewayctl outbox show", err);
+  auto doc = call(p, "GET", "/outbox/" + percent_encode(p.words[1]), "gatewayctl outbox show", err);
   if (!doc) return exit_failed;
   for (const char* name : {"id", "seq", "state", "channel", "destination", "ordering_key", "attempts", "created_at",
                            "next_attempt_at", "leased_until", "delivered_at", "last_error", "content_type"}) {
     const std::string v = text(*doc, name);
     if (!v.empty()) out << name << ": " << v << "\n";
   }
-  // The payload may name a patient: only its size here; GET /outbox/{id} on the ops listener has it.
+  // The payload may name a patient: only its size here; GET /ops/outbox/{id} has it (audited).
   out << "payload: " << text(*doc, "payload").size() << " bytes\n";
   return exit_ok;
 }
@@ -191,7 +215,7 @@ int change(const parsed_args& p, const std::string& verb, std::ostream& out, std
       err << outbox_usage;
       return exit_usage;
     }
-    auto doc = call(p.ops, "POST", "/outbox/retry-dead", "gatewayctl outbox retry", err);
+    auto doc = call(p, "POST", "/outbox/retry-dead", "gatewayctl outbox retry", err);
     if (!doc) return exit_failed;
     out << "requeued " << text(*doc, "requeued") << " dead items\n";
     return exit_ok;
@@ -201,7 +225,7 @@ int change(const parsed_args& p, const std::string& verb, std::ostream& out, std
     err << outbox_usage;
     return exit_usage;
   }
-  auto doc = call(p.ops, "POST", "/outbox/" + percent_encode(p.words[1]) + "/" + verb,
+  auto doc = call(p, "POST", "/outbox/" + percent_encode(p.words[1]) + "/" + verb,
                   verb == "retry" ? "gatewayctl outbox retry" : "gatewayctl outbox park", err);
   if (!doc) return exit_failed;
   out << text(*doc, "id") << ": " << (verb == "retry" ? "requeued, due now" : "parked (dead)") << "\n";
@@ -213,6 +237,12 @@ int change(const parsed_args& p, const std::string& verb, std::ostream& out, std
 int run_outbox_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   auto p = parse(args, "gatewayctl outbox", err);
   if (!p) return exit_usage;
+  if (p->ops_given) {
+    err << "gatewayctl outbox: --ops is gone: the outbox routes are on the HTTPS listener (--url), for an operator's "
+           "certificate (--as)\n"
+        << outbox_usage;
+    return exit_usage;
+  }
   const std::string sub = p->words.empty() ? std::string() : p->words[0];
   if (sub == "list" && p->words.size() == 1) return list(*p, out, err);
   if (sub == "show" && p->words.size() == 2) return show(*p, out, err);
@@ -225,7 +255,7 @@ int run_status_command(const std::vector<std::string>& args, std::ostream& out, 
   auto p = parse(args, "gatewayctl status", err);
   if (!p) return exit_usage;
   if (!p->words.empty() || !p->options.empty()) {
-    err << "usage: gatewayctl status [--ops http://HOST:PORT]\n";
+    err << "usage: gatewayctl status [--ops http://HOST:PORT] [--url https://HOST:PORT] [--as NAME] [--certs DIR]\n";
     return exit_usage;
   }
   auto ready = ops_request(p->ops, "GET", "/readyz");
@@ -238,7 +268,7 @@ int run_status_command(const std::vector<std::string>& args, std::ostream& out, 
   std::string body = r.body;
   while (!body.empty() && body.back() == '\n') body.pop_back();
   out << "gateway: " << (r.status == 200 ? "ready" : "not ready: " + body) << "\n";
-  auto stats = call(p->ops, "GET", "/outbox/stats", "gatewayctl status", err);
+  auto stats = call(*p, "GET", "/outbox/stats", "gatewayctl status", err);
   if (stats) {
     out << "outbox: " << text(*stats, "pending") << " pending, " << text(*stats, "dead") << " dead";
     const std::string age = text(*stats, "oldest_pending_age_seconds");

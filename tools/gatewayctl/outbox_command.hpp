@@ -1,6 +1,9 @@
 #pragma once
-// gatewayctl outbox ... and gatewayctl status: the operator's view of a running gateway, over
-// plain HTTP to its operations listener (loopback; --ops http://127.0.0.1:9464 by default).
+// gatewayctl outbox ... and gatewayctl status: the operator's view of a running gateway. The
+// outbox routes are under /ops on the HTTPS listener, over mutual TLS with an operator's (or the
+// platform's) certificate (--url https://localhost:8443, --as operator, --certs certs/dev by
+// default); status reads readiness from the plain operations listener (--ops
+// http://127.0.0.1:9464) and the outbox depth from /ops.
 //
 //   gatewayctl outbox list [--state pending|dead|delivered] [--channel C] [--after SEQ] [--count N]
 //   gatewayctl outbox show ID

@@ -13,6 +13,7 @@ namespace rg::referrer_sim {
 struct sim_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port, announced on stdout
+  unsigned listeners = 1;  // >1 (with port 0): as many ports, one per simulated referrer endpoint
   std::string cert = "certs/dev/server.crt";
   std::string key = "certs/dev/server.key";
   std::string client_ca = "certs/dev/ca.crt";   // callers' certificates must chain to it (mTLS)
@@ -26,6 +27,13 @@ struct sim_options {
   // does (bars_sim_handler.hpp).
   bool bars = false;
   bool answer_409 = false;  // --bars: every message gets 409 REC_CONFLICT duplicate
+
+  // HL7 v2 instead of FHIR (--mllp / --mllps): an MLLP listener (TLS with --mllps, client
+  // certificates required) that answers each message with an ACK.
+  bool mllp = false;
+  bool mllp_tls = false;
+  std::string ack = "AA";       // AA | AE | AR | silence | garbage | wrong-id
+  std::int64_t ack_first = -1;  // only the first N messages get --ack, later ones AA; -1 = all
 
   // Failure injection.
   std::int64_t fail_first = 0;              // the first N messages get 503

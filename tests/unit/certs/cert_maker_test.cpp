@@ -213,7 +213,7 @@ TEST(read_pem, missing_or_wrong_files_are_errors_naming_the_file) {
 }
 
 TEST(dev_clients, table_names_each_client_org_code_and_role) {
-  ASSERT_EQ(dev_clients.size(), 4u);
+  ASSERT_EQ(dev_clients.size(), 5u);
   EXPECT_EQ(dev_clients[0].name, "practice-a");
   EXPECT_EQ(dev_clients[0].org_code, "A81001");
   EXPECT_EQ(dev_clients[0].role, "referrer");
@@ -226,6 +226,9 @@ TEST(dev_clients, table_names_each_client_org_code_and_role) {
   EXPECT_EQ(dev_clients[3].name, "platform");
   EXPECT_EQ(dev_clients[3].org_code, "PLT01");
   EXPECT_EQ(dev_clients[3].role, "platform");
+  EXPECT_EQ(dev_clients[4].name, "operator");
+  EXPECT_EQ(dev_clients[4].org_code, "PLT01");
+  EXPECT_EQ(dev_clients[4].role, "operator");
 }
 
 }  // namespace

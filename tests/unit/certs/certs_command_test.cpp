@@ -74,13 +74,14 @@ TEST_F(dev_set, creates_the_directory_and_every_file) {
             (std::vector<std::string>{"ca.crt", "ca.key", "server.crt", "server.key", "client-practice-a.crt",
                                       "client-practice-a.key", "client-practice-b.crt", "client-practice-b.key",
                                       "client-msk-clinic.crt", "client-msk-clinic.key", "client-platform.crt",
-                                      "client-platform.key", "client-gateway.crt", "client-gateway.key", "ca.crl"}));
+                                      "client-platform.key", "client-operator.crt", "client-operator.key",
+                                      "client-gateway.crt", "client-gateway.key", "ca.crl"}));
   std::size_t entries = 0;
   for (auto const& entry : fs::directory_iterator(path())) {
     (void)entry;
     ++entries;
   }
-  EXPECT_EQ(entries, 15u) << "no temporary or extra files left behind";
+  EXPECT_EQ(entries, 17u) << "no temporary or extra files left behind";
 }
 
 TEST_F(dev_set, private_keys_are_mode_0600) {

@@ -83,11 +83,34 @@ INSTANTIATE_TEST_SUITE_P(
         rejection{"lease_shorter_than_an_attempt",
                   minimal(R"(,"delivery":{"connect_timeout_ms":1000,"request_timeout_ms":2000,"lease_ms":2500})"),
                   "delivery.lease_ms: must be at least connect_timeout_ms + request_timeout_ms (one attempt)"},
+        rejection{"mllp_unknown_key", minimal(R"(,"mllp":{"enabled":true,"colour":1})"), "mllp.colour: unknown key"},
+        rejection{"mllp_without_tls_nobody", minimal(R"(,"mllp":{"enabled":true,"tls":false})"),
+                  "mllp.senders: must name at least one sender when mllp.tls is false"},
+        rejection{
+            "mllp_sender_address",
+            minimal(
+                R"(,"callers":[{"name":"c","sha256":")" + std::string(64, 'a') +
+                R"(","role":"referrer","organization":"RXX01"}],"mllp":{"senders":[{"facility":"RXX01","addresses":["clinic.example"],"caller":"c"}]})"),
+            R"(mllp.senders[0].addresses[0]: must be an IP address ("clinic.example" is not))"},
+        rejection{"mllp_sender_caller",
+                  minimal(R"(,"mllp":{"senders":[{"facility":"RXX01","addresses":["127.0.0.1"],"caller":"nobody"}]})"),
+                  "mllp.senders[0].caller: names no caller (callers[].name)"},
+        rejection{
+            "mllp_sender_is_the_platform",
+            minimal(
+                R"(,"callers":[{"name":"p","sha256":")" + std::string(64, 'a') +
+                R"(","role":"platform","organization":"PLT01"}],"mllp":{"senders":[{"facility":"P","addresses":["127.0.0.1"],"caller":"p"}]})"),
+            "mllp.senders[0].caller: must name a referrer: only referrers send referrals"},
+        rejection{"mllp_same_port_as_https", minimal(R"(,"mllp":{"enabled":true,"port":8443})"),
+                  "mllp.port: must differ from listen.port"},
+        rejection{"hl7v2_delivery_endpoint",
+                  minimal(R"(,"referrers":[{"organization":"RXX01","delivery":"hl7v2","endpoint":"https://x"}])"),
+                  R"(referrers[0].endpoint: must be an mllp:// or mllps:// URL when delivery is "hl7v2")"},
         rejection{"callers_type", minimal(R"(,"callers":{})"), "callers: must be an array"},
         rejection{
             "caller_role",
             minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"admin","organization":"X"}])"),
-            R"(callers[0].role: "admin" is not one of "referrer", "platform")"},
+            R"(callers[0].role: "admin" is not one of "referrer", "platform", "operator")"},
         rejection{"caller_missing_org",
                   minimal(R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform"}])"),
                   "callers[0].organization: missing"},
@@ -150,6 +173,25 @@ TEST(config_loader, duplicate_caller_names_are_refused) {
                 R"(,"callers":[{"name":"a","subject":"CN=a","issuer":"CN=ca","role":"platform","organization":"X"},)"
                 R"({"name":"a","subject":"CN=b","issuer":"CN=ca","role":"platform","organization":"Y"}])")),
             R"(callers[1].name: duplicate caller name "a")");
+}
+
+TEST(config_loader, the_ops_listener_binds_only_to_loopback) {
+  for (const char* address : {"0.0.0.0", "::", "192.0.2.7", "gateway.example", "::ffff:10.0.0.1"}) {
+    EXPECT_EQ(first_error(minimal(), {{"ops.address", address}}).rfind("ops.address: ", 0), 0u) << address;
+  }
+  for (const char* address : {"127.0.0.1", "127.3.4.5", "::1", "localhost", "::ffff:127.0.0.1"}) {
+    EXPECT_EQ(first_error(minimal(), {{"ops.address", address}}), "(no error)") << address;
+  }
+  // Disabled, it binds nothing.
+  EXPECT_EQ(first_error(minimal(), {{"ops.address", "0.0.0.0"}, {"ops.enabled", "false"}}), "(no error)");
+}
+
+TEST(config_loader, an_operator_is_a_caller_role) {
+  auto r = load_config_text(
+      minimal(R"(,"callers":[{"name":"op","subject":"CN=op","issuer":"CN=ca","role":"operator","organization":"X"}])"),
+      "t", {});
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const gateway_config>>(r));
+  EXPECT_EQ(std::get<std::shared_ptr<const gateway_config>>(r)->callers[0].role, caller_role::operator_);
 }
 
 TEST(config_loader, set_overrides_replace_values_and_create_objects) {

@@ -82,3 +82,12 @@ TEST(access_policy, outcome_link_per_resource_type) {
     }
   }
 }
+
+TEST(access_policy, an_operator_reaches_no_clinical_resource) {
+  const caller op{caller_role::operator_, "A81001"};  // even with a referrer's ODS code
+  for (const auto what :
+       {A::create_referral, A::read, A::update_referral, A::change_task, A::post_outcome, A::read_audit}) {
+    EXPECT_EQ(decide(op, what, "A81001"), forbidden) << to_string(what);
+  }
+  EXPECT_EQ(to_string(caller_role::operator_), "operator");
+}

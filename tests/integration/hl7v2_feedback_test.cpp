@@ -1,0 +1,224 @@
+// HL7 v2 feedback out, end to end (issue 12): the MSK clinic (RXX01) refers over MLLP/TLS and is
+// configured with delivery mode "hl7v2" pointing at a real `referrer-sim --mllps`; the platform
+// moves the Task and records outcomes over FHIR; what the simulator recorded is compared with
+// what the clinic must receive, in order. The simulator's --ack flag plays the clinic's system
+// answering AE (dead-letter with the ERR text) or staying silent (retried until an AA).
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "tests/support/fixtures.hpp"
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/hl7v2_clinic.hpp"
+#include "tests/support/https_client.hpp"
+
+namespace rg::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  return d;
+}
+
+std::string string_at(const rapidjson::Value& v, const char* member) {
+  return v.IsObject() && v.HasMember(member) && v[member].IsString() ? v[member].GetString() : std::string();
+}
+
+std::string serialise(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  v.Accept(writer);
+  return buffer.GetString();
+}
+
+const std::string& certs() {
+  return shared_certs_dir();
+}
+
+// One v2 message as referrer-sim recorded it.
+struct recorded_v2 {
+  std::string type;  // RRI^I12, ORU^R01
+  std::string message;
+};
+
+struct outbox_row {
+  std::string state;
+  std::string last_error;
+  std::int64_t attempts = 0;
+};
+
+class hl7v2_feedback_test : public ::testing::Test {
+ protected:
+  void start(const std::vector<std::string>& sim_flags) {
+    std::vector<std::string> argv{referrer_sim_binary(),
+                                  "--mllps",
+                                  "--cert",
+                                  certs() + "/server.crt",
+                                  "--key",
+                                  certs() + "/server.key",
+                                  "--client-ca",
+                                  certs() + "/ca.crt",
+                                  "--out",
+                                  dir_.str("received.jsonl")};
+    argv.insert(argv.end(), sim_flags.begin(), sim_flags.end());
+    sim_ = std::make_unique<child_process>(argv);
+    ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
+    const std::vector<std::string> sets{"mllp.enabled=true",
+                                        "mllp.port=0",
+                                        "referrers.2.delivery=hl7v2",
+                                        "referrers.2.endpoint=mllps://localhost:" + std::to_string(sim_->port("mllp")),
+                                        "delivery.client_cert=" + certs() + "/client-gateway.crt",
+                                        "delivery.client_key=" + certs() + "/client-gateway.key",
+                                        "delivery.server_ca=" + certs() + "/ca.crt",
+                                        "delivery.retry_base_ms=50",
+                                        "delivery.retry_cap_ms=500",
+                                        "delivery.connect_timeout_ms=2000",
+                                        "delivery.request_timeout_ms=1000"};
+    gateway_ = std::make_unique<child_process>(gateway_args(certs(), dir_, sets));
+    ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
+  }
+
+  https_client client(const std::string& who) const {
+    return https_client(gateway_->port("https"), certs() + "/ca.crt", dev_identity(certs(), who));
+  }
+
+  // The clinic refers over MLLP/TLS; returns the ServiceRequest id and its Patient reference.
+  std::pair<std::string, std::string> refer() {
+    const v2_answer sent = send_v2(dir_, gateway_->port("mllp"), clinic_referral());
+    EXPECT_EQ(sent.exit_code, 0) << sent.ack << sent.err;
+    const auto found = client("msk-clinic").request("GET", "/fhir/ServiceRequest?identifier=REF-V2-0001");
+    const auto d = parse(found.body);
+    if (!d.IsObject() || !d.HasMember("entry") || d["entry"].Empty()) {
+      ADD_FAILURE() << found.body;
+      return {};
+    }
+    const auto& sr = d["entry"][0]["resource"];
+    return {string_at(sr, "id"), string_at(sr["subject"], "reference")};
+  }
+
+  void move_task(const std::string& sr_id, const char* status) {
+    auto platform = client("platform");
+    const auto search = parse(platform.request("GET", "/fhir/Task?based-on=ServiceRequest/" + sr_id).body);
+    ASSERT_TRUE(search.IsObject() && search.HasMember("entry") && !search["entry"].Empty());
+    const std::string id = string_at(search["entry"][0]["resource"], "id");
+    const auto task = platform.request("GET", "/fhir/Task/" + id);
+    auto d = parse(task.body);
+    d.RemoveMember("meta");
+    d["status"].SetString(status, d.GetAllocator());
+    const auto r = platform.request("PUT", "/fhir/Task/" + id, serialise(d), {{"If-Match", task.header("etag")}});
+    ASSERT_EQ(r.status, 200) << status << ": " << r.body;
+  }
+
+  void post_score(const std::pair<std::string, std::string>& sr, const char* loinc, int value) {
+    const std::string body =
+        std::string(
+            R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")") +
+        loinc + R"("}]},"subject":{"reference":")" + sr.second + R"("},"basedOn":[{"reference":"ServiceRequest/)" +
+        sr.first + R"("}],"effectiveDateTime":"2024-05-01T09:00:00Z","valueInteger":)" + std::to_string(value) + "}";
+    const auto r = client("platform").request("POST", "/fhir/Observation", body);
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+
+  std::vector<recorded_v2> received() const {
+    std::vector<recorded_v2> out;
+    const std::string text = read_text(dir_.str("received.jsonl"));
+    std::size_t start = 0;
+    for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+      const auto d = parse(text.substr(start, end - start));
+      out.push_back({string_at(d, "type"), string_at(d, "message")});
+    }
+    return out;
+  }
+
+  std::vector<outbox_row> feedback_outbox() const {
+    const auto a = http_get(gateway_->port("ops"), "/outbox?channel=feedback&count=100");
+    EXPECT_EQ(a.status, 200) << a.body;
+    std::vector<outbox_row> rows;
+    const auto d = parse(a.body);
+    if (!d.IsObject() || !d.HasMember("items")) return rows;
+    for (const auto& e : d["items"].GetArray()) {
+      rows.push_back({string_at(e, "state"), string_at(e, "last_error"),
+                      e.HasMember("attempts") && e["attempts"].IsInt64() ? e["attempts"].GetInt64() : -1});
+    }
+    return rows;
+  }
+
+  temp_dir dir_;
+  std::unique_ptr<child_process> sim_;
+  std::unique_ptr<child_process> gateway_;
+};
+
+TEST_F(hl7v2_feedback_test, task_changes_arrive_as_rri_i12_in_order_and_outcomes_as_oru_r01) {
+  start({});
+  ASSERT_FALSE(HasFatalFailure());
+  const auto sr = refer();
+  ASSERT_FALSE(sr.first.empty());
+  for (const char* status : {"received", "accepted", "in-progress"}) move_task(sr.first, status);
+  post_score(sr, "44261-6", 7);
+  move_task(sr.first, "completed");
+  ASSERT_FALSE(HasFatalFailure());
+
+  std::vector<recorded_v2> got;
+  ASSERT_TRUE(eventually([&] { return (got = received()).size() >= 6; })) << got.size();
+  std::vector<std::string> types;
+  for (const auto& m : got) types.push_back(m.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"RRI^I12", "RRI^I12", "RRI^I12", "ORU^R01", "RRI^I12", "ORU^R01"}));
+  // RF1-1 follows the Task (HL7 table 0283: received P, accepted/in-progress/completed A; NTE the
+  // exact status), RF1-6 is the clinic's own referral id, PID the patient.
+  const char* statuses[] = {"RF1|P^", "RF1|A^", "RF1|A^", "", "RF1|A^"};
+  for (std::size_t i : {0u, 1u, 2u, 4u}) {
+    EXPECT_NE(got[i].message.find(statuses[i]), std::string::npos) << i << ": " << got[i].message;
+  }
+  for (const auto& m : got) {
+    EXPECT_NE(m.message.find("9434765919^^^NHS"), std::string::npos) << m.message;
+    if (m.type == "RRI^I12") {
+      EXPECT_NE(m.message.find("REF-V2-0001^RXX01-MSK"), std::string::npos) << m.message;
+    }
+  }
+  EXPECT_NE(got[3].message.find("OBX|1|NM|44261-6^"), std::string::npos) << got[3].message;
+  // The simulator answered AA to each; the gateway records each as delivered once it has read the ACK.
+  std::vector<outbox_row> rows;
+  EXPECT_TRUE(eventually([&] {
+    rows = feedback_outbox();
+    return !rows.empty() && std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.state == "delivered"; });
+  })) << (rows.empty() ? std::string("no feedback items") : rows.back().state + ": " + rows.back().last_error);
+}
+
+TEST_F(hl7v2_feedback_test, an_ae_is_dead_lettered_with_its_err_text) {
+  start({"--ack", "AE"});
+  ASSERT_FALSE(HasFatalFailure());
+  const auto sr = refer();
+  ASSERT_FALSE(sr.first.empty());
+  move_task(sr.first, "received");
+  std::vector<outbox_row> rows;
+  ASSERT_TRUE(eventually([&] { return (rows = feedback_outbox()).size() == 1 && rows[0].state == "dead"; }));
+  EXPECT_NE(rows[0].last_error.find("AE"), std::string::npos) << rows[0].last_error;
+  EXPECT_NE(rows[0].last_error.find("PID-3"), std::string::npos) << rows[0].last_error;
+  EXPECT_EQ(rows[0].attempts, 1);
+  EXPECT_TRUE(received().empty());
+}
+
+TEST_F(hl7v2_feedback_test, silence_is_retried_until_the_clinic_answers) {
+  start({"--ack", "silence", "--ack-first", "1"});
+  ASSERT_FALSE(HasFatalFailure());
+  const auto sr = refer();
+  ASSERT_FALSE(sr.first.empty());
+  move_task(sr.first, "received");
+  std::vector<outbox_row> rows;
+  ASSERT_TRUE(eventually([&] { return (rows = feedback_outbox()).size() == 1 && rows[0].state == "delivered"; }));
+  EXPECT_GE(rows[0].attempts, 2) << "the silent first attempt timed out and was retried";
+  EXPECT_EQ(received().size(), 1u);
+}
+
+}  // namespace
+}  // namespace rg::testing

@@ -1,0 +1,251 @@
+// The hl7v2 delivery port (adapters/delivery/hl7v2_sender) against a real referrer-sim --mllps
+// process on loopback, over real mutual TLS with certificates made by gatewayctl certs init:
+// what each acknowledgement (or its absence) becomes for the outbox.
+#include "adapters/delivery/hl7v2_sender.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "gateway/core/feedback_message.hpp"
+#include "gateway/core/json_write.hpp"
+#include "gateway/core/retry_schedule.hpp"
+#include "gateway/core/task_builder.hpp"
+#include "tests/support/gateway_process.hpp"
+
+namespace rg::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using gateway::core::delivery_result;
+using kind = gateway::core::delivery_result::kind;
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str());
+  return d;
+}
+
+// A status-update feedback message as the outbox holds it for an hl7v2 referrer: the Task, the
+// ServiceRequest and the Patient.
+std::string feedback(const std::string& id) {
+  auto task = gateway::core::build_initial_task(
+      {"ServiceRequest/sr1", "Patient/p1", "RXX01", "PLT01", "2024-03-01T10:00:00Z", {}});
+  task.AddMember("id", "t1", task.GetAllocator());
+  const auto sr = parse(
+      R"({"resourceType":"ServiceRequest","id":"sr1","identifier":[{"system":"urn:referral-gateway:hl7v2:referral-id:RXX01-MSK",)"
+      R"("value":"REF-V2-0001"}],"status":"active","intent":"order","subject":{"reference":"Patient/p1"},)"
+      R"("authoredOn":"2024-03-01","requester":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RXX01"}}})");
+  const auto patient = parse(
+      R"({"resourceType":"Patient","id":"p1","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]})");
+  gateway::core::feedback_message_input in;
+  in.message_id = id;
+  in.timestamp = "2024-05-02T09:00:00Z";
+  in.source_endpoint = "urn:referral-gateway:test";
+  in.base_url = "https://gateway.example.org/fhir";
+  in.destination = {"RXX01", "mllps://localhost:2575", true};
+  in.task = &task;
+  in.service_request = &sr;
+  in.patient = &patient;
+  return gateway::core::json::serialise(gateway::core::build_feedback_message(in));
+}
+
+gateway::core::outbox_entry item(const std::string& id) {
+  gateway::core::outbox_entry e;
+  e.item.id = id;
+  e.item.channel = "feedback";
+  e.item.destination = "RXX01";
+  e.item.ordering_key = "sr1";
+  e.item.content_type = "application/fhir+json";
+  e.item.payload = feedback(id);
+  return e;
+}
+
+std::string uuid(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "6a1f7c2e-5b9d-4e8a-9c3f-%012d", n);
+  return buf;
+}
+
+class hl7v2_sender_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    io_thread_ = std::thread([this] { ioc_.run(); });
+  }
+  void TearDown() override {
+    sim_.reset();
+    work_.reset();
+    ioc_.stop();
+    io_thread_.join();
+  }
+
+  static const std::string& certs() { return shared_certs_dir(); }
+
+  void start_sim(std::vector<std::string> flags, bool tls = true) {
+    std::vector<std::string> argv{referrer_sim_binary(),
+                                  tls ? "--mllps" : "--mllp",
+                                  "--cert",
+                                  certs() + "/server.crt",
+                                  "--key",
+                                  certs() + "/server.key",
+                                  "--client-ca",
+                                  certs() + "/ca.crt",
+                                  "--out",
+                                  dir_.str("received.jsonl")};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    sim_ = std::make_unique<child_process>(argv);
+    ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
+    port_ = sim_->port("mllp");
+    ASSERT_GT(port_, 0);
+  }
+
+  std::shared_ptr<gateway::delivery::hl7v2_sender> sender(bool tls = true) {
+    gateway::net::mllp_client_options o;
+    o.connect_timeout = 5s;
+    o.answer_timeout = 1s;
+    const std::string url = std::string(tls ? "mllps" : "mllp") + "://localhost:" + std::to_string(port_);
+    auto made = gateway::delivery::hl7v2_sender::create(
+        ioc_.get_executor(), url,
+        {certs() + "/ca.crt", certs() + "/client-gateway.crt", certs() + "/client-gateway.key"}, o, {});
+    if (auto* e = std::get_if<std::string>(&made)) {
+      ADD_FAILURE() << *e;
+      return nullptr;
+    }
+    return std::get<std::shared_ptr<gateway::delivery::hl7v2_sender>>(made);
+  }
+
+  static delivery_result deliver(gateway::delivery::hl7v2_sender& s, const gateway::core::outbox_entry& e) {
+    auto promise = std::make_shared<std::promise<delivery_result>>();
+    auto future = promise->get_future();
+    s.deliver(e, [promise](delivery_result r) { promise->set_value(std::move(r)); });
+    if (future.wait_for(30s) != std::future_status::ready) {
+      ADD_FAILURE() << "no delivery result within 30 s";
+      return {};
+    }
+    return future.get();
+  }
+
+  std::vector<std::string> recorded() const {
+    std::vector<std::string> lines;
+    std::ifstream in(dir_.str("received.jsonl"));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+  temp_dir dir_;
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{ioc_.get_executor()};
+  std::thread io_thread_;
+  std::unique_ptr<child_process> sim_;
+  int port_ = 0;
+};
+
+gateway::core::next_action decide(const delivery_result& r) {
+  const gateway::core::retry_schedule schedule({}, [] { return 0.5; });
+  return schedule.decide({1, std::chrono::system_clock::now()}, r, std::chrono::system_clock::now());
+}
+
+TEST_F(hl7v2_sender_test, an_aa_over_mutual_tls_delivers_the_rri_i12) {
+  start_sim({});
+  auto s = sender();
+  ASSERT_TRUE(s);
+  const auto r = deliver(*s, item(uuid(1)));
+  EXPECT_TRUE(gateway::core::is_delivered(r)) << gateway::core::describe(r);
+  const auto lines = recorded();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"type\":\"RRI^I12\""), std::string::npos);
+  EXPECT_NE(lines[0].find("REF-V2-0001^RXX01-MSK"), std::string::npos);  // RF1-6: the clinic's own id
+  EXPECT_NE(lines[0].find("9434765919^^^NHS^NH"), std::string::npos);
+  // A retry of the same item repeats the same MSH-10: the receiver drops it as a duplicate.
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(1)))));
+  EXPECT_EQ(recorded().size(), 1u);
+  EXPECT_EQ(s->client().connections_opened(), 1u);  // one connection for both
+}
+
+TEST_F(hl7v2_sender_test, plain_mllp_works_too) {
+  start_sim({}, false);
+  auto s = sender(false);
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(2)))));
+}
+
+TEST_F(hl7v2_sender_test, an_ae_is_dead_lettered_with_the_err_text) {
+  start_sim({"--ack", "AE"});
+  auto s = sender();
+  const auto r = deliver(*s, item(uuid(3)));
+  EXPECT_EQ(r.what, kind::permanent_failure);
+  EXPECT_NE(r.detail.find("RRI^I12 answered AE: PID-3: simulated error: patient not known here"), std::string::npos)
+      << r.detail;
+  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::dead);
+  EXPECT_TRUE(recorded().empty());
+}
+
+TEST_F(hl7v2_sender_test, an_ar_is_retried) {
+  start_sim({"--ack", "AR"});
+  auto s = sender();
+  const auto r = deliver(*s, item(uuid(4)));
+  EXPECT_EQ(r.what, kind::transient_failure) << r.detail;
+  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::retry);
+}
+
+TEST_F(hl7v2_sender_test, silence_is_a_timeout_that_is_retried_and_the_next_attempt_delivers) {
+  start_sim({"--ack", "silence", "--ack-first", "1"});
+  auto s = sender();
+  const auto first = deliver(*s, item(uuid(5)));
+  EXPECT_EQ(first.what, kind::timeout) << first.detail;
+  EXPECT_EQ(decide(first).what, gateway::core::next_action::kind::retry);
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(5)))));
+  EXPECT_EQ(s->client().connections_opened(), 2u);  // the silent connection was not reused
+  EXPECT_EQ(recorded().size(), 1u);
+}
+
+TEST_F(hl7v2_sender_test, an_ack_for_another_message_is_retried_on_a_new_connection) {
+  start_sim({"--ack", "wrong-id", "--ack-first", "1"});
+  auto s = sender();
+  const auto first = deliver(*s, item(uuid(6)));
+  EXPECT_EQ(first.what, kind::transient_failure);
+  EXPECT_NE(first.detail.find("an ACK for another message"), std::string::npos) << first.detail;
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(6)))));
+  EXPECT_EQ(s->client().connections_opened(), 2u);
+}
+
+TEST_F(hl7v2_sender_test, garbage_is_retried) {
+  start_sim({"--ack", "garbage"});
+  auto s = sender();
+  const auto r = deliver(*s, item(uuid(7)));
+  EXPECT_EQ(r.what, kind::transient_failure);
+  EXPECT_NE(r.detail.find("not an ACK"), std::string::npos) << r.detail;
+}
+
+TEST_F(hl7v2_sender_test, a_message_that_cannot_be_written_as_v2_is_dead_lettered) {
+  start_sim({});
+  auto s = sender();
+  auto e = item(uuid(8));
+  e.item.payload = R"({"resourceType":"Bundle","type":"message","entry":[]})";
+  const auto r = deliver(*s, e);
+  EXPECT_EQ(r.what, kind::permanent_failure);
+  EXPECT_NE(r.detail.find("cannot write the feedback as HL7 v2"), std::string::npos);
+}
+
+TEST_F(hl7v2_sender_test, a_peer_certificate_the_gateway_does_not_trust_is_a_tls_failure) {
+  temp_dir other;
+  ASSERT_EQ(run_command({gatewayctl_binary(), "certs", "init", "--dir", other.str()}).exit_code, 0);
+  std::vector<std::string> argv{
+      referrer_sim_binary(),   "--mllps",     "--cert",           other.str("server.crt"), "--key",
+      other.str("server.key"), "--client-ca", certs() + "/ca.crt"};
+  sim_ = std::make_unique<child_process>(argv);
+  ASSERT_TRUE(sim_->started());
+  port_ = sim_->port("mllp");
+  auto s = sender();
+  const auto r = deliver(*s, item(uuid(9)));
+  EXPECT_EQ(r.what, kind::tls_failure);
+  EXPECT_NE(r.detail.find("certificate verify failed"), std::string::npos) << r.detail;
+}
+
+}  // namespace
+}  // namespace rg::testing
