@@ -5,6 +5,7 @@
 #include "fhir/json_view.hpp"
 #include "gateway/core/code_systems.hpp"
 #include "gateway/core/json_write.hpp"
+#include "gateway/core/reference_scope.hpp"
 
 namespace gateway::bars {
 namespace {
@@ -186,6 +187,21 @@ void map_requester(Value& sr, const inbound_message& m, const core::transaction_
        "organisation");
 }
 
+// References to the sender's own records (core::sender_record_types, e.g. the Encounter's
+// episodeOfCare): kept as sent and never resolved here (the create's reference check agrees,
+// core::kept_as_sender_record); each is reported so the sender sees what was not followed.
+void note_sender_records(const core::transaction_referral& entries, std::vector<fhir::issue>& notes) {
+  std::size_t noted = 0;
+  for (const auto& e : entries.entries) {
+    for (const auto& ref : core::outside_references(*e.resource)) {
+      if (!core::kept_as_sender_record(ref, core::reference_base::sender_system) || ++noted > max_system_notes)
+        continue;
+      note(notes, entry_expression(e.index, ref.path),
+           "'" + ref.reference + "' names a record of the sending system: kept as sent, not resolved by this receiver");
+    }
+  }
+}
+
 }  // namespace
 
 void correct_identifier_systems(Value& resource, const std::string& expression, std::vector<fhir::issue>& notes,
@@ -217,6 +233,7 @@ mapped_referral map_referral(const inbound_message& message, const Value& origin
   map_authored_on(sr, *out.bundle, a, out.notes, at);
   map_reasons(sr, out.entries, a, out.notes, at);
   map_requester(sr, message, out.entries, a, out.notes, at);
+  note_sender_records(out.entries, out.notes);
   // The referral's patient is its subject's entry (another Patient entry is just a resource).
   out.entries.patient.reset();
   if (const Value* subject = fhir::json::object_member(sr, "subject"))

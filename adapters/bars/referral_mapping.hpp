@@ -19,6 +19,9 @@
 //     message's other entries.
 //   - NHS England identifier systems spelt as in the published examples (lower-case "id", http:)
 //     are written as defined (nhs_identifier_system.hpp), each reported as a warning.
+// Reported but not changed: each relative reference to a record of the sender's system that the
+// gateway never stores (core::sender_record_types, e.g. Encounter.episodeOfCare ->
+// EpisodeOfCare/...), kept as sent and not resolved (an information issue naming it).
 // Nothing else is filled in: a referral still missing what the profile needs (an NHS number that
 // fails modulus 11, no reason anywhere, no ODS code) is refused by the use case, naming the element.
 //

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,11 @@ TEST_F(process_message_test, the_published_referral_creates_a_referral_its_task_
     return events.find("referral.received") != std::string::npos &&
            events.find("ServiceRequest/" + id) != std::string::npos;
   })) << "no triage event";
+  // The Encounter's episodeOfCare names a record of the sender's system (neither in the message
+  // nor ever stored here): kept as sent, not looked up, and reported in the answer (H20).
+  EXPECT_NE(r.body.find("EpisodeOfCare/d877b820-e72b-44d1-a627-195f54bfc606' names a record of the sending system"),
+            std::string::npos)
+      << r.body;
   // The audit trail names both ids and says whom the caller acted for.
   const auto audit = platform.request("GET", "/fhir/AuditEvent?entity=ServiceRequest/" + id);
   ASSERT_EQ(audit.status, 200) << audit.body;
@@ -233,6 +239,83 @@ TEST_F(process_message_test, the_published_nhs_number_is_refused_naming_it_with_
   EXPECT_NE(r.body.find("identifier"), std::string::npos) << r.body;
   EXPECT_EQ(r.header("x-correlation-id"), correlation);
   EXPECT_EQ(referral_count(a), 0u);
+}
+
+// Issue 9 inside a BaRS message (H20): only references to the sender's own records of a type the
+// gateway never stores are kept unresolved. A reference to another practice's stored resource —
+// from the ServiceRequest, or from a resource of the message the gateway keeps only as the
+// sender's context (the Encounter) — is refused exactly as a reference to nothing, and a message
+// carrying a resource of a never-stored type is refused, so that type stays never stored.
+TEST_F(process_message_test, a_reference_to_another_practices_stored_resource_is_refused_like_a_missing_one) {
+  auto a = client("practice-a");
+  auto b = client("practice-b");
+  const auto theirs =
+      b.request("POST", "/fhir/ServiceRequest", replaced(referral_fixture("REF-BARS-B"), "A81001", "B82002"));
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  const auto their_sr = parse(theirs.body);
+  const std::string their_referral = std::string("ServiceRequest/") + their_sr["id"].GetString();
+  const std::string their_patient = their_sr["subject"]["reference"].GetString();
+  const std::string missing_referral = "ServiceRequest/00000000-0000-4000-8000-00000000dead";
+  const std::string missing_patient = "Patient/00000000-0000-4000-8000-00000000dead";
+
+  auto entry_of = [](rapidjson::Document& d, const char* type) -> rapidjson::Value& {
+    for (auto& entry : d["entry"].GetArray())
+      if (std::string(entry["resource"]["resourceType"].GetString()) == type) return entry["resource"];
+    throw std::runtime_error(std::string("no ") + type + " in the message");
+  };
+  auto based_on = [&](const std::string& reference) {
+    auto d = parse(referral_message());
+    rapidjson::Value ref(rapidjson::kObjectType);
+    ref.AddMember("reference", rapidjson::Value(reference.c_str(), d.GetAllocator()), d.GetAllocator());
+    entry_of(d, "ServiceRequest")["basedOn"].PushBack(ref, d.GetAllocator());
+    return serialise(d);
+  };
+  auto encounter_subject = [&](const std::string& reference) {
+    auto d = parse(referral_message());
+    entry_of(d, "Encounter")["subject"]["reference"].SetString(reference.c_str(), d.GetAllocator());
+    return serialise(d);
+  };
+  struct attempt {
+    const char* what;
+    std::string foreign, absent, foreign_ref, absent_ref, expression;
+  };
+  const attempt attempts[] = {
+      {"ServiceRequest.basedOn", based_on(their_referral), based_on(missing_referral), their_referral, missing_referral,
+       "Bundle.entry[1].resource.basedOn[1].reference"},
+      {"Encounter.subject", encounter_subject(their_patient), encounter_subject(missing_patient), their_patient,
+       missing_patient, "Bundle.entry[3].resource.subject.reference"},
+  };
+  int n = 20;
+  for (const auto& t : attempts) {
+    const auto foreign = post(a, t.foreign, bars_headers(uuid(++n)));
+    const auto absent = post(a, t.absent, bars_headers(uuid(++n)));
+    EXPECT_EQ(foreign.status, 422) << t.what << ": " << foreign.body;
+    EXPECT_EQ(absent.status, foreign.status) << t.what;
+    EXPECT_EQ(bars_code(foreign), "REC_UNPROCESSABLE_ENTITY") << t.what;
+    EXPECT_NE(foreign.body.find(t.expression), std::string::npos) << t.what << ": " << foreign.body;
+    EXPECT_EQ(replaced_all(foreign.body, t.foreign_ref, "X"), replaced_all(absent.body, t.absent_ref, "X")) << t.what;
+  }
+
+  // EpisodeOfCare sent as a resource of the message, not named: refused, nothing stored.
+  auto d = parse(referral_message());
+  rapidjson::Value entry(rapidjson::kObjectType);
+  auto& al = d.GetAllocator();
+  entry.AddMember("fullUrl", "urn:uuid:d877b820-e72b-44d1-a627-195f54bfc606", al);
+  rapidjson::Value episode(rapidjson::kObjectType);
+  episode.AddMember("resourceType", "EpisodeOfCare", al);
+  episode.AddMember("status", "active", al);
+  rapidjson::Value patient(rapidjson::kObjectType);
+  patient.AddMember("reference", "urn:uuid:9589fb37-87a2-48d8-968f-b371429208a8", al);
+  episode.AddMember("patient", patient, al);
+  entry.AddMember("resource", episode, al);
+  d["entry"].PushBack(entry, al);
+  const std::size_t last = d["entry"].Size() - 1;
+  const auto carried = post(a, serialise(d), bars_headers(uuid(++n)));
+  EXPECT_EQ(carried.status, 422) << carried.body;
+  EXPECT_EQ(bars_code(carried), "REC_UNPROCESSABLE_ENTITY");
+  EXPECT_NE(carried.body.find("Bundle.entry[" + std::to_string(last) + "].resource.resourceType"), std::string::npos)
+      << carried.body;
+  EXPECT_EQ(referral_count(a), 0u) << "nothing of A's was stored";
 }
 
 TEST_F(process_message_test, missing_ids_bad_base64_and_another_service_are_refused_and_nothing_is_stored) {

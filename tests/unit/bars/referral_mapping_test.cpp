@@ -125,6 +125,19 @@ TEST(referral_mapping, what_the_sender_gave_is_kept) {
   EXPECT_FALSE(has_note(*m, "Bundle.entry[1].resource.reasonCode"));
 }
 
+TEST(referral_mapping, the_senders_episode_of_care_is_kept_as_sent_and_reported) {
+  const auto m = map_text(test::referral_text());
+  const auto& encounter = *m->referral.entries.entries[3].resource;
+  ASSERT_STREQ(encounter["resourceType"].GetString(), "Encounter");
+  EXPECT_STREQ(encounter["episodeOfCare"][0]["reference"].GetString(),
+               "EpisodeOfCare/d877b820-e72b-44d1-a627-195f54bfc606");
+  EXPECT_TRUE(has_note(*m, "Bundle.entry[3].resource.episodeOfCare[0].reference"));
+  // A reference to a type the gateway stores is not the sender's record: no note (the create's
+  // reference check decides on it).
+  const auto other = map_text(test::replaced(test::referral_text(), "EpisodeOfCare/d877b820", "Condition/d877b820"));
+  EXPECT_FALSE(has_note(*other, "Bundle.entry[3].resource.episodeOfCare[0].reference"));
+}
+
 TEST(referral_mapping, a_requester_that_names_an_ods_code_is_kept) {
   std::string text =
       test::replaced(test::referral_text(), R"("reference": "urn:uuid:7d948662-bade-450e-b6c5-9bb6ee39cb56")",
