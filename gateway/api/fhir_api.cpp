@@ -139,8 +139,11 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   if (error) {
     // Refused before any handler ran: audited here, once, before the answer leaves.
     const app::caller audited_caller = who ? *who : callers_.find(*context.peer).value_or(unidentified(*context.peer));
+    std::optional<net::http_response> worded;
+    if (matched != nullptr) worded = matched->handler->refusal_answer(*error, request);
     auto answer = audited(audit_, audited_caller, app::request_meta{request_id, {}, app::front_door::fhir_rest, {}},
-                          refusal_access(request, error->status, route_name), make_error_response(*error));
+                          refusal_access(request, error->status, route_name),
+                          worded ? std::move(*worded) : make_error_response(*error));
     response = co_await std::move(answer);
   } else if (matched != nullptr) {
     const api_request api{request,    std::move(match.params),         std::move(query), std::move(who),

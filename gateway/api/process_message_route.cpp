@@ -137,6 +137,12 @@ class process_message_handler final : public route_handler {
     co_return co_await std::move(cancelled);
   }
 
+  // Refusals before the handler (certificate, Accept, Content-Type) carry BaRS codes too.
+  std::optional<net::http_response> refusal_answer(const api_error& error,
+                                                   const net::http_request& request) const override {
+    return bars_error(bars::make_error_answer(static_cast<int>(error.status), error.outcome), request);
+  }
+
  private:
   asio::awaitable<net::http_response> create(const api_request& request, bars::message_intake in,
                                              app::request_meta meta) {

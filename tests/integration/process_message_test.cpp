@@ -338,6 +338,25 @@ TEST_F(process_message_test, missing_ids_bad_base64_and_another_service_are_refu
   EXPECT_EQ(referral_count(a), 0u);
 }
 
+// Refused before the $process-message handler runs (the caller's certificate, the media type):
+// the same BaRS-coded answers, with the X-Correlation-ID echoed, and nothing stored.
+TEST_F(process_message_test, refusals_before_the_handler_carry_bars_codes_too) {
+  auto a = client("practice-a");
+  auto as_text = bars_headers(uuid(12));
+  as_text["Content-Type"] = "text/plain";
+  const auto media = post(a, referral_message(), as_text);
+  EXPECT_EQ(media.status, 400) << media.body;
+  EXPECT_EQ(bars_code(media), "REC_BAD_REQUEST");
+  EXPECT_EQ(media.header("x-correlation-id"), correlation);
+
+  auto op = client("operator");  // a known certificate that reaches no clinical route
+  const auto forbidden = post(op, referral_message(), bars_headers(uuid(13)));
+  EXPECT_EQ(forbidden.status, 403) << forbidden.body;
+  EXPECT_EQ(bars_code(forbidden), "REC_FORBIDDEN");
+  EXPECT_EQ(forbidden.header("x-correlation-id"), correlation);
+  EXPECT_EQ(referral_count(a), 0u);
+}
+
 TEST_F(process_message_test, a_message_from_another_organisation_than_the_certificates_is_403) {
   auto b = client("practice-b");  // the message's sender is practice A
   const auto r = post(b, referral_message(), bars_headers(uuid(6)));
