@@ -215,8 +215,9 @@ TEST_F(process_message_test, the_published_referral_creates_a_referral_its_task_
   EXPECT_TRUE(eventually([&] {
     const std::string events = read_text(dir_.str("events.jsonl"));
     return events.find("referral.received") != std::string::npos &&
-           events.find("ServiceRequest/" + id) != std::string::npos;
-  })) << "no triage event";
+           events.find("ServiceRequest/" + id) != std::string::npos &&
+           events.find(std::string("\"correlationid\":\"") + correlation + "\"") != std::string::npos;
+  })) << "no triage event carrying the X-Correlation-ID";
   // The Encounter's episodeOfCare names a record of the sender's system (neither in the message
   // nor ever stored here): kept as sent, not looked up, and reported in the answer (H20).
   EXPECT_NE(r.body.find("EpisodeOfCare/d877b820-e72b-44d1-a627-195f54bfc606' names a record of the sending system"),
