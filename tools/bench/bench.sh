@@ -23,8 +23,8 @@
 #       load (POST /fhir/ServiceRequest), then another fresh gateway the same load as BaRS messages
 #       (POST /fhir/$process-message: the published BaRS example referral, its NHS number made valid
 #       and its sender practice-a, a new ServiceRequest UUID per request, with X-Request-ID,
-#       X-Correlation-ID and NHSD-Target-Identifier). Prints both, medians and p90/p99 (BaRS asks
-#       for 90 % under 2.1 s).
+#       X-Correlation-ID and NHSD-Target-Identifier), then the bare-Beast ceiling under the intake
+#       load. Prints the three, medians with p90/p99 (BaRS asks for 90 % under 2.1 s) and the ratios.
 #   tools/bench/bench.sh mllp    [--runs 3] [--connections 64] [--duration-s 10] [--warmup-s 2] [--no-build]
 #       HL7 v2 intake: for each run, a fresh gateway with its MLLP listener on (TLS, the same
 #       certificates) takes REF^I12 referrals from msk-clinic (rg-bench mllp: each ACK awaited; a
@@ -604,6 +604,9 @@ bars)
     "$root/tests/data/fhir/corpus/bars-api-v1.4.0-servicerequest-request-validation-message-bundle.json" \
     >"$work/bars-referral.json"
   target=$(printf '{"system":"https://fhir.nhs.uk/Id/dos-service-id","value":"111111111"}' | base64 -w0)
+  start ceiling "$ceiling_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
+    --io-threads "$io_threads"
+  ceiling_pid=$started_pid ceiling_port=$started_port
   : >"$work/results"
   for run in $(seq 1 "$runs"); do
     echo "## run $run (load $(cut -d' ' -f1 /proc/loadavg))"
@@ -618,17 +621,23 @@ bars)
       --header "X-Correlation-ID: 9562466f-c982-4bd5-bb0e-255e9f5e6689" --header "NHSD-Target-Identifier: $target" |
       tee -a "$work/results"
     stop "$started_pid"
+    intake_load ceiling "$ceiling_port" | tee -a "$work/results"
   done
+  stop "$ceiling_pid"
+  ratio() { awk -v a="$(median "$1" rps)" -v b="$(median "$2" rps)" 'BEGIN {printf (b > 0 ? "%.3f" : "n/a"), (b > 0 ? a / b : 0)}'; }
   summary=$(cat <<TABLE
 
 ### bars $(date -u +%Y-%m-%dT%H:%M:%SZ) (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)), medians of $runs runs
 \`$command_line\`
 $(machine | sed 's/load before/load after/')
 
-| front door | referrals/s | p50 ms | p90 ms | p99 ms | max ms |
-|---|---|---|---|---|---|
-| REST \`POST /fhir/ServiceRequest\` | $(median rest rps) | $(median rest p50_ms) | $(median rest p90_ms) | $(median rest p99_ms) | $(median rest max_ms) |
-| BaRS \`POST /fhir/\$process-message\` | $(median bars rps) | $(median bars p50_ms) | $(median bars p90_ms) | $(median bars p99_ms) | $(median bars max_ms) |
+| front door | referrals/s | p50 ms | p90 ms | p99 ms | max ms | / ceiling |
+|---|---|---|---|---|---|---|
+| REST \`POST /fhir/ServiceRequest\` | $(median rest rps) | $(median rest p50_ms) | $(median rest p90_ms) | $(median rest p99_ms) | $(median rest max_ms) | $(ratio rest ceiling) |
+| BaRS \`POST /fhir/\$process-message\` | $(median bars rps) | $(median bars p50_ms) | $(median bars p90_ms) | $(median bars p99_ms) | $(median bars max_ms) | $(ratio bars ceiling) |
+| bench-ceiling (bare Beast answering 201) | $(median ceiling rps) | $(median ceiling p50_ms) | $(median ceiling p90_ms) | $(median ceiling p99_ms) | $(median ceiling max_ms) | 1 |
+
+BaRS / REST: $(ratio bars rest)
 TABLE
 )
   echo "$summary"
