@@ -339,8 +339,9 @@ TEST_F(process_message_test, missing_ids_bad_base64_and_another_service_are_refu
   EXPECT_EQ(referral_count(a), 0u);
 }
 
-// Refused before the $process-message handler runs (the caller's certificate, the media type):
-// the same BaRS-coded answers, with the X-Correlation-ID echoed, and nothing stored.
+// Refused before the $process-message handler runs (the caller's certificate, the media type, a
+// body too large or too slow to arrive): the same BaRS-coded answers, with the X-Correlation-ID
+// echoed, and nothing stored.
 TEST_F(process_message_test, refusals_before_the_handler_carry_bars_codes_too) {
   auto a = client("practice-a");
   auto as_text = bars_headers(uuid(12));
@@ -356,6 +357,30 @@ TEST_F(process_message_test, refusals_before_the_handler_carry_bars_codes_too) {
   EXPECT_EQ(bars_code(forbidden), "REC_FORBIDDEN");
   EXPECT_EQ(forbidden.header("x-correlation-id"), correlation);
   EXPECT_EQ(referral_count(a), 0u);
+
+  // A gateway with a small body limit and a short body deadline: the request's header is read,
+  // its body is not.
+  temp_dir strict_dir;
+  child_process strict(gateway_args(certs(), strict_dir, {"limits.body_bytes=2048", "limits.body_timeout_ms=300"}));
+  ASSERT_TRUE(strict.started()) << strict.stderr_text();
+  const std::string head = std::string("POST /fhir/$process-message HTTP/1.1\r\nHost: localhost\r\n") +
+                           "Content-Type: application/fhir+json\r\nX-Request-ID: " + uuid(14) +
+                           "\r\nX-Correlation-ID: " + correlation + "\r\nNHSD-Target-Identifier: " + our_target +
+                           "\r\n";
+  https_client large(strict.port("https"), certs() + "/ca.crt", dev_identity(certs(), "practice-a"));
+  ASSERT_TRUE(large.write_raw(head + "Content-Length: 100000\r\n\r\n"));
+  const auto too_large = large.read_answer();
+  EXPECT_EQ(too_large.status, 400) << too_large.body;  // 413 has no BaRS code: REC_BAD_REQUEST
+  EXPECT_EQ(bars_code(too_large), "REC_BAD_REQUEST");
+  EXPECT_EQ(too_large.header("x-correlation-id"), correlation);
+  EXPECT_EQ(too_large.header("x-request-id"), uuid(14));
+
+  https_client slow(strict.port("https"), certs() + "/ca.crt", dev_identity(certs(), "practice-a"));
+  ASSERT_TRUE(slow.write_raw(head + "Content-Length: 1000\r\n\r\n{\"resourceType\""));
+  const auto timed_out = slow.read_answer();  // the server's deadline ends this read
+  EXPECT_EQ(timed_out.status, 408) << timed_out.body;
+  EXPECT_EQ(bars_code(timed_out), "REC_TIMEOUT");
+  EXPECT_EQ(timed_out.header("x-correlation-id"), correlation);
 }
 
 TEST_F(process_message_test, a_message_from_another_organisation_than_the_certificates_is_403) {
