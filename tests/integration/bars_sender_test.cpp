@@ -11,7 +11,6 @@
 #include <boost/asio/io_context.hpp>
 
 #include <fstream>
-#include <future>
 #include <thread>
 
 #include "adapters/bars/conversation.hpp"
@@ -21,6 +20,7 @@
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/retry_schedule.hpp"
 #include "gateway/core/store_errc.hpp"
+#include "tests/support/delivery_wait.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
@@ -144,24 +144,10 @@ class bars_sender_test : public ::testing::Test {
   }
 
   static delivery_result deliver(gateway::delivery::bars_sender& s, const gateway::core::outbox_entry& e) {
-    auto promise = std::make_shared<std::promise<delivery_result>>();
-    auto future = promise->get_future();
-    s.deliver(e, [promise](delivery_result r) { promise->set_value(std::move(r)); });
-    if (future.wait_for(30s) != std::future_status::ready) {
-      ADD_FAILURE() << "no delivery result within 30 s";
-      return {};
-    }
-    return future.get();
+    return deliver_and_wait(s, e);
   }
 
-  long stat(const std::string& name) {
-    https_client c(port_, certs() + "/ca.crt", dev_identity(certs(), "practice-a"));
-    const auto a = c.request("GET", "/stats");
-    EXPECT_EQ(a.status, 200) << a.body;
-    const auto at = a.body.find("\"" + name + "\":");
-    if (at == std::string::npos) return -1;
-    return std::stol(a.body.substr(at + name.size() + 3));
-  }
+  long stat(const std::string& name) { return referrer_sim_stat(port_, certs(), name); }
 
   std::vector<rapidjson::Document> recorded() const {
     std::vector<rapidjson::Document> out;
