@@ -141,7 +141,7 @@ class hl7v2_feedback_test : public ::testing::Test {
   }
 
   std::vector<outbox_row> feedback_outbox() const {
-    const auto a = http_get(gateway_->port("ops"), "/outbox?channel=feedback&count=100");
+    const auto a = operator_request(gateway_->port("https"), certs(), "GET", "/outbox?channel=feedback&count=100");
     EXPECT_EQ(a.status, 200) << a.body;
     std::vector<outbox_row> rows;
     const auto d = parse(a.body);
