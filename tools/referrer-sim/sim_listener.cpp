@@ -8,7 +8,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <string_view>
 
@@ -150,7 +149,7 @@ struct sim_listener::impl {
   net::http_handler& handler;
   sim_counters& counters;
   asio::io_context ioc{1};
-  std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
+  std::shared_ptr<tcp::acceptor> acceptor;
   std::shared_ptr<ssl::context> tls;
   net::server_state state;
   close_budget closer;
@@ -167,7 +166,7 @@ sim_listener::sim_listener(listener_settings settings, net::http_handler& handle
 
 sim_listener::~sim_listener() = default;
 
-std::variant<std::vector<std::uint16_t>, std::string> sim_listener::open() {
+std::variant<std::uint16_t, std::string> sim_listener::open() {
   auto& s = impl_->settings;
   auto tls = net::make_server_tls_context(net::server_tls_files{s.cert, s.key, s.client_ca, true, false});
   if (auto* error = std::get_if<net::tls_setup_error>(&tls)) return error->message;
@@ -176,31 +175,25 @@ std::variant<std::vector<std::uint16_t>, std::string> sim_listener::open() {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(s.address, ec);
   if (ec) return "address \"" + s.address + "\" is not an IP address";
-  std::vector<std::uint16_t> ports;
+  auto acceptor = std::make_shared<tcp::acceptor>(impl_->ioc);
+  const tcp::endpoint endpoint(address, s.port);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return "cannot listen on " + s.address + ":" + std::to_string(s.port) + ": " + ec.message();
+  impl_->acceptor = acceptor;
   connection_env env{impl_->tls,     &impl_->handler,  s.limits,       &impl_->state,
                      &impl_->closer, &impl_->counters, &s.message_path};
-  for (unsigned i = 0; i < std::max(1u, s.listeners); ++i) {
-    auto acceptor = std::make_shared<tcp::acceptor>(impl_->ioc);
-    const tcp::endpoint endpoint(address, s.port);
-    acceptor->open(endpoint.protocol(), ec);
-    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor->bind(endpoint, ec);
-    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return "cannot listen on " + s.address + ":" + std::to_string(s.port) + ": " + ec.message();
-    impl_->acceptors.push_back(acceptor);
-    ports.push_back(acceptor->local_endpoint().port());
-    asio::co_spawn(impl_->ioc, accept_loop(acceptor, env), asio::detached);
-  }
+  asio::co_spawn(impl_->ioc, accept_loop(acceptor, env), asio::detached);
   impl_->signals.async_wait([this](const boost::system::error_code& error, int) {
     if (error) return;
     impl_->state.stopping.store(true);
-    for (auto& acceptor : impl_->acceptors) {
-      boost::system::error_code ignored;
-      acceptor->close(ignored);
-    }
+    boost::system::error_code ignored;
+    impl_->acceptor->close(ignored);
     impl_->ioc.stop();
   });
-  return ports;
+  return acceptor->local_endpoint().port();
 }
 
 void sim_listener::run() {
