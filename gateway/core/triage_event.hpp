@@ -22,9 +22,7 @@
 
 namespace gateway::core {
 
-// escalated: triage on a later change (an update, a later Observation or QuestionnaireResponse)
-// raised the referral's priority or added a flag; the Task has a new version.
-enum class referral_event_type { received, updated, cancelled, escalated };
+enum class referral_event_type { received, updated, cancelled };
 
 std::string_view to_string(referral_event_type t);  // "referral.received", ...
 
