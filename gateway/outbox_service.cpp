@@ -109,7 +109,9 @@ dispatcher_options options_from(const config::delivery_settings& d) {
   o.lease = d.lease.count() > 0 ? d.lease
                                 : std::max<std::chrono::milliseconds>(std::chrono::seconds(30),
                                                                       2 * (d.connect_timeout + d.request_timeout));
-  o.limits.max_held = std::max<std::size_t>(256, 4 * static_cast<std::size_t>(d.max_per_destination));
+  // Held = waiting + in flight + answered and being recorded: room for many destinations' worth of
+  // attempts while a batch of results is written.
+  o.limits.max_held = std::max<std::size_t>(1024, 4 * static_cast<std::size_t>(d.max_per_destination));
   return o;
 }
 

@@ -92,6 +92,37 @@ std::vector<boost::system::error_code> outbox_mark_delivered(pg_connection& db, 
   return out;
 }
 
+std::vector<boost::system::error_code> outbox_record_results(pg_connection& db,
+                                                             const std::vector<core::outbox_result>& results) {
+  std::vector<boost::system::error_code> out(results.size());
+  std::vector<std::string> delivered;
+  std::vector<std::size_t> delivered_at_index;
+  outbox_clock::time_point delivered_at{};
+  db.exec("BEGIN");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    switch (r.what) {
+      case core::outbox_result::kind::delivered:
+        delivered.push_back(r.id);
+        delivered_at_index.push_back(i);
+        delivered_at = std::max(delivered_at, r.at);
+        break;
+      case core::outbox_result::kind::failed:
+        out[i] = outbox_mark_failed(db, r.id, r.at, r.error);
+        break;
+      case core::outbox_result::kind::dead:
+        out[i] = outbox_park_dead(db, r.id, r.error);
+        break;
+    }
+  }
+  if (!delivered.empty()) {
+    const auto marked = outbox_mark_delivered(db, delivered, delivered_at);
+    for (std::size_t k = 0; k < marked.size(); ++k) out[delivered_at_index[k]] = marked[k];
+  }
+  db.exec("COMMIT");
+  return out;
+}
+
 boost::system::error_code outbox_mark_failed(pg_connection& db, const std::string& id, outbox_clock::time_point next,
                                              const std::string& error) {
   const auto r = db.run(

@@ -25,6 +25,10 @@ gateway::core::outbox_entries_outcome outbox_fetch_due(pg_connection& db, const 
                                                        std::chrono::milliseconds lease);
 std::vector<boost::system::error_code> outbox_mark_delivered(pg_connection& db, const std::vector<std::string>& ids,
                                                              outbox_clock::time_point at);
+// Several results in one transaction (one commit): the delivered ones in one UPDATE, the others
+// one by one. One error per result, in order.
+std::vector<boost::system::error_code> outbox_record_results(pg_connection& db,
+                                                             const std::vector<core::outbox_result>& results);
 boost::system::error_code outbox_mark_failed(pg_connection& db, const std::string& id, outbox_clock::time_point next,
                                              const std::string& error);
 boost::system::error_code outbox_park_dead(pg_connection& db, const std::string& id, const std::string& error);

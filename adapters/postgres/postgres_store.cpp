@@ -162,13 +162,13 @@ void postgres_store::mark_delivered(std::string id, time_point at, store_callbac
       std::move(done), true);
 }
 
-void postgres_store::mark_delivered_many(std::vector<std::string> ids, time_point at,
-                                         store_callback<std::vector<error_code>> done) {
-  if (ids.empty()) return done({});
-  const std::size_t n = ids.size();
+void postgres_store::record_results(std::vector<core::outbox_result> results,
+                                    store_callback<std::vector<error_code>> done) {
+  if (results.empty()) return done({});
+  const std::size_t n = results.size();
   outbox_worker_->submit(std::make_unique<pg_fn_job<boost::system::result<std::vector<error_code>>>>(
-      [ids = std::move(ids), at](pg_connection& db) {
-        return boost::system::result<std::vector<error_code>>(outbox_mark_delivered(db, ids, at));
+      [results = std::move(results)](pg_connection& db) {
+        return boost::system::result<std::vector<error_code>>(outbox_record_results(db, results));
       },
       [this, n, done = std::move(done)](boost::system::result<std::vector<error_code>> r) mutable {
         wake_outbox();

@@ -65,8 +65,8 @@ class postgres_store final : public gateway::core::store {
                  gateway::core::store_callback<gateway::core::outbox_entries_outcome> done) override;
   void mark_delivered(std::string id, time_point at,
                       gateway::core::store_callback<boost::system::error_code> done) override;
-  void mark_delivered_many(std::vector<std::string> ids, time_point at,
-                           gateway::core::store_callback<std::vector<boost::system::error_code>> done) override;
+  void record_results(std::vector<core::outbox_result> results,
+                      core::store_callback<std::vector<boost::system::error_code>> done) override;
   void mark_failed(std::string id, time_point next_attempt_at, std::string error,
                    gateway::core::store_callback<boost::system::error_code> done) override;
   void park_dead(std::string id, std::string error,

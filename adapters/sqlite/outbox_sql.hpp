@@ -14,6 +14,9 @@ namespace gateway::sqlite {
 
 using outbox_clock = std::chrono::system_clock;
 
+// The due-items query outbox_fetch_due runs (?1 now in ms, ?2 the limit); for its plan test.
+std::string outbox_fetch_due_query();
+
 // Writer side (inside the batch transaction).
 gateway::core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time_point now, std::size_t limit,
                                                        std::chrono::milliseconds lease);

@@ -57,29 +57,43 @@ class write_fn_job final : public write_job {
   bool wakes_;
 };
 
-// Several mark_delivered in one unit: one savepoint and one job for the dispatcher's coalesced results.
-class mark_delivered_many_job final : public write_job {
+// The dispatcher's results of several attempts in one unit: one savepoint, one job.
+class record_results_job final : public write_job {
  public:
-  mark_delivered_many_job(std::vector<std::string> ids, outbox_clock::time_point at,
-                          store_callback<std::vector<error_code>> done)
-      : ids_(std::move(ids)), at_(at), done_(std::move(done)) {}
+  record_results_job(std::vector<core::outbox_result> results, store_callback<std::vector<error_code>> done)
+      : results_(std::move(results)), done_(std::move(done)) {}
 
   bool apply(write_context& ctx) override {
     errors_.clear();
-    for (const auto& id : ids_) errors_.push_back(outbox_mark_delivered(ctx.db, id, at_));
+    wakes_ = false;
+    for (const auto& r : results_) {
+      switch (r.what) {
+        case core::outbox_result::kind::delivered:
+          errors_.push_back(outbox_mark_delivered(ctx.db, r.id, r.at));
+          wakes_ = wakes_ || !errors_.back();
+          break;
+        case core::outbox_result::kind::failed:
+          errors_.push_back(outbox_mark_failed(ctx.db, r.id, r.at, r.error));
+          break;
+        case core::outbox_result::kind::dead:
+          errors_.push_back(outbox_park_dead(ctx.db, r.id, r.error));
+          break;
+      }
+    }
     return true;  // an unknown id changed nothing; the others stand
   }
   void succeed() override { done_(std::move(errors_)); }
   void fail(store_errc code, const std::string&) override {
-    done_(std::vector<error_code>(ids_.size(), make_error_code(code)));
+    done_(std::vector<error_code>(results_.size(), make_error_code(code)));
   }
-  bool wakes_outbox() const override { return true; }
+  // A delivered head lets the next item of its key be fetched.
+  bool wakes_outbox() const override { return wakes_; }
 
  private:
-  std::vector<std::string> ids_;
-  outbox_clock::time_point at_;
+  std::vector<core::outbox_result> results_;
   store_callback<std::vector<error_code>> done_;
   std::vector<error_code> errors_;
+  bool wakes_ = false;
 };
 
 open_error open_failure(std::string message) {
@@ -196,10 +210,10 @@ void sqlite_store::mark_delivered(std::string id, time_point at, store_callback<
                   false);
 }
 
-void sqlite_store::mark_delivered_many(std::vector<std::string> ids, time_point at,
-                                       store_callback<std::vector<error_code>> done) {
-  if (ids.empty()) return done({});
-  writer_->submit(std::make_unique<mark_delivered_many_job>(std::move(ids), at, std::move(done)), false);
+void sqlite_store::record_results(std::vector<core::outbox_result> results,
+                                  store_callback<std::vector<error_code>> done) {
+  if (results.empty()) return done({});
+  writer_->submit(std::make_unique<record_results_job>(std::move(results), std::move(done)), false);
 }
 
 void sqlite_store::mark_failed(std::string id, time_point next_attempt_at, std::string error,

@@ -64,20 +64,25 @@ void dispatch_state::fetch_failed(time_point now) {
   backoff_until_ = now + limits_.fetch_retry;
 }
 
-std::vector<outbox_entry> dispatch_state::finished(const std::string& id) {
+std::vector<outbox_entry> dispatch_state::answered(const std::string& id) {
   const auto it = in_flight_.find(id);
   if (it == in_flight_.end()) return {};
   const std::string key = std::move(it->second);
   in_flight_.erase(it);
-  held_ids_.erase(id);
-  --held_;
-  // The key's next item may be eligible now, and there is room to fetch.
-  dirty_ = true;
+  recording_.insert(id);
   auto& q = destinations_[key];
   --q.in_flight;
   auto start = start_from(key, q);
   if (q.in_flight == 0 && q.waiting.empty()) destinations_.erase(key);
   return start;
+}
+
+void dispatch_state::recorded(const std::string& id) {
+  if (recording_.erase(id) == 0) return;
+  held_ids_.erase(id);
+  --held_;
+  // The key's next item may be eligible now, and there is room to fetch.
+  dirty_ = true;
 }
 
 std::vector<outbox_entry> dispatch_state::start_from(const std::string& key, destination_queue& q) {

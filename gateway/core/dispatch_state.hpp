@@ -7,12 +7,15 @@
 // Guarantees:
 // - an item id is held (waiting or in flight) at most once: when a lease ran out and the store
 //   hands the same item out again, the copy is ignored, so an item is never sent twice at once;
-// - at most limit(channel, destination) items are in flight per (channel, destination); items
-//   fetched over that bound wait here, still leased, in the order the store handed them out;
+// - at most limit(channel, destination) items are in flight per (channel, destination): sent and
+//   not yet answered. An answered item frees its destination's slot at once, while its result is
+//   still being recorded, so a destination's throughput is its round trip's, not the store's
+//   commit latency's; items fetched over that bound wait here, still leased, in the order the
+//   store handed them out;
 // - at most `max_held` items are held in total, so what one fetch asks for is bounded;
 // - ordering per (channel, ordering_key) is the store's: it leases only the head of a key, so
 //   at most one item per key is ever held, and the next one is fetched only after the head's
-//   result was recorded (finished()).
+//   result was recorded (recorded()): an item stays held from fetch to record.
 //
 // Thread safety: none; one driver thread owns an instance.
 
@@ -32,8 +35,8 @@
 namespace gateway::core {
 
 struct dispatch_limits {
-  std::size_t batch = 64;      // most items per fetch
-  std::size_t max_held = 256;  // waiting + in flight
+  std::size_t batch = 64;       // most items per fetch
+  std::size_t max_held = 1024;  // waiting + in flight + being recorded
   // Look again this long after a fetch that found nothing more: items due later that this process
   // did not schedule (e.g. after a restart), and leases that ran out.
   std::chrono::milliseconds idle_poll{1'000};
@@ -59,26 +62,30 @@ class dispatch_state {
   std::vector<outbox_entry> fetch_done(std::vector<outbox_entry> items, time_point now);
   void fetch_failed(time_point now);
 
-  // A started item's result is recorded (or recording failed and its lease will run out): its
-  // slot frees. Answers the waiting items of its destination to start now.
-  std::vector<outbox_entry> finished(const std::string& id);
+  // A started item's attempt has its result (to be recorded): its destination slot frees.
+  // Answers the waiting items of its destination to start now.
+  std::vector<outbox_entry> answered(const std::string& id);
+  // The item's result is recorded (or recording failed and its lease will run out): it is no
+  // longer held, so there is room to fetch and its key's next item may be eligible.
+  void recorded(const std::string& id);
 
   // A retry is due at `at`: look again then.
   void retry_at(time_point at);
 
   // When the driver should call fetch_size again if nothing else happens; time_point::max() while a
-  // fetch is outstanding or no room is left (its answer, or finished(), comes first).
+  // fetch is outstanding or no room is left (its answer, or recorded(), comes first).
   time_point next_look(time_point now) const;
 
   // No more fetches or starts; waiting items are dropped (their leases are released at the next
   // start-up, or run out).
   void stop();
   bool stopping() const { return stopping_; }
-  // Nothing in flight and no fetch outstanding.
-  bool idle() const { return in_flight_.empty() && !fetching_; }
+  // Nothing in flight or being recorded, and no fetch outstanding.
+  bool idle() const { return in_flight_.empty() && recording_.empty() && !fetching_; }
 
   std::size_t in_flight() const { return in_flight_.size(); }
-  std::size_t waiting() const { return held_ - in_flight_.size(); }
+  std::size_t recording() const { return recording_.size(); }
+  std::size_t waiting() const { return held_ - in_flight_.size() - recording_.size(); }
   std::size_t ignored_duplicates() const { return ignored_; }
 
  private:
@@ -102,7 +109,8 @@ class dispatch_state {
   std::multiset<time_point> retries_;
   std::map<std::string, destination_queue> destinations_;   // key: channel '\n' destination
   std::unordered_map<std::string, std::string> in_flight_;  // id -> destination key
-  std::unordered_set<std::string> held_ids_;                // waiting or in flight
+  std::unordered_set<std::string> recording_;               // answered, result not yet recorded
+  std::unordered_set<std::string> held_ids_;                // waiting, in flight or recording
 };
 
 }  // namespace gateway::core

@@ -73,6 +73,15 @@ struct outbox_entry {
   std::string last_error;
 };
 
+// One delivery attempt's result, as the dispatcher records it (record_results).
+struct outbox_result {
+  enum class kind : std::uint8_t { delivered, failed, dead };
+  std::string id;
+  kind what = kind::delivered;
+  std::chrono::system_clock::time_point at{};  // delivered: when; failed: the next attempt; dead: unused
+  std::string error;                           // failed, dead: kept as last_error
+};
+
 struct outbox_list_query {
   std::optional<outbox_state> state;
   std::optional<std::string> channel;
@@ -106,31 +115,47 @@ class outbox_store {
                          store_callback<outbox_entries_outcome> done) = 0;
   // Ends the lease. delivered: the key's next item becomes eligible.
   virtual void mark_delivered(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
-  // mark_delivered for several items in one unit of work (the dispatcher records the results that
-  // arrive while one is being written together); `done` gets one error per id, in order. The
+  // The results of several attempts in one unit of work: the dispatcher records together whatever
+  // results arrived while its previous record was being written, so at any concurrency a batch of
+  // results costs one unit (and shares one fsync with whatever else the store commits). Each result
+  // has the effect of mark_delivered, mark_failed or park_dead; `done` gets one error per result,
+  // in order (an unknown id or a state that forbids the change does not undo the others). The
   // default records them one by one.
-  virtual void mark_delivered_many(std::vector<std::string> ids, time_point at,
-                                   store_callback<std::vector<boost::system::error_code>> done) {
+  virtual void record_results(std::vector<outbox_result> results,
+                              store_callback<std::vector<boost::system::error_code>> done) {
     struct gather {
       std::mutex mutex;
       std::vector<boost::system::error_code> errors;
       std::size_t left;
       store_callback<std::vector<boost::system::error_code>> done;
     };
-    if (ids.empty()) return done({});
+    if (results.empty()) return done({});
     auto g = std::make_shared<gather>();
-    g->errors.resize(ids.size());
-    g->left = ids.size();
+    g->errors.resize(results.size());
+    g->left = results.size();
     g->done = std::move(done);
-    for (std::size_t i = 0; i < ids.size(); ++i)
-      mark_delivered(std::move(ids[i]), at, [g, i](boost::system::error_code ec) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      auto one = [g, i](boost::system::error_code ec) {
         std::unique_lock lock(g->mutex);
         g->errors[i] = ec;
         if (--g->left == 0) {
           lock.unlock();
           g->done(std::move(g->errors));
         }
-      });
+      };
+      outbox_result& r = results[i];
+      switch (r.what) {
+        case outbox_result::kind::delivered:
+          mark_delivered(std::move(r.id), r.at, std::move(one));
+          break;
+        case outbox_result::kind::failed:
+          mark_failed(std::move(r.id), r.at, std::move(r.error), std::move(one));
+          break;
+        case outbox_result::kind::dead:
+          park_dead(std::move(r.id), std::move(r.error), std::move(one));
+          break;
+      }
+    }
   }
   // Stays pending, retried at next_attempt_at; the error is kept as last_error.
   virtual void mark_failed(std::string id, time_point next_attempt_at, std::string error,

@@ -6,7 +6,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -21,6 +20,7 @@
 #include "gateway/net/peer_certificate.hpp"
 #include "gateway/net/tls_context.hpp"
 #include "gateway/net/tls_revocation.hpp"
+#include "gateway/net/tls_stream.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -147,12 +147,12 @@ asio::awaitable<void> serve_tls(tcp::socket socket, connection_env env) {
   const std::string remote = remote_of(socket);
   // This connection keeps the context it starts with, even if a reload replaces it meanwhile.
   const tls_context_slot::snapshot tls = env.tls->current();
-  ssl::stream<tcp::socket> stream(std::move(socket), *tls.context);
+  tls_stream stream(std::move(socket), tls.context->native_handle());
   deadline timer(co_await asio::this_coro::executor);
   const auto cancel = [&stream] { session_detail::cancel_pending(stream); };
 
   timer.arm(env.limits.handshake_timeout, cancel);
-  auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::server, tuple_awaitable);
+  auto [hs_ec] = co_await stream.async_handshake(tuple_awaitable);
   timer.disarm();
   if (hs_ec) {
     env.metrics->handshake_failed();

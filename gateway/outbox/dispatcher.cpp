@@ -87,9 +87,10 @@ struct dispatcher::impl {
   std::shared_ptr<gate> door;
   core::dispatch_state state;
   core::retry_schedule schedule;
-  std::unordered_map<std::string, flight> flights;
-  std::vector<std::string> to_mark;  // delivered, to record at the end of this turn of the loop
+  std::unordered_map<std::string, flight> flights;  // sent, not yet answered
+  std::vector<core::outbox_result> to_record;       // answered, waiting for the next record_results
   bool flush_posted = false;
+  bool recording = false;  // a record_results is being written
   bool released = false;
   bool stats_outstanding = false;
   std::thread thread;
@@ -168,12 +169,12 @@ struct dispatcher::impl {
     const auto now = sys_clock::now();
     const core::next_action next = schedule.decide({e.attempts, e.created_at}, result, now);
     metrics.count(e.item.channel, next.what);
-    auto d = door;
-    auto recorded = [d, this, id](boost::system::error_code ec) { d->post([this, id, ec] { on_recorded(id, ec); }); };
+    core::outbox_result r;
+    r.id = id;
     switch (next.what) {
       case core::next_action::kind::delivered:
-        to_mark.push_back(id);
-        flush_delivered();
+        r.what = core::outbox_result::kind::delivered;
+        r.at = now;
         break;
       case core::next_action::kind::retry:
         telemetry::info("outbox: attempt failed, will retry", {{"id", id},
@@ -182,7 +183,9 @@ struct dispatcher::impl {
                                                                {"attempts", e.attempts},
                                                                {"error", next.error}});
         state.retry_at(next.retry_at);
-        store.mark_failed(id, next.retry_at, next.error, std::move(recorded));
+        r.what = core::outbox_result::kind::failed;
+        r.at = next.retry_at;
+        r.error = next.error;
         break;
       case core::next_action::kind::dead:
         telemetry::warn("outbox: item dead-lettered", {{"id", id},
@@ -190,46 +193,55 @@ struct dispatcher::impl {
                                                        {"destination", e.item.destination},
                                                        {"attempts", e.attempts},
                                                        {"error", next.error}});
-        store.park_dead(id, next.error, std::move(recorded));
+        r.what = core::outbox_result::kind::dead;
+        r.error = next.error;
         break;
     }
+    flights.erase(it);
+    to_record.push_back(std::move(r));
+    flush_results();
+    // The destination's slot frees now; the item itself stays held (its key blocked) until its
+    // result is recorded.
+    for (auto& next_item : state.answered(id)) start_delivery(std::move(next_item));
   }
 
-  // Deliveries are recorded in batches: the results that arrive in one turn of the dispatcher's
-  // loop (a sink completing several at once) go to the store as one mark_delivered_many, one unit
-  // of work instead of one per item. A batch never waits for the previous one (that would hold the
-  // key's next items back and let the outbox grow). Crash safety is unchanged: an item stays leased
-  // until its batch is durable and is sent again (same id) if the process dies first.
-  void flush_delivered() {
-    if (flush_posted) return;
+  // Results are recorded in batches, one record_results (one unit of work) at a time: the results
+  // that arrive while a batch is being written, and those of one turn of the loop, go together
+  // into the next. Destinations do not wait for this (their slot frees when the answer arrives),
+  // so the batches grow with the rate of results instead of the round trip's concurrency. Crash
+  // safety is unchanged: an item stays leased until its batch is durable and is sent again (same
+  // id) if the process dies first.
+  void flush_results() {
+    if (flush_posted || recording) return;
     flush_posted = true;
     asio::post(ioc, [this] {
       flush_posted = false;
-      if (to_mark.empty()) return;
+      if (recording || to_record.empty()) return;
+      recording = true;
+      std::vector<core::outbox_result> batch;
+      batch.swap(to_record);
       std::vector<std::string> ids;
-      ids.swap(to_mark);
+      ids.reserve(batch.size());
+      for (const auto& r : batch) ids.push_back(r.id);
       auto d = door;
-      auto ids_copy = ids;
-      store.mark_delivered_many(
-          std::move(ids_copy), sys_clock::now(),
-          [d, this, ids = std::move(ids)](std::vector<boost::system::error_code> errors) mutable {
-            d->post([this, ids = std::move(ids), errors = std::move(errors)] { on_marked(ids, errors); });
+      store.record_results(
+          std::move(batch), [d, this, ids = std::move(ids)](std::vector<boost::system::error_code> errors) mutable {
+            d->post([this, ids = std::move(ids), errors = std::move(errors)] { on_recorded(ids, errors); });
           });
     });
   }
 
-  void on_marked(const std::vector<std::string>& ids, const std::vector<boost::system::error_code>& errors) {
-    for (std::size_t i = 0; i < ids.size(); ++i)
-      on_recorded(ids[i], i < errors.size() ? errors[i] : make_error_code(boost::system::errc::io_error));
-  }
-
-  void on_recorded(const std::string& id, boost::system::error_code ec) {
-    if (ec) {
-      // The item stays leased; when the lease runs out it is fetched and sent again (same id).
-      telemetry::warn("outbox: recording a delivery result failed", {{"id", id}, {"error", ec.message()}});
+  void on_recorded(const std::vector<std::string>& ids, const std::vector<boost::system::error_code>& errors) {
+    recording = false;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const auto ec = i < errors.size() ? errors[i] : make_error_code(boost::system::errc::io_error);
+      if (ec) {
+        // The item stays leased; when the lease runs out it is fetched and sent again (same id).
+        telemetry::warn("outbox: recording a delivery result failed", {{"id", ids[i]}, {"error", ec.message()}});
+      }
+      state.recorded(ids[i]);
     }
-    flights.erase(id);
-    for (auto& e : state.finished(id)) start_delivery(std::move(e));
+    flush_results();
     pump();
   }
 
@@ -259,10 +271,12 @@ struct dispatcher::impl {
 
   // Stops the loop once the results in flight are recorded, or the grace period is over.
   void wait_for_flights() {
-    if (flights.empty() || steady::now() >= stop_deadline) {
-      if (!flights.empty()) {
-        telemetry::warn("outbox: stopping with deliveries in flight",
-                        {{"in_flight", static_cast<unsigned long>(flights.size())}});
+    const bool settled = flights.empty() && !recording && to_record.empty();
+    if (settled || steady::now() >= stop_deadline) {
+      if (!settled) {
+        telemetry::warn("outbox: stopping with deliveries in flight or results not recorded",
+                        {{"in_flight", static_cast<unsigned long>(flights.size())},
+                         {"unrecorded", static_cast<unsigned long>(to_record.size())}});
       }
       work.reset();
       ioc.stop();

@@ -5,13 +5,15 @@
 // after the listeners have drained. Network ports (the HTTPS sender) may run on io().
 //
 // Cycle: at start release_leases (this instance's leases from its previous run are stale; other
-// instances' stay theirs), then fetch_due -> hand each item to the port of its (channel, destination) -> feed the
-// result to core::retry_schedule -> record mark_delivered / mark_failed(next attempt) / park_dead
-// with the last error -> the slot frees and the key's next item may be fetched. It wakes on
-// store.on_outbox_ready (new or requeued items, also another instance's, by LISTEN/NOTIFY on
-// PostgreSQL), at the earliest retry it scheduled, and on an idle poll (the fallback: items due
-// later that an earlier process or another instance scheduled, leases that ran out, a missed
-// notification).
+// instances' stay theirs), then fetch_due -> hand each item to the port of its (channel,
+// destination) -> feed the result to core::retry_schedule -> the destination's slot frees at once
+// -> the result joins the next batch of results the store records in one unit
+// (outbox_store::record_results: delivered / failed with its next attempt / dead with the last
+// error; one batch being written at a time) -> once recorded, the item is let go and its key's next
+// item may be fetched. It wakes on store.on_outbox_ready (new or requeued items, also another
+// instance's, by LISTEN/NOTIFY on PostgreSQL), at the earliest retry it scheduled, and on an idle
+// poll (the fallback: items due later that an earlier process or another instance scheduled,
+// leases that ran out, a missed notification).
 //
 // Nothing is delivered only from memory: an item is in the store before it is fetched, and stays
 // pending until its result is recorded, so a restarted gateway resumes from the store (an item

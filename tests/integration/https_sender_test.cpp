@@ -106,7 +106,10 @@ class https_sender_test : public ::testing::Test {
     ASSERT_GT(port_, 0);
   }
 
-  std::string url() const { return "https://localhost:" + std::to_string(port_) + "/fhir/$process-message"; }
+  static std::string url_for(int port) {
+    return "https://localhost:" + std::to_string(port) + "/fhir/$process-message";
+  }
+  std::string url() const { return url_for(port_); }
   std::string out_file() const { return dir_.str("received.jsonl"); }
 
   gateway::net::client_tls_files gateway_tls() const {
@@ -348,6 +351,28 @@ TEST_F(https_sender_test, stopped_receiver_is_connection_refused) {
   ASSERT_TRUE(s);
   const auto r = deliver(*s, item(uuid(11)));
   EXPECT_EQ(r.what, kind::connection_refused) << gateway::core::describe(r);
+}
+
+// The many-destinations delivery benchmark's receiver: one referrer-sim, one port per referrer.
+TEST_F(https_sender_test, a_simulator_with_several_listeners_receives_on_each_port_as_its_own_destination) {
+  start_sim({"--listeners", "3"});
+  const auto ports = sim_->ports("ports");
+  ASSERT_EQ(ports.size(), 3u);
+  EXPECT_EQ(ports[0], port_) << "\"https\" is the first port";
+  EXPECT_NE(ports[1], ports[0]);
+  EXPECT_NE(ports[2], ports[1]);
+  for (int i = 0; i < 3; ++i) {
+    auto made = gateway::delivery::https_sender::create(pool_, url_for(ports[i]), gateway_tls());
+    ASSERT_TRUE(std::holds_alternative<std::shared_ptr<gateway::delivery::https_sender>>(made));
+    const auto r = deliver(*std::get<std::shared_ptr<gateway::delivery::https_sender>>(made), item(uuid(300 + i)));
+    EXPECT_EQ(r.http_status, 200) << gateway::core::describe(r);
+  }
+  EXPECT_EQ(pool_.connections_opened(), 3u) << "one connection per destination";
+  EXPECT_EQ(stat("accepted"), 3);
+  EXPECT_EQ(recorded_lines().size(), 3u);
+  const auto fixed_port = run_command({referrer_sim_binary(), "--listeners", "2", "--port", "9"});
+  EXPECT_NE(fixed_port.exit_code, 0);
+  EXPECT_NE(fixed_port.err.find("--listeners N needs --port 0"), std::string::npos) << fixed_port.err;
 }
 
 TEST_F(https_sender_test, bad_configuration_is_reported_when_the_sender_is_made) {

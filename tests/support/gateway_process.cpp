@@ -38,7 +38,8 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
-// Minimal parser for the flat announcement object: "key":value pairs, values strings or numbers.
+// Minimal parser for the flat announcement object: "key":value pairs, values strings, numbers or
+// arrays of numbers (kept as "n1,n2,...").
 std::map<std::string, std::string> parse_flat_json(const std::string& line) {
   std::map<std::string, std::string> out;
   std::size_t i = 0;
@@ -55,6 +56,11 @@ std::map<std::string, std::string> parse_flat_json(const std::string& line) {
     std::string value;
     if (colon < line.size() && line[colon] == '"') {
       const auto v2 = line.find('"', colon + 1);
+      value = line.substr(colon + 1, v2 - colon - 1);
+      i = v2 + 1;
+    } else if (colon < line.size() && line[colon] == '[') {
+      const auto v2 = line.find(']', colon + 1);
+      if (v2 == std::string::npos) break;
       value = line.substr(colon + 1, v2 - colon - 1);
       i = v2 + 1;
     } else {
@@ -156,6 +162,15 @@ child_process::~child_process() {
 int child_process::port(const std::string& name) const {
   const auto it = announcement_.find(name);
   return it == announcement_.end() ? 0 : std::atoi(it->second.c_str());
+}
+
+std::vector<int> child_process::ports(const std::string& name) const {
+  std::vector<int> out;
+  const auto it = announcement_.find(name);
+  if (it == announcement_.end()) return out;
+  std::istringstream in(it->second);
+  for (std::string n; std::getline(in, n, ',');) out.push_back(std::atoi(n.c_str()));
+  return out;
 }
 
 void child_process::signal(int sig) {

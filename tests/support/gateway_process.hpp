@@ -41,7 +41,7 @@ run_result run_command(const std::vector<std::string>& argv, std::chrono::second
 class child_process {
  public:
   // Starts argv; waits (up to `timeout`) for the first stdout line and parses it as flat JSON
-  // of string/number members ({"event":"listening","https":1234,...}).
+  // of string/number/number-array members ({"event":"listening","https":1234,"ports":[1234],...}).
   child_process(std::vector<std::string> argv, std::chrono::seconds timeout = std::chrono::seconds(30));
   ~child_process();
   child_process(const child_process&) = delete;
@@ -49,6 +49,8 @@ class child_process {
 
   bool started() const { return announced_; }
   int port(const std::string& name) const;  // 0 when not announced
+  // An announced array of ports ("ports":[1,2]); empty when not announced.
+  std::vector<int> ports(const std::string& name) const;
   pid_t pid() const { return pid_; }
 
   void signal(int sig);

@@ -22,10 +22,13 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace rg::bench {
@@ -104,6 +107,7 @@ asio::awaitable<void> drive_connection(const load_plan* plan, unsigned index, co
         note_error(*record, "read", read_ec);
         break;
       }
+      if (parser.get().result_int() / 100 == 2) ++record->answered_2xx_all;
       if (finished >= plan->measure_from && finished < plan->measure_until) {
         const auto us = std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count();
         record->latency_us.push_back(static_cast<std::uint32_t>(us));
@@ -158,50 +162,76 @@ struct idle_plan {
   clock_type::time_point hold_until;
   std::atomic<unsigned> opened{0};
   std::atomic<unsigned> failed{0};
+  std::mutex mutex;
+  std::map<std::string, unsigned> failures;  // why, how many
 };
 
-void count_attempt(idle_plan& plan, bool ok) {
-  (ok ? plan.opened : plan.failed).fetch_add(1);
+void count_attempt(idle_plan& plan, const char* step, const boost::system::error_code& ec) {
+  if (ec) {
+    std::lock_guard lock(plan.mutex);
+    ++plan.failures[std::string(step) + ": " + ec.message()];
+  }
+  (ec ? plan.failed : plan.opened).fetch_add(1);
   if (plan.opened.load() + plan.failed.load() == plan.options->connections) {
+    std::lock_guard lock(plan.mutex);
+    for (const auto& [why, n] : plan.failures) std::printf("idle failure: %s (%u)\n", why.c_str(), n);
     std::printf("idle opened=%u failed=%u\n", plan.opened.load(), plan.failed.load());
     std::fflush(stdout);
   }
 }
 
-asio::awaitable<void> hold_connection(idle_plan* plan) {
+// Connect, handshake and (optionally) one GET; null if any of it failed (counted).
+asio::awaitable<std::unique_ptr<tls_stream>> open_idle_connection(idle_plan* plan) {
   const idle_options& o = *plan->options;
-  auto executor = co_await asio::this_coro::executor;
-  tls_stream stream(executor, *plan->tls);
-  if (co_await open_connection(stream, plan->endpoint, o.target.tls, o.timeout)) {
-    count_attempt(*plan, false);
-    co_return;
+  auto stream = std::make_unique<tls_stream>(co_await asio::this_coro::executor, *plan->tls);
+  if (const auto ec = co_await open_connection(*stream, plan->endpoint, o.target.tls, o.timeout)) {
+    count_attempt(*plan, "connect", ec);
+    co_return nullptr;
   }
   if (!o.first_request_path.empty()) {
     http::request<http::empty_body> request{http::verb::get, o.first_request_path, 11};
     request.set(http::field::host, o.target.tls.server_name);
     request.set(http::field::accept, "application/fhir+json");
-    auto& tcp_layer = beast::get_lowest_layer(stream);
+    auto& tcp_layer = beast::get_lowest_layer(*stream);
     tcp_layer.expires_after(o.timeout);
-    auto [write_ec, written] = co_await http::async_write(stream, request, tuple_awaitable);
+    auto [write_ec, written] = co_await http::async_write(*stream, request, tuple_awaitable);
     (void)written;
     beast::flat_buffer buffer;
     http::response<http::string_body> answer;
     boost::system::error_code read_ec = write_ec;
     if (!write_ec) {
-      auto [ec, read] = co_await http::async_read(stream, buffer, answer, tuple_awaitable);
+      auto [ec, read] = co_await http::async_read(*stream, buffer, answer, tuple_awaitable);
       (void)read;
       read_ec = ec;
     }
     tcp_layer.expires_never();
     if (read_ec || !answer.keep_alive()) {
-      count_attempt(*plan, false);
-      co_return;
+      count_attempt(*plan, "first request", read_ec ? read_ec : make_error_code(http::error::end_of_stream));
+      co_return nullptr;
     }
   }
-  count_attempt(*plan, true);
-  asio::steady_timer hold(executor, plan->hold_until);
+  count_attempt(*plan, "", {});
+  co_return stream;
+}
+
+asio::awaitable<void> hold_connection(idle_plan* plan, std::unique_ptr<tls_stream> stream) {
+  asio::steady_timer hold(stream->get_executor(), plan->hold_until);
   co_await hold.async_wait(tuple_awaitable);
-  co_await close_connection(stream);
+  co_await close_connection(*stream);
+}
+
+// Opens `count` connections one after another, each then held by a coroutine of its own. The
+// lanes run side by side: a bounded number of handshakes at once keeps a slow client (one thread,
+// a busy machine) from letting the server's handshake deadline pass on connections it has not
+// got round to yet.
+asio::awaitable<void> open_lane(idle_plan* plan, unsigned count) {
+  for (unsigned i = 0; i < count; ++i) {
+    auto stream = co_await open_idle_connection(plan);
+    if (stream) {
+      auto executor = stream->get_executor();
+      asio::co_spawn(executor, hold_connection(plan, std::move(stream)), asio::detached);
+    }
+  }
 }
 
 }  // namespace
@@ -219,8 +249,10 @@ unsigned hold_idle(const idle_options& options, std::string& error) {
   asio::io_context ioc(static_cast<int>(threads));
   idle_plan plan{&options, tls.get(), tcp::endpoint(address, options.target.port), {}};
   plan.hold_until = clock_type::now() + options.hold;
-  for (unsigned i = 0; i < options.connections; ++i) {
-    asio::co_spawn(asio::make_strand(ioc), hold_connection(&plan), asio::detached);
+  const unsigned lanes = std::min(options.connections, 16u);
+  for (unsigned lane = 0; lane < lanes; ++lane) {
+    const unsigned count = options.connections / lanes + (lane < options.connections % lanes ? 1 : 0);
+    asio::co_spawn(asio::make_strand(ioc), open_lane(&plan, count), asio::detached);
   }
   run_threads(ioc, threads);
   return plan.opened.load();

@@ -14,6 +14,7 @@ struct connection_record {
   std::map<unsigned, std::uint64_t> statuses;
   std::map<std::string, std::uint64_t> errors;  // transport error message -> count
   std::uint64_t connects = 0;
+  std::uint64_t answered_2xx_all = 0;  // 2xx answers over the whole run, warm-up included
 };
 
 struct load_summary {
@@ -25,6 +26,9 @@ struct load_summary {
   std::map<unsigned, std::uint64_t> statuses;
   std::map<std::string, std::uint64_t> errors;
   std::uint64_t connects = 0;
+  // 2xx answers over the whole run (warm-up included): what the server's CPU time over the whole
+  // run is divided by for its cost per request.
+  std::uint64_t answered_2xx_all = 0;
 };
 
 load_summary summarise(std::string label, double seconds, const std::vector<connection_record>& records);

@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
   if (options.mllp) return run_mllp(options, log);
   sim_counters counters;
   sim_handler handler(options, log, counters);
-  listener_settings settings{options.address,           options.port, options.cert, options.key, options.client_ca, {},
-                             options.close_mid_request, options.path};
+  listener_settings settings{options.address,   options.port, options.listeners,         options.cert, options.key,
+                             options.client_ca, {},           options.close_mid_request, options.path};
   settings.limits.body_bytes = options.max_body_bytes;
   settings.limits.idle_timeout = options.idle_timeout;
   sim_listener listener(settings, handler, counters);
@@ -88,7 +88,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "referrer-sim: %s\n", error->c_str());
     return 1;
   }
-  std::printf("{\"event\":\"listening\",\"https\":%u}\n", static_cast<unsigned>(std::get<std::uint16_t>(opened)));
+  // The first port as "https" (what callers of a single listener read); all of them as "ports".
+  const auto& ports = std::get<std::vector<std::uint16_t>>(opened);
+  std::string all;
+  for (const auto p : ports) {
+    if (!all.empty()) all += ',';
+    all += std::to_string(p);
+  }
+  std::printf("{\"event\":\"listening\",\"https\":%u,\"ports\":[%s]}\n", static_cast<unsigned>(ports.front()),
+              all.c_str());
   std::fflush(stdout);
   listener.run();
   std::fprintf(stderr, "referrer-sim: stopped %s\n", counters.json().c_str());

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <string_view>
 
@@ -149,7 +150,7 @@ struct sim_listener::impl {
   net::http_handler& handler;
   sim_counters& counters;
   asio::io_context ioc{1};
-  std::shared_ptr<tcp::acceptor> acceptor;
+  std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
   std::shared_ptr<ssl::context> tls;
   net::server_state state;
   close_budget closer;
@@ -166,7 +167,7 @@ sim_listener::sim_listener(listener_settings settings, net::http_handler& handle
 
 sim_listener::~sim_listener() = default;
 
-std::variant<std::uint16_t, std::string> sim_listener::open() {
+std::variant<std::vector<std::uint16_t>, std::string> sim_listener::open() {
   auto& s = impl_->settings;
   auto tls = net::make_server_tls_context(net::server_tls_files{s.cert, s.key, s.client_ca, true, false});
   if (auto* error = std::get_if<net::tls_setup_error>(&tls)) return error->message;
@@ -175,25 +176,31 @@ std::variant<std::uint16_t, std::string> sim_listener::open() {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(s.address, ec);
   if (ec) return "address \"" + s.address + "\" is not an IP address";
-  auto acceptor = std::make_shared<tcp::acceptor>(impl_->ioc);
-  const tcp::endpoint endpoint(address, s.port);
-  acceptor->open(endpoint.protocol(), ec);
-  if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor->bind(endpoint, ec);
-  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "cannot listen on " + s.address + ":" + std::to_string(s.port) + ": " + ec.message();
-  impl_->acceptor = acceptor;
+  std::vector<std::uint16_t> ports;
   connection_env env{impl_->tls,     &impl_->handler,  s.limits,       &impl_->state,
                      &impl_->closer, &impl_->counters, &s.message_path};
-  asio::co_spawn(impl_->ioc, accept_loop(acceptor, env), asio::detached);
+  for (unsigned i = 0; i < std::max(1u, s.listeners); ++i) {
+    auto acceptor = std::make_shared<tcp::acceptor>(impl_->ioc);
+    const tcp::endpoint endpoint(address, s.port);
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor->bind(endpoint, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return "cannot listen on " + s.address + ":" + std::to_string(s.port) + ": " + ec.message();
+    impl_->acceptors.push_back(acceptor);
+    ports.push_back(acceptor->local_endpoint().port());
+    asio::co_spawn(impl_->ioc, accept_loop(acceptor, env), asio::detached);
+  }
   impl_->signals.async_wait([this](const boost::system::error_code& error, int) {
     if (error) return;
     impl_->state.stopping.store(true);
-    boost::system::error_code ignored;
-    impl_->acceptor->close(ignored);
+    for (auto& acceptor : impl_->acceptors) {
+      boost::system::error_code ignored;
+      acceptor->close(ignored);
+    }
     impl_->ioc.stop();
   });
-  return acceptor->local_endpoint().port();
+  return ports;
 }
 
 void sim_listener::run() {

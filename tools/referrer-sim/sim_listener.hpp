@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "gateway/net/http_handler.hpp"
 #include "gateway/net/session_limits.hpp"
@@ -26,6 +27,7 @@ namespace rg::referrer_sim {
 struct listener_settings {
   std::string address;
   std::uint16_t port = 0;
+  unsigned listeners = 1;  // ports opened (several: port must be 0)
   std::string cert, key, client_ca;
   gateway::net::session_limits limits;
   std::int64_t close_mid_request = 0;
@@ -38,8 +40,9 @@ class sim_listener {
   ~sim_listener();
 
   // Loads TLS files, binds, listens and takes over SIGINT/SIGTERM (so a signal that arrives after
-  // the port is announced stops run() cleanly). Returns the bound port or why it failed.
-  std::variant<std::uint16_t, std::string> open();
+  // the port is announced stops run() cleanly). Returns the bound ports (settings.listeners of
+  // them: one referrer endpoint each, all served alike) or why it failed.
+  std::variant<std::vector<std::uint16_t>, std::string> open();
 
   // Serves until SIGINT or SIGTERM.
   void run();

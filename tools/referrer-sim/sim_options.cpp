@@ -17,7 +17,7 @@ bool to_int(const std::string& text, std::int64_t min, std::int64_t max, std::in
 }  // namespace
 
 const char* sim_usage() {
-  return "usage: referrer-sim [--address 127.0.0.1] [--port 0] [--cert F] [--key F] [--client-ca F]\n"
+  return "usage: referrer-sim [--address 127.0.0.1] [--port 0] [--listeners 1] [--cert F] [--key F] [--client-ca F]\n"
          "                    [--path /fhir/$process-message] [--out FILE] [--no-fsync]\n"
          "                    [--fail-first N] [--retry-after S] [--answer-400] [--delay-ms D]\n"
          "                    [--close-mid-request N|always] [--idle-timeout-ms T] [--max-body-bytes B]\n"
@@ -72,6 +72,9 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
     } else if (flag == "--port") {
       if (!value(v) || !to_int(v, 0, 65535, n)) return std::string("--port needs a number 0-65535");
       o.port = static_cast<std::uint16_t>(n);
+    } else if (flag == "--listeners") {
+      if (!value(v) || !to_int(v, 1, 1000, n)) return std::string("--listeners needs a count 1-1000");
+      o.listeners = static_cast<unsigned>(n);
     } else if (flag == "--fail-first") {
       if (!value(v) || !to_int(v, 0, INT64_MAX, n)) return std::string("--fail-first needs a count");
       o.fail_first = n;
@@ -102,6 +105,8 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
   }
   if (o.retry_after && o.fail_first == 0) return std::string("--retry-after goes with --fail-first N");
   if (!o.mllp && (o.ack != "AA" || o.ack_first >= 0)) return std::string("--ack and --ack-first go with --mllp");
+  if (o.listeners > 1 && o.port != 0)
+    return std::string("--listeners N needs --port 0 (each listener picks a free port)");
   return o;
 }
 

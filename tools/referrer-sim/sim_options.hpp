@@ -13,6 +13,7 @@ namespace rg::referrer_sim {
 struct sim_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port, announced on stdout
+  unsigned listeners = 1;  // >1 (with port 0): as many ports, one per simulated referrer endpoint
   std::string cert = "certs/dev/server.crt";
   std::string key = "certs/dev/server.key";
   std::string client_ca = "certs/dev/ca.crt";   // callers' certificates must chain to it (mTLS)

@@ -43,6 +43,13 @@ dispatch_state::limit_fn bound(unsigned n) {
   return [n](const std::string&, const std::string&) { return n; };
 }
 
+// The attempt answered and its result recorded: what starts when the slot frees.
+std::vector<outbox_entry> finish(dispatch_state& s, const std::string& id) {
+  auto started = s.answered(id);
+  s.recorded(id);
+  return started;
+}
+
 TEST(dispatch_state, fetches_at_start_then_not_again_until_something_happens) {
   dispatch_state s(limits(), bound(4));
   ASSERT_EQ(s.fetch_size(t0), 10u);
@@ -80,9 +87,9 @@ TEST(dispatch_state, at_most_the_bound_per_destination_is_in_flight_the_rest_wai
   EXPECT_EQ(ids(start), (std::vector<std::string>{"x1", "x2", "y1"})) << "other destinations proceed in parallel";
   EXPECT_EQ(s.in_flight(), 3u);
   EXPECT_EQ(s.waiting(), 2u);
-  EXPECT_TRUE(s.finished("y1").empty()) << "Y's slot frees nothing of X";
-  EXPECT_EQ(ids(s.finished("x2")), (std::vector<std::string>{"x3"}));
-  EXPECT_EQ(ids(s.finished("x1")), (std::vector<std::string>{"x4"}));
+  EXPECT_TRUE(finish(s, "y1").empty()) << "Y's slot frees nothing of X";
+  EXPECT_EQ(ids(finish(s, "x2")), (std::vector<std::string>{"x3"}));
+  EXPECT_EQ(ids(finish(s, "x1")), (std::vector<std::string>{"x4"}));
   EXPECT_EQ(s.waiting(), 0u);
 }
 
@@ -107,8 +114,32 @@ TEST(dispatch_state, an_item_handed_out_again_after_its_lease_ran_out_is_not_sta
   EXPECT_EQ(s.ignored_duplicates(), 2u);
   EXPECT_EQ(s.in_flight(), 1u);
   EXPECT_EQ(s.waiting(), 1u);
-  EXPECT_EQ(ids(s.finished("a")), (std::vector<std::string>{"b"}));
-  EXPECT_TRUE(s.finished("b").empty());
+  EXPECT_EQ(ids(finish(s, "a")), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(finish(s, "b").empty());
+  EXPECT_TRUE(s.idle());
+}
+
+TEST(dispatch_state, an_answer_frees_the_destination_slot_before_the_result_is_recorded) {
+  dispatch_state s(limits(10, 3), bound(1));
+  s.fetch_started(t0, s.fetch_size(t0));
+  ASSERT_EQ(ids(s.fetch_done({item("a", "X"), item("b", "X")}, t0)), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(ids(s.answered("a")), (std::vector<std::string>{"b"})) << "X's next item goes while a is recorded";
+  EXPECT_EQ(s.in_flight(), 1u);
+  EXPECT_EQ(s.recording(), 1u);
+  EXPECT_EQ(s.waiting(), 0u);
+  EXPECT_FALSE(s.idle());
+  s.wake();
+  EXPECT_EQ(s.fetch_size(t0), 1u) << "a is still held until recorded: room for one more of three";
+}
+
+TEST(dispatch_state, the_next_item_of_a_key_is_fetched_only_once_the_result_is_recorded) {
+  dispatch_state s(limits(), bound(4));
+  s.fetch_started(t0, s.fetch_size(t0));
+  s.fetch_done({item("a", "X")}, t0);
+  EXPECT_TRUE(s.answered("a").empty());
+  EXPECT_EQ(s.fetch_size(t0), 0u) << "answered, not recorded: the key's next item is not eligible yet";
+  s.recorded("a");
+  EXPECT_EQ(s.fetch_size(t0), 10u);
   EXPECT_TRUE(s.idle());
 }
 
@@ -117,7 +148,7 @@ TEST(dispatch_state, finishing_an_item_fetches_again_for_the_next_of_its_key) {
   s.fetch_started(t0, s.fetch_size(t0));
   s.fetch_done({item("a", "X")}, t0);
   EXPECT_EQ(s.fetch_size(t0), 0u);
-  s.finished("a");
+  finish(s, "a");
   EXPECT_EQ(s.fetch_size(t0), 10u) << "the key's next item became eligible when a's result was recorded";
 }
 
@@ -127,7 +158,7 @@ TEST(dispatch_state, holds_no_more_than_max_held) {
   EXPECT_EQ(s.fetch_done({item("a", "X"), item("b", "X"), item("c", "X")}, t0).size(), 1u);
   EXPECT_EQ(s.fetch_size(t0), 0u) << "three held: no room";
   EXPECT_EQ(s.next_look(t0), time_point::max());
-  s.finished("a");
+  finish(s, "a");
   EXPECT_EQ(s.fetch_size(t0), 1u) << "room for one";
 }
 
@@ -137,7 +168,7 @@ TEST(dispatch_state, wakes_at_the_earliest_scheduled_retry) {
   s.fetch_done({item("a", "X")}, t0);
   s.retry_at(t0 + 300ms);
   s.retry_at(t0 + 5s);
-  s.finished("a");
+  finish(s, "a");
   s.fetch_started(t0, s.fetch_size(t0));
   s.fetch_done({}, t0);
   EXPECT_EQ(s.next_look(t0), t0 + 300ms);
@@ -168,7 +199,7 @@ TEST(dispatch_state, after_stop_nothing_is_fetched_or_started_but_in_flight_item
   s.wake();
   EXPECT_EQ(s.fetch_size(t0 + 1h), 0u);
   EXPECT_FALSE(s.idle());
-  EXPECT_TRUE(s.finished("a").empty());
+  EXPECT_TRUE(finish(s, "a").empty());
   EXPECT_TRUE(s.idle());
 }
 

@@ -1,5 +1,6 @@
 #include "adapters/sqlite/sqlite_store.hpp"
 
+#include "adapters/sqlite/outbox_sql.hpp"
 #include "adapters/sqlite/schema.hpp"
 #include "tests/unit/store/store_fixture.hpp"
 
@@ -97,6 +98,29 @@ TEST_F(open_test, migrations_run_once_and_reopen_is_a_no_op) {
     EXPECT_TRUE(wait_for<core::read_outcome>([&](auto cb) { (*r)->read("Task", "t1", std::move(cb)); }));
   }
   EXPECT_EQ(user_version(o.path), latest_schema_version());
+}
+
+// The outbox fetch walks the due index in order and stops at its limit; a plan that visits every
+// pending row and sorts them (what SQLite chose without the INDEXED BY) makes each fetch cost
+// grow with the backlog.
+TEST_F(open_test, the_outbox_fetch_walks_the_due_index_without_sorting_the_backlog) {
+  const auto o = options("plan.db");
+  {
+    auto r = sqlite_store::open(o);
+    ASSERT_TRUE(r) << r.error().message;
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(o.path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  const std::string sql = "EXPLAIN QUERY PLAN " + sqlite::outbox_fetch_due_query();
+  ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string plan;
+  while (sqlite3_step(s) == SQLITE_ROW)
+    plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 3))) + "\n";
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("SEARCH o USING INDEX outbox_due"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
 
 // Migration 2 (search rows keyed by rkey instead of the resource id): a database written by a
