@@ -153,6 +153,11 @@ struct delivery_settings {
 
 struct triage_settings {
   std::string rules;  // path of a rules file; empty = the embedded config/triage-rules.json
+  // Service level: an urgent referral's Task not accepted within this raises referral.overdue,
+  // again after each further period; 0 = no check (issue 9 item 3).
+  std::chrono::milliseconds urgent_accept{14'400'000};
+  // How often the check looks (the notice is late by at most this much).
+  std::chrono::milliseconds overdue_check{60'000};
 };
 
 // A sender of HL7 v2 on a listener without TLS: its sending facility (MSH-4, first component)

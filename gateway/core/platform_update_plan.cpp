@@ -3,34 +3,12 @@
 #include "fhir/json_view.hpp"
 #include "gateway/core/fhir_time.hpp"
 #include "gateway/core/json_write.hpp"
+#include "gateway/core/outcome_link.hpp"
 #include "gateway/core/outcome_summary.hpp"
 #include "gateway/core/search_index.hpp"
 
 namespace gateway::core {
 namespace {
-
-// The resource as the message shows it once committed: its id, and meta.versionId of the version
-// this commit writes (the time is the store's to set, so lastUpdated is left out).
-rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_view id, std::int64_t version) {
-  rapidjson::Document doc;
-  auto& a = doc.GetAllocator();
-  doc.CopyFrom(resource, a);
-  doc.RemoveMember("id");
-  doc.RemoveMember("meta");
-  rapidjson::Value meta(rapidjson::kObjectType);
-  json::add_string(meta, "versionId", std::to_string(version), a);
-  // resourceType, id and meta first, as readers expect.
-  rapidjson::Document ordered(rapidjson::kObjectType);
-  auto& oa = ordered.GetAllocator();
-  json::add_string(ordered, "resourceType", fhir::json::string_member(doc, "resourceType"), oa);
-  json::add_string(ordered, "id", id, oa);
-  ordered.AddMember("meta", rapidjson::Value(meta, oa), oa);
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
-    if (fhir::json::as_string(&m->name) == "resourceType") continue;
-    ordered.AddMember(rapidjson::Value(m->name, oa), rapidjson::Value(m->value, oa), oa);
-  }
-  return ordered;
-}
 
 std::string without_meta(const rapidjson::Value& resource) {
   rapidjson::Document doc;
@@ -64,6 +42,27 @@ audit_record audit_of(audit_input audit, const std::string& id, std::chrono::sys
 }
 
 }  // namespace
+
+rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_view id, std::int64_t version) {
+  rapidjson::Document doc;
+  auto& a = doc.GetAllocator();
+  doc.CopyFrom(resource, a);
+  doc.RemoveMember("id");
+  doc.RemoveMember("meta");
+  rapidjson::Value meta(rapidjson::kObjectType);
+  json::add_string(meta, "versionId", std::to_string(version), a);
+  // resourceType, id and meta first, as readers expect.
+  rapidjson::Document ordered(rapidjson::kObjectType);
+  auto& oa = ordered.GetAllocator();
+  json::add_string(ordered, "resourceType", fhir::json::string_member(doc, "resourceType"), oa);
+  json::add_string(ordered, "id", id, oa);
+  ordered.AddMember("meta", rapidjson::Value(meta, oa), oa);
+  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+    if (fhir::json::as_string(&m->name) == "resourceType") continue;
+    ordered.AddMember(rapidjson::Value(m->name, oa), rapidjson::Value(m->value, oa), oa);
+  }
+  return ordered;
+}
 
 platform_plan_outcome plan_task_update(const task_update_input& in) {
   platform_write_plan plan;
@@ -132,6 +131,7 @@ platform_plan_outcome plan_outcome_post(const outcome_post_input& in) {
   w.owner_org = in.owner_org;
   w.json = without_meta(shown);
   w.index = search_index_entries(shown);
+  w.index.push_back({std::string(written_by_param), std::string(written_by_platform)});
   plan.resource_write = plan.work.writes.size();
   plan.work.writes.push_back(std::move(w));
   plan.work.outbox.push_back(std::move(*item));

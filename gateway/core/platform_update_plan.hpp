@@ -64,6 +64,10 @@ struct task_update_input {
 
 platform_plan_outcome plan_task_update(const task_update_input& in);
 
+// The resource as a message shows it once committed: its id, and meta.versionId of the version
+// the commit writes (the time is the store's to set, so lastUpdated is left out).
+rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_view id, std::int64_t version);
+
 struct outcome_post_input {
   const rapidjson::Value* resource = nullptr;                  // validated outcome as posted
   std::string id;                                              // new id for it
