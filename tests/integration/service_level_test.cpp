@@ -58,9 +58,9 @@ struct overdue_notice {
 class service_level_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    gateway_ = std::make_unique<child_process>(
-        gateway_args(shared_certs_dir(), dir_,
-                     {"triage.urgent_accept_ms=" + std::to_string(period_seconds * 1000), "triage.overdue_check_ms=1000"}));
+    gateway_ = std::make_unique<child_process>(gateway_args(
+        shared_certs_dir(), dir_,
+        {"triage.urgent_accept_ms=" + std::to_string(period_seconds * 1000), "triage.overdue_check_ms=1000"}));
     ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
   }
 
@@ -115,9 +115,9 @@ std::size_t overdue_inputs(const rapidjson::Value& task) {
 
 TEST_F(service_level_test, an_urgent_referral_not_accepted_in_time_raises_overdue_once_per_period_until_accepted) {
   const std::string urgent = refer(referral_fixture("REF-SLA-URGENT"));
-  const std::string routine = refer(replaced(referral_fixture("REF-SLA-ROUTINE"),
-                                             "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": 2",
-                                             "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": 0"));
+  const std::string routine =
+      refer(replaced(referral_fixture("REF-SLA-ROUTINE"), "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": 2",
+                     "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": 0"));
   ASSERT_FALSE(urgent.empty());
   ASSERT_FALSE(routine.empty());
   const auto urgent_task = task_of(urgent);
@@ -160,13 +160,13 @@ TEST_F(service_level_test, an_urgent_referral_not_accepted_in_time_raises_overdu
 
   // Once the next notice would have been due, two more checks complete (so at least one began
   // after that): no further notice, and every notice the Task records reached the platform once.
-  const auto next_due = std::chrono::system_clock::time_point(std::chrono::seconds(
-      authored + static_cast<std::int64_t>(raised_before_accept + 1) * period_seconds + 1));
+  const auto next_due = std::chrono::system_clock::time_point(
+      std::chrono::seconds(authored + static_cast<std::int64_t>(raised_before_accept + 1) * period_seconds + 1));
   ASSERT_TRUE(eventually([&] { return std::chrono::system_clock::now() > next_due; }, std::chrono::seconds(60)));
   const double checks = metric("gateway_service_level_checks_total");
   ASSERT_GE(checks, 2.0) << "the checks are counted";
-  ASSERT_TRUE(eventually([&] { return metric("gateway_service_level_checks_total") >= checks + 2; },
-                         std::chrono::seconds(60)));
+  ASSERT_TRUE(
+      eventually([&] { return metric("gateway_service_level_checks_total") >= checks + 2; }, std::chrono::seconds(60)));
   const auto accepted = task_of(urgent);
   EXPECT_EQ(string_at(accepted, "status"), "accepted");
   EXPECT_EQ(overdue_inputs(accepted), raised_before_accept);
