@@ -10,18 +10,20 @@
 #include "gateway/app/outcome_create.hpp"
 #include "gateway/app/referral_create.hpp"
 #include "gateway/app/referral_update.hpp"
+#include "gateway/app/service_level.hpp"
 #include "gateway/app/task_update.hpp"
 
 namespace gateway::app {
 
 struct services {
   explicit services(const context& ctx)
-      : referral_create(ctx), referral_update(ctx), task_update(ctx), outcome_create(ctx) {}
+      : referral_create(ctx), referral_update(ctx), task_update(ctx), outcome_create(ctx), service_level(ctx) {}
 
   referral_create_service referral_create;
   referral_update_service referral_update;  // update and cancel
   task_update_service task_update;
   outcome_create_service outcome_create;
+  service_level_service service_level;  // the overdue check for urgent referrals
 };
 
 }  // namespace gateway::app
