@@ -24,6 +24,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
@@ -42,12 +43,6 @@ std::string reply_id(int n) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "7b2e9c1a-4d3f-4a8b-9e6c-%012d", n);
   return buf;
-}
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
 }
 
 // The feedback item the platform's Task change queues for the referrer (the real builder).

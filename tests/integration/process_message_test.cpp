@@ -5,8 +5,6 @@
 // with its NHS number made valid and its sender made practice A (A81001).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <chrono>
 #include <map>
@@ -18,6 +16,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
@@ -36,19 +35,6 @@ constexpr const char* our_target =
 // ... and of {"system":"https://fhir.nhs.uk/Id/dos-service-id","value":"999999999"}: another service.
 constexpr const char* other_target =
     "eyJzeXN0ZW0iOiJodHRwczovL2ZoaXIubmhzLnVrL0lkL2Rvcy1zZXJ2aWNlLWlkIiwidmFsdWUiOiI5OTk5OTk5OTkifQ==";
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
-}
-
-std::string serialise(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return buffer.GetString();
-}
 
 std::string replaced_all(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
