@@ -43,6 +43,14 @@ void checkpointer::wal_grew(int frames) {
 
 void checkpointer::run_tail_if_due(connection& writer_db) {
   if (!tail_flag_.load(std::memory_order_relaxed)) return;
+  // A background pass still running (the safety bound was reached while it copied) holds the
+  // checkpoint lock, so the tail would fail and the WAL keep growing for as long as that thread is
+  // not scheduled. Waiting for it here (no new pass starts while the tail is due) is what makes the
+  // bound hard; the writer waits only at the bound.
+  {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [&] { return !running_; });
+  }
   // Copies what the background pass left (frames committed while it ran); a failure (a reader still
   // on an old snapshot, I/O) only means the WAL restarts later.
   int log = 0, done = 0;
@@ -61,10 +69,13 @@ void checkpointer::run() {
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || (!tail_due_ && wal_frames_ - backfilled_ >= step_pages_); });
     if (stopping_) return;
+    running_ = true;
     lock.unlock();
     int log = 0, done = 0;
     const int rc = sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     lock.lock();
+    running_ = false;
+    idle_.notify_all();
     if (rc != SQLITE_OK) {
       // Busy (the writer's tail) or an I/O error: try again after the next commit.
       backfilled_ = wal_frames_;

@@ -9,6 +9,9 @@
 //   - when the WAL has grown past `restart_pages` and the background pass is done, the writer, between
 //     two batches, runs one PASSIVE checkpoint of the few frames committed since (the "tail"). The
 //     WAL is then fully copied, so the writer's next transaction starts it again from the beginning.
+//     At 4 x `restart_pages` the tail is due even if the background pass has not finished; the writer
+//     then waits for that pass first, so the WAL cannot outgrow the bound however the threads are
+//     scheduled.
 // A PASSIVE checkpoint from another connection alone could never restart the WAL while the writer
 // keeps committing (some frames would always be newer), so the WAL would grow without bound.
 // Both connections use synchronous=FULL: the database file is fsync'd before any WAL frame it
@@ -54,6 +57,8 @@ class checkpointer {
   int backfilled_ = 0;     // frames the last background pass left copied
   bool tail_due_ = false;  // the background is done; the writer finishes and restarts the WAL
   bool stopping_ = false;
+  bool running_ = false;                // a background pass holds the checkpoint lock
+  std::condition_variable idle_;        // running_ fell to false
   std::atomic<bool> tail_flag_{false};  // tail_due_, readable by the writer without the lock
   std::thread thread_;
 };
