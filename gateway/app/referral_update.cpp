@@ -152,7 +152,7 @@ task<referral_update_service::attempt_result> referral_update_service::attempt(
   if (!plan) co_return refusal_from_core(plan.error());
 
   const std::size_t sr_index = plan->service_request_write;
-  auto commit = store_commit(*ctx_.store, std::move(plan->work));
+  auto commit = store_commit_audited(ctx_, meta, std::move(plan->work));
   core::commit_outcome committed = co_await commit;
   if (committed) co_return std::move(committed->written[sr_index]);
   const core::commit_failure& failure = committed.error();
