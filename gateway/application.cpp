@@ -23,6 +23,7 @@
 #include "gateway/net/server.hpp"
 #include "gateway/outbox_service.hpp"
 #include "gateway/retention/purger.hpp"
+#include "gateway/service_level_timer.hpp"
 #include "gateway/store_opening.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -35,8 +36,9 @@ struct application::parts {
   app::context context;
   std::unique_ptr<app::services> services;
   api::app_context api_context;
-  std::unique_ptr<retention::purger> purger;  // declared after the store: goes first
-  std::unique_ptr<outbox_service> outbox;     // likewise
+  std::unique_ptr<retention::purger> purger;           // declared after the store: goes first
+  std::unique_ptr<outbox_service> outbox;              // likewise
+  std::unique_ptr<service_level_timer> service_level;  // likewise (needs the services and the store)
 };
 
 application::application(const config::gateway_config& config, api::route_table& routes,
@@ -142,6 +144,7 @@ std::string application::start(net::server& server) {
   }
   use_cases.new_id = &app::random_uuid;
   use_cases.now = [] { return std::chrono::system_clock::now(); };
+  use_cases.urgent_accept_within = config_.triage.urgent_accept;
   parts_->services = std::make_unique<app::services>(use_cases);
 
   auto& ctx = parts_->api_context;
@@ -183,10 +186,14 @@ std::string application::start(net::server& server) {
   retention::purger* purger = parts_->purger.get();
   metrics_.add_collector([purger](std::string& out) { collect_retention_metrics(*purger, out); });
   parts_->purger->start();
+
+  // Service level: urgent referrals not accepted in time raise referral.overdue (always on).
+  parts_->service_level = service_level_timer::start(*parts_->services, config_.triage.overdue_check, metrics_);
   return {};
 }
 
 void application::stop() {
+  parts_->service_level.reset();
   parts_->outbox.reset();
   parts_->purger.reset();
   parts_->store.reset();

@@ -31,6 +31,9 @@ struct context {
   std::vector<core::feedback_destination> referrers;
   std::function<std::string()> new_id;  // a new random UUID
   std::function<std::chrono::system_clock::time_point()> now;
+  // Service level: an urgent referral's Task not accepted within this raises referral.overdue
+  // (service_level.hpp); zero: no check.
+  std::chrono::milliseconds urgent_accept_within{0};
 
   core::feedback_destination feedback_destination_for(const std::string& organisation) const {
     for (const auto& r : referrers) {

@@ -5,7 +5,9 @@
 #include "gateway/app/platform_feedback.hpp"
 #include "gateway/app/referral_records.hpp"
 #include "gateway/app/store_call.hpp"
+#include "gateway/app/triage_step.hpp"
 #include "gateway/core/embedded_config.hpp"
+#include "gateway/core/normalise_service_request.hpp"
 #include "gateway/core/outcome_link.hpp"
 #include "gateway/core/platform_update_plan.hpp"
 
@@ -58,14 +60,14 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
                               "only the platform posts outcomes");
   }
 
-  task<task_lookup_outcome> finding_task = find_referral_task(&ctx_, sr_id);
+  task<task_lookup_outcome> finding_task = find_referral_task(&ctx_, sr_id, sr_record->owner_org);
   task_lookup_outcome task_record = co_await std::move(finding_task);
   if (!task_record) co_return refusal_from_store(task_record.error());
   if (!*task_record) {
     co_return refusal::single(refusal_kind::gateway_fault, fhir::issue_code::processing,
                               "the referral has no Task (a gateway fault); nothing was stored");
   }
-  task<core::search_outcome> finding_observations = find_referral_observations(&ctx_, sr_id);
+  task<core::search_outcome> finding_observations = find_referral_observations(&ctx_, sr_id, sr_record->owner_org);
   core::search_outcome found = co_await std::move(finding_observations);
   if (!found) co_return refusal_from_store(found.error());
 
@@ -91,6 +93,22 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
   in.audit = audit_of(command.who, command.meta);
   core::platform_plan_outcome plan = core::plan_outcome_post(in);
   if (!plan) co_return invalid_feedback_message(command.meta, plan.error());
+
+  // Triage on every change: a later Observation or QuestionnaireResponse (a PHQ-9 item 9 answer
+  // above "Not at all") raises the referral as it would have at intake.
+  if (type == "Observation" || type == "QuestionnaireResponse") {
+    std::vector<const rapidjson::Value*> others = in.referral_observations;
+    others.push_back(&resource);
+    auto normalised = core::normalise_service_request(sr, {}, others);
+    if (!normalised) {
+      co_return refusal::single(refusal_kind::gateway_fault, fhir::issue_code::processing,
+                                "the stored referral cannot be read back for triage; nothing was stored");
+    }
+    const retriage again{&**task_record, &task_json, &sr, &*normalised, triage_referral(ctx_, *normalised, in.now),
+                         in.now,         in.patient};
+    result<bool> escalated = escalate_if_raised(ctx_, command.meta, again, plan->work);
+    if (!escalated) co_return escalated.error();
+  }
 
   const std::size_t index = plan->resource_write;
   auto commit = store_commit_audited(ctx_, command.meta, std::move(plan->work));

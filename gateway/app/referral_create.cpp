@@ -1,6 +1,7 @@
 #include "gateway/app/referral_create.hpp"
 
 #include "gateway/app/audit_trail.hpp"
+#include "gateway/app/reference_check.hpp"
 #include "gateway/app/store_call.hpp"
 #include "gateway/app/triage_step.hpp"
 #include "gateway/core/referral_create_plan.hpp"
@@ -12,6 +13,18 @@ namespace {
 // A concurrent first referral for the same person may claim the NHS number between the lookup
 // and the commit: then the plan uses that Patient and commits again, this many times at most.
 constexpr int max_attempts = 3;
+
+// What the reference check reads: the ServiceRequest alone, or every entry of its Bundle.
+std::vector<referencing_resource> sent_resources(const referral_document& document) {
+  std::vector<referencing_resource> out;
+  if (const auto* standalone = std::get_if<standalone_referral>(&document)) {
+    out.push_back({standalone->service_request, "ServiceRequest"});
+    return out;
+  }
+  for (const auto& e : std::get<bundled_referral>(document).entries->entries)
+    out.push_back({e.resource, "Bundle.entry[" + std::to_string(e.index) + "].resource"});
+  return out;
+}
 
 }  // namespace
 
@@ -52,6 +65,9 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
   result<checked_referral> checked = check_referral(command.referral, command.who);
   if (!checked) co_return checked.error();
   const core::referral& normalised = checked->normalised;
+  task<result<bool>> scoping = check_reference_scope(&ctx_, command.who, sent_resources(command.referral), {});
+  result<bool> in_scope = co_await std::move(scoping);
+  if (!in_scope) co_return in_scope.error();
 
   if (command.if_none_exist) {
     auto lookup = store_find_claim(*ctx_.store, command.who.organisation, command.if_none_exist->system,
@@ -64,8 +80,10 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
     }
   }
 
-  auto patient_lookup =
-      store_find_claim(*ctx_.store, std::string(), std::string(core::nhs_number_system), normalised.nhs_number);
+  // One Patient per NHS number per referring organisation: each practice's Patient keeps its own
+  // demographics, and nothing in the answer depends on another practice having referred the person.
+  auto patient_lookup = store_find_claim(*ctx_.store, normalised.requester_ods, std::string(core::nhs_number_system),
+                                         normalised.nhs_number);
   core::claim_lookup_outcome patient_claim = co_await patient_lookup;
   if (!patient_claim) co_return refusal_from_store(patient_claim.error());
 

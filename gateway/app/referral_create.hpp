@@ -2,8 +2,8 @@
 // Use case: a referrer sends a new referral (FHIR POST /ServiceRequest and transaction Bundles
 // today; BaRS $process-message and HL7 v2 REF^I12 through the same call). The referral passes
 // the profile and the access check (referral_submission.hpp), is triaged, and is stored with its
-// Patient (one per NHS number), Task, triage event, AuditEvent and any resources it came with as
-// one unit of work (core::plan_referral_create): all of it, or nothing.
+// Patient (one per NHS number and referring organisation), Task, triage event, AuditEvent and any resources it came
+// with as one unit of work (core::plan_referral_create): all of it, or nothing.
 //
 // A repeat of the referral identifier — sequential, concurrent, or named by If-None-Exist —
 // creates nothing and answers the stored referral (created = false), recorded as a read of it on

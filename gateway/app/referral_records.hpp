@@ -1,6 +1,8 @@
 #pragma once
 // Store look-ups about one referral that several use cases share: its Task and its Observations
-// (both found through the based-on search index), and stored records parsed back to JSON.
+// (both found through the based-on search index, and only among the referral owner's resources,
+// so nothing another organisation wrote can reach an answer or a message), and stored records
+// parsed back to JSON.
 #include <boost/system/result.hpp>
 
 #include <optional>
@@ -23,10 +25,12 @@ inline constexpr std::size_t max_referral_observations = 200;
 using task_lookup_outcome = boost::system::result<std::optional<core::resource_record>>;
 
 // The referral's Task (the gateway creates one per referral); nullopt when there is none.
-task<task_lookup_outcome> find_referral_task(const context* ctx, std::string service_request_id);
+task<task_lookup_outcome> find_referral_task(const context* ctx, std::string service_request_id, std::string owner_org);
 
-// The referral's stored Observations, oldest first.
-task<core::search_outcome> find_referral_observations(const context* ctx, std::string service_request_id);
+// The Observations the platform posted for the referral (its outcomes), oldest first: what
+// outcome reports and summaries carry, never what anyone else wrote.
+task<core::search_outcome> find_referral_observations(const context* ctx, std::string service_request_id,
+                                                      std::string owner_org);
 
 // Stored JSON parsed back (the store wrote it, so it parses; a failure leaves a null document).
 rapidjson::Document parse_record(const core::resource_record& record);

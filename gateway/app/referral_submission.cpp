@@ -55,7 +55,11 @@ result<checked_referral> check_bundled(const bundled_referral& in) {
   fhir::outcome profile = fhir::validate_referral_in_bundle(*in.bundle, sr_index);
   if (!profile.ok()) return refusal_from_validation(refusal_kind::unprocessable, std::move(profile));
   const core::reference_lookup lookup = [&tx](std::string_view reference) { return tx.resolve(reference); };
-  auto normalised = core::normalise_service_request(*sr_entry.resource, lookup);
+  // Every entry counts for triage, whether or not supportingInfo lists it.
+  std::vector<const rapidjson::Value*> others;
+  for (const auto& e : tx.entries)
+    if (e.index != sr_index) others.push_back(e.resource);
+  auto normalised = core::normalise_service_request(*sr_entry.resource, lookup, others);
   if (!normalised) return refusal_from_core(in_entry(normalised.error(), sr_index));
   checked_referral out;
   out.service_request = sr_entry.resource;

@@ -4,10 +4,13 @@
 #include "fhir/referral_profile.hpp"
 #include "gateway/app/audit_trail.hpp"
 #include "gateway/app/changing_resource.hpp"
+#include "gateway/app/reference_check.hpp"
 #include "gateway/app/referral_records.hpp"
 #include "gateway/app/store_call.hpp"
 #include "gateway/app/triage_step.hpp"
 #include "gateway/core/normalise_service_request.hpp"
+#include "gateway/core/platform_update_plan.hpp"
+#include "gateway/core/referral_create_plan.hpp"
 #include "gateway/core/referral_update_plan.hpp"
 
 namespace gateway::app {
@@ -126,8 +129,12 @@ task<referral_update_service::attempt_result> referral_update_service::attempt(
   const rapidjson::Value& incoming = body == nullptr ? static_cast<const rapidjson::Value&>(revoked) : *body;
   result<checked_update> checked = check_update(incoming, stored_sr, patient, patient_id, who);
   if (!checked) co_return checked.error();
+  task<result<bool>> scoping =
+      check_reference_scope(&ctx_, who, {{&incoming, "ServiceRequest"}}, {"Patient/" + patient_id});
+  result<bool> in_scope = co_await std::move(scoping);
+  if (!in_scope) co_return in_scope.error();
 
-  task<task_lookup_outcome> finding = find_referral_task(&ctx_, id);
+  task<task_lookup_outcome> finding = find_referral_task(&ctx_, id, stored->owner_org);
   task_lookup_outcome task_record = co_await std::move(finding);
   if (!task_record) co_return refusal_from_store(task_record.error());
   rapidjson::Document task_json;
@@ -150,6 +157,15 @@ task<referral_update_service::attempt_result> referral_update_service::attempt(
   in.audit = audit_of(who, meta);
   auto plan = core::plan_referral_update(in);
   if (!plan) co_return refusal_from_core(plan.error());
+  // Triage on every change: what the update raises reaches the Task, the platform and the referrer.
+  rapidjson::Document shown_sr;
+  if (*task_record && plan->event != core::referral_event_type::cancelled) {
+    const rapidjson::Document written_sr = core::stored_service_request(incoming, patient_id);
+    shown_sr = core::as_committed(written_sr, id, stored->version + 1);
+    const retriage again{&**task_record, &task_json, &shown_sr, &checked->incoming, in.triage, in.now, &patient};
+    result<bool> escalated = escalate_if_raised(ctx_, meta, again, plan->work);
+    if (!escalated) co_return escalated.error();
+  }
 
   const std::size_t sr_index = plan->service_request_write;
   auto commit = store_commit_audited(ctx_, meta, std::move(plan->work));

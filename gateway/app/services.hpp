@@ -10,13 +10,19 @@
 #include "gateway/app/outcome_create.hpp"
 #include "gateway/app/referral_create.hpp"
 #include "gateway/app/referral_update.hpp"
+#include "gateway/app/service_level.hpp"
 #include "gateway/app/task_update.hpp"
 
 namespace gateway::app {
 
 struct services {
   explicit services(const context& ctx)
-      : ctx(ctx), referral_create(ctx), referral_update(ctx), task_update(ctx), outcome_create(ctx) {}
+      : ctx(ctx),
+        referral_create(ctx),
+        referral_update(ctx),
+        task_update(ctx),
+        outcome_create(ctx),
+        service_level(ctx) {}
 
   const context& ctx;  // a front door records the accesses no service decides (audit_trail.hpp)
 
@@ -24,6 +30,7 @@ struct services {
   referral_update_service referral_update;  // update and cancel
   task_update_service task_update;
   outcome_create_service outcome_create;
+  service_level_service service_level;  // the overdue check for urgent referrals
 };
 
 }  // namespace gateway::app

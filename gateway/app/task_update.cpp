@@ -55,11 +55,18 @@ task<task_update_service::attempt_result> task_update_service::attempt(const tas
   auto read_sr = store_read(*ctx_.store, "ServiceRequest", sr_id);
   core::read_outcome sr_record = co_await read_sr;
   if (!sr_record) co_return refusal_from_store(sr_record.error());
+  if (sr_record->owner_org != stored->owner_org) {
+    // A Task names only its own referral; anything else would send one practice's referral in
+    // another's message.
+    co_return refusal::single(
+        refusal_kind::gateway_fault, fhir::issue_code::processing,
+        "the Task's referral belongs to another organisation (a gateway fault); nothing was stored");
+  }
   const rapidjson::Document sr = parse_record(*sr_record);
 
   std::vector<rapidjson::Document> observations;
   if (change->status_changed && change->to == core::task_status::completed) {
-    task<core::search_outcome> finding = find_referral_observations(&ctx_, sr_id);
+    task<core::search_outcome> finding = find_referral_observations(&ctx_, sr_id, sr_record->owner_org);
     core::search_outcome found = co_await std::move(finding);
     if (!found) co_return refusal_from_store(found.error());
     observations = parse_records(found->items);

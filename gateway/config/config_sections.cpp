@@ -149,7 +149,10 @@ void read_referrers(json_object_reader& root, std::vector<referrer_settings>& re
 
 void read_triage(json_object_reader r, triage_settings& t) {
   r.read("rules", t.rules);
+  r.read("urgent_accept_ms", t.urgent_accept);
+  r.read("overdue_check_ms", t.overdue_check);
   r.finish();
+  if (t.overdue_check.count() < 1000) r.errors().push_back({r.path_of("overdue_check_ms"), "must be at least 1000"});
 }
 
 // A distinguished name at `key` (absent or empty: nullopt); a malformed one is recorded.

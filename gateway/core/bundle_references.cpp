@@ -16,19 +16,23 @@ std::string_view text_of(const Value& v) {
 }
 
 // Depth-first; `path` holds the element names down to `v` (joined only when a result is found,
-// so the clean walk allocates nothing per element).
-class unresolved_finder {
+// so the clean walk allocates nothing per element). Stops once `limit` references are found.
+class reference_finder {
  public:
-  explicit unresolved_finder(const std::function<bool(std::string_view)>& known) : known_(known) {}
+  reference_finder(const std::function<bool(std::string_view)>& wanted, std::size_t limit)
+      : wanted_(wanted), limit_(limit) {}
 
+  // True when the limit is reached (stop walking).
   bool walk(const Value& v) {
     if (v.IsObject()) {
       for (const auto& m : v.GetObject()) {
         if (is_reference_member(m)) {
           const std::string_view ref = text_of(m.value);
-          if (ref.starts_with(urn_uuid_prefix) && !known_(ref)) {
+          if (wanted_(ref)) {
             path_.push_back({text_of(m.name), -1});
-            return true;
+            found_.push_back({path(), std::string(ref)});
+            path_.pop_back();
+            if (found_.size() >= limit_) return true;
           }
           continue;
         }
@@ -46,23 +50,31 @@ class unresolved_finder {
     return false;
   }
 
+  std::vector<reference_at>& found() { return found_; }
+
+ private:
   std::string path() const {
     std::string out;
     for (const auto& step : path_) {
       if (!out.empty()) out += '.';
       out += step.name;
-      if (step.index >= 0) out += "[" + std::to_string(step.index) + "]";
+      if (step.index >= 0) {
+        out += '[';
+        out += std::to_string(step.index);
+        out += ']';
+      }
     }
     return out;
   }
 
- private:
   struct step {
     std::string_view name;
     long index;
   };
-  const std::function<bool(std::string_view)>& known_;
+  const std::function<bool(std::string_view)>& wanted_;
+  std::size_t limit_;
   std::vector<step> path_;
+  std::vector<reference_at> found_;
 };
 
 std::size_t rewrite(Value& v, const reference_map& map, rapidjson::Document::AllocatorType& a) {
@@ -87,13 +99,23 @@ std::size_t rewrite(Value& v, const reference_map& map, rapidjson::Document::All
 
 }  // namespace
 
+std::vector<reference_at> find_references(const Value& resource, const std::function<bool(std::string_view)>& wanted,
+                                          std::size_t limit) {
+  // A top-level array would have no step to index; resources are objects.
+  if (!resource.IsObject() || limit == 0) return {};
+  reference_finder finder(wanted, limit);
+  finder.walk(resource);
+  return std::move(finder.found());
+}
+
 std::optional<std::string> first_unresolved_urn(const Value& resource,
                                                 const std::function<bool(std::string_view)>& known) {
-  // A top-level array would have no step to index; resources are objects.
-  if (!resource.IsObject()) return std::nullopt;
-  unresolved_finder finder(known);
-  if (finder.walk(resource)) return finder.path();
-  return std::nullopt;
+  const std::function<bool(std::string_view)> unresolved = [&known](std::string_view ref) {
+    return ref.starts_with(urn_uuid_prefix) && !known(ref);
+  };
+  auto found = find_references(resource, unresolved, 1);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front().path);
 }
 
 std::size_t rewrite_references(Value& resource, const reference_map& map,

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace gateway::core {
 
@@ -25,6 +26,19 @@ inline constexpr std::string_view urn_uuid_prefix = "urn:uuid:";
 
 // A Bundle entry's fullUrl ("urn:uuid:...") -> the reference it is stored as ("Patient/123").
 using reference_map = std::unordered_map<std::string, std::string>;
+
+// A Reference.reference found in a resource: its path relative to the resource
+// ("supportingInfo[1].reference") and its value.
+struct reference_at {
+  std::string path;
+  std::string reference;
+};
+
+// Every reference in `resource` (contained resources included) for which `wanted` answers true,
+// in document order, at most `limit` of them.
+std::vector<reference_at> find_references(const rapidjson::Value& resource,
+                                          const std::function<bool(std::string_view)>& wanted,
+                                          std::size_t limit = static_cast<std::size_t>(-1));
 
 // The path, relative to `resource` ("supportingInfo[1].reference"), of the first urn:uuid:
 // reference for which `known` answers false; nullopt when every one is known.

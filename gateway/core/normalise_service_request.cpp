@@ -4,6 +4,7 @@
 #include "gateway/core/code_systems.hpp"
 
 #include <set>
+#include <span>
 #include <string>
 
 namespace gateway::core {
@@ -52,12 +53,6 @@ std::vector<coding> codings_of(const Value* codeable_concept) {
   return out;
 }
 
-std::optional<coding> first_coding(const Value* codeable_concept) {
-  auto all = codings_of(codeable_concept);
-  if (all.empty()) return std::nullopt;
-  return all.front();
-}
-
 std::string identifier_value(const Value& resource, std::string_view system) {
   for (const Value& id : fhir::json::each(resource, "identifier"))
     if (fhir::json::string_member(id, "system") == system) return std::string(fhir::json::string_member(id, "value"));
@@ -78,7 +73,7 @@ void read_observation_value(const Value& source, supporting_observation& out) {
     out.value_number = fhir::json::number_member(*q, "value");
   else if (auto i = fhir::json::number_member(source, "valueInteger"))
     out.value_number = i;
-  if (const Value* cc = fhir::json::object_member(source, "valueCodeableConcept")) out.value_code = first_coding(cc);
+  if (const Value* cc = fhir::json::object_member(source, "valueCodeableConcept")) out.value_codes = codings_of(cc);
   out.value_boolean = fhir::json::bool_member(source, "valueBoolean");
   out.value_text = std::string(fhir::json::string_member(source, "valueString"));
 }
@@ -112,22 +107,40 @@ std::optional<double> ordinal_value(const Value& holder) {
   return std::nullopt;
 }
 
+// What an item says it asks, besides its linkId: the last segment of `definition` (a URI such
+// as "http://loinc.org/44260-8" or "Questionnaire/phq-9#44260-8") and the codes of an item
+// `code` a sender added. Triage matches a question by any of these.
+std::vector<std::string> item_codes(const Value& item) {
+  std::vector<std::string> out;
+  const std::string_view definition = fhir::json::string_member(item, "definition");
+  if (!definition.empty()) {
+    const auto cut = definition.find_last_of("/#");
+    const std::string_view last = cut == std::string_view::npos ? definition : definition.substr(cut + 1);
+    if (!last.empty()) out.emplace_back(last);
+  }
+  for (const Value& code : fhir::json::each(item, "code"))
+    if (auto c = fhir::json::string_member(code, "code"); !c.empty()) out.emplace_back(c);
+  return out;
+}
+
 void add_items(const Value& item_owner, std::string_view source, referral& out, int depth) {
   if (depth > 32) return;  // hostile nesting: the validator bounds depth too; never recurse unboundedly
   for (const Value& item : fhir::json::each(item_owner, "item")) {
     const std::string link_id(fhir::json::string_member(item, "linkId"));
+    const std::vector<std::string> codes = item_codes(item);
     for (const Value& answer : fhir::json::each(item, "answer")) {
       questionnaire_answer a;
       a.link_id = link_id;
+      a.item_codes = codes;
       a.source = std::string(source);
       if (auto n = fhir::json::number_member(answer, "valueInteger"))
         a.value_number = n;
       else if (auto d = fhir::json::number_member(answer, "valueDecimal"))
         a.value_number = d;
       if (const Value* c = fhir::json::object_member(answer, "valueCoding")) {
-        a.value_code = coding{std::string(fhir::json::string_member(*c, "system")),
-                              std::string(fhir::json::string_member(*c, "code")),
-                              std::string(fhir::json::string_member(*c, "display"))};
+        a.value_codes.push_back(coding{std::string(fhir::json::string_member(*c, "system")),
+                                       std::string(fhir::json::string_member(*c, "code")),
+                                       std::string(fhir::json::string_member(*c, "display"))});
         if (!a.value_number) a.value_number = ordinal_value(*c);
         if (!a.value_number) a.value_number = ordinal_value(answer);
       }
@@ -146,6 +159,8 @@ void add_supporting(const Value& resource, std::string_view source, referral& ou
     add_observation(resource, source, out);
   else if (type == "QuestionnaireResponse")
     add_items(resource, source, out, 0);
+  else if (type == "Flag" || type == "Condition")
+    for (auto& c : codings_of(fhir::json::object_member(resource, "code"))) out.findings.push_back(std::move(c));
 }
 
 result<void> read_patient(const Value& sr, const resolver& r, referral& out) {
@@ -205,7 +220,8 @@ result<void> read_reasons(const Value& sr, const resolver& r, referral& out) {
   return {};
 }
 
-result<void> read_supporting_info(const Value& sr, const resolver& r, referral& out) {
+result<void> read_supporting_info(const Value& sr, const resolver& r, std::span<const Value* const> others,
+                                  referral& out) {
   std::set<const Value*> seen;  // a resource named twice, or named and contained, counts once
   int i = 0;
   for (const Value& ref : fhir::json::each(sr, "supportingInfo")) {
@@ -214,14 +230,21 @@ result<void> read_supporting_info(const Value& sr, const resolver& r, referral& 
     if (!res) return res.error();
     if (*res && seen.insert(*res).second) add_supporting(**res, reference, out);
   }
-  for (const Value& c : fhir::json::each(sr, "contained"))
-    if (seen.insert(&c).second) add_supporting(c, "#" + std::string(fhir::json::string_member(c, "id")), out);
+  for (const Value& c : fhir::json::each(sr, "contained")) {
+    if (!seen.insert(&c).second) continue;
+    std::string source = "#";
+    source += fhir::json::string_member(c, "id");
+    add_supporting(c, source, out);
+  }
+  for (const Value* o : others)
+    if (o != nullptr && seen.insert(o).second) add_supporting(*o, fhir::json::string_member(*o, "id"), out);
   return {};
 }
 
 }  // namespace
 
-result<referral> normalise_service_request(const Value& sr, const reference_lookup& lookup) {
+result<referral> normalise_service_request(const Value& sr, const reference_lookup& lookup,
+                                           std::span<const Value* const> others) {
   if (!sr.IsObject() || resource_type(sr) != "ServiceRequest")
     return make_error(error_kind::invalid, "resourceType", "expected a ServiceRequest");
   const resolver r(sr, lookup);
@@ -254,8 +277,9 @@ result<referral> normalise_service_request(const Value& sr, const reference_look
     if (!out.note.empty()) out.note += "\n\n";
     out.note += text;
   }
-  for (auto step : {read_patient, read_requester, read_reasons, read_supporting_info})
+  for (auto step : {read_patient, read_requester, read_reasons})
     if (auto ok = step(sr, r, out); !ok) return ok.error();
+  if (auto ok = read_supporting_info(sr, r, others, out); !ok) return ok.error();
   return out;
 }
 

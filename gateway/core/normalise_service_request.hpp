@@ -18,6 +18,10 @@
 //   (contained or resolvable), plus contained ones not named there. Observation components
 //   (e.g. a PHQ-9 panel's items) become observations of their own. Unresolvable non-contained
 //   references are skipped: the referral is still valid without them.
+// - every other resource of the referral (`others`: a Bundle's other entries, the Observations
+//   and QuestionnaireResponses stored for it) counts too, whether or not supportingInfo names it:
+//   a risk answer must not be missed because the sender forgot to list it. Flags and Conditions
+//   among any of these give `findings`.
 //
 // Fails (error_kind::invalid, naming the element) only when the input contradicts itself: not a
 // ServiceRequest, a `#id` reference with no such contained resource, a subject that is not a
@@ -32,6 +36,7 @@
 #include <rapidjson/document.h>
 
 #include <functional>
+#include <span>
 #include <string_view>
 
 namespace gateway::core {
@@ -40,7 +45,7 @@ namespace gateway::core {
 // The returned value must outlive the normalise_service_request call.
 using reference_lookup = std::function<const rapidjson::Value*(std::string_view reference)>;
 
-result<referral> normalise_service_request(const rapidjson::Value& service_request,
-                                           const reference_lookup& lookup = {});
+result<referral> normalise_service_request(const rapidjson::Value& service_request, const reference_lookup& lookup = {},
+                                           std::span<const rapidjson::Value* const> others = {});
 
 }  // namespace gateway::core

@@ -12,8 +12,15 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace gateway::core {
+
+// The search-index entry the platform's outcome posts carry (and nothing else writes): outcome
+// reports and summaries read only resources with it. Not a FHIR search parameter; no route
+// exposes it.
+inline constexpr std::string_view written_by_param = "_written-by";
+inline constexpr std::string_view written_by_platform = "platform";
 
 bool is_outcome_type(std::string_view resource_type);
 

@@ -3,14 +3,46 @@
 #include "fhir/json_view.hpp"
 #include "gateway/core/fhir_time.hpp"
 #include "gateway/core/json_write.hpp"
+#include "gateway/core/outcome_link.hpp"
 #include "gateway/core/outcome_summary.hpp"
 #include "gateway/core/search_index.hpp"
 
 namespace gateway::core {
 namespace {
 
-// The resource as the message shows it once committed: its id, and meta.versionId of the version
-// this commit writes (the time is the store's to set, so lastUpdated is left out).
+std::string without_meta(const rapidjson::Value& resource) {
+  rapidjson::Document doc;
+  doc.CopyFrom(resource, doc.GetAllocator());
+  doc.RemoveMember("meta");
+  return json::serialise(doc);
+}
+
+audit_record audit_of(audit_input audit, const std::string& id, std::chrono::system_clock::time_point now,
+                      audit_action action, std::string_view type, std::string_view entity_id) {
+  audit.id = id;
+  audit.recorded = now;
+  audit.action = action;
+  audit.interaction = action == audit_action::create ? "create" : "update";
+  audit.entity_type = std::string(type);
+  audit.entity_id = std::string(entity_id);
+  return build_audit_record(audit);
+}
+
+}  // namespace
+
+feedback_message_input message_input(const feedback_settings& s, feedback_event event,
+                                     std::chrono::system_clock::time_point now) {
+  feedback_message_input m;
+  m.message_id = s.message_id;
+  m.event = event;
+  m.timestamp = format_instant(now);
+  m.source_endpoint = s.source_endpoint;
+  m.base_url = s.base_url;
+  m.destination = s.destination;
+  m.summary_codes = s.summary_codes;
+  return m;
+}
+
 rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_view id, std::int64_t version) {
   rapidjson::Document doc;
   auto& a = doc.GetAllocator();
@@ -31,39 +63,6 @@ rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_v
   }
   return ordered;
 }
-
-std::string without_meta(const rapidjson::Value& resource) {
-  rapidjson::Document doc;
-  doc.CopyFrom(resource, doc.GetAllocator());
-  doc.RemoveMember("meta");
-  return json::serialise(doc);
-}
-
-feedback_message_input message_input(const feedback_settings& s, feedback_event event,
-                                     std::chrono::system_clock::time_point now) {
-  feedback_message_input m;
-  m.message_id = s.message_id;
-  m.event = event;
-  m.timestamp = format_instant(now);
-  m.source_endpoint = s.source_endpoint;
-  m.base_url = s.base_url;
-  m.destination = s.destination;
-  m.summary_codes = s.summary_codes;
-  return m;
-}
-
-audit_record audit_of(audit_input audit, const std::string& id, std::chrono::system_clock::time_point now,
-                      audit_action action, std::string_view type, std::string_view entity_id) {
-  audit.id = id;
-  audit.recorded = now;
-  audit.action = action;
-  audit.interaction = action == audit_action::create ? "create" : "update";
-  audit.entity_type = std::string(type);
-  audit.entity_id = std::string(entity_id);
-  return build_audit_record(audit);
-}
-
-}  // namespace
 
 platform_plan_outcome plan_task_update(const task_update_input& in) {
   platform_write_plan plan;
@@ -132,6 +131,7 @@ platform_plan_outcome plan_outcome_post(const outcome_post_input& in) {
   w.owner_org = in.owner_org;
   w.json = without_meta(shown);
   w.index = search_index_entries(shown);
+  w.index.push_back({std::string(written_by_param), std::string(written_by_platform)});
   plan.resource_write = plan.work.writes.size();
   plan.work.writes.push_back(std::move(w));
   plan.work.outbox.push_back(std::move(*item));

@@ -36,7 +36,7 @@ struct coding {
 struct supporting_observation {
   std::vector<coding> codes;           // Observation.code.coding (or component.code.coding)
   std::optional<double> value_number;  // valueQuantity.value | valueInteger | valueDecimal
-  std::optional<coding> value_code;    // valueCodeableConcept.coding[0]
+  std::vector<coding> value_codes;     // every valueCodeableConcept.coding (any may be the LOINC one)
   std::optional<bool> value_boolean;   // valueBoolean
   std::string value_text;              // valueString
   std::string effective;               // effectiveDateTime / effectivePeriod.start, as sent
@@ -45,13 +45,15 @@ struct supporting_observation {
 
 // One answer in a supporting QuestionnaireResponse, flattened from nested items.
 struct questionnaire_answer {
-  std::string link_id;                 // R4 QuestionnaireResponse items carry no code, so a
-                                       // LOINC-coded question is matched by its linkId
-  std::optional<double> value_number;  // valueInteger | valueDecimal | ordinalValue extension
-  std::optional<coding> value_code;    // valueCoding
-  std::optional<bool> value_boolean;   // valueBoolean
-  std::string value_text;              // valueString
-  std::string source;                  // reference of the QuestionnaireResponse
+  std::string link_id;                  // as sent; triage also matches configured aliases
+  std::vector<std::string> item_codes;  // what the item says it asks: the last segment of its
+                                        // `definition` ("http://loinc.org/44260-8" -> "44260-8")
+                                        // and the codes of an item `code`, where a sender adds one
+  std::optional<double> value_number;   // valueInteger | valueDecimal | ordinalValue extension
+  std::vector<coding> value_codes;      // valueCoding (one), kept as a list like an Observation's
+  std::optional<bool> value_boolean;    // valueBoolean
+  std::string value_text;               // valueString
+  std::string source;                   // reference of the QuestionnaireResponse
 };
 
 struct referral {
@@ -68,6 +70,9 @@ struct referral {
   std::string note;         // note[].text joined by blank lines
   std::vector<supporting_observation> observations;
   std::vector<questionnaire_answer> answers;
+  // Codes of every Flag and Condition of the referral (Flag.code, Condition.code), whether or not
+  // supportingInfo or reasonReference names it: what coded risk findings are matched against.
+  std::vector<coding> findings;
 };
 
 }  // namespace gateway::core

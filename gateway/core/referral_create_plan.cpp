@@ -129,12 +129,13 @@ referral_create_plan plan_referral_create(const referral_create_input& in) {
                               "ServiceRequest", in.ids.service_request});
 
   if (!in.stored_patient_id) {
-    // Patients are shared by every referrer of the same person: no owner, platform-visible only.
+    // One Patient per referring organisation (owned and claimed by it): a practice's demographics
+    // are never replaced by, nor reveal, another practice's. The platform sees all of them.
     rapidjson::Document patient = new_patient(in.patient, r.nhs_number);
     rewrite_references(patient, references, patient.GetAllocator());
     plan.patient_write = plan.work.writes.size();
-    plan.work.writes.push_back(write_of(write_kind::create, "Patient", plan.patient_id, "", patient));
-    plan.work.claims.push_back({"", nhs_number_system, r.nhs_number, "Patient", plan.patient_id});
+    plan.work.writes.push_back(write_of(write_kind::create, "Patient", plan.patient_id, r.requester_ods, patient));
+    plan.work.claims.push_back({r.requester_ods, nhs_number_system, r.nhs_number, "Patient", plan.patient_id});
   }
 
   for (const auto& extra : in.accompanying) {

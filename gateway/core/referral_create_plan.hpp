@@ -3,8 +3,9 @@
 // to the one unit of work the store commits atomically:
 //   - the ServiceRequest, owned by the requester organisation, its subject rewritten to the
 //     stored Patient (a contained Patient moves out into that Patient);
-//   - the Patient, when no Patient with this NHS number is stored yet (claimed by NHS number, so
-//     the gateway keeps one Patient per NHS number);
+//   - the Patient, when the requester has no Patient with this NHS number stored yet (owned by
+//     and claimed per requester organisation: one Patient per NHS number per referring practice,
+//     so each keeps its own demographics and none learns who else refers the person);
 //   - the claim on the referrer's identifier (system + value, per organisation): a repeat of the
 //     same referral fails the whole unit with identifier_taken and the stored referral's id;
 //   - the Task (status requested, triage priority and suggestion);
@@ -59,7 +60,7 @@ struct referral_create_input {
   // The Patient the request carried (contained, or a Bundle entry); nullptr for a logical
   // NHS-number reference. Used only when the Patient is new.
   const rapidjson::Value* patient = nullptr;
-  std::optional<std::string> stored_patient_id;  // the Patient already stored for this NHS number
+  std::optional<std::string> stored_patient_id;  // the requester's Patient already stored for this NHS number
   triage_result triage;
   std::string platform_org;
   std::string event_source;  // CloudEvents source: the gateway's URI

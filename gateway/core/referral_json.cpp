@@ -18,7 +18,14 @@ rapidjson::Value coding_json(const coding& c, json::allocator& a) {
 template <class Value>
 void add_value(rapidjson::Value& o, const Value& src, json::allocator& a) {
   if (src.value_number) o.AddMember("valueNumber", *src.value_number, a);
-  if (src.value_code) o.AddMember("valueCode", coding_json(*src.value_code, a), a);
+  if (!src.value_codes.empty()) {
+    o.AddMember("valueCode", coding_json(src.value_codes.front(), a), a);
+    if (src.value_codes.size() > 1) {
+      rapidjson::Value all(rapidjson::kArrayType);
+      for (const auto& c : src.value_codes) all.PushBack(coding_json(c, a), a);
+      o.AddMember("valueCodes", all, a);
+    }
+  }
   if (src.value_boolean) o.AddMember("valueBoolean", *src.value_boolean, a);
   add_if(o, "valueString", src.value_text, a);
 }

@@ -9,6 +9,8 @@
 //    "authoredOn","occurrence","note",
 //    "observations":[{"codes":[...],"valueNumber","valueCode":{...},"valueBoolean","valueString","effective"}],
 //    "answers":[{"linkId","valueNumber","valueCode":{...},"valueBoolean","valueString"}]}
+//   valueCode is the first coding of a coded value; "valueCodes" lists all of them when there are
+//   several (triage reads every one).
 //
 // Thread safety: pure function; the value lives in the caller's allocator.
 

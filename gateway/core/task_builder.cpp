@@ -4,7 +4,6 @@
 #include "gateway/core/json_write.hpp"
 
 namespace gateway::core {
-namespace {
 
 rapidjson::Value triage_input(std::string_view kind, std::string_view display, std::string_view value,
                               json::allocator& a) {
@@ -34,8 +33,6 @@ std::string triage_note(const triage_result& t) {
   note += ". This is a suggestion; a clinician makes the triage decision.";
   return note;
 }
-
-}  // namespace
 
 rapidjson::Document build_initial_task(const initial_task_input& in) {
   rapidjson::Document task(rapidjson::kObjectType);

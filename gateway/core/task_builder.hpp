@@ -13,6 +13,7 @@
 //
 // Thread safety: pure function; the returned document is the caller's.
 
+#include "gateway/core/json_write.hpp"
 #include "gateway/core/triage_evaluate.hpp"
 
 #include <rapidjson/document.h>
@@ -31,5 +32,13 @@ struct initial_task_input {
 };
 
 rapidjson::Document build_initial_task(const initial_task_input& in);
+
+// One Task.input of the triage suggestion: type `kind` (suggested-step | flag | matched-rule) from
+// the triage-suggestion code system, valueCode `value`.
+rapidjson::Value triage_input(std::string_view kind, std::string_view display, std::string_view value,
+                              json::allocator& a);
+
+// The Task note that states the suggestion in words, and that it is only a suggestion.
+std::string triage_note(const triage_result& t);
 
 }  // namespace gateway::core

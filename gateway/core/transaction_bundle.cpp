@@ -10,14 +10,19 @@
 namespace gateway::core {
 namespace {
 
-constexpr std::array<std::string_view, 9> accepted_types = {
+constexpr std::array<std::string_view, 10> accepted_types = {
     "ServiceRequest", "Patient",     "Practitioner",          "PractitionerRole",  "Organization",
-    "Condition",      "Observation", "QuestionnaireResponse", "DocumentReference",
+    "Condition",      "Observation", "QuestionnaireResponse", "DocumentReference", "Flag",
 };
 
 std::string at(std::size_t i, std::string_view rest = {}) {
-  std::string out = "Bundle.entry[" + std::to_string(i) + "]";
-  if (!rest.empty()) out += "." + std::string(rest);
+  std::string out = "Bundle.entry[";
+  out += std::to_string(i);
+  out += ']';
+  if (!rest.empty()) {
+    out += '.';
+    out += rest;
+  }
   return out;
 }
 

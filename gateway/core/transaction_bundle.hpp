@@ -4,7 +4,8 @@
 // validation (fhir::validate) does not:
 //   - every entry is a POST (request.method) of its own resource type (request.url), of a type
 //     a referral may carry: ServiceRequest, Patient, Practitioner, PractitionerRole,
-//     Organization, Condition, Observation, QuestionnaireResponse, DocumentReference;
+//     Organization, Condition, Observation, QuestionnaireResponse, DocumentReference, Flag (a
+//     risk flag the referrer raised; triage reads it);
 //   - a fullUrl, where given, is a urn:uuid: and unique;
 //   - exactly one ServiceRequest; at most one Patient, and it is the ServiceRequest's subject;
 //   - every urn:uuid: reference in every entry names an entry's fullUrl.

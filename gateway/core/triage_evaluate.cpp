@@ -18,7 +18,9 @@ bool contains(const std::vector<std::string>& set, std::string_view s) {
 template <class Value>
 bool value_passes(const value_test& t, const Value& v) {
   if (t.numeric) return v.value_number && t.numeric->passes(*v.value_number);
-  if (!t.codes.empty()) return v.value_code && contains(t.codes, v.value_code->code);
+  if (!t.codes.empty())
+    return std::any_of(v.value_codes.begin(), v.value_codes.end(),
+                       [&](const coding& c) { return contains(t.codes, c.code); });
   return true;
 }
 
@@ -46,8 +48,13 @@ struct holds_visitor {
   }
   bool operator()(const answer_condition& c) const {
     return std::any_of(r.answers.begin(), r.answers.end(), [&](const questionnaire_answer& a) {
-      return a.link_id == c.link_id && value_passes(c.test, a);
+      const bool asked = a.link_id == c.link_id || contains(c.aliases, a.link_id) || contains(a.item_codes, c.link_id);
+      return asked && value_passes(c.test, a);
     });
+  }
+  bool operator()(const finding_condition& c) const {
+    return std::any_of(c.codes.begin(), c.codes.end(),
+                       [&](const std::string& code) { return code_matches(r.findings, c.system, code); });
   }
   bool operator()(const all_of& c) const {
     return std::all_of(c.items.begin(), c.items.end(),

@@ -14,6 +14,8 @@ std::string_view to_string(referral_event_type t) {
       return "referral.updated";
     case referral_event_type::cancelled:
       return "referral.cancelled";
+    case referral_event_type::escalated:
+      return "referral.escalated";
   }
   return "referral.updated";
 }

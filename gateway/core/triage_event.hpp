@@ -22,7 +22,9 @@
 
 namespace gateway::core {
 
-enum class referral_event_type { received, updated, cancelled };
+// escalated: triage on a later change (an update, a later Observation or QuestionnaireResponse)
+// raised the referral's priority or added a flag; the Task has a new version.
+enum class referral_event_type { received, updated, cancelled, escalated };
 
 std::string_view to_string(referral_event_type t);  // "referral.received", ...
 

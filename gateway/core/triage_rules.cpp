@@ -2,6 +2,7 @@
 
 #include "gateway/core/data_object.hpp"
 
+#include <map>
 #include <set>
 
 namespace gateway::core {
@@ -58,32 +59,57 @@ result<value_test> read_value_test(data_object& object) {
   return t;
 }
 
-result<condition> read_condition(const Value& v, const std::string& path, int depth);
+// linkId -> the other linkIds senders use for that question.
+using alias_map = std::map<std::string, std::vector<std::string>, std::less<>>;
 
-result<std::vector<condition>> read_condition_list(const Value& v, const std::string& path, int depth) {
+result<alias_map> read_aliases(const Value* v, const std::string& path) {
+  alias_map out;
+  if (v == nullptr) return out;
+  if (!v->IsObject()) return make_error(error_kind::invalid, path, "expected an object of linkId: [alias, ...]");
+  for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) {
+    const std::string key(m->name.GetString(), m->name.GetStringLength());
+    const std::string at = path + "." + key;
+    if (!m->value.IsArray() || m->value.Empty())
+      return make_error(error_kind::invalid, at, "expected a non-empty array of linkIds");
+    std::vector<std::string> aliases;
+    for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
+      const Value& a = m->value[i];
+      if (!a.IsString() || a.GetStringLength() == 0)
+        return make_error(error_kind::invalid, at + "[" + std::to_string(i) + "]", "expected a non-empty string");
+      aliases.emplace_back(a.GetString(), a.GetStringLength());
+    }
+    out.emplace(key, std::move(aliases));
+  }
+  return out;
+}
+
+result<condition> read_condition(const Value& v, const std::string& path, int depth, const alias_map& aliases);
+
+result<std::vector<condition>> read_condition_list(const Value& v, const std::string& path, int depth,
+                                                   const alias_map& aliases) {
   if (!v.IsArray() || v.Empty())
     return make_error(error_kind::invalid, path, "expected a non-empty array of conditions");
   std::vector<condition> out;
   for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
-    auto c = read_condition(v[i], path + "[" + std::to_string(i) + "]", depth + 1);
+    auto c = read_condition(v[i], path + "[" + std::to_string(i) + "]", depth + 1, aliases);
     if (!c) return c.error();
     out.push_back(std::move(*c));
   }
   return out;
 }
 
-result<condition> read_condition(const Value& v, const std::string& path, int depth) {
+result<condition> read_condition(const Value& v, const std::string& path, int depth, const alias_map& aliases) {
   if (depth > 16) return make_error(error_kind::invalid, path, "conditions nested too deeply");
   if (!v.IsObject() || v.MemberCount() != 1)
     return make_error(error_kind::invalid, path,
                       "expected an object with exactly one of reason, priority, age, observation, "
-                      "answer, all, any, none");
+                      "answer, finding, all, any, none");
   const std::string kind(v.MemberBegin()->name.GetString(), v.MemberBegin()->name.GetStringLength());
   const Value& body = v.MemberBegin()->value;
   const std::string sub = path + "." + kind;
 
   if (kind == "all" || kind == "any" || kind == "none") {
-    auto items = read_condition_list(body, sub, depth);
+    auto items = read_condition_list(body, sub, depth, aliases);
     if (!items) return items.error();
     if (kind == "all") return condition{all_of{std::move(*items)}};
     if (kind == "any") return condition{any_of{std::move(*items)}};
@@ -130,9 +156,16 @@ result<condition> read_condition(const Value& v, const std::string& path, int de
     answer_condition c;
     r.read("linkId", c.link_id, true);
     if (auto problem = object.problem()) return *problem;
+    if (auto it = aliases.find(c.link_id); it != aliases.end()) c.aliases = it->second;
     auto t = read_value_test(object);
     if (!t) return t.error();
     c.test = std::move(*t);
+    out.test = std::move(c);
+  } else if (kind == "finding") {
+    finding_condition c;
+    r.read("system", c.system);
+    r.read("codes", c.codes, true);
+    if (auto problem = object.problem()) return *problem;
     out.test = std::move(c);
   } else {
     return make_error(error_kind::invalid, sub, "unknown condition");
@@ -178,7 +211,7 @@ result<rule_action> read_action(const Value& v, const std::string& path) {
   return a;
 }
 
-result<triage_rule> read_rule(const Value& v, const std::string& path) {
+result<triage_rule> read_rule(const Value& v, const std::string& path, const alias_map& aliases) {
   data_object object(v, path);
   if (auto problem = object.problem()) return *problem;
   auto& r = object.reader();
@@ -190,7 +223,7 @@ result<triage_rule> read_rule(const Value& v, const std::string& path) {
   r.read("description", rule.description);
   if (auto problem = object.problem()) return *problem;
   if (const Value* when = r.value("when")) {
-    auto c = read_condition(*when, r.path_of("when"), 0);
+    auto c = read_condition(*when, r.path_of("when"), 0, aliases);
     if (!c) return c.error();
     rule.when = std::move(*c);
   }
@@ -232,15 +265,18 @@ result<triage_rules> load_triage_rules(const Value& root) {
   auto& r = object.reader();
   std::string description;
   r.read("description", description);
+  const Value* alias_object = r.value("linkIdAliases");
   const Value* list = r.array("rules");
   if (list == nullptr && !r.has("rules")) r.fail("rules", "missing");
   r.finish();
   if (auto problem = object.problem()) return *problem;
+  auto aliases = read_aliases(alias_object, "linkIdAliases");
+  if (!aliases) return aliases.error();
   std::vector<triage_rule> rules;
   std::set<std::string, std::less<>> ids;
   for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
     const std::string path = "rules[" + std::to_string(i) + "]";
-    auto rule = read_rule((*list)[i], path);
+    auto rule = read_rule((*list)[i], path, *aliases);
     if (!rule) return rule.error();
     if (!ids.insert(rule->id).second)
       return make_error(error_kind::invalid, path + ".id", "duplicate id '" + rule->id + "'");

@@ -7,6 +7,9 @@
 // "rules[2].when.observation.code: missing"):
 //
 //   { "description": "optional text",
+//     "linkIdAliases": {                        // optional: other linkIds senders use for a
+//       "44260-8": ["phq9-9", "/44260-8"] },    // question; an "answer" condition on the key
+//                                               // matches them too
 //     "rules": [
 //       { "id": "phq9-total-severe",            // unique, [a-z0-9-]+
 //         "description": "optional text",
@@ -23,7 +26,12 @@
 //                                                          date; never true when unknown
 //     "observation": {"system": S?, "code": C, TEST?}      some supporting observation with that
 //                                                          code passes TEST (or exists, if no TEST)
-//     "answer":      {"linkId": L, TEST?}                  some questionnaire answer to L passes TEST
+//     "answer":      {"linkId": L, TEST?}                  some questionnaire answer to L passes TEST;
+//                                                          the item is L when its linkId is L or
+//                                                          an alias of L, or its definition/code
+//                                                          names L
+//     "finding":     {"system": S?, "codes": [C, ...]}    a Flag or Condition of the referral
+//                                                          coded with one of the codes
 //     "all": [CONDITION, ...] | "any": [...] | "none": [...]
 //   TEST is either "op": OP with "value": N (numeric), or "valueCodes": [C, ...] (coded answer)
 //   OP is one of ">=", ">", "<=", "<", "==".
@@ -51,7 +59,8 @@ struct numeric_test {
   bool passes(double actual) const;
 };
 
-// Either a numeric comparison, a set of acceptable codes, or nothing (presence is enough).
+// Either a numeric comparison, a set of acceptable codes (any coding of the answer may match),
+// or nothing (presence is enough).
 struct value_test {
   std::optional<numeric_test> numeric;
   std::vector<std::string> codes;
@@ -78,7 +87,13 @@ struct observation_condition {
 
 struct answer_condition {
   std::string link_id;
+  std::vector<std::string> aliases;  // from linkIdAliases, filled at load
   value_test test;
+};
+
+struct finding_condition {
+  std::string system;  // empty: any system
+  std::vector<std::string> codes;
 };
 
 struct condition;
@@ -93,8 +108,8 @@ struct none_of {
 };
 
 struct condition {
-  std::variant<reason_condition, priority_condition, age_condition, observation_condition, answer_condition, all_of,
-               any_of, none_of>
+  std::variant<reason_condition, priority_condition, age_condition, observation_condition, answer_condition,
+               finding_condition, all_of, any_of, none_of>
       test;
 };
 

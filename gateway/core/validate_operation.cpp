@@ -194,7 +194,10 @@ fhir::outcome validate_resource(const json_value& resource, std::string_view pro
 
 result<fhir::outcome> validate_operation(const validate_request& request) {
   if (!request.url_type.empty() && fhir::r4_model().find_resource_type(request.url_type) == fhir::no_type) {
-    return make_error(error_kind::not_found, {}, "'" + std::string(request.url_type) + "' is not an R4 resource type");
+    std::string message = "'";
+    message += request.url_type;
+    message += "' is not an R4 resource type";
+    return make_error(error_kind::not_found, {}, std::move(message));
   }
   auto parsed = fhir::parse_json(request.body, request.limits);
   if (!parsed) return make_error(error_kind::invalid, {}, parsed.error().message);

@@ -10,8 +10,6 @@
 // test.sh builds one for the SIGTERM test); without it the build's own (sanitised in RG_SANITIZE).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <signal.h>
 
 #include <chrono>
@@ -28,6 +26,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
@@ -39,23 +38,6 @@ int crash_rounds() {
   const char* text = std::getenv("RG_CRASH_ROUNDS");
   const int n = text != nullptr ? std::atoi(text) : 1;
   return n > 0 ? n : 1;
-}
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
-}
-
-std::string serialise(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return buffer.GetString();
-}
-
-std::string string_at(const rapidjson::Value& v, const char* member) {
-  return v.IsObject() && v.HasMember(member) && v[member].IsString() ? v[member].GetString() : std::string();
 }
 
 std::int64_t int_at(const rapidjson::Value& v, const char* member) {
@@ -631,6 +613,85 @@ TEST_F(feedback_test, sigterm_while_a_slow_receiver_holds_deliveries_exits_clean
   EXPECT_EQ(gateway_->wait(30s), 0) << gateway_->stderr_text();
   EXPECT_FALSE(sanitiser_reported(gateway_->stderr_text())) << gateway_->stderr_text();
   stop_sim();
+}
+
+}  // namespace
+}  // namespace rg::testing
+
+namespace rg::testing {
+namespace {
+
+// Issue 9: triage on every change. A referral sent with PHQ-9 item 9 = 0, then raised to 2 by its
+// referrer's PUT, and a second referral raised by the platform's later Observation: each Task gets
+// version 2 with priority urgent, each raise is a referral.escalated event, and the referrer
+// (referrer-sim) receives a status-update carrying the urgent Task.
+TEST_F(feedback_test, a_raised_risk_on_update_or_a_later_observation_escalates_to_task_platform_and_referrer) {
+  start_sim();
+  start_gateway();
+  auto a = client("practice-a");
+  auto platform = client("platform");
+  auto item9 = [](std::string body, int value) {
+    const std::string from = "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": 2";
+    body.replace(body.find(from), from.size(),
+                 "\"code\": \"44260-8\" } ] },\n          \"valueInteger\": " + std::to_string(value));
+    return body;
+  };
+  auto task_of = [&](const std::string& sr_id) {
+    const auto search = platform.request("GET", "/fhir/Task?based-on=ServiceRequest/" + sr_id);
+    auto bundle = parse(search.body);
+    rapidjson::Document task;
+    if (bundle.HasMember("entry") && !bundle["entry"].Empty())
+      task.CopyFrom(bundle["entry"][0]["resource"], task.GetAllocator());
+    return task;
+  };
+
+  const auto created = a.request("POST", "/fhir/ServiceRequest", item9(referral("ESC-PUT-1"), 0));
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto stored = parse(created.body);
+  const std::string put_id = string_at(stored, "id");
+  ASSERT_EQ(string_at(task_of(put_id), "priority"), "routine");
+  std::string body = serialise(stored);
+  const std::string zero = "\"code\":\"44260-8\"}]},\"valueInteger\":0";
+  ASSERT_NE(body.find(zero), std::string::npos) << body;
+  body.replace(body.find(zero), zero.size(), "\"code\":\"44260-8\"}]},\"valueInteger\":2");
+  const auto put = a.request("PUT", "/fhir/ServiceRequest/" + put_id, body);
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  const auto other = a.request("POST", "/fhir/ServiceRequest", item9(referral("ESC-OBS-1"), 0));
+  ASSERT_EQ(other.status, 201) << other.body;
+  const auto other_sr = parse(other.body);
+  const std::string obs_id = string_at(other_sr, "id");
+  post_score(platform, {obs_id, string_at(other_sr["subject"], "reference")}, "44260-8", 3, "2024-03-02T09:00:00Z");
+
+  for (const std::string& id : {put_id, obs_id}) {
+    const auto task = task_of(id);
+    EXPECT_EQ(string_at(task, "priority"), "urgent") << id;
+    EXPECT_EQ(string_at(task["meta"], "versionId"), "2") << id;
+  }
+  // The referrer: one status-update per escalated referral (the Observation also gave an
+  // outcome-report), each with the urgent Task.
+  const auto got = wait_for_messages(3);
+  ASSERT_EQ(got.size(), 3u) << gateway_->stderr_text();
+  std::map<std::string, int> updates;
+  for (const auto& m : got) {
+    if (m.event != "status-update") continue;
+    const auto d = parse(m.line);
+    EXPECT_EQ(string_at(d["entry"][1]["resource"], "priority"), "urgent") << m.line;
+    ++updates[m.referral];
+  }
+  EXPECT_EQ(updates, (std::map<std::string, int>{{put_id, 1}, {obs_id, 1}}));
+  // The platform: a referral.escalated event for each.
+  std::map<std::string, int> escalated;
+  EXPECT_TRUE(eventually([&] {
+    escalated.clear();
+    std::istringstream lines(read_text(dir().str("events.jsonl")));
+    for (std::string line; std::getline(lines, line);) {
+      const auto e = parse(line);
+      if (string_at(e, "type") == "referral.escalated") ++escalated[string_at(e, "subject")];
+    }
+    return escalated.size() == 2;
+  }));
+  EXPECT_EQ(escalated, (std::map<std::string, int>{{"ServiceRequest/" + put_id, 1}, {"ServiceRequest/" + obs_id, 1}}));
 }
 
 }  // namespace

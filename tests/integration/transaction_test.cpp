@@ -1,6 +1,6 @@
 // POST /fhir with transaction and batch Bundles through the real binary over mutual TLS: a
 // referral stored with its resources and references rewritten, all or nothing, repeats, the
-// Patient shared per NHS number, batch entries answered one by one, and what /metadata says.
+// Patient kept per NHS number and practice, batch entries answered one by one, and what /metadata says.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -240,6 +240,96 @@ TEST_F(transaction_test, a_batch_answers_each_entry_on_its_own) {
   // Each entry is the request sent alone: a repeat inside a batch is a 200, not a new referral.
   const auto repeat = a.request("POST", "/fhir", batch);
   EXPECT_EQ(str(parse(repeat.body)["entry"][0]["response"], "status"), "200 OK");
+}
+
+// Issue 9: a referrer may refer only to its own organisation's resources, the platform's public
+// ones, or resources in the same request. Practice B naming practice A's referral (basedOn,
+// subject, supportingInfo) in a single create, a transaction and a batch is refused exactly as a
+// reference to an id that does not exist: same status, same outcome apart from the reference.
+TEST_F(transaction_test, a_reference_to_another_practices_resource_is_refused_exactly_like_a_missing_one) {
+  auto a = client("practice-a");
+  auto b = client("practice-b");
+  const auto theirs = parse(a.request("POST", "/fhir", transaction("REF-OWN-A")).body);
+  const std::string their_sr = without_history(str(theirs["entry"][0]["response"], "location"));
+  const std::string their_patient = without_history(str(theirs["entry"][1]["response"], "location"));
+  const std::string their_obs = without_history(str(theirs["entry"][6]["response"], "location"));
+  ASSERT_FALSE(their_sr.empty());
+  const std::string missing_sr = "ServiceRequest/00000000-0000-4000-8000-00000000dead";
+  const std::string missing_patient = "Patient/00000000-0000-4000-8000-00000000dead";
+  const std::string missing_obs = "Observation/00000000-0000-4000-8000-00000000dead";
+  const std::string b_tx = replaced(transaction("REF-OWN-B"), "A81001", "B82002");
+  const std::string b_single = replaced(referral_fixture("REF-OWN-B1"), "A81001", "B82002");
+  const std::size_t events_before = a.request("GET", "/fhir/ServiceRequest").body.size();
+
+  // Observation.basedOn in a transaction entry (the reviewer's finding).
+  auto tx_based_on = [&](const std::string& ref) {
+    return replaced(b_tx, R"("valueInteger": 14)",
+                    R"("valueInteger": 27, "basedOn": [ { "reference": ")" + ref + R"(" } ])");
+  };
+  // ServiceRequest.supportingInfo and .subject in a single create.
+  auto single_supporting = [&](const std::string& ref) {
+    return replaced(b_single, R"("supportingInfo": [)", R"("supportingInfo": [ { "reference": ")" + ref + R"(" },)");
+  };
+  auto single_subject = [&](const std::string& ref) {
+    return replaced(b_single, R"("status": "active",)",
+                    R"("status": "active", "basedOn": [ { "reference": ")" + ref + R"(" } ],)");
+  };
+  auto batch_of = [](const std::string& resource) {
+    return R"({"resourceType":"Bundle","type":"batch","entry":[{"resource":)" + resource +
+           R"(,"request":{"method":"POST","url":"ServiceRequest"}}]})";
+  };
+  struct attempt {
+    const char* what;
+    std::string foreign, absent, target, foreign_ref, absent_ref;
+  };
+  const attempt attempts[] = {
+      {"transaction basedOn", tx_based_on(their_sr), tx_based_on(missing_sr), "/fhir", their_sr, missing_sr},
+      {"create supportingInfo", single_supporting(their_obs), single_supporting(missing_obs), "/fhir/ServiceRequest",
+       their_obs, missing_obs},
+      {"create basedOn", single_subject(their_sr), single_subject(missing_sr), "/fhir/ServiceRequest", their_sr,
+       missing_sr},
+      {"batch entry", batch_of(single_supporting(their_patient)), batch_of(single_supporting(missing_patient)), "/fhir",
+       their_patient, missing_patient},
+  };
+  for (const auto& t : attempts) {
+    const auto foreign = b.request("POST", t.target, t.foreign);
+    const auto absent = b.request("POST", t.target, t.absent);
+    const bool batch = std::string(t.what) == "batch entry";
+    EXPECT_EQ(foreign.status, batch ? 200 : 422) << t.what << ": " << foreign.body;
+    EXPECT_EQ(foreign.status, absent.status) << t.what;
+    if (batch) {
+      EXPECT_NE(foreign.body.find("422"), std::string::npos) << foreign.body;
+    }
+    EXPECT_EQ(replaced(foreign.body, t.foreign_ref, "REF"), replaced(absent.body, t.absent_ref, "REF")) << t.what;
+  }
+  // Nothing of B's was stored, and A's referral shows nothing new.
+  EXPECT_EQ(b.request("GET", "/fhir/ServiceRequest").body.find("REF-OWN-B"), std::string::npos);
+  EXPECT_EQ(a.request("GET", "/fhir/ServiceRequest").body.size(), events_before);
+  const auto a_obs = a.request("GET", "/fhir/Observation?based-on=" + their_sr);
+  EXPECT_EQ(a_obs.body.find("\"valueInteger\":27"), std::string::npos) << a_obs.body;
+}
+
+// Issue 9 item 5: one Patient per referring organisation. Practice B's transaction for a person
+// practice A already referred creates B's own Patient (201, B's demographics), so the answer
+// says nothing about who else refers them.
+TEST_F(transaction_test, each_practice_gets_its_own_patient_and_learns_nothing_of_another_practices) {
+  auto a = client("practice-a");
+  auto b = client("practice-b");
+  const auto first = parse(a.request("POST", "/fhir", transaction("REF-PAT-A")).body);
+  const std::string a_patient = without_history(str(first["entry"][1]["response"], "location"));
+  std::string b_tx = replaced(transaction("REF-PAT-B"), "A81001", "B82002");
+  const auto second = b.request("POST", "/fhir", b_tx);
+  ASSERT_EQ(second.status, 200) << second.body;
+  const auto answer = parse(second.body);
+  EXPECT_EQ(str(answer["entry"][1]["response"], "status"), "201 Created");
+  const std::string b_patient = without_history(str(answer["entry"][1]["response"], "location"));
+  EXPECT_NE(b_patient, a_patient);
+  EXPECT_EQ(b.request("GET", "/fhir/" + b_patient).status, 200);
+  EXPECT_EQ(b.request("GET", "/fhir/" + a_patient).status, 404) << "A's Patient is not B's to read";
+  // The platform reads both (each carries the NHS number).
+  auto platform = client("platform");
+  EXPECT_EQ(platform.request("GET", "/fhir/" + a_patient).status, 200);
+  EXPECT_EQ(platform.request("GET", "/fhir/" + b_patient).status, 200);
 }
 
 TEST_F(transaction_test, other_bundle_types_and_other_resources_are_refused) {

@@ -1,5 +1,7 @@
 #include "gateway/app/referral_update.hpp"
 
+#include <algorithm>
+
 #include "fhir/json_view.hpp"
 #include "gateway/core/store_outbox.hpp"
 #include "tests/unit/app/use_case_fixture.hpp"
@@ -43,9 +45,13 @@ TEST_F(referral_update, a_change_with_the_current_version_is_stored_with_a_refer
   ASSERT_TRUE(done) << done.error().message();
   EXPECT_EQ(done->version, 2);
   EXPECT_NE(done->json.find("\"priority\":\"urgent\""), std::string::npos);
-  ASSERT_EQ(outbox_count(core::events_channel), 2u);
-  EXPECT_NE(store.outbox().back().payload.find("referral.updated"), std::string::npos);
-  EXPECT_EQ(store.outbox().back().ordering_key, stored.id);
+  // received, updated, and escalated: the referrer's own urgency is a new flag on the Task.
+  ASSERT_EQ(outbox_count(core::events_channel), 3u);
+  const auto updated = std::find_if(store.outbox().begin(), store.outbox().end(), [](const core::outbox_item& i) {
+    return i.payload.find("\"type\":\"referral.updated\"") != std::string::npos;
+  });
+  ASSERT_NE(updated, store.outbox().end());
+  EXPECT_EQ(updated->ordering_key, stored.id);
 }
 
 TEST_F(referral_update, a_stale_version_is_a_failed_precondition_and_changes_nothing) {

@@ -79,8 +79,8 @@ TEST(normalise_service_request, logical_subject_and_requester_identifier_with_bu
   for (const auto& a : r->answers) by_link[a.link_id] = &a;
   ASSERT_TRUE(by_link.count("44260-8"));
   EXPECT_EQ(by_link["44260-8"]->value_number, 1);
-  ASSERT_TRUE(by_link["44260-8"]->value_code);
-  EXPECT_EQ(by_link["44260-8"]->value_code->code, "LA6569-3");
+  ASSERT_EQ(by_link["44260-8"]->value_codes.size(), 1u);
+  EXPECT_EQ(by_link["44260-8"]->value_codes[0].code, "LA6569-3");
   EXPECT_EQ(by_link["44261-6"]->value_number, 14);
   EXPECT_EQ(by_link["44260-8"]->source, "urn:uuid:3f1c2a50-4c9e-4f55-9a58-1f0b8b0d7a10");
 }

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace gateway::core;
 using gateway::core::fixtures::load_fixture;
 using gateway::core::fixtures::parse;
@@ -87,7 +89,11 @@ TEST(referral_create_plan, a_transaction_stores_every_entry_with_urn_uuid_refere
   ASSERT_TRUE(plan.patient_write);
   const auto& patient_write = plan.work.writes[*plan.patient_write];
   EXPECT_EQ(patient_write.id, "patient-new");
-  EXPECT_EQ(patient_write.owner_org, "");
+  EXPECT_EQ(patient_write.owner_org, "A81001") << "each referring organisation owns its own Patient";
+  const auto claim = std::find_if(plan.work.claims.begin(), plan.work.claims.end(),
+                                  [](const identifier_claim& c) { return c.resource_type == "Patient"; });
+  ASSERT_NE(claim, plan.work.claims.end());
+  EXPECT_EQ(claim->owner_org, "A81001") << "the NHS number is claimed per referring organisation";
   EXPECT_EQ(ref(json_of(patient_write)["generalPractitioner"][0]), "Organization/x4");
 
   ASSERT_EQ(plan.accompanying_writes.size(), 7u);

@@ -36,7 +36,7 @@ questionnaire_answer answer(std::string link_id, std::optional<double> value, st
   questionnaire_answer a;
   a.link_id = std::move(link_id);
   a.value_number = value;
-  if (!code.empty()) a.value_code = coding{"http://loinc.org", std::move(code), ""};
+  if (!code.empty()) a.value_codes.push_back(coding{"http://loinc.org", std::move(code), ""});
   return a;
 }
 
@@ -71,6 +71,7 @@ TEST(triage_evaluate, default_rules_table) {
   };
   const auto fibro = adult_with({fibromyalgia});
   const std::vector<std::string> none;
+  const std::vector<std::string> not_assessed{"risk-not-assessed"};
   const row rows[] = {
       {"fibromyalgia alone: step 2", fibro, "step-2", request_priority::routine, none},
       {"chronic pain alone: step 2", adult_with({chronic_pain}), "step-2", request_priority::routine, none},
@@ -104,13 +105,13 @@ TEST(triage_evaluate, default_rules_table) {
        "step-2",
        request_priority::stat,
        {"risk-to-self", "referrer-urgent"}},
-      {"PHQ-9 total 19: step 2", with_obs(fibro, loinc_observation("44261-6", 19)), "step-2", request_priority::routine,
-       none},
-      {"PHQ-9 total 20: step 3",
+      {"PHQ-9 total 19 without item 9: step 2, risk not assessed", with_obs(fibro, loinc_observation("44261-6", 19)),
+       "step-2", request_priority::routine, not_assessed},
+      {"PHQ-9 total 20 without item 9: step 3",
        with_obs(fibro, loinc_observation("44261-6", 20)),
        "step-3",
        request_priority::routine,
-       {"severe-symptoms"}},
+       {"risk-not-assessed", "severe-symptoms"}},
       {"GAD-7 14: step 2", with_obs(fibro, loinc_observation("70274-6", 14)), "step-2", request_priority::routine,
        none},
       {"GAD-7 15: step 3",
@@ -122,7 +123,7 @@ TEST(triage_evaluate, default_rules_table) {
        born(with_obs(fibro, loinc_observation("44261-6", 25)), date{year{2006}, May, day{2}}),
        "redirect",
        request_priority::routine,
-       {"under-18", "severe-symptoms"}},
+       {"risk-not-assessed", "under-18", "severe-symptoms"}},
       {"age 18 today: not redirected", born(fibro, date{year{2006}, May, day{1}}), "step-2", request_priority::routine,
        none},
       {"unknown age: not redirected",

@@ -38,6 +38,16 @@ TEST(triage_rules, a_rule_without_when_always_applies_and_conditions_parse) {
   EXPECT_TRUE(presence.test.codes.empty());
 }
 
+TEST(triage_rules, link_id_aliases_attach_to_every_answer_condition_on_that_question) {
+  const auto rules = load_triage_rules(R"({"linkIdAliases":{"44260-8":["phq9-9","/44260-8"]},"rules":[
+      {"id":"a","when":{"any":[{"answer":{"linkId":"44260-8","op":">","value":0}},{"answer":{"linkId":"other"}}]},
+       "then":{"flags":["x"]}}]})");
+  ASSERT_TRUE(rules) << rules.error().text();
+  const auto& any = std::get<any_of>(rules->rules()[0].when->test);
+  EXPECT_EQ(std::get<answer_condition>(any.items[0].test).aliases, (std::vector<std::string>{"phq9-9", "/44260-8"}));
+  EXPECT_TRUE(std::get<answer_condition>(any.items[1].test).aliases.empty());
+}
+
 TEST(triage_rules, errors_name_the_path) {
   struct row {
     const char* json;
@@ -66,8 +76,15 @@ TEST(triage_rules, errors_name_the_path) {
       {R"({"rules":[{"id":"a","when":{"colour":{}},"then":{"step":"step-2"}}]})",
        "rules[0].when.colour: unknown condition"},
       {R"({"rules":[{"id":"a","when":{"age":{"op":">","value":1},"reason":{"codes":["x"]}},"then":{"step":"step-2"}}]})",
-       "rules[0].when: expected an object with exactly one of reason, priority, age, observation, answer, all, any, "
-       "none"},
+       "rules[0].when: expected an object with exactly one of reason, priority, age, observation, answer, finding, "
+       "all, any, none"},
+      {R"({"linkIdAliases":{"44260-8":[]},"rules":[]})",
+       "linkIdAliases.44260-8: expected a non-empty array of linkIds"},
+      {R"({"linkIdAliases":{"44260-8":["ok",""]},"rules":[]})",
+       "linkIdAliases.44260-8[1]: expected a non-empty string"},
+      {R"({"linkIdAliases":["phq9-9"],"rules":[]})", "linkIdAliases: expected an object of linkId: [alias, ...]"},
+      {R"({"rules":[{"id":"a","when":{"finding":{"system":"s"}},"then":{"step":"step-2"}}]})",
+       "rules[0].when.finding.codes: missing"},
       {R"({"rules":[{"id":"a","when":{"any":[]},"then":{"step":"step-2"}}]})",
        "rules[0].when.any: expected a non-empty array of conditions"},
       {R"({"rules":[{"id":"a","when":{"reason":{"codes":[]}},"then":{"step":"step-2"}}]})",
