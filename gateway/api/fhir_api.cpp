@@ -121,7 +121,10 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   }
 
   if (error) {
-    response = make_error_response(*error);
+    // A route may word its refusals its own way (BaRS); audited below with every unmarked answer.
+    std::optional<net::http_response> worded;
+    if (matched != nullptr) worded = matched->handler->refusal_answer(*error, request);
+    response = worded ? std::move(*worded) : make_error_response(*error);
   } else if (matched != nullptr) {
     const api_request api{request,   match.params, std::move(query), who, request_id, base_url_of(request, base_path_),
                           audit_mark};
@@ -152,6 +155,14 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   co_return response;
 }
 
+const route* fhir_api::route_of(const net::http_request& head) const {
+  const std::string_view target = head.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path.substr(0, base_path_.size()) != base_path_) return nullptr;
+  const route_match match = routes_.match(head.method(), path.substr(base_path_.size()));
+  return match.result == route_match::outcome::found ? match.matched : nullptr;
+}
+
 net::http_response fhir_api::fault_response(net::request_fault fault, const net::request_context& context) {
   api_error error;
   switch (fault) {
@@ -169,8 +180,13 @@ net::http_response fhir_api::fault_response(net::request_fault fault, const net:
       error = api_error::single(400, fhir::issue_code::invalid, "malformed HTTP request");
       break;
   }
-  net::http_response response = make_error_response(error);
-  const std::string request_id = request_id_for({});
+  // A request whose header was read names its route: that route words the answer (BaRS codes).
+  std::optional<net::http_response> worded;
+  if (context.head != nullptr)
+    if (const route* r = route_of(*context.head)) worded = r->handler->refusal_answer(error, *context.head);
+  net::http_response response = worded ? std::move(*worded) : make_error_response(error);
+  const std::string request_id =
+      request_id_for(context.head != nullptr ? (*context.head)["X-Request-ID"] : boost::beast::string_view{});
   response.set("X-Request-ID", request_id);
   metrics_.count_request(context.listener, "-", fault_route(fault), response.result_int(), 0.0);
   telemetry::info("request", {{"request_id", request_id},
