@@ -15,9 +15,10 @@ namespace gateway::api {
 boost::asio::awaitable<net::http_response> answer_transaction(const app_context& ctx, const api_request& request,
                                                               const rapidjson::Value& bundle);
 
-// Each entry on its own (POST ServiceRequest, GET reads and searches) through `routes`;
+// Each entry on its own (POST ServiceRequest, GET reads and searches) through `routes`, with its
+// own AuditEvent (the batch itself has none beside its entries' unless it has no entry);
 // batch-response with a status per entry.
-boost::asio::awaitable<net::http_response> answer_batch(const route_table& routes, const api_request& request,
-                                                        const rapidjson::Value& bundle);
+boost::asio::awaitable<net::http_response> answer_batch(const app_context& ctx, const route_table& routes,
+                                                        const api_request& request, const rapidjson::Value& bundle);
 
 }  // namespace gateway::api

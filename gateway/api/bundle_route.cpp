@@ -27,7 +27,7 @@ class bundle_handler final : public route_handler {
     }
     const std::string_view type = fhir::json::string_member(bundle, "type");
     if (type == "transaction") co_return co_await answer_transaction(ctx_, request, bundle);
-    if (type == "batch") co_return co_await answer_batch(routes_, request, bundle);
+    if (type == "batch") co_return co_await answer_batch(ctx_, routes_, request, bundle);
     co_return refusal_response(
         app::refusal::single(app::refusal_kind::invalid, fhir::issue_code::not_supported,
                              "POST to the FHIR base takes a transaction or batch Bundle, not " +

@@ -17,6 +17,12 @@ std::optional<config::distinguished_name> certificate_name(const std::vector<net
   return name;
 }
 
+caller unidentified_caller(const net::peer_identity& peer) {
+  caller who;
+  if (peer.present) who.name = "unregistered certificate sha256:" + peer.sha256;
+  return who;
+}
+
 caller_registry::caller_registry(std::vector<config::caller> callers) : callers_(std::move(callers)) {}
 
 std::optional<caller> caller_registry::find(const net::peer_identity& peer) const {

@@ -18,6 +18,10 @@ namespace gateway::api {
 // no configured caller).
 std::optional<config::distinguished_name> certificate_name(const std::vector<net::name_attribute>& attributes);
 
+// The audit name of a peer no configured caller matches: its certificate's fingerprint, or none
+// (empty name and organisation: recorded as "unidentified").
+caller unidentified_caller(const net::peer_identity& peer);
+
 class caller_registry {
  public:
   explicit caller_registry(std::vector<config::caller> callers);

@@ -18,23 +18,15 @@ using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 const char* type_interaction_code(interaction kind) {
   switch (kind) {
     case interaction::read:
-      return "read";
     case interaction::vread:
-      return "vread";
     case interaction::update:
-      return "update";
     case interaction::patch:
-      return "patch";
     case interaction::delete_:
-      return "delete";
     case interaction::history_instance:
-      return "history-instance";
     case interaction::history_type:
-      return "history-type";
     case interaction::create:
-      return "create";
     case interaction::search_type:
-      return "search-type";
+      return interaction_code(kind);
     default:
       return nullptr;
   }
@@ -43,13 +35,10 @@ const char* type_interaction_code(interaction kind) {
 const char* system_interaction_code(interaction kind) {
   switch (kind) {
     case interaction::transaction:
-      return "transaction";
     case interaction::batch:
-      return "batch";
     case interaction::search_system:
-      return "search-system";
     case interaction::history_system:
-      return "history-system";
+      return interaction_code(kind);
     default:
       return nullptr;
   }

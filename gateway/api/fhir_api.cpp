@@ -29,23 +29,6 @@ const char* fault_route(net::request_fault) {
   return "(unread request)";
 }
 
-// The audit name of a caller configuration does not know: its certificate's fingerprint, or none.
-app::caller unidentified(const net::peer_identity& peer) {
-  app::caller who;
-  if (peer.present) who.name = "unregistered certificate sha256:" + peer.sha256;
-  return who;
-}
-
-app::audited_access refusal_access(const net::http_request& request, unsigned status, const std::string& route_name) {
-  app::audited_access a;
-  a.action = request.method() == http::verb::get || request.method() == http::verb::head ? core::audit_action::read
-                                                                                         : core::audit_action::execute;
-  a.success = false;
-  a.outcome_text =
-      std::string(request.method_string()) + " " + route_name + " refused (" + std::to_string(status) + ")";
-  return a;
-}
-
 }  // namespace
 
 fhir_api::fhir_api(std::string base_path, const route_table& routes, const ops_route_table& ops_routes,
@@ -73,6 +56,7 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   const route* matched = nullptr;
   route_match match;
   std::optional<caller> who;
+  auto audit_mark = std::make_shared<app::audit_mark>();
   if (is_ops_path(path)) {
     who = callers_.find(*context.peer);
     if (who) organization = who->organisation;
@@ -137,18 +121,24 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   }
 
   if (error) {
-    // Refused before any handler ran: audited here, once, before the answer leaves.
-    const app::caller audited_caller = who ? *who : callers_.find(*context.peer).value_or(unidentified(*context.peer));
+    // A route may word its refusals its own way (BaRS); audited below with every unmarked answer.
     std::optional<net::http_response> worded;
     if (matched != nullptr) worded = matched->handler->refusal_answer(*error, request);
-    auto answer = audited(audit_, audited_caller, app::request_meta{request_id, {}, app::front_door::fhir_rest, {}},
-                          refusal_access(request, error->status, route_name),
-                          worded ? std::move(*worded) : make_error_response(*error));
-    response = co_await std::move(answer);
+    response = worded ? std::move(*worded) : make_error_response(*error);
   } else if (matched != nullptr) {
-    const api_request api{request,    std::move(match.params),         std::move(query), std::move(who),
-                          request_id, base_url_of(request, base_path_)};
+    const api_request api{request,   match.params, std::move(query), who, request_id, base_url_of(request, base_path_),
+                          audit_mark};
     response = co_await matched->handler->handle(api);
+  }
+  if (!is_ops_path(path) && !audit_mark->recorded.load()) {
+    // Nothing recorded this access yet (refused before any handler ran, a write refused for its
+    // content, $validate, /metadata): its one record, before the answer leaves.
+    const app::caller audited_caller =
+        who ? *who : callers_.find(*context.peer).value_or(unidentified_caller(*context.peer));
+    auto answer = audited(
+        audit_, audited_caller, app::request_meta{request_id, {}, app::front_door::fhir_rest, {}, audit_mark},
+        answer_access(request.method(), matched, match.params, route_name, response.result_int()), std::move(response));
+    response = co_await std::move(answer);
   }
 
   response.set("X-Request-ID", request_id);

@@ -90,6 +90,19 @@ boost::asio::awaitable<net::http_response> serve_ops(const ops_route_table& rout
   }
   const ops_match found = routes.match(call.http.method(), call.path);
   net::http_response response;
+  if (found.route != nullptr && changes_state(call.http.method())) {
+    // A change is on the audit trail before it is made: when the record cannot be stored the
+    // operator gets 503 and nothing changes. The record says what was asked, by whom; the item's
+    // own attempt history says what came of it.
+    route_name = "/ops" + found.route->pattern;
+    app::audited_access asked = ops_access(call, found.route, found.params, 0);
+    asked.outcome_text = std::string(call.http.method_string()) + " /ops" + found.route->pattern + " requested";
+    auto record = record_or_refuse(audit, who, call.meta, std::move(asked));
+    std::optional<net::http_response> refused = co_await std::move(record);
+    if (refused) co_return std::move(*refused);
+    const ops_request request{call.http, found.params, parse_query(call.query), who, call.meta};
+    co_return co_await found.route->handler->handle(request);
+  }
   if (found.route != nullptr) {
     route_name = "/ops" + found.route->pattern;
     const ops_request request{call.http, found.params, parse_query(call.query), who, call.meta};

@@ -35,6 +35,9 @@ enum class interaction {
   operation,
 };
 
+// The interaction's code in http://hl7.org/fhir/restful-interaction ("read", "search-type", ...).
+const char* interaction_code(interaction kind);
+
 struct search_param_spec {
   std::string name;
   std::string type;  // number | date | string | token | reference | composite | quantity | uri | special

@@ -65,6 +65,42 @@ bool segments_match(const std::vector<std::string_view>& pattern, const std::vec
 
 }  // namespace
 
+const char* interaction_code(interaction kind) {
+  switch (kind) {
+    case interaction::read:
+      return "read";
+    case interaction::vread:
+      return "vread";
+    case interaction::update:
+      return "update";
+    case interaction::patch:
+      return "patch";
+    case interaction::delete_:
+      return "delete";
+    case interaction::history_instance:
+      return "history-instance";
+    case interaction::history_type:
+      return "history-type";
+    case interaction::create:
+      return "create";
+    case interaction::search_type:
+      return "search-type";
+    case interaction::capabilities:
+      return "capabilities";
+    case interaction::transaction:
+      return "transaction";
+    case interaction::batch:
+      return "batch";
+    case interaction::search_system:
+      return "search-system";
+    case interaction::history_system:
+      return "history-system";
+    case interaction::operation:
+      return "operation";
+  }
+  return "operation";
+}
+
 std::optional<std::vector<std::string>> split_path(std::string_view path) {
   std::vector<std::string> out;
   std::size_t start = 0;

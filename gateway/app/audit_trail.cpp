@@ -18,6 +18,16 @@ struct leave_path {
   }
 };
 
+// Marks the request audited when its write committed.
+struct mark_on_commit {
+  std::shared_ptr<audit_mark> mark;
+  core::store_callback<core::commit_outcome> done;
+  void operator()(core::commit_outcome outcome) {
+    if (outcome && mark) mark->recorded.store(true);
+    done(std::move(outcome));
+  }
+};
+
 }  // namespace
 
 core::audit_input audit_of(const caller& who, const request_meta& meta) {
@@ -40,6 +50,8 @@ refusal audit_refusal(const core::commit_failure& failure) {
 
 void record_access(const context& ctx, const caller& who, const request_meta& meta, const audited_access& access,
                    core::store_callback<core::commit_outcome> done) {
+  // Recorded, or the answer becomes audit_refusal: either way no catch-all record follows.
+  mark_audited(meta);
   if (ctx.audit != nullptr && !ctx.audit->enter()) {
     done(core::commit_failure{core::store_errc::too_busy, "the audit path is full", {}, {}, {}});
     return;
@@ -60,6 +72,11 @@ void record_access(const context& ctx, const caller& who, const request_meta& me
   core::unit_of_work work;
   work.audits.push_back(core::build_audit_record(in));
   ctx.store->commit(std::move(work), leave_path{ctx.audit, std::chrono::steady_clock::now(), std::move(done)});
+}
+
+void commit_audited_write(core::store* store, std::shared_ptr<audit_mark> mark, core::unit_of_work work,
+                          core::store_callback<core::commit_outcome> done) {
+  store->commit(std::move(work), mark_on_commit{std::move(mark), std::move(done)});
 }
 
 }  // namespace gateway::app

@@ -33,7 +33,8 @@ struct audited_access {
 };
 
 // Commits one AuditEvent; `done` gets the store's answer, or store_errc::too_busy at once when
-// the audit path is full. The caller must not disclose anything until `done` says it is stored.
+// the audit path is full. The caller must not disclose anything until `done` says it is stored,
+// and answers audit_refusal when it is not. Marks the request audited (command.hpp: audit_mark).
 void record_access(const context& ctx, const caller& who, const request_meta& meta, const audited_access& access,
                    core::store_callback<core::commit_outcome> done);
 
@@ -45,6 +46,17 @@ refusal audit_refusal(const core::commit_failure& failure);
 inline auto audit_access(const context& ctx, caller who, request_meta meta, audited_access access) {
   return call_store<core::commit_outcome>(
       std::bind_front(&record_access, std::cref(ctx), std::move(who), std::move(meta), std::move(access)));
+}
+
+// Commits a write's unit of work, which carries the write's AuditEvent; once it is committed the
+// request counts as audited (no second record for it).
+void commit_audited_write(core::store* store, std::shared_ptr<audit_mark> mark, core::unit_of_work work,
+                          core::store_callback<core::commit_outcome> done);
+
+// commit_audited_write awaited from a use case.
+inline auto store_commit_audited(const context& ctx, const request_meta& meta, core::unit_of_work work) {
+  return call_store<core::commit_outcome>(
+      std::bind_front(&commit_audited_write, ctx.store, meta.audited, std::move(work)));
 }
 
 }  // namespace gateway::app

@@ -3,7 +3,9 @@
 // Front doors fill these in; the services put them into AuditEvents and outbox items.
 //
 // Thread safety: plain values.
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -42,6 +44,14 @@ inline std::string_view to_string(front_door door) {
   return "fhir-rest";
 }
 
+// Whether a request's access is on the audit trail already: its write committed with its
+// AuditEvent, or an access record was taken (stored, or the request refused 503 because it could
+// not be). A front door adds its catch-all record only when this is unset, so each access leaves
+// exactly one. Shared by the copies of one request's request_meta.
+struct audit_mark {
+  std::atomic<bool> recorded{false};
+};
+
 struct request_meta {
   std::string request_id;      // the request's id (X-Request-ID; an HL7 v2 front door: MSH-10)
   std::string correlation_id;  // a conversation spanning requests (BaRS X-Correlation-ID); "" if none
@@ -49,9 +59,14 @@ struct request_meta {
   // The FHIR base URL under which the gateway's resources are named in the messages a change
   // queues (feedback Bundle fullUrls), e.g. "https://gateway.example:8443/fhir".
   std::string base_url;
+  std::shared_ptr<audit_mark> audited;  // null: nobody asks (work not started by a request)
   // Whom the caller acted for besides its certificate (BaRS: the NHSD-End-User-Organisation,
   // -Requesting-Software and -Requesting-Practitioner headers, one line); "" if not given.
   std::string on_behalf_of;
 };
+
+inline void mark_audited(const request_meta& meta) {
+  if (meta.audited) meta.audited->recorded.store(true);
+}
 
 }  // namespace gateway::app

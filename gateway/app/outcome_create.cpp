@@ -111,7 +111,7 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
   }
 
   const std::size_t index = plan->resource_write;
-  auto commit = store_commit(*ctx_.store, std::move(plan->work));
+  auto commit = store_commit_audited(ctx_, command.meta, std::move(plan->work));
   core::commit_outcome committed = co_await commit;
   if (!committed) co_return refusal_from_store(committed.error().code);
   co_return std::move(committed->written[index]);

@@ -28,10 +28,22 @@ std::vector<referencing_resource> sent_resources(const referral_document& docume
 
 }  // namespace
 
-task<result<referral_created>> referral_create_service::stored_referral(std::string id) const {
-  auto read = store_read(*ctx_.store, "ServiceRequest", std::move(id));
+task<result<referral_created>> referral_create_service::stored_referral(caller who, request_meta meta,
+                                                                        std::string id) const {
+  auto read = store_read(*ctx_.store, "ServiceRequest", id);
   core::read_outcome existing = co_await read;
   if (!existing) co_return refusal_from_store(existing.error());
+  audited_access repeat{core::audit_action::read,
+                        "create",
+                        "ServiceRequest",
+                        std::move(id),
+                        true,
+                        "repeat of a stored referral: answered with it, nothing stored",
+                        {},
+                        false};
+  auto audit = audit_access(ctx_, std::move(who), std::move(meta), std::move(repeat));
+  const core::commit_outcome audited = co_await audit;
+  if (!audited) co_return audit_refusal(audited.error());
   referral_created out;
   out.service_request = std::move(*existing);
   co_return out;
@@ -66,7 +78,7 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
     core::claim_lookup_outcome claim = co_await lookup;
     if (!claim) co_return refusal_from_store(claim.error());
     if (*claim) {
-      task<result<referral_created>> stored = stored_referral((*claim)->id);
+      task<result<referral_created>> stored = stored_referral(command.who, command.meta, (*claim)->id);
       co_return co_await std::move(stored);
     }
   }
@@ -91,7 +103,11 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
   in.audit = audit_of(command.who, command.meta);
   in.service_request_full_url = checked->service_request_full_url;
   in.patient_full_url = checked->patient_full_url;
-  for (const auto& c : checked->companions) in.accompanying.push_back({c.resource, ctx_.new_id(), c.full_url});
+  in.audit_each_entry = std::holds_alternative<bundled_referral>(command.referral);
+  for (const auto& c : checked->companions) {
+    in.accompanying.push_back({c.resource, ctx_.new_id(), c.full_url, in.audit_each_entry ? ctx_.new_id() : ""});
+  }
+  if (in.audit_each_entry) in.ids.patient_audit = ctx_.new_id();
 
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     core::referral_create_plan plan = core::plan_referral_create(in);
@@ -100,7 +116,7 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
       plan.work.claims.push_back({command.who.organisation, command.message_id->system, command.message_id->value,
                                   "ServiceRequest", plan.work.writes[plan.service_request_write].id});
     }
-    auto commit = store_commit(*ctx_.store, std::move(plan.work));
+    auto commit = store_commit_audited(ctx_, command.meta, std::move(plan.work));
     core::commit_outcome committed = co_await commit;
     if (committed) {
       referral_created out;
@@ -117,7 +133,7 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
       co_return refusal_from_store(failure.code);
     }
     if (failure.existing->type == "ServiceRequest") {
-      task<result<referral_created>> stored = stored_referral(failure.existing->id);
+      task<result<referral_created>> stored = stored_referral(command.who, command.meta, failure.existing->id);
       result<referral_created> out = co_await std::move(stored);
       if (!out || !command.message_id) co_return out;
       task<result<std::optional<stored_message>>> seen = find_message(command.who.organisation, *command.message_id);

@@ -6,7 +6,8 @@
 // with as one unit of work (core::plan_referral_create): all of it, or nothing.
 //
 // A repeat of the referral identifier — sequential, concurrent, or named by If-None-Exist —
-// creates nothing and answers the stored referral (created = false). A front door whose messages
+// creates nothing and answers the stored referral (created = false), recorded as a read of it on
+// the audit path (refused unavailable when that record cannot be stored). A front door whose messages
 // carry their own id (HL7 v2: MSH-10) has it claimed with the referral, in the same unit of work,
 // for the caller's organisation: the message sent again - after a lost answer, or a crash between
 // the commit and the answer - finds the referral it created (find_message), also when the two
@@ -72,7 +73,8 @@ class referral_create_service {
   task<result<std::optional<stored_message>>> find_message(std::string organisation, core::identifier id) const;
 
  private:
-  task<result<referral_created>> stored_referral(std::string id) const;
+  // A repeat's answer: the stored referral, its access recorded (it discloses the stored record).
+  task<result<referral_created>> stored_referral(caller who, request_meta meta, std::string id) const;
 
   const context& ctx_;
 };

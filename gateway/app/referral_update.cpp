@@ -172,7 +172,7 @@ task<referral_update_service::attempt_result> referral_update_service::attempt(c
 
   if (with_unit) with_unit(id, plan->work);
   const std::size_t sr_index = plan->service_request_write;
-  auto commit = store_commit(*ctx_.store, std::move(plan->work));
+  auto commit = store_commit_audited(ctx_, meta, std::move(plan->work));
   core::commit_outcome committed = co_await commit;
   if (committed) co_return std::move(committed->written[sr_index]);
   const core::commit_failure& failure = committed.error();

@@ -17,7 +17,14 @@ namespace gateway::app {
 
 struct services {
   explicit services(const context& ctx)
-      : referral_create(ctx), referral_update(ctx), task_update(ctx), outcome_create(ctx), service_level(ctx) {}
+      : ctx(ctx),
+        referral_create(ctx),
+        referral_update(ctx),
+        task_update(ctx),
+        outcome_create(ctx),
+        service_level(ctx) {}
+
+  const context& ctx;  // a front door records the accesses no service decides (audit_trail.hpp)
 
   referral_create_service referral_create;
   referral_update_service referral_update;  // update and cancel

@@ -91,7 +91,7 @@ task<task_update_service::attempt_result> task_update_service::attempt(const tas
   if (!plan) co_return invalid_feedback_message(command->meta, plan.error());
 
   const std::size_t task_index = plan->resource_write;
-  auto commit = store_commit(*ctx_.store, std::move(plan->work));
+  auto commit = store_commit_audited(ctx_, command->meta, std::move(plan->work));
   core::commit_outcome committed = co_await commit;
   if (committed) co_return std::move(committed->written[task_index]);
   if (committed.error().code == core::store_errc::version_conflict && !command->if_match) co_return std::nullopt;

@@ -67,6 +67,18 @@ rapidjson::Document stored_copy(const rapidjson::Value& resource, const referenc
   return doc;
 }
 
+audit_record create_audit(const referral_create_input& in, const std::string& id, const std::string& type,
+                          const std::string& resource_id) {
+  audit_input audit = in.audit;
+  audit.id = id;
+  audit.recorded = in.now;
+  audit.action = audit_action::create;
+  audit.interaction = "create";
+  audit.entity_type = type;
+  audit.entity_id = resource_id;
+  return build_audit_record(audit);
+}
+
 }  // namespace
 
 rapidjson::Document stored_service_request(const rapidjson::Value& service_request, const std::string& patient_id) {
@@ -155,14 +167,16 @@ referral_create_plan plan_referral_create(const referral_create_input& in) {
   plan.work.outbox.push_back({in.ids.event, events_channel, platform_events_destination, in.ids.service_request,
                               "application/cloudevents+json", build_triage_event(header, r, in.triage)});
 
-  audit_input audit = in.audit;
-  audit.id = in.ids.audit;
-  audit.recorded = in.now;
-  audit.action = audit_action::create;
-  audit.interaction = "create";
-  audit.entity_type = "ServiceRequest";
-  audit.entity_id = in.ids.service_request;
-  plan.work.audits.push_back(build_audit_record(audit));
+  plan.work.audits.push_back(create_audit(in, in.ids.audit, "ServiceRequest", in.ids.service_request));
+  if (in.audit_each_entry) {
+    if (plan.patient_write) {
+      plan.work.audits.push_back(create_audit(in, in.ids.patient_audit, "Patient", plan.patient_id));
+    }
+    for (std::size_t i = 0; i < in.accompanying.size(); ++i) {
+      const resource_write& w = plan.work.writes[plan.accompanying_writes[i]];
+      plan.work.audits.push_back(create_audit(in, in.accompanying[i].audit_id, w.type, w.id));
+    }
+  }
   return plan;
 }
 

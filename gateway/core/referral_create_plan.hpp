@@ -10,7 +10,8 @@
 //     same referral fails the whole unit with identifier_taken and the stored referral's id;
 //   - the Task (status requested, triage priority and suggestion);
 //   - the referral.received triage event in the outbox (CloudEvents, ordered per referral);
-//   - the AuditEvent of the create;
+//   - the AuditEvent of the create; for a transaction Bundle one more per entry written (the new
+//     Patient, each accompanying resource), so each entry has its own record;
 //   - for a transaction Bundle, the resources that came with the referral (its Practitioner,
 //     Organization, Condition, supporting Observations, ...), owned by the requester, with every
 //     Bundle urn:uuid: reference (in them, the ServiceRequest and a new Patient) rewritten to the
@@ -42,6 +43,7 @@ struct referral_create_ids {
   std::string new_patient;  // used only when no stored Patient exists
   std::string event;
   std::string audit;
+  std::string patient_audit;  // transaction Bundles: the new Patient entry's AuditEvent
 };
 
 // A resource that arrives with the referral (a transaction Bundle's other entries).
@@ -49,6 +51,7 @@ struct accompanying_resource {
   const rapidjson::Value* resource = nullptr;  // validated; carries resourceType
   std::string id;                              // the id to store it under (the caller makes it)
   std::string full_url;                        // its Bundle fullUrl; "" when nothing refers to it
+  std::string audit_id;                        // its entry's AuditEvent
 };
 
 struct referral_create_input {
@@ -64,7 +67,8 @@ struct referral_create_input {
   referral_create_ids ids;
   std::chrono::system_clock::time_point now{};
   audit_input audit;  // who/request id; id, time, action, entity filled in here
-  // Transaction Bundles only (empty for a plain create):
+  // Transaction Bundles only (empty / false for a plain create):
+  bool audit_each_entry = false;
   std::string service_request_full_url;
   std::string patient_full_url;  // the Patient entry's fullUrl
   std::vector<accompanying_resource> accompanying;

@@ -6,6 +6,8 @@
 // the order each referral's messages must arrive in.
 //
 // RG_CRASH_ROUNDS (default 1) repeats the SIGKILL round of the crash test, each on fresh storage.
+// RG_ASAN_GATEWAY names a gateway built with AddressSanitizer to run instead of the build's (tools/
+// test.sh builds one for the SIGTERM test); without it the build's own (sanitised in RG_SANITIZE).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <signal.h>
@@ -149,6 +151,7 @@ class feedback_test : public ::testing::Test {
     restart_gateway();
   }
   void restart_gateway() {
+    if (const char* asan = std::getenv("RG_ASAN_GATEWAY"); asan != nullptr && *asan != '\0') gateway_args_[0] = asan;
     gateway_ = std::make_unique<child_process>(gateway_args_);
     ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
   }
@@ -553,6 +556,63 @@ TEST_F(feedback_test, sigkill_while_delivering_200_messages_loses_none_and_keeps
     if (HasFailure()) break;
     std::printf("[ crash   ] round %d of %d passed\n", round, rounds);
   }
+}
+
+// What a sanitiser printed, if anything.
+bool sanitiser_reported(const std::string& stderr_text) {
+  return stderr_text.find("AddressSanitizer") != std::string::npos ||
+         stderr_text.find("LeakSanitizer") != std::string::npos ||
+         stderr_text.find("runtime error:") != std::string::npos;
+}
+
+TEST_F(feedback_test, sigterm_while_a_slow_receiver_holds_deliveries_exits_cleanly_and_loses_none) {
+  constexpr std::size_t total = 6;  // more than max_per_destination: some in flight, some waiting
+  start_sim();                      // only to take a free port for the endpoint
+  ASSERT_FALSE(HasFatalFailure());
+  stop_sim();
+  // The receiver holds each message 2.5 s; the grace is 1 s, so SIGTERM cuts deliveries in flight.
+  start_gateway({"delivery.max_attempts=100000", "delivery.max_per_destination=4", "runtime.shutdown_grace_ms=1000"});
+  ASSERT_FALSE(HasFatalFailure());
+  {
+    auto a = client("practice-a");
+    auto platform = client("platform");
+    for (std::size_t i = 0; i < total; ++i) {
+      move_task(platform, create(a, "FB-TERM-" + std::to_string(i)).first, "received");
+      ASSERT_FALSE(HasFatalFailure());
+    }
+  }
+  ASSERT_EQ(feedback_outbox("pending").size(), total);
+  start_sim({"--delay-ms", "2500"});
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_TRUE(eventually([&] { return sim_stats()["received"] >= 4; })) << "deliveries in flight";
+
+  const auto stopping = steady::now();
+  gateway_->signal(SIGTERM);
+  const auto exit_code = gateway_->wait(20s);
+  ASSERT_TRUE(exit_code.has_value()) << "no exit after SIGTERM";
+  EXPECT_EQ(*exit_code, 0) << gateway_->stderr_text();
+  EXPECT_LT(steady::now() - stopping, 1s + 10s) << "far beyond the 1 s grace";
+  EXPECT_FALSE(sanitiser_reported(gateway_->stderr_text())) << gateway_->stderr_text();
+  gateway_.reset();
+
+  // Restarted: nothing is delivered that the receiver did not answer, and every item arrives once.
+  restart_gateway();
+  ASSERT_FALSE(HasFatalFailure());
+  std::set<std::string> recorded;
+  for (const auto& m : received()) recorded.insert(m.id);
+  for (const auto& row : feedback_outbox("delivered")) {
+    EXPECT_EQ(recorded.count(row.id), 1u) << row.id << " marked delivered without the receiver's answer";
+  }
+  ASSERT_TRUE(eventually([&] { return feedback_outbox("delivered").size() == total; }, 60s));
+  const auto got = received();
+  std::set<std::string> ids;
+  for (const auto& m : got) ids.insert(m.id);
+  EXPECT_EQ(got.size(), total) << "each message recorded once by the receiver";
+  for (const auto& row : feedback_outbox()) EXPECT_EQ(ids.count(row.id), 1u) << "arrived: " << row.id;
+  gateway_->signal(SIGTERM);
+  EXPECT_EQ(gateway_->wait(30s), 0) << gateway_->stderr_text();
+  EXPECT_FALSE(sanitiser_reported(gateway_->stderr_text())) << gateway_->stderr_text();
+  stop_sim();
 }
 
 }  // namespace

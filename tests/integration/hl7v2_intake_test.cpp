@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/audit_reader.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/hl7v2_clinic.hpp"
@@ -168,6 +169,39 @@ TEST_F(hl7v2_intake_test, an_item_9_risk_answer_makes_it_urgent_exactly_as_the_f
   const auto tasks = tasks_of(ids[0]);
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(string_at(tasks[0], "priority"), "urgent") << "on the work queue first";
+}
+
+TEST_F(hl7v2_intake_test, each_message_accepted_repeated_or_refused_is_audited_once_before_its_ack) {
+  start_gateway();
+  // The request id of a message is its control id (MSH-10): its records as action, outcome and
+  // entity ("C0 ServiceRequest/..."), oldest first.
+  const auto records = [this](const std::string& control_id) {
+    auto platform = client("platform");
+    std::vector<std::string> out;
+    for (const auto& r : rows_of_request(audit_rows(platform), control_id)) {
+      EXPECT_EQ(r.agent_name, "msk-clinic") << control_id;
+      out.insert(out.begin(), r.action + r.outcome + " " + r.entity);  // the trail is newest first
+    }
+    return out;
+  };
+  ASSERT_EQ(send(clinic_referral("AUD-1", "REF-V2-AUD1")).exit_code, 0);
+  // The create: one record per resource the message's Bundle wrote, in the referral's unit.
+  auto created = records("AUD-1");
+  ASSERT_GE(created.size(), 2u);
+  std::string referral;
+  for (const auto& r : created) {
+    EXPECT_EQ(r.substr(0, 3), "C0 ") << r;
+    if (r.starts_with("C0 ServiceRequest/")) referral = r.substr(3);
+  }
+  ASSERT_FALSE(referral.empty()) << "the referral's own create record";
+  ASSERT_EQ(send(clinic_referral("AUD-1", "REF-V2-AUD1")).exit_code, 0);  // the same message again
+  created.push_back("R0 " + referral);
+  EXPECT_EQ(records("AUD-1"), created) << "one more record: a read of the referral";
+  ASSERT_EQ(send(clinic_referral("AUD-2", "REF-V2-AUD1")).exit_code, 0);  // the same referral, a new id
+  EXPECT_EQ(records("AUD-2"), (std::vector<std::string>{"R0 " + referral}));
+  ASSERT_EQ(send(replaced(clinic_referral("AUD-3", "REF-V2-AUD3"), "9434765919^^^NHS", "9434765918^^^NHS")).exit_code,
+            1);  // AE
+  EXPECT_EQ(records("AUD-3"), (std::vector<std::string>{"C4 "}));
 }
 
 TEST_F(hl7v2_intake_test, a_bad_nhs_number_is_ae_naming_pid_3_and_stores_nothing) {

@@ -23,6 +23,9 @@ struct reply {
   std::vector<v2::ack_problem> problems;
   clock_type::time_point at = clock_type::now();
   bool close = false;
+  bool audited = false;            // the use case recorded the message (submission_outcome::audited)
+  bool repeat = false;             // answered again from the control id's claim
+  std::string service_request_id;  // the referral, when known
 };
 
 std::string ack_text(const v2::answered_header& answered, std::string_view organisation, const reply& r) {
@@ -84,6 +87,8 @@ asio::awaitable<reply> accept(referral_port* port, const v2::message* m, std::st
   if (seen.found) {
     reply again;  // the same ACK as the first time: same control id, same time
     again.at = seen.found->committed_at;
+    again.repeat = true;
+    again.service_request_id = seen.found->service_request_id;
     co_return again;
   }
 
@@ -110,7 +115,31 @@ asio::awaitable<reply> accept(referral_port* port, const v2::message* m, std::st
       r = not_now(stored.issues);
       break;
   }
+  r.audited = stored.audited;
+  r.service_request_id = stored.service_request_id;
   co_return r;
+}
+
+// The message's one AuditEvent when the use case did not record it; AR (send it again) when the
+// record cannot be stored, so no message is answered without its record.
+asio::awaitable<reply> recorded(referral_port* port, caller who, std::string control_id, reply r) {
+  if (r.audited) co_return r;
+  message_record record;
+  record.who = std::move(who);
+  record.control_id = std::move(control_id);
+  record.create = !r.repeat;
+  record.service_request_id = r.service_request_id;
+  record.accepted = r.code == v2::ack_code::aa;
+  record.fault = r.code == v2::ack_code::ar && !r.close;
+  record.outcome_text = "REF^I12 answered " + std::string(to_string(r.code));
+  if (!r.problems.empty()) record.outcome_text += " (" + to_string(r.problems.front().at) + ")";
+  auto store = std::bind_front(&referral_port::record, port, std::move(record));
+  const bool stored = co_await await_store<bool>(std::move(store));
+  if (stored) co_return r;
+  reply refused = refuse(v2::ack_code::ar, {}, v2::hl7_error_code::internal_error,
+                         "the audit trail cannot take this message's record now; nothing was stored, send it again");
+  refused.close = r.close;
+  co_return refused;
 }
 
 }  // namespace
@@ -125,10 +154,12 @@ asio::awaitable<net::mllp_answer> mllp_front_door::handle(std::string text, net:
     const v2::answered_header answered = v2::header_from_text(text);
     // Without a control id the sender cannot tell which message this answers: reject and close.
     const bool uncorrelated = answered.control_id.empty();
-    reply r;
-    r.code = uncorrelated ? v2::ack_code::ar : v2::ack_code::ae;
-    r.problems.push_back(v2::problem_of(parsed.error()));
-    r.close = uncorrelated;
+    reply unread;
+    unread.code = uncorrelated ? v2::ack_code::ar : v2::ack_code::ae;
+    unread.problems.push_back(v2::problem_of(parsed.error()));
+    unread.close = uncorrelated;
+    auto record = recorded(&port_, unidentified_caller(*context.peer), answered.control_id, std::move(unread));
+    const reply r = co_await std::move(record);
     log_message(context, {}, answered.control_id, r, started);
     co_return net::mllp_answer{ack_text(answered, answered.sending_facility, r), r.close};
   }
@@ -137,10 +168,12 @@ asio::awaitable<net::mllp_answer> mllp_front_door::handle(std::string text, net:
   const std::string facility = answered.sending_facility;
   const auto who = senders_.identify(*context.peer, facility, context.remote_address);
   if (!who) {
-    const reply r = refuse(v2::ack_code::ar, m.header().where(4), v2::hl7_error_code::unknown_key,
-                           context.peer->present ? "the client certificate is not a known sender"
-                                                 : "MSH-4 from this address is not a known sender",
-                           true);
+    auto record = recorded(&port_, unidentified_caller(*context.peer), answered.control_id,
+                           refuse(v2::ack_code::ar, m.header().where(4), v2::hl7_error_code::unknown_key,
+                                  context.peer->present ? "the client certificate is not a known sender"
+                                                        : "MSH-4 from this address is not a known sender",
+                                  true));
+    const reply r = co_await std::move(record);
     log_message(context, {}, answered.control_id, r, started);
     co_return net::mllp_answer{ack_text(answered, facility, r), true};
   }
@@ -152,6 +185,8 @@ asio::awaitable<net::mllp_answer> mllp_front_door::handle(std::string text, net:
     auto accepted = accept(&port_, &m, answered.control_id, *who);  // built outside the co_await (g++ 12)
     r = co_await std::move(accepted);
   }
+  auto record = recorded(&port_, *who, answered.control_id, std::move(r));
+  r = co_await std::move(record);
   log_message(context, org, answered.control_id, r, started);
   co_return net::mllp_answer{ack_text(answered, org, r), r.close};
 }

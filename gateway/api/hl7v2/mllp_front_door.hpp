@@ -13,6 +13,9 @@
 //                                                    take it now. MSA-2 always echoes MSH-10.
 // Steps 4 and 7 are the port's: the same create use case as a FHIR transaction, with the
 // control id claimed in the same unit of work.
+// Every message leaves exactly one AuditEvent before its ACK: the use case's (a referral created,
+// in its unit; a repeat), or else one through the port's record() (refused at any step, a control
+// id answered again); when that cannot be stored the answer is AR, send it again.
 //
 // One log line per message (no content, no patient identifiers): listener, remote address,
 // organisation, control id, ACK code, milliseconds.

@@ -7,6 +7,9 @@
 // message sent again - after a lost ACK, or a crash between commit and ACK - finds the first
 // one's referral and creates nothing.
 //
+// Every message leaves exactly one AuditEvent: the use case's (a referral created, in its unit; a
+// repeat or a refusal it decided), or else the front door's through record().
+//
 // Callback based like the store port (core::store_callback): `done` runs once, on any thread.
 #include <rapidjson/document.h>
 
@@ -49,6 +52,19 @@ struct submission_outcome {
   std::string service_request_id;
   std::chrono::system_clock::time_point committed_at{};  // created / repeat_message
   fhir::outcome issues;                                  // refused / not_now: why, with expressions into the Bundle
+  bool audited = false;  // the use case recorded this message's access (created: in its unit)
+};
+
+// The one AuditEvent of a message the use case did not record: refused before or by it, or a
+// control id answered again from its claim.
+struct message_record {
+  caller who;                      // empty name and organisation: the sender was not identified
+  std::string control_id;          // MSH-10 (the request id)
+  bool create = true;              // false: a repeat answered from the stored referral (a read)
+  std::string service_request_id;  // "" unless a referral is known
+  bool accepted = false;
+  bool fault = false;        // not accepted through no fault of the sender's (AR, storage)
+  std::string outcome_text;  // ACK code and field; never the message's content
 };
 
 class referral_port {
@@ -57,6 +73,8 @@ class referral_port {
   virtual void find_message(std::string organisation, std::string control_id,
                             core::store_callback<message_lookup> done) = 0;
   virtual void submit(referral_submission submission, core::store_callback<submission_outcome> done) = 0;
+  // `done(true)` once the record is durable; false: it could not be stored (the sender gets AR).
+  virtual void record(message_record record, core::store_callback<bool> done) = 0;
 };
 
 }  // namespace gateway::api::hl7v2

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "gateway/app/audit_trail.hpp"
 #include "gateway/app/services.hpp"
 #include "gateway/core/transaction_bundle.hpp"
 
@@ -40,6 +41,7 @@ fhir::outcome fault(std::string_view what) {
 struct submission_state {
   core::transaction_referral entries;
   core::store_callback<submission_outcome> done;
+  std::shared_ptr<app::audit_mark> audited = std::make_shared<app::audit_mark>();
 };
 
 void finish_submission(const std::shared_ptr<submission_state>& state, std::exception_ptr error,
@@ -65,6 +67,7 @@ void finish_submission(const std::shared_ptr<submission_state>& state, std::exce
       out.what = submission_outcome::kind::repeat_referral;
     }
   }
+  out.audited = state->audited->recorded.load();
   state->done(std::move(out));
 }
 
@@ -110,7 +113,7 @@ void service_referral_port::submit(referral_submission submission, core::store_c
   auto state = std::make_shared<submission_state>(submission_state{std::move(*entries), std::move(done)});
   app::referral_create_command command{
       submission.who,
-      app::request_meta{submission.message_control_id, {}, app::front_door::hl7v2_mllp, base_url_},
+      app::request_meta{submission.message_control_id, {}, app::front_door::hl7v2_mllp, base_url_, state->audited},
       app::bundled_referral{submission.bundle, &state->entries},
       {}};
   command.message_id = core::identifier{message_control_id_system, submission.message_control_id};
@@ -119,6 +122,23 @@ void service_referral_port::submit(referral_submission submission, core::store_c
              [state](std::exception_ptr error, std::optional<app::result<app::referral_created>> value) {
                finish_submission(state, error, std::move(value));
              });
+}
+
+void service_referral_port::record(message_record record, core::store_callback<bool> done) {
+  app::audited_access access;
+  access.action = record.create ? core::audit_action::create : core::audit_action::read;
+  access.interaction = "create";
+  if (!record.service_request_id.empty()) {
+    access.entity_type = "ServiceRequest";
+    access.entity_id = std::move(record.service_request_id);
+  }
+  access.success = record.accepted;
+  access.server_fault = record.fault;
+  access.outcome_text = std::move(record.outcome_text);
+  app::record_access(services_.ctx, record.who,
+                     app::request_meta{std::move(record.control_id), {}, app::front_door::hl7v2_mllp, base_url_, {}},
+                     access,
+                     [done = std::move(done)](core::commit_outcome stored) mutable { done(stored.has_value()); });
 }
 
 }  // namespace gateway::api::hl7v2

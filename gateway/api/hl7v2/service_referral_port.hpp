@@ -35,6 +35,7 @@ class service_referral_port final : public referral_port {
   void find_message(std::string organisation, std::string control_id,
                     core::store_callback<message_lookup> done) override;
   void submit(referral_submission submission, core::store_callback<submission_outcome> done) override;
+  void record(message_record record, core::store_callback<bool> done) override;
 
  private:
   class posting_resumer final : public app::resumer {

@@ -52,13 +52,20 @@ class memory_port final : public referral_port {
         std::string(fhir::json::string_member((*s.bundle)["entry"][2]["resource"]["identifier"][0], "value"));
     last_caller = s.who.name;
     submission_outcome o = next;
+    o.audited = o.what == submission_outcome::kind::created;  // in the unit of work, like the use case
     if (o.what == submission_outcome::kind::created) {
       claims[s.who.organisation + "|" + s.message_control_id] = {o.service_request_id, o.committed_at};
     }
     done(std::move(o));
   }
+  void record(message_record r, core::store_callback<bool> done) override {
+    records.push_back(std::move(r));
+    done(!audit_down);
+  }
 
   std::map<std::string, acknowledged_message> claims;
+  std::vector<message_record> records;
+  bool audit_down = false;
   submission_outcome next{submission_outcome::kind::created,
                           "sr-1",
                           std::chrono::sys_days{std::chrono::year{2024} / 3 / 1} + std::chrono::hours{10},
@@ -121,6 +128,26 @@ TEST(Hl7v2FrontDoor, ARepeatedControlIdGetsTheSameAckAndCreatesNothing) {
   const auto again = f.send(fixture());
   EXPECT_EQ(again.message, first.message);
   EXPECT_EQ(f.port.submitted, 1);
+}
+
+TEST(Hl7v2FrontDoor, EachMessageTheUseCaseDidNotRecordGetsOneRecordAndArWhenItCannotBeStored) {
+  front_door_fixture f;
+  ASSERT_EQ(ack_of(f.send(fixture())).code, v2::ack_code::aa);
+  EXPECT_TRUE(f.port.records.empty()) << "a created referral's record is in its unit of work";
+  ASSERT_EQ(ack_of(f.send(fixture())).code, v2::ack_code::aa);  // the same control id again
+  ASSERT_EQ(f.port.records.size(), 1u);
+  EXPECT_FALSE(f.port.records[0].create);
+  EXPECT_TRUE(f.port.records[0].accepted);
+  EXPECT_EQ(f.port.records[0].service_request_id, "sr-1");
+  EXPECT_EQ(f.port.records[0].who.name, "msk-clinic");
+  EXPECT_TRUE(f.send(fixture(), "10.1.2.3").close_after);  // an unknown sender
+  ASSERT_EQ(f.port.records.size(), 2u);
+  EXPECT_FALSE(f.port.records[1].accepted);
+  EXPECT_TRUE(f.port.records[1].who.name.empty());
+  f.port.audit_down = true;
+  const auto ack = ack_of(f.send(fixture()));
+  EXPECT_EQ(ack.code, v2::ack_code::ar) << "answered without its record";
+  EXPECT_NE(ack.error_text.find("audit trail"), std::string::npos);
 }
 
 TEST(Hl7v2FrontDoor, AnUnknownSenderIsRejectedAndTheConnectionClosed) {

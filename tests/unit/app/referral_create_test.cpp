@@ -47,7 +47,9 @@ TEST_F(referral_create, a_repeat_of_the_identifier_answers_the_stored_referral_a
   EXPECT_EQ(store.resource_count("ServiceRequest"), 1u);
   EXPECT_EQ(store.resource_count("Task"), 1u);
   EXPECT_EQ(outbox_count(core::events_channel), 1u);
-  EXPECT_EQ(store.audits().size(), audits) << "a repeat writes nothing";
+  ASSERT_EQ(store.audits().size(), audits + 1) << "a repeat writes nothing but the record of its access";
+  EXPECT_EQ(store.audits().back().action, core::audit_action::read);
+  EXPECT_EQ(store.audits().back().entity_id, first.service_request.id);
 }
 
 TEST_F(referral_create, a_repeat_that_races_the_first_answers_the_one_that_won) {
@@ -195,7 +197,9 @@ TEST_F(referral_create_bundled, a_repeated_transaction_creates_nothing) {
   EXPECT_TRUE(again->written.empty());
   EXPECT_EQ(store.resource_count("ServiceRequest"), 1u);
   EXPECT_EQ(store.resource_count("Practitioner"), 1u);
-  EXPECT_EQ(store.commits(), commits + 1) << "the attempt was refused by its claim, nothing applied";
+  EXPECT_EQ(store.commits(), commits + 2)
+      << "the attempt was refused by its claim (nothing applied), then the repeat's access was recorded";
+  EXPECT_EQ(store.audits().back().action, core::audit_action::read);
 }
 
 TEST_F(referral_create_bundled, one_failing_part_stores_nothing_of_the_transaction) {
