@@ -2,8 +2,9 @@
 # One command on a fresh Debian 12 machine: install what is missing, build, run every test
 # through ctest. Exits non-zero on any failure.
 #   RG_SANITIZE=1 tools/test.sh   also builds with ASan+UBSan (build-asan/) and runs the tests there
-#                                 (without it only the gateway is built there, for the SIGTERM test;
-#                                 RG_ASAN_SHUTDOWN=0 skips that)
+#   RG_ASAN_SHUTDOWN=1 tools/test.sh   builds only the gateway with ASan+UBSan (build-asan/) and runs
+#                                    the SIGTERM-with-a-slow-receiver test against it (off by
+#                                    default until its CI cost is measured; RG_SANITIZE=1 covers it)
 #   RG_FUZZ_SECONDS=60 tools/test.sh   also runs the validator's libFuzzer target that long, and the
 #                                    HL7 v2 targets (ER7 parser, MLLP framer) half that each
 #                                    (CI does, with 60 s)
@@ -28,7 +29,7 @@ build/tools/hazard-log/hazard-log-check docs/clinical-safety/hazard-log.md build
 # The kill tests (crash_test, feedback_test) repeat SIGKILL/restart/verify this many times.
 export RG_CRASH_ROUNDS="${RG_CRASH_ROUNDS:-5}"
 (cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)")
-if [ "${RG_SANITIZE:-0}" != "1" ] && [ "${RG_ASAN_SHUTDOWN:-1}" = "1" ]; then
+if [ "${RG_SANITIZE:-0}" != "1" ] && [ "${RG_ASAN_SHUTDOWN:-0}" = "1" ]; then
   # SIGTERM while a slow receiver holds deliveries, once more against a gateway built with
   # AddressSanitizer + UBSan: only that binary is built (build-asan/, shared with RG_SANITIZE=1).
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRG_SANITIZE=ON -DRG_BENCH=OFF >/dev/null
