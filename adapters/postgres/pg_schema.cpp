@@ -114,6 +114,11 @@ CREATE INDEX audit_by_time ON audit (recorded, seq);
 -- partial index, so the purge finds the expired ones without walking every delivered row.
 CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'delivered';
 )sql"},
+    {3, R"sql(
+-- The operations page (store_pathway.hpp) asks for the referrals first stored in a time window: a
+-- partial index on first versions, so that read does not walk every version of every resource.
+CREATE INDEX resource_history_first_versions ON resource_history (type, last_updated) WHERE version = 1;
+)sql"},
 };
 
 int current_version(pg_connection& db) {

@@ -120,6 +120,11 @@ DROP TABLE search_index;
 -- partial index, so the purger finds the expired ones without walking every delivered row.
 CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'delivered';
 )sql"},
+    {4, R"sql(
+-- The operations page (store_pathway.hpp) asks for the referrals first stored in a time window: a
+-- partial index on first versions, so that read does not walk every version of every resource.
+CREATE INDEX resource_history_first_versions ON resource_history (type, last_updated) WHERE version = 1;
+)sql"},
 };
 
 std::string pragma_text(connection& db, const char* sql) {
