@@ -17,21 +17,24 @@ constexpr const char* first_versions =
 pathway_statements written_with_question_marks() {
   const std::string window(first_versions);
   pathway_statements s;
-  s.referrals = "SELECT sr.id, sr.owner_org, sr.last_updated FROM resource_history sr WHERE " + window + " ORDER BY sr.seq LIMIT ?3";
+  s.referrals = "SELECT sr.id, sr.owner_org, sr.last_updated FROM resource_history sr WHERE " + window +
+                " ORDER BY sr.seq LIMIT ?3";
   // Every Task of the referral (found by its based-on index row), every version of it.
   s.task_versions =
       "SELECT sr.id, h.last_updated, h.json FROM resource_history sr "
       "JOIN search_keys k ON k.type = 'Task' AND k.param = 'based-on' AND k.value = 'ServiceRequest/' || sr.id "
       "JOIN resources t ON t.rkey = k.rkey "
       "JOIN resource_history h ON h.type = 'Task' AND h.id = t.id "
-      "WHERE " + window + " ORDER BY h.seq LIMIT ?3";
+      "WHERE " +
+      window + " ORDER BY h.seq LIMIT ?3";
   s.scores =
       "SELECT sr.id, h.last_updated, h.json FROM resource_history sr "
       "JOIN search_keys k ON k.type = 'Observation' AND k.param = 'based-on' "
       "AND k.value = 'ServiceRequest/' || sr.id "
       "JOIN resources o ON o.rkey = k.rkey AND o.deleted = 0 "
       "JOIN resource_history h ON h.seq = o.seq "
-      "WHERE " + window + " ORDER BY h.seq LIMIT ?3";
+      "WHERE " +
+      window + " ORDER BY h.seq LIMIT ?3";
   s.waiting_tasks =
       "SELECT t.owner_org, h.json FROM search_keys k "
       "JOIN resources t ON t.rkey = k.rkey AND t.deleted = 0 "
@@ -102,8 +105,8 @@ core::pathway_outbox_group& pathway_builder::group(const std::string& channel, c
   return g;
 }
 
-void pathway_builder::outbox_count(const std::string& channel, const std::string& destination,
-                                   const std::string& state, std::int64_t count, std::int64_t oldest_created_ms) {
+void pathway_builder::outbox_count(const std::string& channel, const std::string& destination, const std::string& state,
+                                   std::int64_t count, std::int64_t oldest_created_ms) {
   auto& g = group(channel, destination);
   if (state == "dead") {
     g.dead = count;

@@ -18,7 +18,10 @@ boost::system::result<pathway_query, api_error> parse_pathway_query(const std::v
   bool from_given = false;
   bool seen_from = false, seen_to = false, seen_format = false;
   for (const auto& q : query) {
-    bool* seen = q.name == "from" ? &seen_from : q.name == "to" ? &seen_to : q.name == "format" ? &seen_format : nullptr;
+    bool* seen = q.name == "from"     ? &seen_from
+                 : q.name == "to"     ? &seen_to
+                 : q.name == "format" ? &seen_format
+                                      : nullptr;
     if (seen == nullptr) {
       return api_error::single(400, fhir::issue_code::not_supported,
                                "unknown parameter \"" + q.name + "\" (from, to, format)", q.name);

@@ -74,8 +74,8 @@ report_table outcome_rates_table(const pathway_facts& facts) {
   }
   for (const auto& [org, r] : by_organisation) {
     t.rows.push_back({org, r.with_scores, r.recovery_eligible, r.recovered, percent(r.recovered, r.recovery_eligible),
-                      r.improvement_known, r.improved, percent(r.improved, r.improvement_known),
-                      r.deterioration_known, r.deteriorated, percent(r.deteriorated, r.deterioration_known)});
+                      r.improvement_known, r.improved, percent(r.improved, r.improvement_known), r.deterioration_known,
+                      r.deteriorated, percent(r.deteriorated, r.deterioration_known)});
   }
   return t;
 }

@@ -74,8 +74,10 @@ std::map<std::string, referral_progress> progress_of(const pathway_facts& facts)
 }
 
 report_table referrals_per_week(const pathway_facts& facts) {
-  report_table t{"referrals_per_week", "Referrals received per week, by referring organisation",
-                 {"week_start", "organisation", "referrals"}, {}};
+  report_table t{"referrals_per_week",
+                 "Referrals received per week, by referring organisation",
+                 {"week_start", "organisation", "referrals"},
+                 {}};
   std::map<std::pair<std::chrono::sys_days, std::string>, std::int64_t> counts;
   for (const auto& r : facts.referrals)
     if (const auto at = parse_fhir_date_time(r.received)) ++counts[{week_start(*at), r.organisation}];
@@ -134,13 +136,13 @@ report_table not_yet_accepted(const pathway_facts& facts, const pathway_settings
     const bool has_level = urgent && settings.urgent_accept > std::chrono::milliseconds::zero();
     report_cell overdue;
     if (has_level && since) overdue = std::string(settings.now - *since >= settings.urgent_accept ? "yes" : "no");
-    rows.push_back({since ? clock::time_point(*since) : settings.now,
-                    {std::string(fhir::json::string_member(task, "id")), w.organisation,
-                     std::string(to_string(triage.priority)), flags,
-                     std::string(fhir::json::string_member(task, "status")),
-                     since ? report_cell(format_instant(*since)) : report_cell(),
-                     since ? report_cell(hours(settings.now - *since)) : report_cell(),
-                     has_level ? report_cell(hours(settings.urgent_accept)) : report_cell(), overdue}});
+    rows.push_back(
+        {since ? clock::time_point(*since) : settings.now,
+         {std::string(fhir::json::string_member(task, "id")), w.organisation, std::string(to_string(triage.priority)),
+          flags, std::string(fhir::json::string_member(task, "status")),
+          since ? report_cell(format_instant(*since)) : report_cell(),
+          since ? report_cell(hours(settings.now - *since)) : report_cell(),
+          has_level ? report_cell(hours(settings.urgent_accept)) : report_cell(), overdue}});
   }
   std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.since < b.since; });
   for (auto& r : rows) t.rows.push_back(std::move(r.cells));
@@ -149,9 +151,9 @@ report_table not_yet_accepted(const pathway_facts& facts, const pathway_settings
 
 report_table task_status_counts(const std::map<std::string, referral_progress>& progress) {
   report_table t{"task_status", "Task status of the referrals received", {"status", "tasks"}, {}};
-  static constexpr const char* order[] = {"requested", "received",  "accepted",  "in-progress", "on-hold",
-                                          "completed", "cancelled", "rejected",  "failed",      "ready",
-                                          "draft",     "entered-in-error"};
+  static constexpr const char* order[] = {"requested", "received",  "accepted",  "in-progress",
+                                          "on-hold",   "completed", "cancelled", "rejected",
+                                          "failed",    "ready",     "draft",     "entered-in-error"};
   std::map<std::string, std::int64_t> counts;
   for (const auto& [id, p] : progress)
     if (!p.status.empty()) ++counts[p.status];
@@ -166,18 +168,16 @@ report_table task_status_counts(const std::map<std::string, referral_progress>& 
 }
 
 report_table outbox(const pathway_facts& facts, const pathway_settings& settings) {
-  report_table t{"outbox",
-                 "Outbox by destination: depth, oldest pending age, dead letters and the last error",
-                 {"channel", "destination", "pending", "oldest_pending_age_seconds", "dead", "last_error",
-                  "dead_items"},
-                 {}};
+  report_table t{
+      "outbox",
+      "Outbox by destination: depth, oldest pending age, dead letters and the last error",
+      {"channel", "destination", "pending", "oldest_pending_age_seconds", "dead", "last_error", "dead_items"},
+      {}};
   for (const auto& g : facts.outbox) {
     report_cell age;
     if (g.oldest_pending_created_at)
-      age = static_cast<std::int64_t>(
-          std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(
-                                        settings.now - *g.oldest_pending_created_at)
-                                        .count()));
+      age = static_cast<std::int64_t>(std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::seconds>(settings.now - *g.oldest_pending_created_at).count()));
     std::string ids;
     for (const auto& id : g.dead_ids) ids += (ids.empty() ? "" : " ") + id;
     t.rows.push_back({g.channel, g.destination, g.pending, age, g.dead, g.last_error, ids});

@@ -69,8 +69,8 @@ struct pathway_outbox_group {
   std::int64_t pending = 0;
   std::int64_t dead = 0;
   std::optional<std::chrono::system_clock::time_point> oldest_pending_created_at;
-  std::string last_error;              // newest, of a pending or dead item; empty when none
-  std::vector<std::string> dead_ids;   // oldest first
+  std::string last_error;             // newest, of a pending or dead item; empty when none
+  std::vector<std::string> dead_ids;  // oldest first
 };
 
 struct pathway_feedback_count {
@@ -85,7 +85,7 @@ struct pathway_facts {
   std::vector<pathway_resource> task_versions;
   std::vector<pathway_resource> scores;
   std::vector<pathway_waiting_task> waiting_tasks;
-  std::vector<pathway_outbox_group> outbox;  // ordered by channel, destination
+  std::vector<pathway_outbox_group> outbox;      // ordered by channel, destination
   std::vector<pathway_feedback_count> feedback;  // ordered by destination
   bool truncated = false;
 };

@@ -40,7 +40,8 @@ class pathway_test : public store_test {
     u.outbox.push_back({id, channel, destination, "key-" + id, "application/fhir+json", "{}"});
     ASSERT_TRUE(commit(u));
   }
-  boost::system::error_code outbox_change(const std::function<void(core::store_callback<boost::system::error_code>)>& f) {
+  boost::system::error_code outbox_change(
+      const std::function<void(core::store_callback<boost::system::error_code>)>& f) {
     return wait_for<boost::system::error_code>(f);
   }
 };
