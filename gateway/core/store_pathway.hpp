@@ -42,7 +42,8 @@ namespace gateway::core {
 struct pathway_window {
   std::chrono::system_clock::time_point from;
   std::chrono::system_clock::time_point to;
-  std::size_t max_rows = 50'000;
+  // Per list. A Task version is ~1.5 KB of JSON, so one read holds at most some 15 MB per list.
+  std::size_t max_rows = 10'000;
 };
 
 struct pathway_referral {
