@@ -191,9 +191,8 @@ std::string application::start(net::server& server) {
   metrics_.add_collector([purger](std::string& out) { collect_retention_metrics(*purger, out); });
   parts_->purger->start();
 
-  // Service level: urgent referrals not accepted in time raise referral.overdue.
-  if (config_.triage.urgent_accept.count() > 0)
-    parts_->service_level = service_level_timer::start(*parts_->services, config_.triage.overdue_check, metrics_);
+  // Service level: urgent referrals not accepted in time raise referral.overdue (always on).
+  parts_->service_level = service_level_timer::start(*parts_->services, config_.triage.overdue_check, metrics_);
   return {};
 }
 

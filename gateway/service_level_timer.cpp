@@ -50,15 +50,19 @@ class queued_resumer final : public app::resumer {
 struct sweep_done {
   std::atomic<bool>* finished;
   std::shared_ptr<std::atomic<std::uint64_t>> raised;
+  std::shared_ptr<std::atomic<std::uint64_t>> completed;
   queued_resumer* where;
   void operator()(std::exception_ptr error, std::optional<app::result<app::overdue_sweep>> outcome) {
     if (error) {
       telemetry::error("service-level check failed", {});
     } else if (outcome && !*outcome) {
       telemetry::warn("service-level check could not finish", {{"reason", (*outcome).error().message()}});
-    } else if (outcome && (**outcome).raised > 0) {
-      raised->fetch_add((**outcome).raised, std::memory_order_relaxed);
-      telemetry::warn("urgent referrals overdue", {{"notices", static_cast<unsigned long>((**outcome).raised)}});
+    } else if (outcome) {
+      completed->fetch_add(1, std::memory_order_relaxed);
+      if ((**outcome).raised > 0) {
+        raised->fetch_add((**outcome).raised, std::memory_order_relaxed);
+        telemetry::warn("urgent referrals overdue", {{"notices", static_cast<unsigned long>((**outcome).raised)}});
+      }
     }
     finished->store(true);
     where->notify();
@@ -71,6 +75,7 @@ struct service_level_timer::state {
   const app::services* services = nullptr;
   std::chrono::milliseconds interval{};
   std::shared_ptr<std::atomic<std::uint64_t>> raised = std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::shared_ptr<std::atomic<std::uint64_t>> completed = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::mutex mutex;
   std::condition_variable stop_signal;
   bool stopping = false;
@@ -84,7 +89,7 @@ struct service_level_timer::state {
       }
       queued_resumer where;
       std::atomic<bool> finished{false};
-      app::start(services->service_level.sweep(), where, sweep_done{&finished, raised, &where});
+      app::start(services->service_level.sweep(), where, sweep_done{&finished, raised, completed, &where});
       where.run_until(finished);
     }
   }
@@ -98,12 +103,16 @@ std::unique_ptr<service_level_timer> service_level_timer::start(const app::servi
   auto s = std::make_unique<state>();
   s->services = &services;
   s->interval = interval;
-  metrics.add_collector([raised = s->raised](std::string& out) {
+  metrics.add_collector([raised = s->raised, completed = s->completed](std::string& out) {
     out +=
         "# HELP gateway_referrals_overdue_total referral.overdue notices raised for urgent referrals not accepted in "
         "time.\n";
     out += "# TYPE gateway_referrals_overdue_total counter\n";
     out += "gateway_referrals_overdue_total " + std::to_string(raised->load(std::memory_order_relaxed)) + "\n";
+    // Alert when it stops rising: nothing would then notice an urgent referral left waiting.
+    out += "# HELP gateway_service_level_checks_total service-level checks of urgent referrals completed.\n";
+    out += "# TYPE gateway_service_level_checks_total counter\n";
+    out += "gateway_service_level_checks_total " + std::to_string(completed->load(std::memory_order_relaxed)) + "\n";
   });
   state* raw = s.get();
   s->thread = std::thread([raw] { raw->run(); });

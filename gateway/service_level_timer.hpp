@@ -1,8 +1,8 @@
 #pragma once
 // Runs the service-level check for urgent referrals (app::service_level_service::sweep) every
-// `interval` on a thread of its own, and counts the notices it raised for /metrics
-// (gateway_referrals_overdue_total). The sweep's store answers arrive on store threads and are
-// handed back to this thread (a resumer with a queue), so use-case code never runs on a store
+// `interval` on a thread of its own, and counts the notices it raised and the checks it completed
+// for /metrics (gateway_referrals_overdue_total, gateway_service_level_checks_total). The sweep's store answers arrive
+// on store threads and are handed back to this thread (a resumer with a queue), so use-case code never runs on a store
 // thread. Destruction stops the thread after the sweep in progress finishes.
 #include <chrono>
 #include <memory>

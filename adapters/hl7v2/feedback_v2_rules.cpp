@@ -222,10 +222,18 @@ outcome nte_status(const message_view& m, const Value*, segment_builder& s) {
     }
   }
   s.set(1, "1").set(3, line);
+  std::size_t repetition = 2;
   if (const Value* reason = json::object_member(*m.task, "statusReason")) {
     std::string_view text = json::string_member(*reason, "text");
     if (text.empty()) text = str(first_coding(reason), "display");
-    if (!text.empty()) s.set(3, 2, 1, 1, "Reason: " + std::string(text));
+    if (!text.empty()) s.set(3, repetition++, 1, 1, "Reason: " + std::string(text));
+  }
+  // Why this message was sent beyond the status, e.g. an escalation: what risk rose and that a
+  // clinician must review the referral.
+  if (const Value* why = json::object_member(*m.header, "reason")) {
+    if (const std::string_view text = json::string_member(*why, "text"); !text.empty()) {
+      s.set(3, repetition, 1, 1, "Note: " + std::string(text));
+    }
   }
   return std::nullopt;
 }
@@ -344,7 +352,8 @@ constexpr row rri_table[] = {
     {"PID", 1, 8, "PID-8 administrative sex", "Patient.gender: male M, female F, other O, unknown U", pid_sex},
     {"NTE", 1, 3, "NTE-3 comment",
      "\"Status: \" Task.status \" - \" Task.businessStatus (text or display); "
-     "\"Reason: \" Task.statusReason",
+     "\"Reason: \" Task.statusReason; \"Note: \" MessageHeader.reason.text (why it was sent, e.g. an "
+     "escalation)",
      nte_status},
 };
 

@@ -105,7 +105,7 @@ task<result<core::resource_record>> outcome_create_service::create(outcome_creat
                                 "the stored referral cannot be read back for triage; nothing was stored");
     }
     const retriage again{&**task_record, &task_json, &sr, &*normalised, triage_referral(ctx_, *normalised, in.now),
-                         in.now};
+                         in.now,         in.patient};
     result<bool> escalated = escalate_if_raised(ctx_, command.meta, again, plan->work);
     if (!escalated) co_return escalated.error();
   }

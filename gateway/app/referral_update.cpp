@@ -162,7 +162,7 @@ task<referral_update_service::attempt_result> referral_update_service::attempt(
   if (*task_record && plan->event != core::referral_event_type::cancelled) {
     const rapidjson::Document written_sr = core::stored_service_request(incoming, patient_id);
     shown_sr = core::as_committed(written_sr, id, stored->version + 1);
-    const retriage again{&**task_record, &task_json, &shown_sr, &checked->incoming, in.triage, in.now};
+    const retriage again{&**task_record, &task_json, &shown_sr, &checked->incoming, in.triage, in.now, &patient};
     result<bool> escalated = escalate_if_raised(ctx_, meta, again, plan->work);
     if (!escalated) co_return escalated.error();
   }

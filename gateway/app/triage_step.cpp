@@ -23,6 +23,7 @@ result<bool> escalate_if_raised(const context& ctx, const request_meta& meta, co
   e.event_source = ctx.event_source;
   e.feedback = feedback_settings_for(ctx, meta, in.task_record->owner_org, nullptr);
   e.now = in.now;
+  e.patient = in.patient;
   core::escalation_outcome planned = core::plan_escalation(e);
   if (!planned) return invalid_feedback_message(meta, planned.error());
   if (!*planned) return false;

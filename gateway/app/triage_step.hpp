@@ -29,6 +29,7 @@ struct retriage {
   const core::referral* normalised = nullptr;          // the referral as it now reads
   core::triage_result triage;                          // triage_referral of `normalised` (and more)
   std::chrono::system_clock::time_point now{};
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id; nullptr when not read
 };
 
 // True when an escalation was added to `work`.

@@ -152,7 +152,6 @@ void read_triage(json_object_reader r, triage_settings& t) {
   r.read("urgent_accept_ms", t.urgent_accept);
   r.read("overdue_check_ms", t.overdue_check);
   r.finish();
-  if (t.urgent_accept.count() < 0) r.errors().push_back({r.path_of("urgent_accept_ms"), "must not be negative"});
   if (t.overdue_check.count() < 1000) r.errors().push_back({r.path_of("overdue_check_ms"), "must be at least 1000"});
 }
 

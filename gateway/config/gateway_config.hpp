@@ -154,7 +154,8 @@ struct delivery_settings {
 struct triage_settings {
   std::string rules;  // path of a rules file; empty = the embedded config/triage-rules.json
   // Service level: an urgent referral's Task not accepted within this raises referral.overdue,
-  // again after each further period; 0 = no check (issue 9 item 3).
+  // again after each further period (issue 9 item 3). Always on: the reader refuses 0, since an
+  // urgent referral left waiting unnoticed is a hazard (hazard log).
   std::chrono::milliseconds urgent_accept{14'400'000};
   // How often the check looks (the notice is late by at most this much).
   std::chrono::milliseconds overdue_check{60'000};

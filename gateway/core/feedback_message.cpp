@@ -89,6 +89,11 @@ Value message_header(const feedback_message_input& in, json::allocator& a) {
   focus.PushBack(json::reference(relative_reference(*in.task), a), a);
   focus.PushBack(json::reference(relative_reference(*in.service_request), a), a);
   header.AddMember("focus", focus, a);
+  if (!in.reason.empty()) {
+    Value reason(rapidjson::kObjectType);
+    json::add_string(reason, "text", in.reason, a);
+    header.AddMember("reason", reason, a);
+  }
   return header;
 }
 

@@ -7,7 +7,9 @@
 //                            source.endpoint = the gateway's event source,
 //                            destination[0].endpoint = the referrer's endpoint, or urn:ods:<ODS>
 //                            when none is configured, receiver = the referrer by ODS code,
-//                            focus = [the Task, the ServiceRequest]; no `response` (not a reply)
+//                            focus = [the Task, the ServiceRequest]; no `response` (not a reply);
+//                            reason.text = why it was sent beyond the event, when given (an
+//                            escalation's status-update says what rose)
 //   entry[1]  the Task (as it is after the change)
 //   entry[2]  the ServiceRequest, only when the referrer asked for the full resource
 //             (referrers[].service_request = "resource"); otherwise it is only referenced, by
@@ -71,6 +73,9 @@ struct feedback_message_input {
   const outcome_summary* summary = nullptr;
   const code_system* summary_codes = nullptr;
   std::string patient_reference;  // "Patient/{id}"
+  // Why the message was sent beyond its event (MessageHeader.reason.text), e.g. the escalation
+  // note of a status-update sent because triage rose; empty = no reason element.
+  std::string reason;
 };
 
 rapidjson::Document build_feedback_message(const feedback_message_input& in);

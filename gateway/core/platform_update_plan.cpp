@@ -17,19 +17,6 @@ std::string without_meta(const rapidjson::Value& resource) {
   return json::serialise(doc);
 }
 
-feedback_message_input message_input(const feedback_settings& s, feedback_event event,
-                                     std::chrono::system_clock::time_point now) {
-  feedback_message_input m;
-  m.message_id = s.message_id;
-  m.event = event;
-  m.timestamp = format_instant(now);
-  m.source_endpoint = s.source_endpoint;
-  m.base_url = s.base_url;
-  m.destination = s.destination;
-  m.summary_codes = s.summary_codes;
-  return m;
-}
-
 audit_record audit_of(audit_input audit, const std::string& id, std::chrono::system_clock::time_point now,
                       audit_action action, std::string_view type, std::string_view entity_id) {
   audit.id = id;
@@ -42,6 +29,19 @@ audit_record audit_of(audit_input audit, const std::string& id, std::chrono::sys
 }
 
 }  // namespace
+
+feedback_message_input message_input(const feedback_settings& s, feedback_event event,
+                                     std::chrono::system_clock::time_point now) {
+  feedback_message_input m;
+  m.message_id = s.message_id;
+  m.event = event;
+  m.timestamp = format_instant(now);
+  m.source_endpoint = s.source_endpoint;
+  m.base_url = s.base_url;
+  m.destination = s.destination;
+  m.summary_codes = s.summary_codes;
+  return m;
+}
 
 rapidjson::Document as_committed(const rapidjson::Value& resource, std::string_view id, std::int64_t version) {
   rapidjson::Document doc;

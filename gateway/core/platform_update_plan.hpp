@@ -42,6 +42,11 @@ struct feedback_settings {
   const code_system* summary_codes = nullptr;  // the outcome-summary code system
 };
 
+// The message input every feedback message starts from: `s` and the event at `now`; the caller
+// adds the Task, the referral, the Patient (when the destination wants it) and any outcomes.
+feedback_message_input message_input(const feedback_settings& s, feedback_event event,
+                                     std::chrono::system_clock::time_point now);
+
 struct platform_write_plan {
   unit_of_work work;
   std::size_t resource_write = 0;  // index in work.writes of the Task / outcome

@@ -57,7 +57,7 @@ std::string escalation_note(const rise& r, const triage_result& merged, std::str
 }
 
 rapidjson::Document escalated_task(const rapidjson::Value& task, const rise& r, const triage_result& merged,
-                                   std::string_view when) {
+                                   std::string_view when, const std::string& note_text) {
   rapidjson::Document doc;
   auto& a = doc.GetAllocator();
   doc.CopyFrom(task, a);
@@ -77,7 +77,7 @@ rapidjson::Document escalated_task(const rapidjson::Value& task, const rise& r, 
   if (!doc.HasMember("note")) doc.AddMember("note", rapidjson::Value(rapidjson::kArrayType), a);
   rapidjson::Value note(rapidjson::kObjectType);
   json::add_string(note, "time", when, a);
-  json::add_string(note, "text", escalation_note(r, merged, when), a);
+  json::add_string(note, "text", note_text, a);
   doc["note"].PushBack(note, a);
   doc.RemoveMember("lastModified");
   json::add_string(doc, "lastModified", when, a);
@@ -113,7 +113,8 @@ escalation_outcome plan_escalation(const escalation_input& in) {
 
   const std::string when = format_instant(in.now);
   const std::string task_id(fhir::json::string_member(*in.task, "id"));
-  const rapidjson::Document task = escalated_task(*in.task, r, e.merged, when);
+  const std::string note = escalation_note(r, e.merged, when);
+  const rapidjson::Document task = escalated_task(*in.task, r, e.merged, when, note);
   e.task_write.kind = write_kind::update;
   e.task_write.type = "Task";
   e.task_write.id = task_id;
@@ -138,16 +139,13 @@ escalation_outcome plan_escalation(const escalation_input& in) {
              build_triage_event(header, *in.normalised, e.merged)};
 
   const rapidjson::Document shown = as_committed(task, task_id, in.task_version + 1);
-  feedback_message_input m;
-  m.message_id = in.feedback.message_id;
-  m.event = feedback_event::status_update;
-  m.timestamp = when;
-  m.source_endpoint = in.feedback.source_endpoint;
-  m.base_url = in.feedback.base_url;
-  m.destination = in.feedback.destination;
-  m.summary_codes = in.feedback.summary_codes;
+  feedback_message_input m = message_input(in.feedback, feedback_event::status_update, in.now);
   m.task = &shown;
   m.service_request = in.service_request;
+  m.reason = note;  // the referrer is told what rose, in the message itself (v2: NTE-3)
+  // An HL7 v2 referrer's RRI^I12 needs the Patient for PID-3 (without it the status-update
+  // saying the risk was seen would be dead-lettered, and hold back every later message).
+  if (in.feedback.destination.include_patient) m.patient = in.patient;
   auto item = make_feedback_item(m);
   if (!item) return escalation_outcome(boost::system::in_place_error, std::move(item.error()));
   e.feedback = std::move(*item);

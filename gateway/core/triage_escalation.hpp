@@ -7,7 +7,9 @@
 //     inputs, a note saying what rose and that a clinician must review it, lastModified = now
 //     (conditional on the Task version that was read);
 //   - a `referral.escalated` CloudEvent for the platform, carrying the merged triage;
-//   - a `status-update` feedback message to the referrer with the new Task: the risk was seen.
+//   - a `status-update` feedback message to the referrer with the new Task: the risk was seen
+//     (MessageHeader.reason.text carries the Task's new note, so an HL7 v2 referrer reads it in
+//     NTE-3 too).
 // Nothing rises: nothing is added (nullopt).
 //
 // Error: the validator's issues when the feedback message is not valid R4 (a gateway bug).
@@ -44,7 +46,8 @@ struct escalation_input {
   triage_result triage;                               // on the referral as it now reads
   std::string event_id;
   std::string event_source;
-  feedback_settings feedback;  // for the status-update to the referrer
+  feedback_settings feedback;                 // for the status-update to the referrer
+  const rapidjson::Value* patient = nullptr;  // the referral's Patient, with id (used when the destination wants it)
   std::chrono::system_clock::time_point now{};
 };
 

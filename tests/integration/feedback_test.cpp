@@ -8,8 +8,6 @@
 // RG_CRASH_ROUNDS (default 1) repeats the SIGKILL round of the crash test, each on fresh storage.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <signal.h>
 
 #include <chrono>
@@ -26,6 +24,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
@@ -37,23 +36,6 @@ int crash_rounds() {
   const char* text = std::getenv("RG_CRASH_ROUNDS");
   const int n = text != nullptr ? std::atoi(text) : 1;
   return n > 0 ? n : 1;
-}
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
-}
-
-std::string serialise(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return buffer.GetString();
-}
-
-std::string string_at(const rapidjson::Value& v, const char* member) {
-  return v.IsObject() && v.HasMember(member) && v[member].IsString() ? v[member].GetString() : std::string();
 }
 
 std::int64_t int_at(const rapidjson::Value& v, const char* member) {

@@ -5,8 +5,6 @@
 // answering AE (dead-letter with the ERR text) or staying silent (retried until an AA).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -18,28 +16,12 @@
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/hl7v2_clinic.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
-}
-
-std::string string_at(const rapidjson::Value& v, const char* member) {
-  return v.IsObject() && v.HasMember(member) && v[member].IsString() ? v[member].GetString() : std::string();
-}
-
-std::string serialise(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return buffer.GetString();
-}
 
 const std::string& certs() {
   return shared_certs_dir();
@@ -164,21 +146,34 @@ TEST_F(hl7v2_feedback_test, task_changes_arrive_as_rri_i12_in_order_and_outcomes
   const auto sr = refer();
   ASSERT_FALSE(sr.first.empty());
   for (const char* status : {"received", "accepted", "in-progress"}) move_task(sr.first, status);
+  // A PHQ-9 total without item 9: triage runs again on the later Observation and raises the
+  // flag risk-not-assessed (issue 9), so the Task gains a version and the clinic hears of it in
+  // an RRI^I12 of its own, between the outcome report and the completion.
   post_score(sr, "44261-6", 7);
   move_task(sr.first, "completed");
   ASSERT_FALSE(HasFatalFailure());
 
   std::vector<recorded_v2> got;
-  ASSERT_TRUE(eventually([&] { return (got = received()).size() >= 6; })) << got.size();
+  ASSERT_TRUE(eventually([&] { return (got = received()).size() >= 7; })) << got.size();
   std::vector<std::string> types;
   for (const auto& m : got) types.push_back(m.type);
-  EXPECT_EQ(types, (std::vector<std::string>{"RRI^I12", "RRI^I12", "RRI^I12", "ORU^R01", "RRI^I12", "ORU^R01"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"RRI^I12", "RRI^I12", "RRI^I12", "ORU^R01", "RRI^I12", "RRI^I12", "ORU^R01"}));
   // RF1-1 follows the Task (HL7 table 0283: received P, accepted/in-progress/completed A; NTE the
   // exact status), RF1-6 is the clinic's own referral id, PID the patient.
-  const char* statuses[] = {"RF1|P^", "RF1|A^", "RF1|A^", "", "RF1|A^"};
-  for (std::size_t i : {0u, 1u, 2u, 4u}) {
+  const char* statuses[] = {"RF1|P^", "RF1|A^", "RF1|A^", "", "RF1|A^", "RF1|A^"};
+  const char* notes[] = {"Status: received",    "Status: accepted", "Status: in-progress", "",
+                         "Status: in-progress", "Status: completed"};
+  for (std::size_t i : {0u, 1u, 2u, 4u, 5u}) {
     EXPECT_NE(got[i].message.find(statuses[i]), std::string::npos) << i << ": " << got[i].message;
+    EXPECT_NE(got[i].message.find(notes[i]), std::string::npos) << i << ": " << got[i].message;
   }
+  // The escalation's RRI^I12 says what rose (NTE-3 after the status, from MessageHeader.reason);
+  // the others do not.
+  EXPECT_NE(got[4].message.find("~Note: Escalated by first-line triage on a later change"), std::string::npos)
+      << got[4].message;
+  EXPECT_NE(got[4].message.find("risk-not-assessed"), std::string::npos) << got[4].message;
+  for (std::size_t i : {0u, 1u, 2u, 5u}) EXPECT_EQ(got[i].message.find("~Note: "), std::string::npos) << got[i].message;
   for (const auto& m : got) {
     EXPECT_NE(m.message.find("9434765919^^^NHS"), std::string::npos) << m.message;
     if (m.type == "RRI^I12") {
@@ -186,12 +181,15 @@ TEST_F(hl7v2_feedback_test, task_changes_arrive_as_rri_i12_in_order_and_outcomes
     }
   }
   EXPECT_NE(got[3].message.find("OBX|1|NM|44261-6^"), std::string::npos) << got[3].message;
+  EXPECT_NE(got[6].message.find("OBX|1|NM|44261-6^"), std::string::npos) << got[6].message;
   // The simulator answered AA to each; the gateway records each as delivered once it has read the ACK.
   std::vector<outbox_row> rows;
   EXPECT_TRUE(eventually([&] {
     rows = feedback_outbox();
-    return !rows.empty() && std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.state == "delivered"; });
+    return rows.size() == 6 &&
+           std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.state == "delivered"; });
   })) << (rows.empty() ? std::string("no feedback items") : rows.back().state + ": " + rows.back().last_error);
+  EXPECT_EQ(received().size(), 7u) << "nothing more arrived";
 }
 
 TEST_F(hl7v2_feedback_test, an_ae_is_dead_lettered_with_its_err_text) {

@@ -20,21 +20,12 @@
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/hl7v2_clinic.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
-}
-
-std::string string_at(const rapidjson::Value& v, const char* member) {
-  return v.IsObject() && v.HasMember(member) && v[member].IsString() ? v[member].GetString() : std::string();
-}
 
 const std::string& certs() {
   return shared_certs_dir();

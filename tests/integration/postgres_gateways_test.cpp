@@ -27,6 +27,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 #include "tests/support/postgres_cluster.hpp"
 
 namespace rg::testing {
@@ -34,16 +35,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
-}
-
-std::string string_at(const rapidjson::Value& v, const char* member) {
-  return v.IsObject() && v.HasMember(member) && v[member].IsString() ? v[member].GetString() : std::string();
-}
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 60s) {
   const auto deadline = steady::now() + timeout;

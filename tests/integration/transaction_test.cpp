@@ -297,7 +297,9 @@ TEST_F(transaction_test, a_reference_to_another_practices_resource_is_refused_ex
     const bool batch = std::string(t.what) == "batch entry";
     EXPECT_EQ(foreign.status, batch ? 200 : 422) << t.what << ": " << foreign.body;
     EXPECT_EQ(foreign.status, absent.status) << t.what;
-    if (batch) EXPECT_NE(foreign.body.find("422"), std::string::npos) << foreign.body;
+    if (batch) {
+      EXPECT_NE(foreign.body.find("422"), std::string::npos) << foreign.body;
+    }
     EXPECT_EQ(replaced(foreign.body, t.foreign_ref, "REF"), replaced(absent.body, t.absent_ref, "REF")) << t.what;
   }
   // Nothing of B's was stored, and A's referral shows nothing new.

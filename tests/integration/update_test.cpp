@@ -3,8 +3,6 @@
 // them, and — after a clean SIGTERM — the feedback messages in the real SQLite outbox.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <signal.h>
 
@@ -19,26 +17,10 @@
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/gateway_test.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
-std::string serialise(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return buffer.GetString();
-}
-
-std::string string_at(const rapidjson::Value& v, const char* member) {
-  return v.IsObject() && v.HasMember(member) && v[member].IsString() ? v[member].GetString() : std::string();
-}
 
 // The contained-Patient referral from practice-a, with its own referral number.
 std::string referral(const std::string& number) {

@@ -93,6 +93,27 @@ std::vector<hazard_control> controls_in_hazard_log(std::string_view markdown) {
   return controls;
 }
 
+std::vector<std::string> duplicate_hazard_ids(std::string_view markdown) {
+  std::vector<std::string> problems;
+  std::map<std::string, int, std::less<>> first_line_of;
+  int line_no = 0;
+  for (std::size_t pos = 0; pos <= markdown.size();) {
+    const std::size_t end = std::min(markdown.find('\n', pos), markdown.size());
+    const std::string_view line = markdown.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.starts_with("## ")) continue;
+    const std::string_view rest = trim(line.substr(3));
+    const std::string id(rest.substr(0, rest.find(' ')));
+    const auto [it, added] = first_line_of.emplace(id, line_no);
+    if (!added) {
+      problems.push_back("line " + std::to_string(line_no) + ": hazard id " + id + " is already used at line " +
+                         std::to_string(it->second));
+    }
+  }
+  return problems;
+}
+
 registered_tests parse_ctest_listing(std::string_view json) {
   registered_tests out;
   rapidjson::Document doc;

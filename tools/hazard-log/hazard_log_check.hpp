@@ -4,6 +4,8 @@
 // check after the build, so renaming, deleting or disabling a test that guards a hazard fails the
 // build's test run instead of silently leaving a control unproven.
 //
+// Hazard ids must also be unique (duplicate_hazard_ids).
+//
 // The log's format: markdown tables whose header has a column named "Tests"; each row is one
 // control, its Tests cell lists test names in backticks (`suite.test_name`, as ctest names
 // GoogleTest cases). The first cell of the row names the hazard or control in problems.
@@ -30,6 +32,11 @@ struct registered_tests {
   std::string error;
 };
 registered_tests parse_ctest_listing(std::string_view json);
+
+// One line per hazard id used by more than one "## <id> <title>" heading (the id is the heading's
+// first word, e.g. H6 or H-V2-1): another document citing "H6" must mean one hazard. Empty when
+// every id is unique.
+std::vector<std::string> duplicate_hazard_ids(std::string_view markdown);
 
 // One line per problem: a control with no test, a named test that ctest does not know, or one
 // that is disabled; also a log with no controls at all. Empty when the log holds.

@@ -1,5 +1,6 @@
 // hazard-log-check LOG CTEST_JSON: exits 1 and prints each problem when a control in the hazard log
-// names no test, or a test that ctest does not know or has disabled (see hazard_log_check.hpp).
+// names no test, or a test that ctest does not know or has disabled, or when two hazards share an
+// id (see hazard_log_check.hpp).
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto controls = gateway::tools::controls_in_hazard_log(log);
-  const auto problems = gateway::tools::check_hazard_log(controls, gateway::tools::parse_ctest_listing(listing));
+  auto problems = gateway::tools::check_hazard_log(controls, gateway::tools::parse_ctest_listing(listing));
+  for (auto& p : gateway::tools::duplicate_hazard_ids(log)) problems.push_back(std::move(p));
   for (const auto& p : problems) std::cerr << argv[1] << ": " << p << "\n";
   if (!problems.empty()) return 1;
   std::size_t tests = 0;

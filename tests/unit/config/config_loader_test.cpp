@@ -143,6 +143,10 @@ INSTANTIATE_TEST_SUITE_P(
             minimal(
                 R"(,"platform":{"organization":"P","event_source":"urn:x","events_jsonl":"e","events_rotate_bytes":100})"),
             "platform.events_rotate_bytes: must be at least 4096"},
+        rejection{"overdue_check_too_often", minimal(R"(,"triage":{"overdue_check_ms":500})"),
+                  "triage.overdue_check_ms: must be at least 1000"},
+        rejection{"urgent_accept_off", minimal(R"(,"triage":{"urgent_accept_ms":0})"),
+                  "triage.urgent_accept_ms: must be a positive number of milliseconds"},
         rejection{"caller_bad_sha",
                   minimal(R"(,"callers":[{"name":"a","sha256":"xyz","role":"platform","organization":"X"}])"),
                   "callers[0].sha256: must be 64 hex digits (SHA-256 of the DER certificate)"},

@@ -84,6 +84,14 @@ TEST(hazard_log_check, fails_on_a_log_without_controls_or_a_listing_that_is_not_
   EXPECT_FALSE(check_hazard_log(controls_in_hazard_log(log_text), parse_ctest_listing("not json")).empty());
 }
 
+TEST(hazard_log_check, fails_when_two_hazards_share_an_id) {
+  const std::string log = "# Hazard log\n\n## H6 Certificate revoked\n\n## H7 Wrong caller\n\n## H6 Something else\n";
+  const auto problems = duplicate_hazard_ids(log);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], "line 7: hazard id H6 is already used at line 3");
+  EXPECT_TRUE(duplicate_hazard_ids("## H6 a\n## H-V2-6 b\n## H16 c\n").empty());
+}
+
 // The project's own log parses into controls that each name at least one test (registration is
 // checked by tools/test.sh against the real ctest listing).
 TEST(hazard_log_check, the_projects_hazard_log_names_a_test_for_every_control) {
@@ -94,6 +102,7 @@ TEST(hazard_log_check, the_projects_hazard_log_names_a_test_for_every_control) {
   const auto controls = controls_in_hazard_log(s.str());
   ASSERT_FALSE(controls.empty());
   for (const auto& c : controls) EXPECT_FALSE(c.tests.empty()) << "line " << c.line << " (" << c.label << ")";
+  EXPECT_EQ(duplicate_hazard_ids(s.str()), std::vector<std::string>{});
 }
 
 }  // namespace

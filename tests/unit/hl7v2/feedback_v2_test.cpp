@@ -157,6 +157,25 @@ TEST(FeedbackV2, TaskStatusesMapToTable0283) {
   }
 }
 
+// An escalation's status-update tells an HL7 v2 referrer what rose: the message's reason
+// (MessageHeader.reason.text) follows the status in NTE-3; a message without one has none.
+TEST(FeedbackV2, TheMessageReasonFollowsTheStatusInNte3) {
+  fixture f;
+  auto out = feedback_to_v2(f.json(), {});
+  ASSERT_TRUE(out) << out.error();
+  EXPECT_EQ(parsed((*out)[0].er7).find("NTE")->repetition_count(3), 1u);
+
+  f.in.reason = "Escalated: new flags: risk-to-self; a clinician must review this referral.";
+  out = feedback_to_v2(f.json(), {});
+  ASSERT_TRUE(out) << out.error();
+  const message m = parsed((*out)[0].er7);
+  const segment& nte = *m.find("NTE");
+  ASSERT_EQ(nte.repetition_count(3), 2u);
+  EXPECT_EQ(*m.decode(nte.raw(3, 1)), "Status: received - Triaged to step 2");
+  EXPECT_EQ(*m.decode(nte.raw(3, 2)),
+            "Note: Escalated: new flags: risk-to-self; a clinician must review this referral.");
+}
+
 TEST(FeedbackV2, CompletionBringsRriThenOruWithOneObxPerScore) {
   fixture f;
   f.outcome("completed");
