@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "gateway/core/store_time.hpp"
+
 namespace gateway::sql_store {
 namespace {
 
@@ -71,6 +73,15 @@ const pathway_statements& pathway_sql(placeholder_style style) {
     return s;
   }();
   return style == placeholder_style::question ? question : dollar;
+}
+
+pathway_binds pathway_binds_of(const core::pathway_window& window) {
+  const auto ms = [](std::chrono::system_clock::time_point t) {
+    return static_cast<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+  };
+  return {core::format_store_instant(window.from), core::format_store_instant(window.to),
+          static_cast<std::int64_t>(window.max_rows) + 1, ms(window.from), ms(window.to)};
 }
 
 template <class T>

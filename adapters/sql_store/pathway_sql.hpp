@@ -30,6 +30,16 @@ struct pathway_statements {
 
 const pathway_statements& pathway_sql(placeholder_style style);
 
+// The values the statements bind, from the window.
+struct pathway_binds {
+  std::string from;  // store instants
+  std::string to;
+  std::int64_t limit = 0;  // max_rows + 1
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+};
+pathway_binds pathway_binds_of(const core::pathway_window& window);
+
 // Collects the rows of the statements above into pathway_facts (each list cut at max_rows).
 class pathway_builder {
  public:
