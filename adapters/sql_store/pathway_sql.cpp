@@ -11,7 +11,8 @@ namespace {
 namespace core = gateway::core;
 
 // The ServiceRequests first stored in the window: version 1, found by the partial index on
-// (type, last_updated) WHERE version = 1 that both schemas keep for this query.
+// (type, last_updated) WHERE type = 'ServiceRequest' AND version = 1 that both schemas keep for this
+// query (SQLite's planner takes it only with type as its first column).
 constexpr const char* first_versions =
     "sr.type = 'ServiceRequest' AND sr.version = 1 "
     "AND sr.last_updated >= ?1 AND sr.last_updated < ?2";
