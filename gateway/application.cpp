@@ -4,12 +4,14 @@
 #include <sstream>
 #include <variant>
 
+#include "adapters/bars/target_identifier.hpp"
 #include "fhir/model.hpp"
 #include "gateway/api/bundle_route.hpp"
 #include "gateway/api/ops_outbox_routes.hpp"
 #include "gateway/api/ops_page_routes.hpp"
 #include "gateway/api/ops_pathway_routes.hpp"
 #include "gateway/api/outcome_routes.hpp"
+#include "gateway/api/process_message_route.hpp"
 #include "gateway/api/referral_create_route.hpp"
 #include "gateway/api/referral_update_route.hpp"
 #include "gateway/api/resource_read_routes.hpp"
@@ -139,10 +141,12 @@ std::string application::start(net::server& server) {
   use_cases.platform_org = config_.platform.organization;
   use_cases.event_source = config_.platform.event_source;
   for (const auto& r : config_.referrers) {
-    // An HL7 v2 receiver gets the ServiceRequest (RF1-6: its own referral id) and the Patient (PID).
+    // An HL7 v2 receiver gets the ServiceRequest (RF1-6: its own referral id) and the Patient (PID);
+    // a BaRS reply carries the ServiceRequest (bars/reply_message.hpp).
     const bool v2 = r.delivery == config::delivery_mode::hl7v2;
+    const bool bars = r.delivery == config::delivery_mode::bars;
     use_cases.referrers.push_back(
-        {r.organization, r.endpoint, v2 || r.service_request == config::service_request_form::resource, v2});
+        {r.organization, r.endpoint, v2 || bars || r.service_request == config::service_request_form::resource, v2});
   }
   use_cases.new_id = &app::random_uuid;
   use_cases.now = [] { return std::chrono::system_clock::now(); };
@@ -166,6 +170,11 @@ std::string application::start(net::server& server) {
   api::register_referral_update_route(routes_, ctx);
   api::register_task_update_route(routes_, ctx);
   api::register_outcome_routes(routes_, ctx);
+  std::vector<bars::target_identifier> bars_services;
+  for (const auto& text : config_.bars.service_identifiers) {
+    if (auto id = bars::parse_endpoint_identifier(text)) bars_services.push_back(std::move(*id));  // checked at load
+  }
+  api::register_process_message_route(routes_, ctx, std::move(bars_services));
 
   core::store* store_ptr = parts_->store.get();
   metrics_.add_collector([store_ptr](std::string& out) { collect_store_metrics(*store_ptr, out); });

@@ -6,10 +6,12 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/delivery/bars_sender.hpp"
 #include "adapters/delivery/hl7v2_sender.hpp"
 #include "adapters/delivery/https_sender.hpp"
 #include "adapters/sinks/jsonl_sink.hpp"
 #include "gateway/config/gateway_config.hpp"
+#include "gateway/core/store.hpp"
 #include "gateway/core/store_outbox.hpp"
 #include "gateway/net/https_client_pool.hpp"
 #include "gateway/net/server.hpp"
@@ -117,7 +119,7 @@ dispatcher_options options_from(const config::delivery_settings& d) {
 
 }  // namespace
 
-std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_config& config, core::outbox_store& store,
+std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_config& config, core::store& store,
                                                       telemetry::metrics& metrics, net::server& server,
                                                       std::string& problem) {
   auto p = std::make_unique<parts>();
@@ -167,6 +169,24 @@ std::unique_ptr<outbox_service> outbox_service::start(const config::gateway_conf
             {r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key, config.revocation.crl_files},
             key + ".endpoint", problem);
         if (!sender) return nullptr;
+        p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, mode});
+        p->ports.push_back(std::move(sender));
+        break;
+      }
+      case config::delivery_mode::bars: {
+        // BaRS replies, built from the feedback item and the referral's conversation at each
+        // attempt, to the URL this referrer's configuration allows.
+        core::store* s = &store;
+        auto sender = std::make_shared<delivery::bars_sender>(
+            *p->pool,
+            delivery::bars_sender_settings{
+                bars::referrer_routing{r.endpoint, r.bars.allowed_source_endpoints, r.bars.target_identifier},
+                config.platform.organization},
+            net::client_tls_files{r.server_ca.empty() ? d.server_ca : r.server_ca, d.client_cert, d.client_key,
+                                  config.revocation.crl_files},
+            [s](std::string type, std::string id, core::store_callback<core::read_outcome> done) {
+              s->read(std::move(type), std::move(id), std::move(done));
+            });
         p->registry.add(feedback_channel, r.organization, {sender.get(), per_destination, mode});
         p->ports.push_back(std::move(sender));
         break;

@@ -23,7 +23,7 @@ namespace gateway::config {
 struct gateway_config;
 }
 namespace gateway::core {
-class outbox_store;
+class store;
 }
 namespace gateway::net {
 class server;
@@ -44,7 +44,7 @@ class outbox_service {
 
   // Builds and starts everything; stops the dispatcher when `server` begins shutting down. Returns
   // null and sets `problem` (naming the configuration key) when something cannot be set up.
-  static std::unique_ptr<outbox_service> start(const config::gateway_config& config, core::outbox_store& store,
+  static std::unique_ptr<outbox_service> start(const config::gateway_config& config, core::store& store,
                                                telemetry::metrics& metrics, net::server& server, std::string& problem);
 
  private:

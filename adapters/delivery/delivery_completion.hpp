@@ -1,9 +1,13 @@
 #pragma once
 // Completes a delivery_port::deliver() call whose attempt runs as a coroutine: hands the
 // coroutine's result - or an unexpected exception, as a transient failure - to the dispatcher's
-// callback exactly once. Use as the completion token of co_spawn.
+// callback exactly once. Use as the completion token of co_spawn. Shared by every sender that
+// runs its attempt as a coroutine.
+//
+// Thread safety: called once, on the coroutine's executor.
 #include <exception>
 #include <string>
+#include <utility>
 
 #include "gateway/core/delivery_port.hpp"
 

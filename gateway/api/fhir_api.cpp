@@ -139,8 +139,11 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   if (error) {
     // Refused before any handler ran: audited here, once, before the answer leaves.
     const app::caller audited_caller = who ? *who : callers_.find(*context.peer).value_or(unidentified(*context.peer));
+    std::optional<net::http_response> worded;
+    if (matched != nullptr) worded = matched->handler->refusal_answer(*error, request);
     auto answer = audited(audit_, audited_caller, app::request_meta{request_id, {}, app::front_door::fhir_rest, {}},
-                          refusal_access(request, error->status, route_name), make_error_response(*error));
+                          refusal_access(request, error->status, route_name),
+                          worded ? std::move(*worded) : make_error_response(*error));
     response = co_await std::move(answer);
   } else if (matched != nullptr) {
     const api_request api{request,    std::move(match.params),         std::move(query), std::move(who),
@@ -162,6 +165,14 @@ boost::asio::awaitable<net::http_response> fhir_api::handle(net::http_request re
   co_return response;
 }
 
+const route* fhir_api::route_of(const net::http_request& head) const {
+  const std::string_view target = head.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path.substr(0, base_path_.size()) != base_path_) return nullptr;
+  const route_match match = routes_.match(head.method(), path.substr(base_path_.size()));
+  return match.result == route_match::outcome::found ? match.matched : nullptr;
+}
+
 net::http_response fhir_api::fault_response(net::request_fault fault, const net::request_context& context) {
   api_error error;
   switch (fault) {
@@ -179,8 +190,13 @@ net::http_response fhir_api::fault_response(net::request_fault fault, const net:
       error = api_error::single(400, fhir::issue_code::invalid, "malformed HTTP request");
       break;
   }
-  net::http_response response = make_error_response(error);
-  const std::string request_id = request_id_for({});
+  // A request whose header was read names its route: that route words the answer (BaRS codes).
+  std::optional<net::http_response> worded;
+  if (context.head != nullptr)
+    if (const route* r = route_of(*context.head)) worded = r->handler->refusal_answer(error, *context.head);
+  net::http_response response = worded ? std::move(*worded) : make_error_response(error);
+  const std::string request_id =
+      request_id_for(context.head != nullptr ? (*context.head)["X-Request-ID"] : boost::beast::string_view{});
   response.set("X-Request-ID", request_id);
   metrics_.count_request(context.listener, "-", fault_route(fault), response.result_int(), 0.0);
   telemetry::info("request", {{"request_id", request_id},

@@ -32,6 +32,9 @@ class fhir_api final : public net::http_handler {
   net::http_response fault_response(net::request_fault fault, const net::request_context& context) override;
 
  private:
+  // The route `head` (a request line and headers) is for; nullptr when none matches.
+  const route* route_of(const net::http_request& head) const;
+
   std::string base_path_;
   const route_table& routes_;
   const ops_route_table& ops_routes_;

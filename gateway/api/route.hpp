@@ -5,9 +5,11 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "gateway/api/api_error.hpp"
 #include "gateway/api/api_request.hpp"
 #include "gateway/net/http_handler.hpp"
 
@@ -44,6 +46,12 @@ class route_handler {
  public:
   virtual ~route_handler() = default;
   virtual boost::asio::awaitable<net::http_response> handle(const api_request& request) = 0;
+  // How this route words a refusal made before its handler ran (no or unknown certificate, Accept,
+  // Content-Type); nullopt: the FHIR OperationOutcome every route shares (fhir_response.hpp).
+  virtual std::optional<net::http_response> refusal_answer(const api_error& /*error*/,
+                                                           const net::http_request& /*request*/) const {
+    return std::nullopt;
+  }
 };
 
 struct route {

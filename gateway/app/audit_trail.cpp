@@ -26,6 +26,8 @@ core::audit_input audit_of(const caller& who, const request_meta& meta) {
   in.caller_org = who.organisation;
   in.caller_role = std::string(core::to_string(who.role));
   in.request_id = meta.request_id;
+  in.correlation_id = meta.correlation_id;
+  in.on_behalf_of = meta.on_behalf_of;
   return in;
 }
 

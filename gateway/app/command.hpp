@@ -3,10 +3,12 @@
 // Front doors fill these in; the services put them into AuditEvents and outbox items.
 //
 // Thread safety: plain values.
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "gateway/core/access_policy.hpp"
+#include "gateway/core/store_records.hpp"
 
 namespace gateway::app {
 
@@ -19,6 +21,11 @@ struct caller {
 
   core::caller access() const { return core::caller{role, organisation}; }
 };
+
+// Records a front door keeps with a change (BaRS: the referral's conversation, the message's id
+// claim), added to the change's unit of work once the referral's id is known, so they commit or
+// fail with it. Called once per commit attempt, on the use case's thread; must not block.
+using unit_extension = std::function<void(const std::string& service_request_id, core::unit_of_work& work)>;
 
 // The way a request arrived.
 enum class front_door { fhir_rest, bars_message, hl7v2_mllp };
@@ -42,6 +49,9 @@ struct request_meta {
   // The FHIR base URL under which the gateway's resources are named in the messages a change
   // queues (feedback Bundle fullUrls), e.g. "https://gateway.example:8443/fhir".
   std::string base_url;
+  // Whom the caller acted for besides its certificate (BaRS: the NHSD-End-User-Organisation,
+  // -Requesting-Software and -Requesting-Practitioner headers, one line); "" if not given.
+  std::string on_behalf_of;
 };
 
 }  // namespace gateway::app

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "fhir/json_view.hpp"
 #include "gateway/app/store_call.hpp"
-#include "gateway/core/reference_scope.hpp"
 
 namespace gateway::app {
 
@@ -17,7 +17,13 @@ refusal out_of_scope(const std::string& reference, const std::string& expression
 }  // namespace
 
 task<result<bool>> check_reference_scope(const context* ctx, caller who, std::vector<referencing_resource> resources,
-                                         std::vector<std::string> vouched) {
+                                         std::vector<std::string> vouched, core::reference_base base) {
+  for (const referencing_resource& r : resources) {
+    const std::string_view type = fhir::json::string_member(*r.resource, "resourceType");
+    if (core::is_sender_record_type(type))
+      co_return refusal::single(refusal_kind::unprocessable, fhir::issue_code::not_supported,
+                                core::sender_record_issue(type), r.root + ".resourceType");
+  }
   if (who.role == core::caller_role::platform) co_return true;
   std::size_t looked_up = 0;
   for (const referencing_resource& r : resources) {
@@ -25,6 +31,7 @@ task<result<bool>> check_reference_scope(const context* ctx, caller who, std::ve
     for (const core::outside_reference& ref : outside) {
       const std::string expression = r.root + "." + ref.path;
       if (std::find(vouched.begin(), vouched.end(), ref.reference) != vouched.end()) continue;
+      if (core::kept_as_sender_record(ref, base)) continue;
       if (ref.type.empty()) co_return out_of_scope(ref.reference, expression);
       if (++looked_up > max_outside_references) {
         co_return refusal::single(

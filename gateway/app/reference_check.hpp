@@ -7,7 +7,10 @@
 // never leaks. Create (standalone and bundled) and update call this before anything is planned;
 // a batch reaches them entry by entry, and every front door through them.
 //
-// The platform may name anything (it reads everything); the check is for referrers.
+// The platform may name anything (it reads everything); the check is for referrers. For every
+// caller, a resource of a type the gateway never stores (core::sender_record_types) is refused,
+// so a reference to such a type, which a message from the sender's system may make
+// (core::reference_base::sender_system), can never reach a stored resource.
 //
 // Thread safety: the task runs where its resumer runs it; the documents must outlive it.
 #include <string>
@@ -19,6 +22,7 @@
 #include "gateway/app/context.hpp"
 #include "gateway/app/refusal.hpp"
 #include "gateway/app/task.hpp"
+#include "gateway/core/reference_scope.hpp"
 
 namespace gateway::app {
 
@@ -32,6 +36,7 @@ struct referencing_resource {
 
 // `vouched`: references already known to be the caller's (an update's stored Patient).
 task<result<bool>> check_reference_scope(const context* ctx, caller who, std::vector<referencing_resource> resources,
-                                         std::vector<std::string> vouched);
+                                         std::vector<std::string> vouched,
+                                         core::reference_base base = core::reference_base::gateway);
 
 }  // namespace gateway::app

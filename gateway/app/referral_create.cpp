@@ -53,7 +53,10 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
   result<checked_referral> checked = check_referral(command.referral, command.who);
   if (!checked) co_return checked.error();
   const core::referral& normalised = checked->normalised;
-  task<result<bool>> scoping = check_reference_scope(&ctx_, command.who, sent_resources(command.referral), {});
+  // A BaRS message comes from the sender's system: what it names without carrying is the sender's.
+  const core::reference_base base = command.meta.via == front_door::bars_message ? core::reference_base::sender_system
+                                                                                 : core::reference_base::gateway;
+  task<result<bool>> scoping = check_reference_scope(&ctx_, command.who, sent_resources(command.referral), {}, base);
   result<bool> in_scope = co_await std::move(scoping);
   if (!in_scope) co_return in_scope.error();
 
@@ -92,6 +95,7 @@ task<result<referral_created>> referral_create_service::create(referral_create_c
 
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     core::referral_create_plan plan = core::plan_referral_create(in);
+    if (command.with_unit) command.with_unit(in.ids.service_request, plan.work);
     if (command.message_id) {
       plan.work.claims.push_back({command.who.organisation, command.message_id->system, command.message_id->value,
                                   "ServiceRequest", plan.work.writes[plan.service_request_write].id});

@@ -35,6 +35,7 @@ struct referral_create_command {
   // FHIR If-None-Exist (identifier=SYSTEM|VALUE): answer the referral stored under this
   // identifier of the caller's organisation, if there is one, instead of creating.
   std::optional<core::identifier> if_none_exist;
+  unit_extension with_unit;  // records of the front door's own, committed with the referral; empty: none
   // The id of the message that carried the referral (HL7 v2: MSH-10 under a system of the front
   // door's), claimed with the referral for the caller's organisation; nullopt: none.
   std::optional<core::identifier> message_id;

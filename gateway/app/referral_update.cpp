@@ -72,7 +72,7 @@ rapidjson::Document revoked_copy(const rapidjson::Value& stored_sr) {
 task<result<core::resource_record>> referral_update_service::update(referral_update_command command) const {
   task<result<core::resource_record>> changed =
       change(std::move(command.who), std::move(command.meta), std::move(command.id), command.service_request,
-             command.if_match);
+             command.if_match, {});
   co_return co_await std::move(changed);
 }
 
@@ -88,25 +88,28 @@ task<result<core::resource_record>> referral_update_service::cancel(referral_can
     if (!*claim || (*claim)->type != "ServiceRequest") co_return refusal_from_store(core::store_errc::not_found);
     id = (*claim)->id;
   }
-  task<result<core::resource_record>> changed =
-      change(std::move(command.who), std::move(command.meta), std::move(id), nullptr, command.if_match);
+  task<result<core::resource_record>> changed = change(std::move(command.who), std::move(command.meta), std::move(id),
+                                                       nullptr, command.if_match, std::move(command.with_unit));
   co_return co_await std::move(changed);
 }
 
 task<result<core::resource_record>> referral_update_service::change(caller who, request_meta meta, std::string id,
                                                                     const rapidjson::Value* body,
-                                                                    std::optional<std::int64_t> if_match) const {
+                                                                    std::optional<std::int64_t> if_match,
+                                                                    unit_extension with_unit) const {
   for (int i = 0; i < max_attempts; ++i) {
-    task<attempt_result> tried = attempt(who, meta, id, body, if_match);
+    task<attempt_result> tried = attempt(who, meta, id, body, if_match, with_unit);
     attempt_result done = co_await std::move(tried);
     if (done) co_return std::move(*done);
   }
   co_return refusal_from_store(core::store_errc::too_busy);
 }
 
-task<referral_update_service::attempt_result> referral_update_service::attempt(
-    caller who, request_meta meta, std::string id, const rapidjson::Value* body,
-    std::optional<std::int64_t> if_match) const {
+task<referral_update_service::attempt_result> referral_update_service::attempt(caller who, request_meta meta,
+                                                                               std::string id,
+                                                                               const rapidjson::Value* body,
+                                                                               std::optional<std::int64_t> if_match,
+                                                                               unit_extension with_unit) const {
   task<result<core::resource_record>> reading =
       read_for_change(&ctx_, who, meta,
                       {"ServiceRequest", id, core::access_action::update_referral,
@@ -167,6 +170,7 @@ task<referral_update_service::attempt_result> referral_update_service::attempt(
     if (!escalated) co_return escalated.error();
   }
 
+  if (with_unit) with_unit(id, plan->work);
   const std::size_t sr_index = plan->service_request_write;
   auto commit = store_commit(*ctx_.store, std::move(plan->work));
   core::commit_outcome committed = co_await commit;

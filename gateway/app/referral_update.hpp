@@ -43,6 +43,7 @@ struct referral_cancel_command {
   // The referral: its id, or the identifier the caller's organisation gave it.
   std::variant<std::string, core::identifier> referral;
   std::optional<std::int64_t> if_match;
+  unit_extension with_unit;  // records of the front door's own, committed with the cancellation; empty: none
 };
 
 class referral_update_service {
@@ -57,9 +58,10 @@ class referral_update_service {
  private:
   using attempt_result = std::optional<result<core::resource_record>>;  // nullopt: try again
   task<result<core::resource_record>> change(caller who, request_meta meta, std::string id,
-                                             const rapidjson::Value* body, std::optional<std::int64_t> if_match) const;
+                                             const rapidjson::Value* body, std::optional<std::int64_t> if_match,
+                                             unit_extension with_unit) const;
   task<attempt_result> attempt(caller who, request_meta meta, std::string id, const rapidjson::Value* body,
-                               std::optional<std::int64_t> if_match) const;
+                               std::optional<std::int64_t> if_match, unit_extension with_unit) const;
 
   const context& ctx_;
 };

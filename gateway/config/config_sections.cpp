@@ -119,6 +119,50 @@ void read_delivery(json_object_reader r, delivery_settings& d) {
   r.finish();
 }
 
+// An array of non-empty strings at `key`; each problem recorded with its index.
+void read_strings(json_object_reader& r, std::string_view key, std::vector<std::string>& out, std::string_view what) {
+  const auto* array = r.array(key);
+  if (array == nullptr) return;
+  for (rapidjson::SizeType i = 0; i < array->Size(); ++i) {
+    const auto& v = (*array)[i];
+    if (!v.IsString() || v.GetStringLength() == 0)
+      r.errors().push_back({r.path_of(key) + "[" + std::to_string(i) + "]", "must be " + std::string(what)});
+    else
+      out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+}
+
+// "system|value" with both parts, as BaRS writes a target identifier in text.
+bool is_target_identifier_text(std::string_view text) {
+  const auto bar = text.find('|');
+  return bar != std::string_view::npos && bar > 0 && bar + 1 < text.size() &&
+         text.find('|', bar + 1) == std::string_view::npos;
+}
+
+void read_referrer_bars(json_object_reader r, referrer_bars_settings& out) {
+  read_strings(r, "allowed_source_endpoints", out.allowed_source_endpoints,
+               "an https:// URL or a \"system|value\" target identifier");
+  for (std::size_t i = 0; i < out.allowed_source_endpoints.size(); ++i) {
+    const auto& e = out.allowed_source_endpoints[i];
+    if (e.rfind("https://", 0) != 0 && !is_target_identifier_text(e))
+      r.errors().push_back({r.path_of("allowed_source_endpoints") + "[" + std::to_string(i) + "]",
+                            "must be an https:// URL or a \"system|value\" target identifier"});
+  }
+  r.read("target_identifier", out.target_identifier);
+  if (!out.target_identifier.empty() && !is_target_identifier_text(out.target_identifier))
+    r.errors().push_back({r.path_of("target_identifier"), "must be \"system|value\""});
+  r.finish();
+}
+
+void read_bars(json_object_reader r, bars_settings& out) {
+  read_strings(r, "service_identifiers", out.service_identifiers, "a \"system|value\" service identifier");
+  for (std::size_t i = 0; i < out.service_identifiers.size(); ++i)
+    if (!is_target_identifier_text(out.service_identifiers[i]))
+      r.errors().push_back({r.path_of("service_identifiers") + "[" + std::to_string(i) + "]",
+                            "must be \"system|value\" (e.g. https://fhir.nhs.uk/Id/dos-service-id|2000072489)"});
+  r.finish();
+}
+
 void read_referrers(json_object_reader& root, std::vector<referrer_settings>& referrers) {
   const auto* array = root.array("referrers");
   if (array == nullptr) return;
@@ -129,15 +173,19 @@ void read_referrers(json_object_reader& root, std::vector<referrer_settings>& re
     r.read("name", ref.name);
     r.read_choice("delivery", ref.delivery,
                   {{"fhir-message", delivery_mode::fhir_message},
+                   {"bars", delivery_mode::bars},
                    {"hl7v2", delivery_mode::hl7v2},
                    {"none", delivery_mode::none}});
     r.read("endpoint", ref.endpoint);
     r.read("server_ca", ref.server_ca);
     r.read_choice("service_request", ref.service_request,
                   {{"reference", service_request_form::reference}, {"resource", service_request_form::resource}});
+    read_referrer_bars(r.object("bars"), ref.bars);
     r.finish();
-    if (ref.delivery == delivery_mode::fhir_message && ref.endpoint.rfind("https://", 0) != 0) {
-      r.errors().push_back({r.path_of("endpoint"), "must be an https:// URL when delivery is \"fhir-message\""});
+    const bool over_https = ref.delivery == delivery_mode::fhir_message || ref.delivery == delivery_mode::bars;
+    if (over_https && ref.endpoint.rfind("https://", 0) != 0) {
+      r.errors().push_back({r.path_of("endpoint"), "must be an https:// URL when delivery is \"" +
+                                                       std::string(to_string(ref.delivery)) + "\""});
     }
     if (ref.delivery == delivery_mode::hl7v2 && ref.endpoint.rfind("mllp://", 0) != 0 &&
         ref.endpoint.rfind("mllps://", 0) != 0) {
@@ -317,6 +365,7 @@ void read_gateway_config(const rapidjson::Value& root_value, gateway_config& out
   read_triage(root.object("triage"), out.triage);
   read_delivery(root.object("delivery"), out.delivery);
   read_referrers(root, out.referrers);
+  read_bars(root.object("bars"), out.bars);
   read_callers(root, out.callers);
   read_revocation(root.object("revocation"), out.revocation);
   read_retention(root.object("retention"), out.retention);

@@ -24,14 +24,25 @@ enum class storage_engine { sqlite, postgres };
 // "operator": the people who run the gateway; they reach only the /ops routes (outbox).
 enum class caller_role { referrer, platform, operator_ };
 // How a referrer receives its feedback: "none" (it polls GET /Task), "fhir-message" (a FHIR
-// message Bundle POSTed to its endpoint), "hl7v2" (RRI^I12 / ORU^R01 over MLLP to its endpoint).
-enum class delivery_mode { none, fhir_message, hl7v2 };
+// message Bundle POSTed to its endpoint), "bars" (BaRS servicerequest-response messages POSTed to
+// its $process-message), "hl7v2" (RRI^I12 / ORU^R01 over MLLP to its endpoint).
+enum class delivery_mode { none, fhir_message, bars, hl7v2 };
 // How a feedback message carries the ServiceRequest: "reference" or "resource" (the whole).
 enum class service_request_form { reference, resource };
 
 // The configuration's own name of a delivery mode, for logs and metrics.
 inline std::string_view to_string(delivery_mode mode) {
-  return mode == delivery_mode::fhir_message ? "fhir-message" : mode == delivery_mode::hl7v2 ? "hl7v2" : "none";
+  switch (mode) {
+    case delivery_mode::fhir_message:
+      return "fhir-message";
+    case delivery_mode::bars:
+      return "bars";
+    case delivery_mode::hl7v2:
+      return "hl7v2";
+    case delivery_mode::none:
+      break;
+  }
+  return "none";
 }
 
 struct tls_settings {
@@ -122,14 +133,31 @@ struct platform_settings {
   std::size_t events_rotate_bytes = 64 * 1024 * 1024;  // the events file is rotated past this size
 };
 
+// Where a BaRS referrer's replies may go besides its endpoint (README "BaRS"): a message's
+// MessageHeader.source.endpoint is used only when listed here, as an https URL (replies go there)
+// or as a "system|value" target identifier (sent as NHSD-Target-Identifier).
+struct referrer_bars_settings {
+  std::vector<std::string> allowed_source_endpoints;
+  std::string target_identifier;  // "system|value": NHSD-Target-Identifier of replies otherwise; "" = none
+};
+
 // How one referrer organisation receives status updates and outcome reports.
 struct referrer_settings {
   std::string organization;  // ODS code, as in callers[].organization
   std::string name;          // for operators
   delivery_mode delivery = delivery_mode::none;
-  std::string endpoint;   // fhir-message: https URL the message Bundle is POSTed to; hl7v2: mllp[s]://HOST:PORT
+  // fhir-message, bars: https URL the message Bundle is POSTed to; hl7v2: mllp[s]://HOST:PORT
+  std::string endpoint;
   std::string server_ca;  // CA for the endpoint's certificate; empty = delivery.server_ca
   service_request_form service_request = service_request_form::reference;
+  referrer_bars_settings bars;
+};
+
+// BaRS $process-message (README "BaRS"): the service identifiers ("system|value", e.g.
+// https://fhir.nhs.uk/Id/dos-service-id|2000072489) by which BaRS senders address this service,
+// in NHSD-Target-Identifier and MessageHeader.destination.endpoint. Empty: no $process-message.
+struct bars_settings {
+  std::vector<std::string> service_identifiers;
 };
 
 // The gateway as an HTTPS client (feedback and webhooks): its own certificate (mTLS), trust and
@@ -196,6 +224,7 @@ struct gateway_config {
   triage_settings triage;
   delivery_settings delivery;
   std::vector<referrer_settings> referrers;
+  bars_settings bars;
   std::vector<caller> callers;
   revocation_settings revocation;
   retention_settings retention;

@@ -3,6 +3,8 @@
 #include "gateway/core/fhir_time.hpp"
 #include "gateway/core/json_write.hpp"
 
+#include <utility>
+
 namespace gateway::core {
 namespace {
 
@@ -61,19 +63,26 @@ audit_record build_audit_record(const audit_input& in) {
   json::add(source, "observer", std::move(observer), a);
   json::add(doc, "source", std::move(source), a);
 
-  if (!in.entity_type.empty() || !in.request_id.empty() || !in.more_entities.empty()) {
+  // The request's ids and on whose behalf it came, as entity details (each "" is left out).
+  const std::pair<const char*, const std::string*> details_given[] = {
+      {"X-Request-ID", &in.request_id},
+      {"X-Correlation-ID", &in.correlation_id},
+      {"on-behalf-of", &in.on_behalf_of},
+  };
+  rapidjson::Value details(rapidjson::kArrayType);
+  for (const auto& [type, value] : details_given) {
+    if (value->empty()) continue;
+    rapidjson::Value detail(rapidjson::kObjectType);
+    json::add_string(detail, "type", type, a);
+    json::add_string(detail, "valueString", *value, a);
+    details.PushBack(detail, a);
+  }
+  if (!in.entity_type.empty() || !details.Empty() || !in.more_entities.empty()) {
     rapidjson::Value entity(rapidjson::kObjectType);
     if (!in.entity_type.empty()) {
       json::add(entity, "what", json::reference(in.entity_type + "/" + in.entity_id, a), a);
     }
-    if (!in.request_id.empty()) {
-      rapidjson::Value detail(rapidjson::kObjectType);
-      json::add_string(detail, "type", "X-Request-ID", a);
-      json::add_string(detail, "valueString", in.request_id, a);
-      rapidjson::Value details(rapidjson::kArrayType);
-      details.PushBack(detail, a);
-      json::add(entity, "detail", std::move(details), a);
-    }
+    if (!details.Empty()) json::add(entity, "detail", std::move(details), a);
     rapidjson::Value entities(rapidjson::kArrayType);
     entities.PushBack(entity, a);
     for (const auto& more : in.more_entities) {

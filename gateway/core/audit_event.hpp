@@ -40,6 +40,10 @@ struct audit_input {
   std::string outcome = audit_success;
   std::string outcome_text;  // short reason for a failure (no patient data)
   std::string request_id;
+  std::string correlation_id;  // a conversation spanning requests (BaRS X-Correlation-ID); "" if none
+  // Whom the caller acted for, besides its certificate (BaRS NHSD-End-User-Organisation,
+  // -Requesting-Software, -Requesting-Practitioner as one line); "" if not given. No patient data.
+  std::string on_behalf_of;
   std::vector<audit_entity> more_entities;
 };
 

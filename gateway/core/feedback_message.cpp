@@ -104,7 +104,8 @@ std::string_view to_string(feedback_event e) {
 }
 
 std::string derived_uuid(std::string_view seed, std::size_t n) {
-  const std::string salt = "/" + std::to_string(n);
+  std::string salt = "/";  // appended, not "/" + ...: g++ 12 warns falsely (-Wrestrict) on that form
+  salt += std::to_string(n);
   const std::uint64_t hi = fnv1a(salt, fnv1a(seed, 0xcbf29ce484222325ULL));
   const std::uint64_t lo = fnv1a(salt, fnv1a(seed, 0x84222325cbf29ce4ULL) ^ hi);
   unsigned char bytes[16];

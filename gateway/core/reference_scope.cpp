@@ -40,6 +40,22 @@ std::vector<outside_reference> outside_references(const rapidjson::Value& resour
   return out;
 }
 
+bool is_sender_record_type(std::string_view type) {
+  return std::find(std::begin(sender_record_types), std::end(sender_record_types), type) !=
+         std::end(sender_record_types);
+}
+
+bool kept_as_sender_record(const outside_reference& ref, reference_base base) {
+  return base == reference_base::sender_system && !ref.type.empty() && is_sender_record_type(ref.type);
+}
+
+std::string sender_record_issue(std::string_view type) {
+  std::string text = "this gateway does not keep ";
+  text += type;
+  text += " resources (records of the sending system): refer to it instead of sending it";
+  return text;
+}
+
 bool may_refer_to(std::string_view caller_org, std::string_view type, std::string_view owner_org,
                   std::string_view platform_org) {
   if (!caller_org.empty() && owner_org == caller_org) return true;

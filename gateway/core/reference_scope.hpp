@@ -11,6 +11,14 @@
 // Logical references (`identifier` only, no `reference`) name no stored resource and are left
 // alone.
 //
+// One exception, for messages from the sender's own system (BaRS $process-message): a relative
+// reference to a type the gateway never stores (sender_record_types) names a record in the
+// sender's system (FHIR messaging: what the message does not carry stays the sender's). It cannot
+// reach any practice's data here, so it is kept as sent and never looked up. A reference to a type
+// the gateway does store (Patient, ServiceRequest, Task, Observation, ...) is checked as above,
+// whatever the front door; and a write that would store a resource of a sender_record_types type
+// is refused, so "never stores" stays true (app/reference_check.cpp).
+//
 // The store look-ups are the use case's (app/reference_check.hpp); this file holds what needs no
 // I/O: which references to look up, and what the owner found allows.
 //
@@ -30,6 +38,18 @@ namespace gateway::core {
 // Types the platform publishes for every referrer to name (its services and sites).
 inline constexpr std::string_view public_types[] = {"HealthcareService", "Location", "Organization", "Endpoint"};
 
+// Types the gateway never stores and a message may name as the sender's own records. Add a type
+// only when no route, transaction entry or mapping stores it and a sender is seen to need it:
+// each one widens what a referrer writes unchecked. EpisodeOfCare: the published BaRS referral's
+// Encounter.episodeOfCare.
+inline constexpr std::string_view sender_record_types[] = {"EpisodeOfCare"};
+
+bool is_sender_record_type(std::string_view type);
+
+// Where the relative references of a write point when the request does not carry their target:
+// this gateway's store (REST, HL7 v2), or the sending system (a BaRS message).
+enum class reference_base { gateway, sender_system };
+
 // A reference that leaves the request: `type`/`id` are set for a relative "Type/id" reference,
 // empty for anything else (an absolute URL, "Type/id/_history/n", garbage), which is refused.
 struct outside_reference {
@@ -41,6 +61,13 @@ struct outside_reference {
 
 // Every reference in `resource` that is neither "#id" nor "urn:uuid:".
 std::vector<outside_reference> outside_references(const rapidjson::Value& resource);
+
+// Whether `ref` is kept as sent, without a look-up: a relative reference to a sender_record_types
+// type in a write whose references are based at the sender's system.
+bool kept_as_sender_record(const outside_reference& ref, reference_base base);
+
+// The refusal of a resource of a sender_record_types type (which the gateway never stores).
+std::string sender_record_issue(std::string_view type);
 
 // Whether a stored resource with this owner may be named by a referrer of `caller_org`.
 bool may_refer_to(std::string_view caller_org, std::string_view type, std::string_view owner_org,

@@ -151,6 +151,7 @@ referral_create_plan plan_referral_create(const referral_create_input& in) {
   header.service_request_id = in.ids.service_request;
   header.task_reference = "Task/" + in.ids.task;
   header.time = in.now;
+  header.correlation_id = in.audit.correlation_id;
   plan.work.outbox.push_back({in.ids.event, events_channel, platform_events_destination, in.ids.service_request,
                               "application/cloudevents+json", build_triage_event(header, r, in.triage)});
 

@@ -106,6 +106,7 @@ result<referral_update_plan> plan_referral_update(const referral_update_input& i
   header.service_request_id = in.id;
   header.task_reference = task_reference;
   header.time = in.now;
+  header.correlation_id = in.audit.correlation_id;
   plan.work.outbox.push_back({in.event_id, events_channel, platform_events_destination, in.id,
                               "application/cloudevents+json", build_triage_event(header, r, in.triage)});
 

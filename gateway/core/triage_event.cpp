@@ -30,6 +30,7 @@ std::string build_triage_event(const triage_event_header& h, const referral& r, 
   json::add_string(event, "subject", "ServiceRequest/" + h.service_request_id, a);
   json::add_string(event, "time", format_instant(h.time), a);
   json::add_string(event, "datacontenttype", "application/json", a);
+  if (!h.correlation_id.empty()) json::add_string(event, "correlationid", h.correlation_id, a);
 
   rapidjson::Value data(rapidjson::kObjectType);
   data.AddMember("referral", referral_to_json(r, a), a);

@@ -7,6 +7,9 @@
 //    "data":{"referral":{...referral_json...},"suggestedStep":"step-2","priority":"urgent",
 //            "flags":["risk-to-self"],"matchedRules":[...],"task":"Task/{id}"}}
 //
+// A change that arrived in a conversation (BaRS X-Correlation-ID) carries it as the CloudEvents
+// extension attribute "correlationid", so the platform can tie the event to the sender's messages.
+//
 // The id is passed in, not generated: it is the outbox item's stable id, so a receiver can drop
 // a duplicate delivered after a crash between send and record. suggestedStep is omitted when no
 // rule suggested one.
@@ -35,6 +38,7 @@ struct triage_event_header {
   std::string service_request_id;  // the stored id
   std::string task_reference;      // "Task/{id}"
   std::chrono::system_clock::time_point time{};
+  std::string correlation_id;  // the change's X-Correlation-ID; "" when none (no attribute)
 };
 
 // The event as compact JSON text, ready for the outbox.

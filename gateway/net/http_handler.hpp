@@ -37,6 +37,10 @@ struct request_context {
   std::string_view listener;  // "https" or "ops"
   const peer_identity* peer = nullptr;
   std::string remote_address;
+  // fault_response only: the request line and headers when they were read completely (the body
+  // was too large or too slow), so the answer can be shaped for the route it was meant for;
+  // nullptr otherwise. Valid during the call.
+  const http_request* head = nullptr;
 };
 
 // Why a request could not be read completely; the handler shapes the answer.

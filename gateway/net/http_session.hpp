@@ -108,6 +108,9 @@ boost::asio::awaitable<void> run_http_session(Stream& stream, boost::beast::flat
       fault = request_fault::malformed;
     }
 
+    // A Content-Length over the body limit is refused once every field is parsed (Beast then
+    // leaves is_header_done() false): the header is known then too.
+    const bool header_read = parser.is_header_done() || header_ec == http::error::body_limit;
     if (!fault) {
       const auto length = parser.content_length();
       if (length && *length > limits.body_bytes) fault = request_fault::body_too_large;
@@ -134,7 +137,9 @@ boost::asio::awaitable<void> run_http_session(Stream& stream, boost::beast::flat
 
     if (fault) {
       // The rest of the request cannot be trusted or skipped safely: answer and close.
-      http_response answer = handler.fault_response(*fault, context);
+      request_context at_fault = context;
+      if (header_read) at_fault.head = &parser.get();
+      http_response answer = handler.fault_response(*fault, at_fault);
       answer.keep_alive(false);
       answer.prepare_payload();
       co_await session_detail::write_message(stream, answer, timer, limits.write_timeout);

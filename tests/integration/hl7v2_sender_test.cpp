@@ -9,13 +9,13 @@
 #include <boost/asio/io_context.hpp>
 
 #include <fstream>
-#include <future>
 #include <thread>
 
 #include "gateway/core/feedback_message.hpp"
 #include "gateway/core/json_write.hpp"
 #include "gateway/core/retry_schedule.hpp"
 #include "gateway/core/task_builder.hpp"
+#include "tests/support/delivery_wait.hpp"
 #include "tests/support/gateway_process.hpp"
 
 namespace rg::testing {
@@ -120,14 +120,7 @@ class hl7v2_sender_test : public ::testing::Test {
   }
 
   static delivery_result deliver(gateway::delivery::hl7v2_sender& s, const gateway::core::outbox_entry& e) {
-    auto promise = std::make_shared<std::promise<delivery_result>>();
-    auto future = promise->get_future();
-    s.deliver(e, [promise](delivery_result r) { promise->set_value(std::move(r)); });
-    if (future.wait_for(30s) != std::future_status::ready) {
-      ADD_FAILURE() << "no delivery result within 30 s";
-      return {};
-    }
-    return future.get();
+    return deliver_and_wait(s, e);
   }
 
   std::vector<std::string> recorded() const {

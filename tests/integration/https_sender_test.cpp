@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "gateway/core/retry_schedule.hpp"
+#include "tests/support/delivery_wait.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
@@ -126,27 +127,11 @@ class https_sender_test : public ::testing::Test {
   }
   std::shared_ptr<gateway::delivery::https_sender> sender() { return sender(gateway_tls()); }
 
-  // deliver() and wait (bounded) for its callback.
   static delivery_result deliver(gateway::delivery::https_sender& s, const gateway::core::outbox_entry& e) {
-    auto promise = std::make_shared<std::promise<delivery_result>>();
-    auto future = promise->get_future();
-    s.deliver(e, [promise](delivery_result r) { promise->set_value(std::move(r)); });
-    if (future.wait_for(30s) != std::future_status::ready) {
-      ADD_FAILURE() << "no delivery result within 30 s";
-      return {};
-    }
-    return future.get();
+    return deliver_and_wait(s, e);
   }
 
-  // One of the simulator's /stats counters.
-  long stat(const std::string& name) {
-    https_client c(port_, certs() + "/ca.crt", dev_identity(certs(), "practice-a"));
-    const auto a = c.request("GET", "/stats");
-    EXPECT_EQ(a.status, 200) << a.body;
-    const auto at = a.body.find("\"" + name + "\":");
-    if (at == std::string::npos) return -1;
-    return std::stol(a.body.substr(at + name.size() + 3));
-  }
+  long stat(const std::string& name) { return referrer_sim_stat(port_, certs(), name); }
 
   std::vector<std::string> recorded_lines() const {
     std::vector<std::string> lines;

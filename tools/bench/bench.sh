@@ -18,6 +18,13 @@
 #       (default 1) sharing one PostgreSQL 15 database (a cluster this script starts with initdb in
 #       its temporary folder, fsync and synchronous_commit on; a fresh database per run), the load
 #       spread over them, then the ceiling: all three in the same run.
+#   tools/bench/bench.sh bars    [--runs 3] [--connections 64] [--duration-s 10] [--warmup-s 2] [...]
+#       BaRS referrals beside REST intake, same sitting: for each run a fresh gateway takes the intake
+#       load (POST /fhir/ServiceRequest), then another fresh gateway the same load as BaRS messages
+#       (POST /fhir/$process-message: the published BaRS example referral, its NHS number made valid
+#       and its sender practice-a, a new ServiceRequest UUID per request, with X-Request-ID,
+#       X-Correlation-ID and NHSD-Target-Identifier), then the bare-Beast ceiling under the intake
+#       load. Prints the three, medians with p90/p99 (BaRS asks for 90 % under 2.1 s) and the ratios.
 #   tools/bench/bench.sh mllp    [--runs 3] [--connections 64] [--duration-s 10] [--warmup-s 2] [--no-build]
 #       HL7 v2 intake: for each run, a fresh gateway with its MLLP listener on (TLS, the same
 #       certificates) takes REF^I12 referrals from msk-clinic (rg-bench mllp: each ACK awaited; a
@@ -80,6 +87,7 @@ while [[ $# -gt 0 ]]; do
 done
 case $mode in
   intake) connections=${connections:-64} ;;
+  bars) connections=${connections:-64} ;;
   mllp) connections=${connections:-64} ;;
   memory) connections=${connections:-1000} ;;
   profile) connections=${connections:-64} ;;
@@ -581,6 +589,55 @@ $(machine | sed 's/load before/load after/')
 | bench-ceiling, MLLP/TLS answering AA | $c_rps | $(median ceiling-mllp p50_ms) | $(median ceiling-mllp p90_ms) | $(median ceiling-mllp p99_ms) | $(median ceiling-mllp max_ms) |
 
 MLLP / HTTPS: $(awk -v a="$v_rps" -v b="$h_rps" 'BEGIN {printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0)}'); MLLP / ceiling: $(awk -v a="$v_rps" -v b="$c_rps" 'BEGIN {printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0)}')
+TABLE
+)
+  echo "$summary"
+  { echo "$summary"; echo; echo '```'; cat "$work/results"; echo '```'; } >>"$log"
+  echo "(appended to $log)"
+  ;;
+bars)
+  command_line="tools/bench/bench.sh bars --runs $runs --connections $connections --duration-s $duration --warmup-s $warmup --client-threads $client_threads --io-threads $io_threads$gateway_set_text"
+  echo "# $command_line"
+  echo "# $(machine)"
+  # The published example as practice-a would send it; its ServiceRequest UUID is the marker.
+  sed -e 's/3478526985/9434765919/' -e 's/"RND"/"A81001"/' \
+    "$root/tests/data/fhir/corpus/bars-api-v1.4.0-servicerequest-request-validation-message-bundle.json" \
+    >"$work/bars-referral.json"
+  target=$(printf '{"system":"https://fhir.nhs.uk/Id/dos-service-id","value":"111111111"}' | base64 -w0)
+  start ceiling "$ceiling_bin" --cert "$certs/server.crt" --key "$certs/server.key" --client-ca "$certs/ca.crt" \
+    --io-threads "$io_threads"
+  ceiling_pid=$started_pid ceiling_port=$started_port
+  : >"$work/results"
+  for run in $(seq 1 "$runs"); do
+    echo "## run $run (load $(cut -d' ' -f1 /proc/loadavg))"
+    start_gateway "rest-$run"
+    intake_load rest "$started_port" | tee -a "$work/results"
+    stop "$started_pid"
+    start_gateway "bars-$run"
+    "$bench_bin" load --label bars --port "$started_port" --certs "$certs" --client practice-a \
+      --connections "$connections" --threads "$client_threads" --warmup-s "$warmup" --duration-s "$duration" \
+      --body "$work/bars-referral.json" --marker 236bb75d-90ef-461f-b71e-fde7f899802c --marker-uuid \
+      --path '/fhir/$process-message' --header "X-Request-ID: 6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b" \
+      --header "X-Correlation-ID: 9562466f-c982-4bd5-bb0e-255e9f5e6689" --header "NHSD-Target-Identifier: $target" |
+      tee -a "$work/results"
+    stop "$started_pid"
+    intake_load ceiling "$ceiling_port" | tee -a "$work/results"
+  done
+  stop "$ceiling_pid"
+  ratio() { awk -v a="$(median "$1" rps)" -v b="$(median "$2" rps)" 'BEGIN {printf (b > 0 ? "%.3f" : "n/a"), (b > 0 ? a / b : 0)}'; }
+  summary=$(cat <<TABLE
+
+### bars $(date -u +%Y-%m-%dT%H:%M:%SZ) (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)), medians of $runs runs
+\`$command_line\`
+$(machine | sed 's/load before/load after/')
+
+| front door | referrals/s | p50 ms | p90 ms | p99 ms | max ms | / ceiling |
+|---|---|---|---|---|---|---|
+| REST \`POST /fhir/ServiceRequest\` | $(median rest rps) | $(median rest p50_ms) | $(median rest p90_ms) | $(median rest p99_ms) | $(median rest max_ms) | $(ratio rest ceiling) |
+| BaRS \`POST /fhir/\$process-message\` | $(median bars rps) | $(median bars p50_ms) | $(median bars p90_ms) | $(median bars p99_ms) | $(median bars max_ms) | $(ratio bars ceiling) |
+| bench-ceiling (bare Beast answering 201) | $(median ceiling rps) | $(median ceiling p50_ms) | $(median ceiling p90_ms) | $(median ceiling p99_ms) | $(median ceiling max_ms) | 1 |
+
+BaRS / REST: $(ratio bars rest)
 TABLE
 )
   echo "$summary"

@@ -25,7 +25,8 @@ void usage(std::FILE* out) {
       "[options]\n"
       "common:  --host 127.0.0.1  --server-name localhost  --threads 1  --timeout-s 30\n"
       "load:    --connections 64  --warmup-s 2  --duration-s 10  --method POST  --path /fhir/ServiceRequest\n"
-      "         --body FILE  --marker TEXT (replaced per request by a unique value)  --header 'Name: value'\n"
+      "         --body FILE  --marker TEXT (replaced per request by a unique value)  --marker-uuid (that value a\n"
+      "         UUID)  --header 'Name: value'\n"
       "         --label NAME (names the result line)  --tag TEXT (prefix of the unique values)\n"
       "idle:    --connections 1000  --hold-s 30 (from start)  --first-get PATH (one GET per connection first)\n"
       "feedback: --count 1000  --connections 16  --body FILE  --marker TEXT: new referrals as --client, each Task\n"
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
   idle.first_request_path = "";
   target_spec target;
   std::string certs, client = "practice-a", body_file, marker = "REF-2024-0001", label = "target";
+  bool marker_uuid = false;
   // Built by append: g++ 12 warns (-Wrestrict, a false positive) on "literal" + std::string here.
   std::string tag = "B";
   tag += std::to_string(std::time(nullptr));
@@ -102,6 +104,10 @@ int main(int argc, char** argv) {
   arguments args{{argv + 2, argv + argc}};
   for (; args.at < args.items.size() && !args.bad; ++args.at) {
     const std::string flag = args.items[args.at];
+    if (flag == "--marker-uuid") {  // the only flag without a value
+      marker_uuid = true;
+      continue;
+    }
     auto v = args.value(flag);
     if (!v) break;
     bool ok = true;
@@ -143,6 +149,7 @@ int main(int argc, char** argv) {
       body_file = *v;
     else if (flag == "--marker")
       marker = *v;
+
     else if (flag == "--label")
       label = *v;
     else if (flag == "--tag")
@@ -203,7 +210,7 @@ int main(int argc, char** argv) {
   }
   std::optional<request_template> body;
   if (!body_file.empty()) {
-    body = request_template::load(body_file, marker, error);
+    body = request_template::load(body_file, marker, error, marker_uuid);
     if (!body) {
       std::fprintf(stderr, "rg-bench: %s\n", error.c_str());
       return 2;

@@ -1,8 +1,9 @@
 #pragma once
 // A request body made from a template file by replacing a marker string (the referral
-// identifier value; every occurrence, so an HL7 v2 message's MSH-10 and RF1-6 can share it) with
-// a value unique to each request, so every request creates a new referral instead of answering
-// with the one already stored.
+// identifier value), wherever it occurs (an HL7 v2 message's MSH-10 and RF1-6 share it), with a
+// value unique to each request, so every request creates a new referral instead of answering with
+// the one already stored. The value is "TAG-CONNECTION-SEQUENCE", or with `uuid_values` a UUID
+// made of the same three (a BaRS message names its ServiceRequest and itself by UUIDs).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,7 +15,8 @@ class request_template {
  public:
   // Reads `file` and splits it at each occurrence of `marker`; nullopt (with `error` set) when
   // the file cannot be read or does not contain the marker.
-  static std::optional<request_template> load(const std::string& file, const std::string& marker, std::string& error);
+  static std::optional<request_template> load(const std::string& file, const std::string& marker, std::string& error,
+                                              bool uuid_values = false);
 
   // The body for request number `sequence` of connection `connection` in run `run_tag`.
   std::string body(const std::string& run_tag, unsigned connection, std::uint64_t sequence) const;
@@ -22,7 +24,8 @@ class request_template {
   std::size_t size() const;
 
  private:
-  std::vector<std::string> pieces_;  // the text between the markers (at least two)
+  std::vector<std::string> pieces_;  // the text between the markers (one more than markers)
+  bool uuid_values_ = false;
 };
 
 }  // namespace rg::bench

@@ -7,6 +7,7 @@
 #include "gateway/net/server.hpp"
 #include "gateway/net/tls_context.hpp"
 #include "gateway/telemetry/metrics.hpp"
+#include "tools/referrer-sim/bars_sim_handler.hpp"
 #include "tools/referrer-sim/message_log.hpp"
 #include "tools/referrer-sim/mllp_sim_handler.hpp"
 #include "tools/referrer-sim/sim_handler.hpp"
@@ -77,7 +78,10 @@ int main(int argc, char** argv) {
   }
   if (options.mllp) return run_mllp(options, log);
   sim_counters counters;
-  sim_handler handler(options, log, counters);
+  sim_handler fhir_handler(options, log, counters);
+  bars_sim_handler bars_handler(options, log, counters);
+  gateway::net::http_handler& handler =
+      options.bars ? static_cast<gateway::net::http_handler&>(bars_handler) : fhir_handler;
   listener_settings settings{options.address,   options.port, options.listeners,         options.cert, options.key,
                              options.client_ca, {},           options.close_mid_request, options.path};
   settings.limits.body_bytes = options.max_body_bytes;

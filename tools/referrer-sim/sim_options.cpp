@@ -21,11 +21,14 @@ const char* sim_usage() {
          "                    [--path /fhir/$process-message] [--out FILE] [--no-fsync]\n"
          "                    [--fail-first N] [--retry-after S] [--answer-400] [--delay-ms D]\n"
          "                    [--close-mid-request N|always] [--idle-timeout-ms T] [--max-body-bytes B]\n"
+         "                    [--bars [--answer-409]]\n"
          "       referrer-sim --mllp|--mllps [--ack AA|AE|AR|silence|garbage|wrong-id] [--ack-first N]\n"
          "                    [--address A] [--port P] [--cert F --key F --client-ca F] [--out FILE]\n"
          "A referrer's receiving end: HTTPS with mutual TLS, FHIR messages POSTed to --path are\n"
          "validated, de-duplicated by MessageHeader.id and appended to --out as JSON lines.\n"
          "GET /stats answers the counts. Prints {\"event\":\"listening\",\"https\":PORT} once ready.\n"
+         "With --bars it is a BaRS sender's $process-message: replies need X-Request-ID and\n"
+         "X-Correlation-ID, a repeat of that pair gets 409 REC_CONFLICT duplicate, errors carry BaRS codes.\n"
          "With --mllp (--mllps: over TLS) it is a clinic system speaking HL7 v2: each message is\n"
          "answered with an ACK (--ack), recorded once per MSH-10, and {\"event\":\"listening\",\"mllp\":PORT}\n"
          "is printed.\n";
@@ -44,6 +47,10 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
     std::int64_t n = 0;
     if (flag == "--answer-400") {
       o.answer_400 = true;
+    } else if (flag == "--bars") {
+      o.bars = true;
+    } else if (flag == "--answer-409") {
+      o.answer_409 = true;
     } else if (flag == "--mllp" || flag == "--mllps") {
       o.mllp = true;
       o.mllp_tls = flag == "--mllps";
@@ -104,6 +111,8 @@ std::variant<sim_options, std::string> parse_sim_options(const std::vector<std::
     }
   }
   if (o.retry_after && o.fail_first == 0) return std::string("--retry-after goes with --fail-first N");
+  if (o.answer_409 && !o.bars) return std::string("--answer-409 goes with --bars");
+  if (o.bars && o.mllp) return std::string("--bars and --mllp/--mllps are different receivers: choose one");
   if (!o.mllp && (o.ack != "AA" || o.ack_first >= 0)) return std::string("--ack and --ack-first go with --mllp");
   if (o.listeners > 1 && o.port != 0)
     return std::string("--listeners N needs --port 0 (each listener picks a free port)");

@@ -23,6 +23,11 @@ struct sim_options {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connections closed after this idle time
 
+  // BaRS instead of plain FHIR messaging (--bars): replies checked and answered as a BaRS receiver
+  // does (bars_sim_handler.hpp).
+  bool bars = false;
+  bool answer_409 = false;  // --bars: every message gets 409 REC_CONFLICT duplicate
+
   // HL7 v2 instead of FHIR (--mllp / --mllps): an MLLP listener (TLS with --mllps, client
   // certificates required) that answers each message with an ACK.
   bool mllp = false;

@@ -146,6 +146,50 @@ TEST_F(clinical_safety, a_reference_to_another_organisations_resource_is_refused
   EXPECT_TRUE(allowed) << allowed.error().message();
 }
 
+// H20: a message from the sender's system (BaRS) may name the sender's own records of a type the
+// gateway never stores; nothing else of issue 9 changes, for that front door or any other.
+TEST_F(clinical_safety, only_a_message_from_the_senders_system_may_name_its_records_of_a_never_stored_type) {
+  const referral_created theirs = create_referral(referral_with_item9("REF-S-6", 0));
+  auto supporting = [](const std::string& number, const std::string& reference) {
+    return as_practice_b(replaced(replaced(data_file("core/servicerequest-contained.json"), "REF-2024-0001", number),
+                                  "\"supportingInfo\": [",
+                                  "\"supportingInfo\": [ { \"reference\": \"" + reference + "\" },"));
+  };
+  const std::string episode = "EpisodeOfCare/d877b820-e72b-44d1-a627-195f54bfc606";
+  request_meta rest = meta;
+  request_meta bars = meta;
+  bars.via = front_door::bars_message;
+  auto create_via = [&](const request_meta& m, const std::string& text) {
+    const rapidjson::Document doc = parse(text);
+    return run(use_cases->referral_create.create({practice_b, m, standalone_referral{&doc}, {}}));
+  };
+
+  auto over_rest = create_via(rest, supporting("REF-S-6a", episode));
+  ASSERT_FALSE(over_rest) << "REST references name this gateway's resources: there is none";
+  EXPECT_EQ(over_rest.error().kind, refusal_kind::unprocessable);
+  EXPECT_EQ(over_rest.error().details.issues[0].expression, "ServiceRequest.supportingInfo[0].reference");
+  auto in_message = create_via(bars, supporting("REF-S-6b", episode));
+  ASSERT_TRUE(in_message) << in_message.error().message();
+  EXPECT_NE(in_message->service_request.json.find(episode), std::string::npos) << "kept as sent";
+
+  // A stored type in the same message: another practice's resource answers as a missing one.
+  const std::string their_patient = "Patient/" + theirs.patient_id;
+  const std::string missing_patient = "Patient/00000000-0000-4000-8000-999999999999";
+  auto foreign = create_via(bars, supporting("REF-S-6c", their_patient));
+  auto absent = create_via(bars, supporting("REF-S-6d", missing_patient));
+  ASSERT_FALSE(foreign);
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(foreign.error().kind, refusal_kind::unprocessable);
+  EXPECT_EQ(foreign.error().kind, absent.error().kind);
+  EXPECT_EQ(foreign.error().details.issues[0].expression, "ServiceRequest.supportingInfo[0].reference");
+  EXPECT_EQ(replaced(foreign.error().message(), their_patient, "X"),
+            replaced(absent.error().message(), missing_patient, "X"));
+  // An absolute URL to the same record names nothing the gateway can vouch for: refused too.
+  auto absolute = create_via(bars, supporting("REF-S-6e", "https://sender.example/fhir/" + episode));
+  ASSERT_FALSE(absolute);
+  EXPECT_EQ(absolute.error().kind, refusal_kind::unprocessable);
+}
+
 TEST_F(clinical_safety, an_update_may_not_point_at_another_organisations_resources) {
   const referral_created theirs = create_referral(referral_with_item9("REF-S-5", 0));
   auto mine =

@@ -34,6 +34,7 @@ TEST(triage_event, cloudevents_structured_mode_with_the_normalised_referral) {
   EXPECT_EQ(fhir::json::string_member(e, "subject"), "ServiceRequest/sr1");
   EXPECT_EQ(fhir::json::string_member(e, "time"), "2024-05-01T10:00:00Z");
   EXPECT_EQ(fhir::json::string_member(e, "datacontenttype"), "application/json");
+  EXPECT_FALSE(e.HasMember("correlationid")) << "a change outside a conversation names none";
   const auto& d = e["data"];
   EXPECT_EQ(fhir::json::string_member(d, "suggestedStep"), "step-3");
   EXPECT_EQ(fhir::json::string_member(d, "priority"), "urgent");
@@ -59,8 +60,10 @@ TEST(triage_event, types_and_no_step_when_none_suggested) {
   triage_event_header h;
   h.type = referral_event_type::cancelled;
   h.service_request_id = "sr9";
+  h.correlation_id = "9562466f-c982-4bd5-bb0e-255e9f5e6689";
   const auto e = fixtures::parse(build_triage_event(h, referral{}, triage_result{}));
   EXPECT_EQ(fhir::json::string_member(e, "type"), "referral.cancelled");
+  EXPECT_EQ(fhir::json::string_member(e, "correlationid"), "9562466f-c982-4bd5-bb0e-255e9f5e6689");
   EXPECT_FALSE(e["data"].HasMember("suggestedStep"));
   EXPECT_EQ(fhir::json::string_member(e["data"], "priority"), "routine");
 }

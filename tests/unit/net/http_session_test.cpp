@@ -26,6 +26,7 @@ class recording_handler final : public http_handler {
  public:
   std::vector<std::string> targets;
   std::vector<request_fault> faults;
+  std::vector<std::string> fault_targets;  // the target of each fault's header; "-" when unread
   bool throw_on_handle = false;
   server_state* stop_while_handling = nullptr;
 
@@ -38,8 +39,9 @@ class recording_handler final : public http_handler {
     co_return res;
   }
 
-  http_response fault_response(request_fault fault, const request_context&) override {
+  http_response fault_response(request_fault fault, const request_context& context) override {
     faults.push_back(fault);
+    fault_targets.emplace_back(context.head != nullptr ? std::string(context.head->target()) : "-");
     http_response res{fault == request_fault::timeout ? http::status::request_timeout : http::status::bad_request, 11};
     res.body() = "fault";
     return res;
@@ -111,6 +113,7 @@ TEST_F(http_session, a_declared_body_over_the_limit_is_refused_unread_and_the_co
   limits.body_bytes = 10;
   const std::string out = exchange("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n");
   EXPECT_EQ(handler.faults, std::vector<request_fault>{request_fault::body_too_large});
+  EXPECT_EQ(handler.fault_targets, std::vector<std::string>{"/x"}) << "the header was read: the route is known";
   EXPECT_TRUE(handler.targets.empty());
   EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
   EXPECT_TRUE(ended);
@@ -120,6 +123,7 @@ TEST_F(http_session, headers_over_the_limit_are_refused_and_the_connection_close
   limits.header_bytes = 64;
   exchange("GET /x HTTP/1.1\r\nHost: t\r\nX-Long: " + std::string(200, 'a') + "\r\n\r\nGET /y HTTP/1.1\r\n\r\n");
   EXPECT_EQ(handler.faults, std::vector<request_fault>{request_fault::header_too_large});
+  EXPECT_EQ(handler.fault_targets, std::vector<std::string>{"-"}) << "no header to pass on";
   EXPECT_TRUE(handler.targets.empty()) << "nothing after the refused request is read";
 }
 
