@@ -8,6 +8,8 @@
 #include "fhir/model.hpp"
 #include "gateway/api/bundle_route.hpp"
 #include "gateway/api/ops_outbox_routes.hpp"
+#include "gateway/api/ops_page_routes.hpp"
+#include "gateway/api/ops_pathway_routes.hpp"
 #include "gateway/api/outcome_routes.hpp"
 #include "gateway/api/process_message_route.hpp"
 #include "gateway/api/referral_create_route.hpp"
@@ -189,6 +191,8 @@ std::string application::start(net::server& server) {
   parts_->outbox = outbox_service::start(config_, *parts_->store, metrics_, server, problem);
   if (!parts_->outbox) return problem;
   api::register_outbox_routes(ops_routes_, *parts_->store);
+  api::register_pathway_routes(ops_routes_, *parts_->store, config_.triage.urgent_accept);
+  api::register_page_routes(ops_routes_);
 
   // Retention: delivered outbox items and old audit records are purged in the background.
   parts_->purger = std::make_unique<retention::purger>(*parts_->store, retention_policy_from(config_.retention));

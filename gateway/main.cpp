@@ -13,6 +13,8 @@
 #include "gateway/api/fhir_api.hpp"
 #include "gateway/api/metadata_route.hpp"
 #include "gateway/api/ops_api.hpp"
+#include "gateway/api/ops_gate.hpp"
+#include "gateway/api/ops_page_routes.hpp"
 #include "gateway/application.hpp"
 #include "gateway/config/config_loader.hpp"
 #include "gateway/hl7v2_listener.hpp"
@@ -30,8 +32,18 @@ void usage(std::FILE* out) {
       "usage: referral-gateway [--config FILE] [--set key.path=value ...]\n"
       "  --config FILE   JSON configuration (default: the embedded config/gateway.json)\n"
       "  --set K=V       override one key of the configuration, e.g. --set listen.port=0\n"
-      "Once listening, prints {\"event\":\"listening\",\"https\":PORT,\"ops\":PORT[,\"mllp\":PORT]} on stdout.\n",
+      "Once listening, prints {\"event\":\"listening\",\"https\":PORT,\"ops_page\":URL,\"ops\":PORT[,\"mllp\":PORT]}\n"
+      "on stdout.\n",
       out);
+}
+
+// The operations page's address on the mutual-TLS listener: a wildcard listen address is
+// reached as localhost (the name the development server certificate carries).
+std::string ops_page_url(const std::string& address, std::uint16_t port) {
+  std::string host = address == "0.0.0.0" || address == "::" ? std::string("localhost") : address;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "https://" + host + ":" + std::to_string(port) + std::string(gateway::api::ops_prefix) +
+         gateway::api::ops_page_path;
 }
 
 std::string now_fhir_datetime() {
@@ -162,6 +174,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string listening = "{\"event\":\"listening\",\"https\":" + std::to_string(std::get<std::uint16_t>(https_port));
+  listening += ",\"ops_page\":\"" + ops_page_url(cfg->listen.address, std::get<std::uint16_t>(https_port)) + "\"";
   if (cfg->ops.enabled) {
     const auto ops_port = server.add_listener({"ops", cfg->ops.address, cfg->ops.port, nullptr, &ops});
     if (auto* e = std::get_if<std::string>(&ops_port)) {

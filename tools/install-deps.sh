@@ -2,6 +2,8 @@
 # Installs the Debian 12 packages the gateway needs to build, run and test. As root it runs
 # apt-get; otherwise it prints the one apt-get line to run and fails if anything is missing.
 #   tools/install-deps.sh --fuzz   also clang and its libFuzzer runtime (tests/fuzz/run.sh)
+#   tools/install-deps.sh --browser   also chromium, node and npm for the operations page's browser
+#                                     tests (tests/browser; tools/test.sh asks for them)
 set -euo pipefail
 
 packages=(
@@ -10,10 +12,15 @@ packages=(
   libgtest-dev libbenchmark-dev
   postgresql-15
   curl openssl ca-certificates clang-format
+  libjs-chart.js
 )
-if [ "${1:-}" = "--fuzz" ]; then
-  packages+=(clang-14 libclang-rt-14-dev)
-fi
+for option in "$@"; do
+  case "$option" in
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    --browser) packages+=(chromium nodejs npm) ;;
+    *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

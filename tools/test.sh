@@ -11,7 +11,7 @@
 #   RG_CRASH_ROUNDS=N tools/test.sh    SIGKILL rounds of the kill tests (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
+tools/install-deps.sh --browser
 tools/check-format.sh
 tools/build.sh
 fuzz_seconds=${RG_FUZZ_SECONDS:-}

@@ -114,6 +114,13 @@ CREATE INDEX audit_by_time ON audit (recorded, seq);
 -- partial index, so the purge finds the expired ones without walking every delivered row.
 CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'delivered';
 )sql"},
+    {3, R"sql(
+-- The operations page (store_pathway.hpp) asks for the referrals first stored in a time window: a
+-- partial index on referrals' first versions only, so that read does not walk every version of
+-- every resource and other resources' writes do not pay for it.
+CREATE INDEX resource_history_first_referrals ON resource_history (type, last_updated)
+  WHERE type = 'ServiceRequest' AND version = 1;
+)sql"},
 };
 
 int current_version(pg_connection& db) {

@@ -2,6 +2,7 @@
 
 #include "adapters/postgres/pg_listener.hpp"
 #include "adapters/postgres/pg_outbox.hpp"
+#include "adapters/postgres/pg_pathway.hpp"
 #include "adapters/postgres/pg_pool.hpp"
 #include "adapters/postgres/pg_reads.hpp"
 #include "adapters/postgres/pg_retention.hpp"
@@ -112,6 +113,11 @@ void postgres_store::find_claim(std::string owner_org, std::string system, std::
 void postgres_store::search_audit(core::audit_query query, store_callback<core::audit_outcome> done) {
   readers_->submit<core::audit_outcome>([q = std::move(query)](pg_connection& db) { return run_audit_search(db, q); },
                                         std::move(done));
+}
+
+void postgres_store::pathway_facts(core::pathway_window window, store_callback<core::pathway_outcome> done) {
+  readers_->submit<core::pathway_outcome>([w = std::move(window)](pg_connection& db) { return read_pathway(db, w); },
+                                          std::move(done));
 }
 
 core::store_metrics postgres_store::metrics() const {

@@ -84,6 +84,9 @@ class postgres_store final : public gateway::core::store {
   void purge_expired(gateway::core::purge_request request,
                      gateway::core::store_callback<gateway::core::purge_outcome> done) override;
 
+  void pathway_facts(gateway::core::pathway_window window,
+                     gateway::core::store_callback<gateway::core::pathway_outcome> done) override;
+
  private:
   explicit postgres_store(postgres_options options);
   // An outbox state change on the outbox worker; `wakes`: the local dispatcher may have work after it.

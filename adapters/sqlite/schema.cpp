@@ -120,6 +120,13 @@ DROP TABLE search_index;
 -- partial index, so the purger finds the expired ones without walking every delivered row.
 CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'delivered';
 )sql"},
+    {4, R"sql(
+-- The operations page (store_pathway.hpp) asks for the referrals first stored in a time window: a
+-- partial index on referrals' first versions only, so that read does not walk every version of
+-- every resource and other resources' writes do not pay for it.
+CREATE INDEX resource_history_first_referrals ON resource_history (type, last_updated)
+  WHERE type = 'ServiceRequest' AND version = 1;
+)sql"},
 };
 
 std::string pragma_text(connection& db, const char* sql) {

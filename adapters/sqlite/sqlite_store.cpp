@@ -2,6 +2,7 @@
 
 #include "adapters/sqlite/commit_job.hpp"
 #include "adapters/sqlite/outbox_sql.hpp"
+#include "adapters/sqlite/pathway_reads.hpp"
 #include "adapters/sqlite/reader_pool.hpp"
 #include "adapters/sqlite/resource_reads.hpp"
 #include "adapters/sqlite/retention_sql.hpp"
@@ -277,6 +278,11 @@ void sqlite_store::purge_expired(core::purge_request request, store_callback<cor
                       [request](connection& db) { return core::purge_outcome(purge_expired_rows(db, request)); },
                       std::move(done), false),
                   true);
+}
+
+void sqlite_store::pathway_facts(core::pathway_window window, store_callback<core::pathway_outcome> done) {
+  readers_->submit<core::pathway_outcome>([w = std::move(window)](connection& db) { return read_pathway(db, w); },
+                                          std::move(done));
 }
 
 }  // namespace gateway::sqlite

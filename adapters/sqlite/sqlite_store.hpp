@@ -80,6 +80,9 @@ class sqlite_store final : public gateway::core::store {
   void purge_expired(gateway::core::purge_request request,
                      gateway::core::store_callback<gateway::core::purge_outcome> done) override;
 
+  void pathway_facts(gateway::core::pathway_window window,
+                     gateway::core::store_callback<gateway::core::pathway_outcome> done) override;
+
  private:
   sqlite_store() = default;
 

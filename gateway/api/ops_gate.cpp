@@ -42,7 +42,9 @@ app::audited_access ops_access(const ops_call& call, const ops_route* route, con
   a.server_fault = status >= 500;
   a.outcome_text = std::string(call.http.method_string()) + " /ops" + (route != nullptr ? route->pattern : "") + " (" +
                    std::to_string(status) + ")";
-  if (!params.empty()) a.more_entities.push_back({{}, params[0], "urn:referral-gateway:outbox-item"});
+  // The outbox routes name an item; other routes' parameters (a table's name) are no entity.
+  if (!params.empty() && route != nullptr && route->pattern.starts_with("/outbox/"))
+    a.more_entities.push_back({{}, params[0], "urn:referral-gateway:outbox-item"});
   return a;
 }
 

@@ -52,6 +52,16 @@ std::string overdue_event(const overdue_notice_input& in, const std::string& sr_
 
 }  // namespace
 
+std::optional<instant> waiting_since(const rapidjson::Value& task) {
+  std::optional<instant> start = parse_fhir_date_time(fhir::json::string_member(task, "authoredOn"));
+  for (const auto& input : fhir::json::each(task, "input")) {
+    if (!is_input(input, "escalated")) continue;
+    const auto at = parse_fhir_date_time(fhir::json::string_member(input, "valueDateTime"));
+    if (at && (!start || *at > *start)) start = at;
+  }
+  return start;
+}
+
 std::optional<std::int64_t> overdue_notice_due(const rapidjson::Value& task, std::chrono::system_clock::time_point now,
                                                std::chrono::milliseconds period) {
   if (period <= std::chrono::milliseconds::zero()) return std::nullopt;
@@ -61,16 +71,11 @@ std::optional<std::int64_t> overdue_notice_due(const rapidjson::Value& task, std
   if (std::find(std::begin(waiting_task_statuses), std::end(waiting_task_statuses), status) ==
       std::end(waiting_task_statuses))
     return std::nullopt;
-  std::optional<instant> start = parse_fhir_date_time(fhir::json::string_member(task, "authoredOn"));
-  std::int64_t raised = 0;
-  for (const auto& input : fhir::json::each(task, "input")) {
-    if (is_input(input, "overdue-notice")) ++raised;
-    if (is_input(input, "escalated")) {
-      const auto at = parse_fhir_date_time(fhir::json::string_member(input, "valueDateTime"));
-      if (at && (!start || *at > *start)) start = at;
-    }
-  }
+  const std::optional<instant> start = waiting_since(task);
   if (!start) return std::nullopt;
+  std::int64_t raised = 0;
+  for (const auto& input : fhir::json::each(task, "input"))
+    if (is_input(input, "overdue-notice")) ++raised;
   const auto next = std::chrono::system_clock::time_point(*start) + period * (raised + 1);
   if (now < next) return std::nullopt;
   return raised + 1;

@@ -15,6 +15,7 @@
 //
 // Thread safety: pure functions.
 
+#include "gateway/core/fhir_time.hpp"
 #include "gateway/core/store_records.hpp"
 
 #include <rapidjson/document.h>
@@ -28,6 +29,10 @@ namespace gateway::core {
 
 // The Task statuses in which an urgent referral still waits to be accepted.
 inline constexpr std::string_view waiting_task_statuses[] = {"requested", "received"};
+
+// Since when the Task has waited at its current priority: its latest `escalated` input, else its
+// authoredOn; nullopt when neither is a full dateTime. The service level counts from here.
+std::optional<instant> waiting_since(const rapidjson::Value& task);
 
 // The number (1, 2, ...) of the notice due now for this Task, or nullopt when none is due (not
 // urgent, not waiting, no start time, or the next period has not passed).

@@ -24,6 +24,7 @@
 #include "gateway/core/store_callback.hpp"
 #include "gateway/core/store_errc.hpp"
 #include "gateway/core/store_outbox.hpp"
+#include "gateway/core/store_pathway.hpp"
 #include "gateway/core/store_query.hpp"
 #include "gateway/core/store_records.hpp"
 #include "gateway/core/store_retention.hpp"
@@ -50,7 +51,7 @@ struct store_metrics {
   std::uint64_t consecutive_failures = 0;
 };
 
-class store : public outbox_store, public retention_store {
+class store : public outbox_store, public retention_store, public pathway_store {
  public:
   virtual ~store() = default;
 

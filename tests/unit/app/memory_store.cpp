@@ -229,6 +229,10 @@ void memory_store::purge_expired(core::purge_request, core::store_callback<core:
   done(core::purge_outcome(store_errc::unavailable));
 }
 
+void memory_store::pathway_facts(core::pathway_window, core::store_callback<core::pathway_outcome> done) {
+  done(core::pathway_outcome(store_errc::unavailable));
+}
+
 void memory_store::list_outbox(core::outbox_list_query query, core::store_callback<core::outbox_entries_outcome> done) {
   std::vector<core::outbox_entry> out;
   for (std::size_t i = 0; i < outbox_.size() && out.size() < query.count; ++i) {

@@ -56,6 +56,8 @@ class memory_store final : public core::store {
 
   // Retention port: not a use case's; answers unavailable.
   void purge_expired(core::purge_request, core::store_callback<core::purge_outcome> done) override;
+  // The operations page's read is not a use case's: answered unavailable, as purge_expired.
+  void pathway_facts(core::pathway_window, core::store_callback<core::pathway_outcome> done) override;
 
   // What the tests look at.
   std::size_t resource_count(const std::string& type) const;  // current, not deleted
