@@ -35,12 +35,13 @@ using outbox::outbox_metrics;
 using core::feedback_channel;
 
 // Teardown (~outbox_service), issue 10 item 5: the dispatcher stops first (no new deliveries;
-// those in flight get the shutdown grace, then its loop stops and their items stay leased, so the
-// next start finds them pending: never dropped), idle client connections close. Then the members
-// go in reverse order of declaration: the events file (its worker joined: it is the last thing
-// that can call a port, through a chain), the client pool, the dispatcher with its io_context
-// (handlers still queued there are destroyed, not run), and only then the registry and the ports
-// themselves, which therefore outlive everything that can call them.
+// those in flight get the shutdown grace, then its loop stops, their items stay leased so the next
+// start finds them pending, never dropped, and their queued handlers are destroyed while
+// everything they refer to still exists); idle client connections close. Then, explicitly: the
+// events file (its worker joined: the last thing that could call a port, through a chain), the
+// ports and the client pool (a busy connection, owned by its destination, is a socket of the
+// dispatcher's io_context and must go before it: destroyed after it, it corrupted the heap at
+// SIGTERM with a slow receiver), and last the dispatcher with its io_context.
 struct outbox_service::parts {
   outbox_metrics metrics;
   std::vector<std::shared_ptr<core::delivery_port>> ports;  // HTTPS senders, chains
@@ -57,6 +58,13 @@ outbox_service::~outbox_service() {
   if (!parts_) return;
   if (parts_->run) parts_->run->stop();
   if (parts_->pool) parts_->pool->close_idle();
+  // Every socket (a busy connection is owned by its destination, which the ports and the pool
+  // share) must go before the dispatcher's io_context: stop() destroyed the abandoned handlers,
+  // so nothing calls the ports any more once the events file's worker is joined.
+  parts_->events_file.reset();
+  parts_->ports.clear();
+  parts_->pool.reset();
+  parts_->run.reset();
 }
 
 namespace {

@@ -51,6 +51,13 @@ core::retry_schedule::random_source thread_random() {
 
 }  // namespace
 
+// An io_context whose queued handlers can be destroyed (execution_context::shutdown) at stop,
+// before the objects they refer to, instead of only in its destructor.
+struct shutdownable_io_context : asio::io_context {
+  using asio::execution_context::shutdown;
+  using asio::io_context::io_context;
+};
+
 struct dispatcher::impl {
   struct flight {
     core::outbox_entry entry;
@@ -79,7 +86,7 @@ struct dispatcher::impl {
   const delivery_registry& registry;
   dispatcher_options options;
   outbox_metrics& metrics;
-  asio::io_context ioc;
+  shutdownable_io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   asio::system_timer timer;
   asio::steady_timer stats_timer;
@@ -327,6 +334,11 @@ void dispatcher::stop() {
       self->wait_for_flights();
     });
     self->thread.join();
+    // Deliveries still in flight after the grace are abandoned: their handlers (coroutine frames
+    // holding client connections and destinations) are destroyed now, while everything they refer
+    // to exists; the io_context's services stay until it is destroyed, so the owner can still
+    // destroy its sockets (connections, ports) before the dispatcher (outbox_service.cpp).
+    self->ioc.shutdown();
   }
   self->door->close();
 }
