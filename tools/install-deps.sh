@@ -17,7 +17,14 @@ packages=(
 for option in "$@"; do
   case "$option" in
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
-    --browser) packages+=(chromium nodejs npm) ;;
+    --browser)
+      packages+=(chromium)
+      # Node.js and npm run the browser tests only. A machine that already has both (Debian's
+      # packages, or NodeSource's nodejs, which bundles npm and conflicts with Debian's npm) keeps
+      # them; Debian's are installed only where a command is missing.
+      command -v node >/dev/null 2>&1 || packages+=(nodejs)
+      command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
     *) echo "install-deps: unknown option $option" >&2; exit 2 ;;
   esac
 done
