@@ -40,7 +40,8 @@ TEST(TimeOrderedUuid, CarriesTheCurrentTimeSoLaterIdsSortAfterEarlierOnes) {
   EXPECT_GE(stamped, before);
   EXPECT_LE(stamped, after);
   // Waiting on the clock (not sleeping a guess): the next millisecond's id sorts after.
-  while (duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() <= after) std::this_thread::yield();
+  while (duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() <= after)
+    std::this_thread::yield();
   EXPECT_LT(first, time_ordered_uuid());
 }
 
