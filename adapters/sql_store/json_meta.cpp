@@ -1,5 +1,6 @@
 #include "adapters/sql_store/json_meta.hpp"
 
+#include <array>
 #include <cstddef>
 #include <string>
 
@@ -7,6 +8,15 @@ namespace gateway::sql_store {
 namespace {
 
 constexpr std::size_t none = std::string_view::npos;
+
+// The bytes that end a run of plain characters inside a string: the quote, the backslash and the
+// control characters.
+constexpr std::array<bool, 256> stops_string_run = [] {
+  std::array<bool, 256> stops{};
+  for (int c = 0; c < 0x20; ++c) stops[c] = true;
+  stops['"'] = stops['\\'] = true;
+  return stops;
+}();
 
 // Checks the grammar of compact JSON (RFC 8259 without insignificant whitespace) and says where
 // each value ends; `none` for anything this path leaves to the rewrite: whitespace, a \u or \/
@@ -21,14 +31,12 @@ class compact_scanner {
   std::size_t string_end(std::size_t p) const {
     if (at(p) != '"') return none;
     for (++p;; ++p) {
+      while (p < text_.size() && !stops_string_run[static_cast<unsigned char>(text_[p])]) ++p;
       const char c = at(p);
       if (c == '"') return p + 1;
-      if (c == '\\') {
-        const char e = at(++p);
-        if (e != '"' && e != '\\' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return none;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        return none;  // a control character, or the end of the text
-      }
+      if (c != '\\') return none;  // a control character, or the end of the text
+      const char e = at(++p);
+      if (e != '"' && e != '\\' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return none;
     }
   }
 
