@@ -126,8 +126,10 @@ CREATE INDEX resource_history_first_referrals ON resource_history (type, last_up
 -- destination's oldest eligible items, so one referrer's backlog cannot fill the fetch while other
 -- referrers' feedback waits. It finds the destinations with pending items by skipping along this
 -- index (a recursive scan, one seek each) and walks each destination's items in due order.
+-- It replaces outbox_due, which the fetch no longer walks and nothing else reads.
 CREATE INDEX outbox_pending_by_destination ON outbox (channel, destination, next_attempt_at, seq)
   WHERE state = 'pending';
+DROP INDEX outbox_due;
 )sql"},
 };
 
