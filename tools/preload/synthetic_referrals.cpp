@@ -1,0 +1,144 @@
+#include "tools/preload/synthetic_referrals.hpp"
+
+#include "gateway/app/audit_trail.hpp"
+#include "gateway/app/referral_submission.hpp"
+#include "gateway/core/referral_create_plan.hpp"
+#include "gateway/core/store_time.hpp"
+#include "gateway/core/triage_evaluate.hpp"
+
+#include <rapidjson/document.h>
+
+#include <array>
+#include <cstdio>
+
+namespace rg::preload {
+namespace {
+
+namespace core = gateway::core;
+namespace app = gateway::app;
+
+constexpr std::array<const char*, 8> family_names{"Example", "Sample", "Testcase", "Placeholder",
+                                                  "Synthetic", "Dummy",  "Fixture",  "Mock"};
+constexpr std::array<const char*, 8> given_names{"Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee"};
+
+int check_digit(const std::string& nine) {
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) sum += (nine[static_cast<std::size_t>(i)] - '0') * (10 - i);
+  const int check = 11 - sum % 11;
+  return check == 11 ? 0 : check;
+}
+
+// The referral as a practice system would send it: a ServiceRequest with its Patient, practice,
+// practitioner role, condition and PHQ-9 / GAD-7 scores contained (the shape of
+// tests/data/core/servicerequest-contained.json).
+std::string referral_json(const std::string& nhs, const std::string& ods, std::uint64_t n, bool urgent,
+                          const std::string& authored) {
+  const std::string family = family_names[n % family_names.size()];
+  const std::string given = given_names[(n / family_names.size()) % given_names.size()];
+  char birth[11];
+  std::snprintf(birth, sizeof birth, "%04d-%02d-%02d", 1940 + static_cast<int>(n % 60),
+                1 + static_cast<int>(n % 12), 1 + static_cast<int>(n % 28));
+  const std::string phq9 = std::to_string(n % 28);
+  const std::string item9 = std::to_string(n % 4 == 3 ? 1 : 0);
+  const std::string gad7 = std::to_string(n % 22);
+  std::string system = "https://fhir.";
+  for (char c : ods) system += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  system += ".example.org/referral";
+  return R"({"resourceType":"ServiceRequest","contained":[)"
+         R"({"resourceType":"Patient","id":"patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":")" +
+         nhs + R"("}],"name":[{"family":")" + family + R"(","given":[")" + given + R"("]}],"birthDate":")" + birth +
+         R"("},{"resourceType":"Organization","id":"practice","identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":")" +
+         ods + R"("}],"name":"Practice )" + ods +
+         R"("},{"resourceType":"PractitionerRole","id":"gp","organization":{"reference":"#practice"}},)"
+         R"({"resourceType":"Condition","id":"fibro","subject":{"reference":"#patient"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"203082005","display":"Fibromyalgia"}]}},)"
+         R"({"resourceType":"Observation","id":"phq9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44249-1","display":"PHQ-9 panel"}]},"subject":{"reference":"#patient"},"effectiveDateTime":")" +
+         authored +
+         R"(","component":[{"code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},"valueInteger":)" +
+         item9 + R"(},{"code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},"valueInteger":)" + phq9 +
+         R"(}]},{"resourceType":"Observation","id":"gad7","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"70274-6","display":"GAD-7 total"}]},"subject":{"reference":"#patient"},"effectiveDateTime":")" +
+         authored + R"(","valueQuantity":{"value":)" + gad7 +
+         R"(,"unit":"{score}","system":"http://unitsofmeasure.org","code":"{score}"}}],)"
+         R"("identifier":[{"system":")" +
+         system + R"(","value":"SYN-)" + std::to_string(n) +
+         R"("}],"status":"active","intent":"order","priority":")" + (urgent ? "urgent" : "routine") +
+         R"(","code":{"coding":[{"system":"http://snomed.info/sct","code":"304891004","display":"Cognitive behavioural therapy"}]},)"
+         R"("subject":{"reference":"#patient"},"authoredOn":")" +
+         authored +
+         R"(","requester":{"reference":"#gp"},"reasonReference":[{"reference":"#fibro"}],"supportingInfo":[{"reference":"#phq9"},{"reference":"#gad7"}],)"
+         R"("note":[{"text":"Widespread pain for some years; low mood."}]})";
+}
+
+}  // namespace
+
+std::string synthetic_nhs_number(std::uint64_t n) {
+  for (std::uint64_t m = n % 1000000;; m = (m + 1) % 1000000) {
+    const std::string nine = std::to_string(999000000 + m);
+    const int check = check_digit(nine);
+    if (check != 10) return nine + static_cast<char>('0' + check);
+  }
+}
+
+std::string synthetic_organisation(const synthetic_settings& s, std::size_t k) {
+  if (k == 0) return s.first_organisation;
+  char ods[8];
+  std::snprintf(ods, sizeof ods, "Y%05zu", k % 100000);
+  return ods;
+}
+
+synthetic_referrals::synthetic_referrals(synthetic_settings settings)
+    : settings_(std::move(settings)), random_(settings_.seed) {
+  if (settings_.organisations == 0) settings_.organisations = 1;
+}
+
+std::string synthetic_referrals::new_id() {
+  const std::uint64_t a = random_(), b = random_();
+  char out[37];
+  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0x0fff),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return out;
+}
+
+boost::system::result<core::unit_of_work, std::string> synthetic_referrals::next(
+    std::chrono::system_clock::time_point now) {
+  const std::uint64_t n = made_;
+  const std::size_t k = n % settings_.organisations;
+  const std::string ods = synthetic_organisation(settings_, k);
+  // One in twenty: the person this practice referred `organisations` referrals ago, again.
+  std::uint64_t person = n;
+  while (person % 20 == 19 && person >= settings_.organisations) person -= settings_.organisations;
+  const std::string nhs = synthetic_nhs_number(person);
+  const std::string authored = core::format_store_instant(now);
+
+  rapidjson::Document doc;
+  const std::string text = referral_json(nhs, ods, n, n % 10 == 7, authored.substr(0, 19) + "Z");
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) return std::string("synthetic referral is not JSON");
+
+  const app::caller who{"preload", core::caller_role::referrer, ods};
+  app::request_meta meta;
+  meta.request_id = new_id();
+  auto checked = app::check_referral(app::standalone_referral{&doc}, who);
+  if (!checked) return std::string("the create path refuses the synthetic referral");
+
+  core::referral_create_input in;
+  in.service_request = checked->service_request;
+  in.normalised = &checked->normalised;
+  in.patient = checked->patient;
+  const std::string patient_key = nhs + '|' + ods;
+  if (auto found = patients_.find(patient_key); found != patients_.end()) in.stored_patient_id = found->second;
+  in.now = now;
+  in.triage = core::evaluate(*settings_.rules, checked->normalised,
+                             core::date{std::chrono::floor<std::chrono::days>(now)});
+  in.platform_org = settings_.platform_org;
+  in.event_source = settings_.event_source;
+  in.ids = {new_id(), new_id(), new_id(), new_id(), new_id(), {}};
+  in.audit = app::audit_of(who, meta);
+  core::referral_create_plan plan = core::plan_referral_create(in);
+  if (!in.stored_patient_id) patients_.emplace(patient_key, plan.patient_id);
+  ++made_;
+  return std::move(plan.work);
+}
+
+}  // namespace rg::preload

@@ -1,0 +1,73 @@
+#pragma once
+// Synthetic referrals for scale benchmarks (`gatewayctl preload`): each one the unit of work the
+// referral create service (gateway/app/referral_create.cpp) would commit for a plain
+// POST /ServiceRequest from a practice, made by the same code: check_referral (the profile's
+// normalisation and the access check for the practice as caller), the configured triage rules,
+// and core::plan_referral_create (ServiceRequest, Patient on first referral per NHS number and
+// practice, identifier claim, Task, triage event, AuditEvent).
+//
+// The data is fake but well formed: NHS numbers from the 999 range (not issued to people) with
+// a correct modulus-11 check digit, names from a short list, referral identifiers SYN-<n> under
+// a per-practice system. Practices: `organisations` ODS codes, the first one `first_organisation`
+// (a configured practice, so a benchmark can ask as it), the others Y00001, Y00002, ...;
+// referral n comes from practice n mod organisations, so per-practice queries are selective.
+// About one in ten referrals is urgent; one in twenty is a patient the practice referred before
+// (the stored Patient is reused, as the create service does). Ids come from a seeded generator:
+// the same settings give the same units.
+//
+// Thread safety: one thread per instance.
+
+#include "gateway/core/store_records.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+namespace gateway::core {
+struct triage_rules;
+}
+
+namespace rg::preload {
+
+struct synthetic_settings {
+  std::size_t organisations = 200;
+  std::string first_organisation = "A81001";
+  std::string platform_org;  // owner of every Task (platform.organization)
+  std::string event_source;  // triage events' source (platform.event_source)
+  const gateway::core::triage_rules* rules = nullptr;
+  std::uint64_t seed = 1;
+};
+
+// A valid-format NHS number for `n`: 999 then six digits from n mod 1,000,000, then the modulus-11
+// check digit (where that would be 10, the next six digits' number). Numbers repeat: a number
+// that comes again for the same practice is that practice's stored Patient again.
+std::string synthetic_nhs_number(std::uint64_t n);
+
+// The ODS code of practice `k` (0 <= k < organisations).
+std::string synthetic_organisation(const synthetic_settings& s, std::size_t k);
+
+class synthetic_referrals {
+ public:
+  explicit synthetic_referrals(synthetic_settings settings);
+
+  // The next referral's unit of work, as committed at `now`; an error names why the create path
+  // refused it (a bug in the template, never expected).
+  boost::system::result<gateway::core::unit_of_work, std::string> next(std::chrono::system_clock::time_point now);
+
+  std::uint64_t made() const noexcept { return made_; }
+
+ private:
+  std::string new_id();
+
+  synthetic_settings settings_;
+  std::mt19937_64 random_;
+  std::uint64_t made_ = 0;
+  std::uint64_t next_patient_ = 0;
+  std::unordered_map<std::string, std::string> patients_;  // NHS number + practice -> stored Patient id
+};
+
+}  // namespace rg::preload
