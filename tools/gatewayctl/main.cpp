@@ -32,7 +32,7 @@ void usage(std::FILE* out) {
       "  status [--ops URL] [--url URL] [--as NAME] [--certs DIR]\n"
       "                                           readiness and outbox depth of a running gateway\n"
       "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n"
-      "  preload --db FILE --referrals N [--pending N] [--organisations 200] [--days 365] [--config FILE]\n"
+      "  preload --db FILE --referrals N [--requested N] [--pending N] [--organisations 200] [--days 365]\n"
       "          [--allow-existing]                 fill an empty SQLite store with synthetic referrals (benchmarks)\n",
       out);
 }

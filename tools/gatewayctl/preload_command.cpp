@@ -27,6 +27,7 @@ struct preload_args {
   std::string db;
   std::uint64_t referrals = 0;
   std::uint64_t pending = 0;
+  std::optional<std::uint64_t> requested;
   std::size_t organisations = 200;
   int days = 365;
   std::string platform_org = gateway::config::platform_settings{}.organization;
@@ -66,8 +67,10 @@ std::string parse(const std::vector<std::string>& args, preload_args& a) {
       a.event_source = v;
     } else if (k == "--triage-rules") {
       a.triage_rules = v;
-    } else if (k == "--referrals" || k == "--pending" || k == "--organisations" || k == "--days") {
+    } else if (k == "--referrals" || k == "--pending" || k == "--organisations" || k == "--days" ||
+               k == "--requested") {
       if (!parse_count(v, n)) return k + " needs a whole number, not \"" + v + "\"";
+      if (k == "--requested") a.requested = n;
       if (k == "--referrals") a.referrals = n;
       if (k == "--pending") a.pending = n;
       if (k == "--organisations") a.organisations = static_cast<std::size_t>(n);
@@ -78,6 +81,8 @@ std::string parse(const std::vector<std::string>& args, preload_args& a) {
   }
   if (a.db.empty() || a.referrals == 0) return "--db and --referrals (at least 1) are required";
   if (a.pending > a.referrals) return "--pending cannot exceed --referrals";
+  if (!a.requested) a.requested = a.referrals / 50;
+  if (*a.requested > a.referrals) return "--requested cannot exceed --referrals";
   if (a.organisations == 0 || a.organisations > 99999) return "--organisations must be 1..99999";
   if (a.days < 1) return "--days must be at least 1";
   return {};
@@ -86,7 +91,7 @@ std::string parse(const std::vector<std::string>& args, preload_args& a) {
 // Units made by the producer thread, waiting to be written; bounded, so memory stays flat.
 class made_queue {
  public:
-  using item = boost::system::result<gateway::core::unit_of_work, std::string>;
+  using item = boost::system::result<preload::synthetic_referral, std::string>;
 
   // false once closed (the writer gave up).
   bool push(item unit) {
@@ -131,7 +136,8 @@ int run_preload_command(const std::vector<std::string>& args, std::ostream& out,
   preload_args a;
   if (const auto why = parse(args, a); !why.empty()) {
     err << "gatewayctl preload: " << why << "\n"
-        << "usage: gatewayctl preload --db FILE --referrals N [--pending N] [--organisations 200] [--days 365]\n"
+        << "usage: gatewayctl preload --db FILE --referrals N [--requested N] [--pending N] [--organisations 200]\n"
+        << "                          [--days 365]\n"
         << "                          [--platform-org ODS] [--event-source URI] [--triage-rules FILE]\n"
         << "                          [--allow-existing]\n";
     return 2;
@@ -168,21 +174,28 @@ int run_preload_command(const std::vector<std::string>& args, std::ostream& out,
   made_queue queue;
   std::thread producer([&] {
     for (std::uint64_t n = 0; n < a.referrals; ++n) {
-      if (!queue.push(maker.next(begin + step * static_cast<std::int64_t>(n)))) return;
+      const clock::time_point at = begin + step * static_cast<std::int64_t>(n);
+      std::optional<clock::time_point> accept_at;
+      if (n < a.referrals - *a.requested) accept_at = at + step / 2;
+      if (!queue.push(maker.next(at, accept_at))) return;
     }
   });
   int status = 0;
   for (std::uint64_t n = 0; n < a.referrals; ++n) {
     const clock::time_point at = begin + step * static_cast<std::int64_t>(n);
-    auto unit = queue.pop();
-    if (!unit) {
-      err << "gatewayctl preload: referral " << n << ": " << unit.error() << "\n";
+    auto made = queue.pop();
+    if (!made) {
+      err << "gatewayctl preload: referral " << n << ": " << made.error() << "\n";
       status = 1;
       break;
     }
     std::optional<clock::time_point> delivered;
     if (n < a.referrals - a.pending) delivered = at + seconds(1);
-    auto added = (*loader)->add(std::move(*unit), at, delivered);
+    auto added = (*loader)->add(std::move(made->create), at, delivered);
+    if (added && made->accept) {
+      const auto accept_at = at + step / 2;
+      added = (*loader)->add(std::move(*made->accept), accept_at, accept_at + seconds(1));
+    }
     if (!added) {
       err << "gatewayctl preload: referral " << n << ": " << added.error().detail
           << " (the database is incomplete: delete it)\n";
@@ -203,8 +216,8 @@ int run_preload_command(const std::vector<std::string>& args, std::ostream& out,
   const double seconds_taken = duration_cast<milliseconds>(steady_clock::now() - started).count() / 1000.0;
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(a.db, ec);
-  out << "preloaded " << a.referrals << " referrals (" << a.organisations << " practices, " << a.pending
-      << " triage events pending) in " << seconds_taken << " s: "
+  out << "preloaded " << a.referrals << " referrals (" << a.organisations << " practices, " << *a.requested
+      << " Tasks requested, the others accepted; " << a.pending << " triage events pending) in " << seconds_taken << " s: "
       << static_cast<std::uint64_t>(static_cast<double>(a.referrals) / std::max(seconds_taken, 0.001))
       << " referrals/s; database " << (ec ? 0 : bytes) << " bytes, "
       << (ec ? 0 : bytes / a.referrals) << " bytes per referral\n";

@@ -1,8 +1,13 @@
 #include "tools/preload/synthetic_referrals.hpp"
 
+#include "adapters/sql_store/json_meta.hpp"
 #include "gateway/app/audit_trail.hpp"
 #include "gateway/app/referral_submission.hpp"
+#include "gateway/core/embedded_config.hpp"
+#include "gateway/core/fhir_time.hpp"
+#include "gateway/core/platform_update_plan.hpp"
 #include "gateway/core/referral_create_plan.hpp"
+#include "gateway/core/task_update.hpp"
 #include "gateway/core/store_time.hpp"
 #include "gateway/core/triage_evaluate.hpp"
 
@@ -86,7 +91,10 @@ std::string synthetic_organisation(const synthetic_settings& s, std::size_t k) {
 }
 
 synthetic_referrals::synthetic_referrals(synthetic_settings settings)
-    : settings_(std::move(settings)), random_(settings_.seed) {
+    : settings_(std::move(settings)),
+      business_status_(core::load_code_system(core::embedded::business_status_code_system_json()).value()),
+      outcome_codes_(core::load_code_system(core::embedded::outcome_summary_code_system_json()).value()),
+      random_(settings_.seed) {
   if (settings_.organisations == 0) settings_.organisations = 1;
 }
 
@@ -100,8 +108,45 @@ std::string synthetic_referrals::new_id() {
   return out;
 }
 
-boost::system::result<core::unit_of_work, std::string> synthetic_referrals::next(
-    std::chrono::system_clock::time_point now) {
+// As the Task update service does it: the stored Task (version 1 as the store stamps it) merged
+// with the platform's PUT of the same Task at status accepted, planned with its feedback message.
+boost::system::result<core::unit_of_work, std::string> synthetic_referrals::accept(const core::resource_write& sr,
+                                                                                   const core::resource_write& task,
+                                                                                   const std::string& ods,
+                                                                                   time_point created, time_point at) {
+  const std::string created_text = core::format_store_instant(created);
+  auto task_json = gateway::sql_store::stamp_meta(task.json, task.id, 1, created_text);
+  auto sr_json = gateway::sql_store::stamp_meta(sr.json, sr.id, 1, created_text);
+  if (!task_json || !sr_json) return std::string("the planned Task or ServiceRequest is not JSON");
+  const core::resource_record stored{"Task", task.id, 1, created_text, task.owner_org, *task_json, false};
+  rapidjson::Document stored_task, sr_doc, incoming;
+  stored_task.Parse(stored.json.data(), stored.json.size());
+  sr_doc.Parse(sr_json->data(), sr_json->size());
+  incoming.CopyFrom(stored_task, incoming.GetAllocator());
+  incoming["status"].SetString("accepted");
+  auto change = core::merge_task_update(stored_task, incoming, business_status_, core::format_instant(at));
+  if (!change) return std::string("the Task update path refuses accepting the synthetic Task");
+
+  const app::caller platform{"preload-platform", core::caller_role::platform, settings_.platform_org};
+  app::request_meta meta;
+  meta.request_id = new_id();
+  meta.base_url = "https://localhost:8443/fhir";
+  core::task_update_input in;
+  in.stored = &stored;
+  in.change = &*change;
+  in.service_request = &sr_doc;
+  in.feedback = core::feedback_settings{new_id(), settings_.event_source, meta.base_url,
+                                        core::feedback_destination{ods, {}, false, false}, &outcome_codes_};
+  in.now = at;
+  in.audit_id = new_id();
+  in.audit = app::audit_of(platform, meta);
+  auto plan = core::plan_task_update(in);
+  if (!plan) return std::string("the Task update path built an invalid feedback message");
+  return std::move(plan->work);
+}
+
+boost::system::result<synthetic_referral, std::string> synthetic_referrals::next(time_point now,
+                                                                                 std::optional<time_point> accept_at) {
   const std::uint64_t n = made_;
   const std::size_t k = n % settings_.organisations;
   const std::string ods = synthetic_organisation(settings_, k);
@@ -137,8 +182,16 @@ boost::system::result<core::unit_of_work, std::string> synthetic_referrals::next
   in.audit = app::audit_of(who, meta);
   core::referral_create_plan plan = core::plan_referral_create(in);
   if (!in.stored_patient_id) patients_.emplace(patient_key, plan.patient_id);
+  synthetic_referral out;
+  if (accept_at) {
+    auto accepted = accept(plan.work.writes[plan.service_request_write], plan.work.writes[plan.task_write], ods, now,
+                           *accept_at);
+    if (!accepted) return accepted.error();
+    out.accept = std::move(*accepted);
+  }
+  out.create = std::move(plan.work);
   ++made_;
-  return std::move(plan.work);
+  return out;
 }
 
 }  // namespace rg::preload

@@ -15,14 +15,22 @@
 // (the stored Patient is reused, as the create service does). Ids come from a seeded generator:
 // the same settings give the same units.
 //
+// A referral can also come with its Task accepted later (`accept_at`): the unit of work the Task
+// update service (gateway/app/task_update.cpp) commits for the platform's PUT /Task moving it from
+// requested to accepted, made by core::merge_task_update and core::plan_task_update (Task version 2,
+// the referrer's status-update feedback message, the AuditEvent), so older referrals leave the
+// work queue as they do in service and leave outbox and Task history behind.
+//
 // Thread safety: one thread per instance.
 
+#include "gateway/core/code_system.hpp"
 #include "gateway/core/store_records.hpp"
 
 #include <boost/system/result.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -50,20 +58,33 @@ std::string synthetic_nhs_number(std::uint64_t n);
 // The ODS code of practice `k` (0 <= k < organisations).
 std::string synthetic_organisation(const synthetic_settings& s, std::size_t k);
 
+struct synthetic_referral {
+  gateway::core::unit_of_work create;  // commit at `now`
+  std::optional<gateway::core::unit_of_work> accept;  // commit at `accept_at` (after create)
+};
+
 class synthetic_referrals {
  public:
+  using time_point = std::chrono::system_clock::time_point;
   explicit synthetic_referrals(synthetic_settings settings);
 
-  // The next referral's unit of work, as committed at `now`; an error names why the create path
-  // refused it (a bug in the template, never expected).
-  boost::system::result<gateway::core::unit_of_work, std::string> next(std::chrono::system_clock::time_point now);
+  // The next referral, created at `now` and, given `accept_at`, its Task accepted then; an error
+  // names why the create or update path refused it (a bug in the template, never expected).
+  boost::system::result<synthetic_referral, std::string> next(time_point now,
+                                                              std::optional<time_point> accept_at = std::nullopt);
 
   std::uint64_t made() const noexcept { return made_; }
 
  private:
   std::string new_id();
+  boost::system::result<gateway::core::unit_of_work, std::string> accept(const gateway::core::resource_write& sr,
+                                                                         const gateway::core::resource_write& task,
+                                                                         const std::string& ods, time_point created,
+                                                                         time_point at);
 
   synthetic_settings settings_;
+  gateway::core::code_system business_status_;
+  gateway::core::code_system outcome_codes_;
   std::mt19937_64 random_;
   std::uint64_t made_ = 0;
   std::uint64_t next_patient_ = 0;
