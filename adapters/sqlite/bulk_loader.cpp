@@ -54,7 +54,8 @@ boost::system::result<std::unique_ptr<bulk_loader>, open_error> bulk_loader::ope
     // in memory; the WAL is checkpointed automatically as in any SQLite database.
     db->exec("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
     const std::int64_t last_ms = read_last_commit_ms(*db);
-    return std::unique_ptr<bulk_loader>(new bulk_loader(std::move(db), std::max<std::size_t>(1, options.batch), last_ms));
+    return std::unique_ptr<bulk_loader>(
+        new bulk_loader(std::move(db), std::max<std::size_t>(1, options.batch), last_ms));
   } catch (const std::exception& e) {
     return open_failure(std::string("cannot open store for a bulk load: ") + e.what());
   }
@@ -75,12 +76,16 @@ core::commit_outcome bulk_loader::failed(const std::string& why) {
 
 core::commit_outcome bulk_loader::add(core::unit_of_work work, time_point at, std::optional<time_point> delivered_at) {
   using namespace std::chrono;
-  if (broken_) return core::commit_failure{make_error_code(store_errc::unavailable), "the load failed before", {}, {}, {}};
+  if (broken_)
+    return core::commit_failure{make_error_code(store_errc::unavailable), "the load failed before", {}, {}, {}};
   const std::int64_t at_ms = duration_cast<milliseconds>(at.time_since_epoch()).count();
   const std::int64_t now_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   if (at_ms < last_ms_ || at_ms > now_ms)
     return core::commit_failure{make_error_code(store_errc::invalid_request),
-                                "bulk load times must not go backwards nor lie in the future", {}, {}, {}};
+                                "bulk load times must not go backwards nor lie in the future",
+                                {},
+                                {},
+                                {}};
   last_ms_ = at_ms;
 
   std::vector<std::string> outbox_ids;

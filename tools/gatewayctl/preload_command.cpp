@@ -5,11 +5,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <mutex>
-#include <thread>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "adapters/sqlite/bulk_loader.hpp"
 #include "gateway/config/gateway_config.hpp"
@@ -217,10 +217,10 @@ int run_preload_command(const std::vector<std::string>& args, std::ostream& out,
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(a.db, ec);
   out << "preloaded " << a.referrals << " referrals (" << a.organisations << " practices, " << *a.requested
-      << " Tasks requested, the others accepted; " << a.pending << " triage events pending) in " << seconds_taken << " s: "
-      << static_cast<std::uint64_t>(static_cast<double>(a.referrals) / std::max(seconds_taken, 0.001))
-      << " referrals/s; database " << (ec ? 0 : bytes) << " bytes, "
-      << (ec ? 0 : bytes / a.referrals) << " bytes per referral\n";
+      << " Tasks requested, the others accepted; " << a.pending << " triage events pending) in " << seconds_taken
+      << " s: " << static_cast<std::uint64_t>(static_cast<double>(a.referrals) / std::max(seconds_taken, 0.001))
+      << " referrals/s; database " << (ec ? 0 : bytes) << " bytes, " << (ec ? 0 : bytes / a.referrals)
+      << " bytes per referral\n";
   return 0;
 }
 

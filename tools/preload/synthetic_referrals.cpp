@@ -7,8 +7,8 @@
 #include "gateway/core/fhir_time.hpp"
 #include "gateway/core/platform_update_plan.hpp"
 #include "gateway/core/referral_create_plan.hpp"
-#include "gateway/core/task_update.hpp"
 #include "gateway/core/store_time.hpp"
+#include "gateway/core/task_update.hpp"
 #include "gateway/core/triage_evaluate.hpp"
 
 #include <rapidjson/document.h>
@@ -22,7 +22,7 @@ namespace {
 namespace core = gateway::core;
 namespace app = gateway::app;
 
-constexpr std::array<const char*, 8> family_names{"Example", "Sample", "Testcase", "Placeholder",
+constexpr std::array<const char*, 8> family_names{"Example",   "Sample", "Testcase", "Placeholder",
                                                   "Synthetic", "Dummy",  "Fixture",  "Mock"};
 constexpr std::array<const char*, 8> given_names{"Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee"};
 
@@ -41,8 +41,8 @@ std::string referral_json(const std::string& nhs, const std::string& ods, std::u
   const std::string family = family_names[n % family_names.size()];
   const std::string given = given_names[(n / family_names.size()) % given_names.size()];
   char birth[11];
-  std::snprintf(birth, sizeof birth, "%04d-%02d-%02d", 1940 + static_cast<int>(n % 60),
-                1 + static_cast<int>(n % 12), 1 + static_cast<int>(n % 28));
+  std::snprintf(birth, sizeof birth, "%04d-%02d-%02d", 1940 + static_cast<int>(n % 60), 1 + static_cast<int>(n % 12),
+                1 + static_cast<int>(n % 28));
   const std::string phq9 = std::to_string(n % 28);
   const std::string item9 = std::to_string(n % 4 == 3 ? 1 : 0);
   const std::string gad7 = std::to_string(n % 22);
@@ -64,8 +64,8 @@ std::string referral_json(const std::string& nhs, const std::string& ods, std::u
          authored + R"(","valueQuantity":{"value":)" + gad7 +
          R"(,"unit":"{score}","system":"http://unitsofmeasure.org","code":"{score}"}}],)"
          R"("identifier":[{"system":")" +
-         system + R"(","value":"SYN-)" + std::to_string(n) +
-         R"("}],"status":"active","intent":"order","priority":")" + (urgent ? "urgent" : "routine") +
+         system + R"(","value":"SYN-)" + std::to_string(n) + R"("}],"status":"active","intent":"order","priority":")" +
+         (urgent ? "urgent" : "routine") +
          R"(","code":{"coding":[{"system":"http://snomed.info/sct","code":"304891004","display":"Cognitive behavioural therapy"}]},)"
          R"("subject":{"reference":"#patient"},"authoredOn":")" +
          authored +
@@ -174,8 +174,8 @@ boost::system::result<synthetic_referral, std::string> synthetic_referrals::next
   const std::string patient_key = nhs + '|' + ods;
   if (auto found = patients_.find(patient_key); found != patients_.end()) in.stored_patient_id = found->second;
   in.now = now;
-  in.triage = core::evaluate(*settings_.rules, checked->normalised,
-                             core::date{std::chrono::floor<std::chrono::days>(now)});
+  in.triage =
+      core::evaluate(*settings_.rules, checked->normalised, core::date{std::chrono::floor<std::chrono::days>(now)});
   in.platform_org = settings_.platform_org;
   in.event_source = settings_.event_source;
   in.ids = {new_id(), new_id(), new_id(), new_id(), new_id(), {}};
@@ -184,8 +184,8 @@ boost::system::result<synthetic_referral, std::string> synthetic_referrals::next
   if (!in.stored_patient_id) patients_.emplace(patient_key, plan.patient_id);
   synthetic_referral out;
   if (accept_at) {
-    auto accepted = accept(plan.work.writes[plan.service_request_write], plan.work.writes[plan.task_write], ods, now,
-                           *accept_at);
+    auto accepted =
+        accept(plan.work.writes[plan.service_request_write], plan.work.writes[plan.task_write], ods, now, *accept_at);
     if (!accepted) return accepted.error();
     out.accept = std::move(*accepted);
   }

@@ -59,7 +59,7 @@ std::string synthetic_nhs_number(std::uint64_t n);
 std::string synthetic_organisation(const synthetic_settings& s, std::size_t k);
 
 struct synthetic_referral {
-  gateway::core::unit_of_work create;  // commit at `now`
+  gateway::core::unit_of_work create;                 // commit at `now`
   std::optional<gateway::core::unit_of_work> accept;  // commit at `accept_at` (after create)
 };
 
