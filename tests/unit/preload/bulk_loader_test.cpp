@@ -26,7 +26,9 @@ class bulk_loader_test : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  rg::preload::synthetic_referrals maker() const { return rg::preload::synthetic_referrals({3, "A81001", "PLT01", "urn:test", rules_.get(), 11}); }
+  rg::preload::synthetic_referrals maker() const {
+    return rg::preload::synthetic_referrals({3, "A81001", "PLT01", "urn:test", rules_.get(), 11});
+  }
 
   // `n` referrals into `file` through the bulk path, the first `accepted` with their Task accepted.
   void preload(const std::string& file, int n, int accepted) {
@@ -38,7 +40,9 @@ class bulk_loader_test : public ::testing::Test {
       auto made = m.next(at, i < accepted ? std::optional(at + std::chrono::seconds(5)) : std::nullopt);
       ASSERT_TRUE(made) << made.error();
       ASSERT_TRUE((*loader)->add(std::move(made->create), at));
-      if (made->accept) ASSERT_TRUE((*loader)->add(std::move(*made->accept), at + std::chrono::seconds(5)));
+      if (made->accept) {
+        ASSERT_TRUE((*loader)->add(std::move(*made->accept), at + std::chrono::seconds(5)));
+      }
     }
     ASSERT_EQ((*loader)->finish(), "");
   }
@@ -97,7 +101,9 @@ TEST_F(bulk_loader_test, writes_the_rows_the_commit_path_writes) {
         return wait_for<core::commit_outcome>([&](auto cb) { (*store)->commit(std::move(u), std::move(cb)); });
       };
       ASSERT_TRUE(commit(std::move(made->create)));
-      if (made->accept) ASSERT_TRUE(commit(std::move(*made->accept)));
+      if (made->accept) {
+        ASSERT_TRUE(commit(std::move(*made->accept)));
+      }
     }
   }
   const std::string bulk = rows(path("bulk.db"));
@@ -146,21 +152,22 @@ TEST_F(bulk_loader_test, a_preloaded_store_is_searched_read_and_updated_through_
   EXPECT_EQ(search(queue)->total, 21);
 
   const auto accepted = search(queue)->items.front();
-  auto versions = wait_for<core::history_outcome>([&](auto cb) { store.history("Task", accepted.id, 10, std::move(cb)); });
+  auto versions =
+      wait_for<core::history_outcome>([&](auto cb) { store.history("Task", accepted.id, 10, std::move(cb)); });
   ASSERT_TRUE(versions);
   ASSERT_EQ(versions->size(), 2u);
   EXPECT_EQ((*versions)[0].version, 2);
   EXPECT_NE((*versions)[1].json.find(R"("status":"requested")"), std::string::npos);
 
-  auto claim = wait_for<core::claim_lookup_outcome>([&](auto cb) {
-    store.find_claim("A81001", "https://fhir.a81001.example.org/referral", "SYN-0", std::move(cb));
-  });
+  auto claim = wait_for<core::claim_lookup_outcome>(
+      [&](auto cb) { store.find_claim("A81001", "https://fhir.a81001.example.org/referral", "SYN-0", std::move(cb)); });
   ASSERT_TRUE(claim && *claim);
   EXPECT_EQ((*claim)->type, "ServiceRequest");
 
   // The referrer revokes a preloaded referral: version 2 through the normal commit, its search
   // keys replaced.
-  auto current = wait_for<core::read_outcome>([&](auto cb) { store.read("ServiceRequest", (*claim)->id, std::move(cb)); });
+  auto current =
+      wait_for<core::read_outcome>([&](auto cb) { store.read("ServiceRequest", (*claim)->id, std::move(cb)); });
   ASSERT_TRUE(current);
   core::resource_write w;
   w.kind = core::write_kind::update;
