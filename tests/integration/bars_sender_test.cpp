@@ -7,20 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <rapidjson/document.h>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 
-#include <fstream>
-#include <thread>
+#include <atomic>
 
 #include "adapters/bars/conversation.hpp"
 #include "adapters/bars/target_identifier.hpp"
 #include "fhir/validator.hpp"
 #include "gateway/core/feedback_message.hpp"
 #include "gateway/core/json_write.hpp"
-#include "gateway/core/retry_schedule.hpp"
 #include "gateway/core/store_errc.hpp"
-#include "tests/support/delivery_wait.hpp"
+#include "tests/support/delivery_port_test.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
@@ -89,48 +85,17 @@ gateway::core::resource_record conversation_record(const std::string& owner = re
   return r;
 }
 
-class bars_sender_test : public ::testing::Test {
+class bars_sender_test : public delivery_port_test {
  protected:
-  void SetUp() override {
-    io_thread_ = std::thread([this] { ioc_.run(); });
-  }
-  void TearDown() override {
-    sim_.reset();
-    work_.reset();
-    ioc_.stop();
-    io_thread_.join();
-  }
-
-  static const std::string& certs() { return shared_certs_dir(); }
-
-  void start_sim(const std::vector<std::string>& flags = {}) {
-    std::vector<std::string> argv{referrer_sim_binary(),
-                                  "--bars",
-                                  "--cert",
-                                  certs() + "/server.crt",
-                                  "--key",
-                                  certs() + "/server.key",
-                                  "--client-ca",
-                                  certs() + "/ca.crt",
-                                  "--out",
-                                  out_file()};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    sim_ = std::make_unique<child_process>(argv);
-    ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
-    port_ = sim_->port("https");
-    ASSERT_GT(port_, 0);
-  }
+  void start_sim(const std::vector<std::string>& flags = {}) { start_referrer_sim("--bars", "https", flags); }
 
   std::string url() const { return "https://localhost:" + std::to_string(port_) + "/fhir/$process-message"; }
-  std::string out_file() const { return dir_.str("received.jsonl"); }
 
   // A sender for the referrer, reading conversations from `stored` (what the store holds).
   std::shared_ptr<gateway::delivery::bars_sender> sender() {
     gateway::delivery::bars_sender_settings settings{{url(), {sender_service}, ""}, "PLT01"};
     return std::make_shared<gateway::delivery::bars_sender>(
-        pool_, std::move(settings),
-        gateway::net::client_tls_files{certs() + "/ca.crt", certs() + "/client-gateway.crt",
-                                       certs() + "/client-gateway.key"},
+        pool_, std::move(settings), gateway_tls(),
         [this](std::string type, std::string id, gateway::core::store_callback<gateway::core::read_outcome> done) {
           ++reads_;
           if (stored_ && type == stored_->type && id == stored_->id) return done(*stored_);
@@ -138,42 +103,16 @@ class bars_sender_test : public ::testing::Test {
         });
   }
 
-  static delivery_result deliver(gateway::delivery::bars_sender& s, const gateway::core::outbox_entry& e) {
-    return deliver_and_wait(s, e);
-  }
-
-  long stat(const std::string& name) { return referrer_sim_stat(port_, certs(), name); }
-
   std::vector<rapidjson::Document> recorded() const {
     std::vector<rapidjson::Document> out;
-    std::ifstream in(out_file());
-    for (std::string line; std::getline(in, line);) out.push_back(parse(line));
+    for (const auto& line : recorded_lines()) out.push_back(parse(line));
     return out;
   }
 
-  static gateway::net::client_options options() {
-    gateway::net::client_options o;
-    o.connect_timeout = 5s;
-    o.request_timeout = 10s;
-    o.max_per_destination = 2;
-    return o;
-  }
-
-  temp_dir dir_;
-  boost::asio::io_context ioc_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{ioc_.get_executor()};
-  std::thread io_thread_;
-  gateway::net::https_client_pool pool_{ioc_.get_executor(), options()};
-  std::unique_ptr<child_process> sim_;
-  int port_ = 0;
+  gateway::net::https_client_pool pool_{ioc_.get_executor(), test_client_options()};
   std::optional<gateway::core::resource_record> stored_ = conversation_record();
   std::atomic<int> reads_{0};
 };
-
-gateway::core::next_action decide(const delivery_result& r) {
-  const gateway::core::retry_schedule schedule({}, [] { return 0.5; });
-  return schedule.decide({1, std::chrono::system_clock::now()}, r, std::chrono::system_clock::now());
-}
 
 TEST_F(bars_sender_test, replies_arrive_in_order_as_valid_servicerequest_responses_of_one_conversation) {
   start_sim();
@@ -223,7 +162,7 @@ TEST_F(bars_sender_test, a_receiver_answering_409_duplicate_by_flag_counts_as_de
   auto s = sender();
   const auto r = deliver(*s, feedback_item(reply_id(11), "accepted"));
   EXPECT_TRUE(gateway::core::is_delivered(r)) << gateway::core::describe(r);
-  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::delivered);
+  EXPECT_EQ(decide_after_first_attempt(r).what, gateway::core::next_action::kind::delivered);
 }
 
 TEST_F(bars_sender_test, a_503_rec_unavailable_is_retried_then_delivered) {
@@ -234,7 +173,7 @@ TEST_F(bars_sender_test, a_503_rec_unavailable_is_retried_then_delivered) {
     const auto r = deliver(*s, item);
     EXPECT_EQ(r.http_status, 503) << gateway::core::describe(r);
     EXPECT_NE(r.detail.find("REC_UNAVAILABLE"), std::string::npos) << r.detail;
-    const auto next = decide(r);
+    const auto next = decide_after_first_attempt(r);
     EXPECT_EQ(next.what, gateway::core::next_action::kind::retry);
     EXPECT_GE(next.retry_at - std::chrono::system_clock::now(), 1s) << "Retry-After honoured";
   }
@@ -249,7 +188,7 @@ TEST_F(bars_sender_test, a_400_rec_bad_request_goes_to_dead_letter) {
   const auto r = deliver(*s, feedback_item(reply_id(13), "accepted"));
   EXPECT_EQ(r.http_status, 400);
   EXPECT_NE(r.detail.find("REC_BAD_REQUEST"), std::string::npos) << r.detail;
-  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::dead);
+  EXPECT_EQ(decide_after_first_attempt(r).what, gateway::core::next_action::kind::dead);
 }
 
 TEST_F(bars_sender_test, a_referral_without_a_bars_conversation_is_dead_lettered_unsent) {
@@ -259,7 +198,7 @@ TEST_F(bars_sender_test, a_referral_without_a_bars_conversation_is_dead_lettered
   const auto r = deliver(*s, feedback_item(reply_id(14), "accepted"));
   EXPECT_EQ(r.what, kind::permanent_failure) << gateway::core::describe(r);
   EXPECT_NE(r.detail.find("no BaRS conversation"), std::string::npos) << r.detail;
-  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::dead);
+  EXPECT_EQ(decide_after_first_attempt(r).what, gateway::core::next_action::kind::dead);
   EXPECT_EQ(stat("received"), 0);
   EXPECT_EQ(reads_.load(), 1);
 }

@@ -27,6 +27,7 @@
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 #include "tests/support/json_answers.hpp"
+#include "tests/support/referrer_sim.hpp"
 
 namespace rg::testing {
 namespace {
@@ -110,17 +111,8 @@ class feedback_test : public ::testing::Test {
   // referrer-sim recording to out_file(). The first start takes any free port; later starts bind
   // the same port again (the gateway's configured endpoint).
   void start_sim(const std::vector<std::string>& flags = {}, const std::string& server_dir = certs()) {
-    std::vector<std::string> argv{referrer_sim_binary(),
-                                  "--cert",
-                                  server_dir + "/server.crt",
-                                  "--key",
-                                  server_dir + "/server.key",
-                                  "--client-ca",
-                                  certs() + "/ca.crt",
-                                  "--out",
-                                  out_file(),
-                                  "--port",
-                                  std::to_string(sim_port_)};
+    std::vector<std::string> argv =
+        referrer_sim_argv({"", certs(), server_dir, out_file(), {"--port", std::to_string(sim_port_)}});
     argv.insert(argv.end(), flags.begin(), flags.end());
     sim_ca_ = server_dir + "/ca.crt";
     sim_ = std::make_unique<child_process>(argv);
@@ -137,15 +129,9 @@ class feedback_test : public ::testing::Test {
   // The gateway with practice-a (referrers.0) delivering to the simulator, fast retries, and the
   // certificates of this test run; `sets` come last and win.
   void start_gateway(const std::vector<std::string>& sets = {}) {
-    std::vector<std::string> all{"referrers.0.delivery=fhir-message",
-                                 "referrers.0.endpoint=" + endpoint(),
-                                 "delivery.client_cert=" + certs() + "/client-gateway.crt",
-                                 "delivery.client_key=" + certs() + "/client-gateway.key",
-                                 "delivery.server_ca=" + certs() + "/ca.crt",
-                                 "delivery.retry_base_ms=50",
-                                 "delivery.retry_cap_ms=500",
-                                 "delivery.connect_timeout_ms=2000",
-                                 "delivery.request_timeout_ms=5000"};
+    std::vector<std::string> all = delivery_test_settings(certs());
+    all.insert(all.end(), {"referrers.0.delivery=fhir-message", "referrers.0.endpoint=" + endpoint(),
+                           "delivery.connect_timeout_ms=2000", "delivery.request_timeout_ms=5000"});
     all.insert(all.end(), sets.begin(), sets.end());
     gateway_args_ = gateway_args(certs(), dir(), all);
     restart_gateway();

@@ -17,6 +17,7 @@
 #include "tests/support/hl7v2_clinic.hpp"
 #include "tests/support/https_client.hpp"
 #include "tests/support/json_answers.hpp"
+#include "tests/support/referrer_sim.hpp"
 
 namespace rg::testing {
 namespace {
@@ -42,30 +43,13 @@ struct outbox_row {
 class hl7v2_feedback_test : public ::testing::Test {
  protected:
   void start(const std::vector<std::string>& sim_flags) {
-    std::vector<std::string> argv{referrer_sim_binary(),
-                                  "--mllps",
-                                  "--cert",
-                                  certs() + "/server.crt",
-                                  "--key",
-                                  certs() + "/server.key",
-                                  "--client-ca",
-                                  certs() + "/ca.crt",
-                                  "--out",
-                                  dir_.str("received.jsonl")};
-    argv.insert(argv.end(), sim_flags.begin(), sim_flags.end());
-    sim_ = std::make_unique<child_process>(argv);
+    sim_ = std::make_unique<child_process>(
+        referrer_sim_argv({"--mllps", certs(), {}, dir_.str("received.jsonl"), sim_flags}));
     ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
-    const std::vector<std::string> sets{"mllp.enabled=true",
-                                        "mllp.port=0",
-                                        "referrers.2.delivery=hl7v2",
-                                        "referrers.2.endpoint=mllps://localhost:" + std::to_string(sim_->port("mllp")),
-                                        "delivery.client_cert=" + certs() + "/client-gateway.crt",
-                                        "delivery.client_key=" + certs() + "/client-gateway.key",
-                                        "delivery.server_ca=" + certs() + "/ca.crt",
-                                        "delivery.retry_base_ms=50",
-                                        "delivery.retry_cap_ms=500",
-                                        "delivery.connect_timeout_ms=2000",
-                                        "delivery.request_timeout_ms=1000"};
+    std::vector<std::string> sets = delivery_test_settings(certs());
+    sets.insert(sets.end(), {"mllp.enabled=true", "mllp.port=0", "referrers.2.delivery=hl7v2",
+                             "referrers.2.endpoint=mllps://localhost:" + std::to_string(sim_->port("mllp")),
+                             "delivery.connect_timeout_ms=2000", "delivery.request_timeout_ms=1000"});
     gateway_ = std::make_unique<child_process>(gateway_args(certs(), dir_, sets));
     ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
   }

@@ -5,18 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <fstream>
-#include <thread>
-
 #include "gateway/core/feedback_message.hpp"
 #include "gateway/core/json_write.hpp"
-#include "gateway/core/retry_schedule.hpp"
 #include "gateway/core/task_builder.hpp"
-#include "tests/support/delivery_wait.hpp"
-#include "tests/support/gateway_process.hpp"
+#include "tests/support/delivery_port_test.hpp"
+#include "tests/support/json_answers.hpp"
 
 namespace rg::testing {
 namespace {
@@ -24,12 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using gateway::core::delivery_result;
 using kind = gateway::core::delivery_result::kind;
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
 
 // A status-update feedback message as the outbox holds it for an hl7v2 referrer: the Task, the
 // ServiceRequest and the Patient.
@@ -66,42 +53,10 @@ gateway::core::outbox_entry item(const std::string& id) {
   return e;
 }
 
-std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "6a1f7c2e-5b9d-4e8a-9c3f-%012d", n);
-  return buf;
-}
-
-class hl7v2_sender_test : public ::testing::Test {
+class hl7v2_sender_test : public delivery_port_test {
  protected:
-  void SetUp() override {
-    io_thread_ = std::thread([this] { ioc_.run(); });
-  }
-  void TearDown() override {
-    sim_.reset();
-    work_.reset();
-    ioc_.stop();
-    io_thread_.join();
-  }
-
-  static const std::string& certs() { return shared_certs_dir(); }
-
   void start_sim(std::vector<std::string> flags, bool tls = true) {
-    std::vector<std::string> argv{referrer_sim_binary(),
-                                  tls ? "--mllps" : "--mllp",
-                                  "--cert",
-                                  certs() + "/server.crt",
-                                  "--key",
-                                  certs() + "/server.key",
-                                  "--client-ca",
-                                  certs() + "/ca.crt",
-                                  "--out",
-                                  dir_.str("received.jsonl")};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    sim_ = std::make_unique<child_process>(argv);
-    ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
-    port_ = sim_->port("mllp");
-    ASSERT_GT(port_, 0);
+    start_referrer_sim(tls ? "--mllps" : "--mllp", "mllp", std::move(flags));
   }
 
   std::shared_ptr<gateway::delivery::hl7v2_sender> sender(bool tls = true) {
@@ -109,54 +64,29 @@ class hl7v2_sender_test : public ::testing::Test {
     o.connect_timeout = 5s;
     o.answer_timeout = 1s;
     const std::string url = std::string(tls ? "mllps" : "mllp") + "://localhost:" + std::to_string(port_);
-    auto made = gateway::delivery::hl7v2_sender::create(
-        ioc_.get_executor(), url,
-        {certs() + "/ca.crt", certs() + "/client-gateway.crt", certs() + "/client-gateway.key"}, o, {});
+    auto made = gateway::delivery::hl7v2_sender::create(ioc_.get_executor(), url, gateway_tls(), o, {});
     if (auto* e = std::get_if<std::string>(&made)) {
       ADD_FAILURE() << *e;
       return nullptr;
     }
     return std::get<std::shared_ptr<gateway::delivery::hl7v2_sender>>(made);
   }
-
-  static delivery_result deliver(gateway::delivery::hl7v2_sender& s, const gateway::core::outbox_entry& e) {
-    return deliver_and_wait(s, e);
-  }
-
-  std::vector<std::string> recorded() const {
-    std::vector<std::string> lines;
-    std::ifstream in(dir_.str("received.jsonl"));
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-  }
-
-  temp_dir dir_;
-  boost::asio::io_context ioc_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{ioc_.get_executor()};
-  std::thread io_thread_;
-  std::unique_ptr<child_process> sim_;
-  int port_ = 0;
 };
-
-gateway::core::next_action decide(const delivery_result& r) {
-  const gateway::core::retry_schedule schedule({}, [] { return 0.5; });
-  return schedule.decide({1, std::chrono::system_clock::now()}, r, std::chrono::system_clock::now());
-}
 
 TEST_F(hl7v2_sender_test, an_aa_over_mutual_tls_delivers_the_rri_i12) {
   start_sim({});
   auto s = sender();
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(1)));
+  const auto r = deliver(*s, item(numbered_uuid(1)));
   EXPECT_TRUE(gateway::core::is_delivered(r)) << gateway::core::describe(r);
-  const auto lines = recorded();
+  const auto lines = recorded_lines();
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("\"type\":\"RRI^I12\""), std::string::npos);
   EXPECT_NE(lines[0].find("REF-V2-0001^RXX01-MSK"), std::string::npos);  // RF1-6: the clinic's own id
   EXPECT_NE(lines[0].find("9434765919^^^NHS^NH"), std::string::npos);
   // A retry of the same item repeats the same MSH-10: the receiver drops it as a duplicate.
-  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(1)))));
-  EXPECT_EQ(recorded().size(), 1u);
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(numbered_uuid(1)))));
+  EXPECT_EQ(recorded_lines().size(), 1u);
   EXPECT_EQ(s->client().connections_opened(), 1u);  // one connection for both
 }
 
@@ -164,53 +94,53 @@ TEST_F(hl7v2_sender_test, plain_mllp_works_too) {
   start_sim({}, false);
   auto s = sender(false);
   ASSERT_TRUE(s);
-  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(2)))));
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(numbered_uuid(2)))));
 }
 
 TEST_F(hl7v2_sender_test, an_ae_is_dead_lettered_with_the_err_text) {
   start_sim({"--ack", "AE"});
   auto s = sender();
-  const auto r = deliver(*s, item(uuid(3)));
+  const auto r = deliver(*s, item(numbered_uuid(3)));
   EXPECT_EQ(r.what, kind::permanent_failure);
   EXPECT_NE(r.detail.find("RRI^I12 answered AE: PID-3: simulated error: patient not known here"), std::string::npos)
       << r.detail;
-  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::dead);
-  EXPECT_TRUE(recorded().empty());
+  EXPECT_EQ(decide_after_first_attempt(r).what, gateway::core::next_action::kind::dead);
+  EXPECT_TRUE(recorded_lines().empty());
 }
 
 TEST_F(hl7v2_sender_test, an_ar_is_retried) {
   start_sim({"--ack", "AR"});
   auto s = sender();
-  const auto r = deliver(*s, item(uuid(4)));
+  const auto r = deliver(*s, item(numbered_uuid(4)));
   EXPECT_EQ(r.what, kind::transient_failure) << r.detail;
-  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::retry);
+  EXPECT_EQ(decide_after_first_attempt(r).what, gateway::core::next_action::kind::retry);
 }
 
 TEST_F(hl7v2_sender_test, silence_is_a_timeout_that_is_retried_and_the_next_attempt_delivers) {
   start_sim({"--ack", "silence", "--ack-first", "1"});
   auto s = sender();
-  const auto first = deliver(*s, item(uuid(5)));
+  const auto first = deliver(*s, item(numbered_uuid(5)));
   EXPECT_EQ(first.what, kind::timeout) << first.detail;
-  EXPECT_EQ(decide(first).what, gateway::core::next_action::kind::retry);
-  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(5)))));
+  EXPECT_EQ(decide_after_first_attempt(first).what, gateway::core::next_action::kind::retry);
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(numbered_uuid(5)))));
   EXPECT_EQ(s->client().connections_opened(), 2u);  // the silent connection was not reused
-  EXPECT_EQ(recorded().size(), 1u);
+  EXPECT_EQ(recorded_lines().size(), 1u);
 }
 
 TEST_F(hl7v2_sender_test, an_ack_for_another_message_is_retried_on_a_new_connection) {
   start_sim({"--ack", "wrong-id", "--ack-first", "1"});
   auto s = sender();
-  const auto first = deliver(*s, item(uuid(6)));
+  const auto first = deliver(*s, item(numbered_uuid(6)));
   EXPECT_EQ(first.what, kind::transient_failure);
   EXPECT_NE(first.detail.find("an ACK for another message"), std::string::npos) << first.detail;
-  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(uuid(6)))));
+  EXPECT_TRUE(gateway::core::is_delivered(deliver(*s, item(numbered_uuid(6)))));
   EXPECT_EQ(s->client().connections_opened(), 2u);
 }
 
 TEST_F(hl7v2_sender_test, garbage_is_retried) {
   start_sim({"--ack", "garbage"});
   auto s = sender();
-  const auto r = deliver(*s, item(uuid(7)));
+  const auto r = deliver(*s, item(numbered_uuid(7)));
   EXPECT_EQ(r.what, kind::transient_failure);
   EXPECT_NE(r.detail.find("not an ACK"), std::string::npos) << r.detail;
 }
@@ -218,7 +148,7 @@ TEST_F(hl7v2_sender_test, garbage_is_retried) {
 TEST_F(hl7v2_sender_test, a_message_that_cannot_be_written_as_v2_is_dead_lettered) {
   start_sim({});
   auto s = sender();
-  auto e = item(uuid(8));
+  auto e = item(numbered_uuid(8));
   e.item.payload = R"({"resourceType":"Bundle","type":"message","entry":[]})";
   const auto r = deliver(*s, e);
   EXPECT_EQ(r.what, kind::permanent_failure);
@@ -228,14 +158,9 @@ TEST_F(hl7v2_sender_test, a_message_that_cannot_be_written_as_v2_is_dead_lettere
 TEST_F(hl7v2_sender_test, a_peer_certificate_the_gateway_does_not_trust_is_a_tls_failure) {
   temp_dir other;
   ASSERT_EQ(run_command({gatewayctl_binary(), "certs", "init", "--dir", other.str()}).exit_code, 0);
-  std::vector<std::string> argv{
-      referrer_sim_binary(),   "--mllps",     "--cert",           other.str("server.crt"), "--key",
-      other.str("server.key"), "--client-ca", certs() + "/ca.crt"};
-  sim_ = std::make_unique<child_process>(argv);
-  ASSERT_TRUE(sim_->started());
-  port_ = sim_->port("mllp");
+  start_referrer_sim("--mllps", "mllp", {}, other.str());
   auto s = sender();
-  const auto r = deliver(*s, item(uuid(9)));
+  const auto r = deliver(*s, item(numbered_uuid(9)));
   EXPECT_EQ(r.what, kind::tls_failure);
   EXPECT_NE(r.detail.find("certificate verify failed"), std::string::npos) << r.detail;
 }

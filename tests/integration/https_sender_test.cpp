@@ -6,16 +6,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <fstream>
 #include <future>
 #include <sstream>
-#include <thread>
 
-#include "gateway/core/retry_schedule.hpp"
-#include "tests/support/delivery_wait.hpp"
+#include "tests/support/delivery_port_test.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
@@ -69,53 +63,17 @@ bool closed_by_peer_and_not_yet_by_us(int port) {
   return false;
 }
 
-std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "6a1f7c2e-5b9d-4e8a-9c3f-%012d", n);
-  return buf;
-}
-
-class https_sender_test : public ::testing::Test {
+class https_sender_test : public delivery_port_test {
  protected:
-  void SetUp() override {
-    io_thread_ = std::thread([this] { ioc_.run(); });
-  }
-  void TearDown() override {
-    sim_.reset();
-    work_.reset();
-    ioc_.stop();
-    io_thread_.join();
-  }
-
-  static const std::string& certs() { return shared_certs_dir(); }
-
   // Starts referrer-sim with the development server certificate (or `server_dir`'s) and `flags`.
-  void start_sim(const std::vector<std::string>& flags = {}, const std::string& server_dir = certs()) {
-    std::vector<std::string> argv{referrer_sim_binary(),
-                                  "--cert",
-                                  server_dir + "/server.crt",
-                                  "--key",
-                                  server_dir + "/server.key",
-                                  "--client-ca",
-                                  certs() + "/ca.crt",
-                                  "--out",
-                                  out_file()};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    sim_ = std::make_unique<child_process>(argv);
-    ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
-    port_ = sim_->port("https");
-    ASSERT_GT(port_, 0);
+  void start_sim(const std::vector<std::string>& flags = {}, const std::string& server_dir = {}) {
+    start_referrer_sim("", "https", flags, server_dir);
   }
 
   static std::string url_for(int port) {
     return "https://localhost:" + std::to_string(port) + "/fhir/$process-message";
   }
   std::string url() const { return url_for(port_); }
-  std::string out_file() const { return dir_.str("received.jsonl"); }
-
-  gateway::net::client_tls_files gateway_tls() const {
-    return {certs() + "/ca.crt", certs() + "/client-gateway.crt", certs() + "/client-gateway.key"};
-  }
 
   std::shared_ptr<gateway::delivery::https_sender> sender(gateway::net::client_tls_files tls) {
     auto made = gateway::delivery::https_sender::create(pool_, url(), std::move(tls));
@@ -127,52 +85,20 @@ class https_sender_test : public ::testing::Test {
   }
   std::shared_ptr<gateway::delivery::https_sender> sender() { return sender(gateway_tls()); }
 
-  static delivery_result deliver(gateway::delivery::https_sender& s, const gateway::core::outbox_entry& e) {
-    return deliver_and_wait(s, e);
-  }
-
-  long stat(const std::string& name) { return referrer_sim_stat(port_, certs(), name); }
-
-  std::vector<std::string> recorded_lines() const {
-    std::vector<std::string> lines;
-    std::ifstream in(out_file());
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-  }
-
-  static gateway::net::client_options options() {
-    gateway::net::client_options o;
-    o.connect_timeout = 5s;
-    o.request_timeout = 10s;
-    o.max_per_destination = 2;
-    return o;
-  }
-
-  temp_dir dir_;
-  boost::asio::io_context ioc_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{ioc_.get_executor()};
-  std::thread io_thread_;
-  gateway::net::https_client_pool pool_{ioc_.get_executor(), options()};
-  std::unique_ptr<child_process> sim_;
-  int port_ = 0;
+  gateway::net::https_client_pool pool_{ioc_.get_executor(), test_client_options()};
 };
-
-gateway::core::next_action decide(const delivery_result& r) {
-  const gateway::core::retry_schedule schedule({}, [] { return 0.5; });
-  return schedule.decide({1, std::chrono::system_clock::now()}, r, std::chrono::system_clock::now());
-}
 
 TEST_F(https_sender_test, accepted_message_is_delivered_and_recorded_by_the_referrer) {
   start_sim();
   auto s = sender();
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(1)));
+  const auto r = deliver(*s, item(numbered_uuid(1)));
   EXPECT_EQ(r.what, kind::http_response) << gateway::core::describe(r);
   EXPECT_EQ(r.http_status, 200);
   EXPECT_TRUE(gateway::core::is_delivered(r));
   const auto lines = recorded_lines();  // fsync'ed before the 200
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_NE(lines[0].find(uuid(1)), std::string::npos);
+  EXPECT_NE(lines[0].find(numbered_uuid(1)), std::string::npos);
   EXPECT_EQ(stat("accepted"), 1);
 }
 
@@ -180,8 +106,8 @@ TEST_F(https_sender_test, repeated_message_id_is_answered_200_and_counted_as_a_d
   start_sim();
   auto s = sender();
   ASSERT_TRUE(s);
-  EXPECT_EQ(deliver(*s, item(uuid(2))).http_status, 200);
-  EXPECT_EQ(deliver(*s, item(uuid(2))).http_status, 200);
+  EXPECT_EQ(deliver(*s, item(numbered_uuid(2))).http_status, 200);
+  EXPECT_EQ(deliver(*s, item(numbered_uuid(2))).http_status, 200);
   EXPECT_EQ(stat("accepted"), 1);
   EXPECT_EQ(stat("duplicates"), 1);
   EXPECT_EQ(recorded_lines().size(), 1u);
@@ -192,16 +118,16 @@ TEST_F(https_sender_test, unavailable_receiver_gives_503_with_its_retry_after) {
   auto s = sender();
   ASSERT_TRUE(s);
   for (int i = 0; i < 2; ++i) {
-    const auto r = deliver(*s, item(uuid(3)));
+    const auto r = deliver(*s, item(numbered_uuid(3)));
     EXPECT_EQ(r.what, kind::http_response) << gateway::core::describe(r);
     EXPECT_EQ(r.http_status, 503);
     ASSERT_TRUE(r.retry_after.has_value());
     EXPECT_EQ(*r.retry_after, 3s);
-    const auto next = decide(r);
+    const auto next = decide_after_first_attempt(r);
     EXPECT_EQ(next.what, gateway::core::next_action::kind::retry);
     EXPECT_GE(next.retry_at - std::chrono::system_clock::now(), 2s) << "Retry-After is a lower bound";
   }
-  const auto third = deliver(*s, item(uuid(3)));
+  const auto third = deliver(*s, item(numbered_uuid(3)));
   EXPECT_EQ(third.http_status, 200);
   EXPECT_EQ(stat("failed"), 2);
   EXPECT_EQ(stat("accepted"), 1);
@@ -211,18 +137,18 @@ TEST_F(https_sender_test, bad_request_goes_to_dead_letter) {
   start_sim({"--answer-400"});
   auto s = sender();
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(4)));
+  const auto r = deliver(*s, item(numbered_uuid(4)));
   EXPECT_EQ(r.what, kind::http_response);
   EXPECT_EQ(r.http_status, 400);
   EXPECT_FALSE(gateway::core::is_retryable(r));
-  EXPECT_EQ(decide(r).what, gateway::core::next_action::kind::dead);
+  EXPECT_EQ(decide_after_first_attempt(r).what, gateway::core::next_action::kind::dead);
 }
 
 TEST_F(https_sender_test, invalid_fhir_message_is_refused_by_the_referrer_validator) {
   start_sim();
   auto s = sender();
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(5), R"({"resourceType":"Bundle","type":"message","bogus":true})"));
+  const auto r = deliver(*s, item(numbered_uuid(5), R"({"resourceType":"Bundle","type":"message","bogus":true})"));
   EXPECT_EQ(r.http_status, 400);
   EXPECT_EQ(stat("invalid"), 1);
   EXPECT_TRUE(recorded_lines().empty());
@@ -234,11 +160,11 @@ TEST_F(https_sender_test, receiver_certificate_from_another_ca_is_a_tls_failure_
   start_sim({}, other.str());
   auto s = sender();
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(6)));
+  const auto r = deliver(*s, item(numbered_uuid(6)));
   EXPECT_EQ(r.what, kind::tls_failure) << gateway::core::describe(r);
   EXPECT_NE(r.detail.find("certificate verify failed"), std::string::npos) << r.detail;
   EXPECT_NE(r.detail.find("unable to get local issuer certificate"), std::string::npos) << r.detail;
-  const auto next = decide(r);
+  const auto next = decide_after_first_attempt(r);
   EXPECT_EQ(next.what, gateway::core::next_action::kind::retry);
   EXPECT_NE(next.error.find("TLS failure: certificate verify failed"), std::string::npos) << next.error;
   EXPECT_EQ(pool_.connections_opened(), 0u);
@@ -248,7 +174,7 @@ TEST_F(https_sender_test, receiver_refusing_the_gateway_without_client_certifica
   start_sim();
   auto s = sender({certs() + "/ca.crt", "", ""});
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(7)));
+  const auto r = deliver(*s, item(numbered_uuid(7)));
   EXPECT_EQ(r.what, kind::tls_failure) << gateway::core::describe(r);
   EXPECT_FALSE(r.detail.empty());
 }
@@ -257,7 +183,7 @@ TEST_F(https_sender_test, several_posts_reuse_one_keep_alive_connection) {
   start_sim();
   auto s = sender();
   ASSERT_TRUE(s);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(deliver(*s, item(uuid(100 + i))).http_status, 200);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(deliver(*s, item(numbered_uuid(100 + i))).http_status, 200);
   EXPECT_EQ(pool_.connections_opened(), 1u);
   EXPECT_EQ(stat("accepted"), 5);
   EXPECT_EQ(recorded_lines().size(), 5u);
@@ -267,11 +193,11 @@ TEST_F(https_sender_test, keep_alive_connection_closed_by_the_idle_receiver_is_r
   start_sim({"--idle-timeout-ms", "100"});
   auto s = sender();
   ASSERT_TRUE(s);
-  EXPECT_EQ(deliver(*s, item(uuid(20))).http_status, 200);
+  EXPECT_EQ(deliver(*s, item(numbered_uuid(20))).http_status, 200);
   // The receiver closes the idle connection after 100 ms; the pool only finds out when it reuses it.
   ASSERT_TRUE(eventually([&] { return closed_by_peer_and_not_yet_by_us(port_); }))
       << "the receiver did not close the idle connection";
-  const auto r = deliver(*s, item(uuid(21)));
+  const auto r = deliver(*s, item(numbered_uuid(21)));
   EXPECT_EQ(r.http_status, 200) << gateway::core::describe(r);
   EXPECT_EQ(pool_.connections_opened(), 2u);
   EXPECT_EQ(stat("accepted"), 2);
@@ -285,7 +211,7 @@ TEST_F(https_sender_test, concurrent_posts_stay_within_the_connections_per_desti
   for (int i = 0; i < 12; ++i) {
     auto promise = std::make_shared<std::promise<delivery_result>>();
     results.push_back(promise->get_future());
-    s->deliver(item(uuid(200 + i)), [promise](delivery_result r) { promise->set_value(std::move(r)); });
+    s->deliver(item(numbered_uuid(200 + i)), [promise](delivery_result r) { promise->set_value(std::move(r)); });
   }
   for (auto& f : results) {
     ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
@@ -300,7 +226,7 @@ TEST_F(https_sender_test, connection_closed_mid_request_is_connection_lost) {
   start_sim({"--close-mid-request", "always"});
   auto s = sender();
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(8)));
+  const auto r = deliver(*s, item(numbered_uuid(8)));
   EXPECT_EQ(r.what, kind::connection_lost) << gateway::core::describe(r);
   EXPECT_TRUE(gateway::core::is_retryable(r));
   EXPECT_EQ(stat("closed"), 1);
@@ -310,20 +236,20 @@ TEST_F(https_sender_test, close_mid_request_first_n_then_accepts) {
   start_sim({"--close-mid-request", "1"});
   auto s = sender();
   ASSERT_TRUE(s);
-  EXPECT_EQ(deliver(*s, item(uuid(9))).what, kind::connection_lost);
-  EXPECT_EQ(deliver(*s, item(uuid(9))).http_status, 200);
+  EXPECT_EQ(deliver(*s, item(numbered_uuid(9))).what, kind::connection_lost);
+  EXPECT_EQ(deliver(*s, item(numbered_uuid(9))).http_status, 200);
 }
 
 TEST_F(https_sender_test, slow_receiver_is_a_timeout) {
   start_sim({"--delay-ms", "3000"});
-  gateway::net::client_options fast = options();
+  gateway::net::client_options fast = test_client_options();
   fast.request_timeout = 300ms;
   gateway::net::https_client_pool pool(ioc_.get_executor(), fast);
   auto made = gateway::delivery::https_sender::create(pool, url(), gateway_tls());
   ASSERT_TRUE(std::holds_alternative<std::shared_ptr<gateway::delivery::https_sender>>(made));
   auto s = std::get<std::shared_ptr<gateway::delivery::https_sender>>(made);
   const auto started = std::chrono::steady_clock::now();
-  const auto r = deliver(*s, item(uuid(10)));
+  const auto r = deliver(*s, item(numbered_uuid(10)));
   EXPECT_EQ(r.what, kind::timeout) << gateway::core::describe(r);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms);
 }
@@ -334,7 +260,7 @@ TEST_F(https_sender_test, stopped_receiver_is_connection_refused) {
   ASSERT_TRUE(sim_->wait().has_value());
   auto s = sender();
   ASSERT_TRUE(s);
-  const auto r = deliver(*s, item(uuid(11)));
+  const auto r = deliver(*s, item(numbered_uuid(11)));
   EXPECT_EQ(r.what, kind::connection_refused) << gateway::core::describe(r);
 }
 
@@ -349,7 +275,8 @@ TEST_F(https_sender_test, a_simulator_with_several_listeners_receives_on_each_po
   for (int i = 0; i < 3; ++i) {
     auto made = gateway::delivery::https_sender::create(pool_, url_for(ports[i]), gateway_tls());
     ASSERT_TRUE(std::holds_alternative<std::shared_ptr<gateway::delivery::https_sender>>(made));
-    const auto r = deliver(*std::get<std::shared_ptr<gateway::delivery::https_sender>>(made), item(uuid(300 + i)));
+    const auto r =
+        deliver(*std::get<std::shared_ptr<gateway::delivery::https_sender>>(made), item(numbered_uuid(300 + i)));
     EXPECT_EQ(r.http_status, 200) << gateway::core::describe(r);
   }
   EXPECT_EQ(pool_.connections_opened(), 3u) << "one connection per destination";

@@ -10,6 +10,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
+#include "tests/support/referrer_sim.hpp"
 
 namespace rg::testing {
 namespace {
@@ -119,14 +120,11 @@ TEST_F(identity_test, a_certificate_revoked_while_running_is_refused_once_sighup
 TEST_F(identity_test, the_gateway_does_not_deliver_to_a_receiver_whose_certificate_is_revoked) {
   // The events webhook points at referrer-sim, which presents server.crt: revoked.
   certs_.revoke("server");
-  child_process sim({referrer_sim_binary(), "--cert", certs_.path() + "/server.crt", "--key",
-                     certs_.path() + "/server.key", "--client-ca", certs_.path() + "/ca.crt", "--port", "0", "--out",
-                     dir_.str("received.jsonl")});
+  child_process sim(referrer_sim_argv({"", certs_.path(), {}, dir_.str("received.jsonl"), {"--port", "0"}}));
   ASSERT_TRUE(sim.started()) << sim.stderr_text();
-  start({"platform.webhook=https://localhost:" + std::to_string(sim.port("https")) + "/events",
-         "delivery.client_cert=" + certs_.path() + "/client-gateway.crt",
-         "delivery.client_key=" + certs_.path() + "/client-gateway.key",
-         "delivery.server_ca=" + certs_.path() + "/ca.crt"});
+  std::vector<std::string> sets = delivery_test_settings(certs_.path());
+  sets.push_back("platform.webhook=https://localhost:" + std::to_string(sim.port("https")) + "/events");
+  start(sets);
   auto a = client("practice-a");
   ASSERT_EQ(a.request("POST", "/fhir/ServiceRequest", referral_fixture("REF-REVOKED-RECEIVER")).status, 201);
 

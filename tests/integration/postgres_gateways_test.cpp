@@ -29,6 +29,7 @@
 #include "tests/support/https_client.hpp"
 #include "tests/support/json_answers.hpp"
 #include "tests/support/postgres_cluster.hpp"
+#include "tests/support/referrer_sim.hpp"
 
 namespace rg::testing {
 namespace {
@@ -87,9 +88,8 @@ class postgres_gateways : public ::testing::Test {
 
   // referrer-sim recording to sim.jsonl; `sim_port_` stays the same across restarts.
   void start_sim(const std::vector<std::string>& flags = {}) {
-    std::vector<std::string> argv{referrer_sim_binary(),     "--cert",      certs() + "/server.crt",  "--key",
-                                  certs() + "/server.key",   "--client-ca", certs() + "/ca.crt",      "--out",
-                                  sim_dir_.str("sim.jsonl"), "--port",      std::to_string(sim_port_)};
+    std::vector<std::string> argv =
+        referrer_sim_argv({"", certs(), {}, sim_dir_.str("sim.jsonl"), {"--port", std::to_string(sim_port_)}});
     argv.insert(argv.end(), flags.begin(), flags.end());
     sim_ = std::make_unique<child_process>(argv);
     ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
@@ -99,17 +99,15 @@ class postgres_gateways : public ::testing::Test {
   // the timeouts are long enough that a starved machine cannot turn a slow answer into a resend,
   // so "no message sent twice" tests the instances' sharing, not the scheduler.
   std::vector<std::string> delivery_sets(bool short_lease = true) const {
-    return {"referrers.0.delivery=fhir-message",
-            "referrers.0.endpoint=https://localhost:" + std::to_string(sim_port_) + "/fhir/$process-message",
-            "delivery.client_cert=" + certs() + "/client-gateway.crt",
-            "delivery.client_key=" + certs() + "/client-gateway.key",
-            "delivery.server_ca=" + certs() + "/ca.crt",
-            "delivery.retry_base_ms=50",
-            "delivery.retry_cap_ms=500",
-            "delivery.max_attempts=100000",
-            short_lease ? "delivery.connect_timeout_ms=1000" : "delivery.connect_timeout_ms=10000",
-            short_lease ? "delivery.request_timeout_ms=2000" : "delivery.request_timeout_ms=20000",
-            short_lease ? "delivery.lease_ms=3000" : "delivery.lease_ms=60000"};
+    std::vector<std::string> sets = delivery_test_settings(certs());
+    sets.insert(sets.end(),
+                {"referrers.0.delivery=fhir-message",
+                 "referrers.0.endpoint=https://localhost:" + std::to_string(sim_port_) + "/fhir/$process-message",
+                 "delivery.max_attempts=100000",
+                 short_lease ? "delivery.connect_timeout_ms=1000" : "delivery.connect_timeout_ms=10000",
+                 short_lease ? "delivery.request_timeout_ms=2000" : "delivery.request_timeout_ms=20000",
+                 short_lease ? "delivery.lease_ms=3000" : "delivery.lease_ms=60000"});
+    return sets;
   }
   std::map<std::string, std::int64_t> sim_stats() const {
     https_client c(sim_port_, certs() + "/ca.crt", dev_identity(certs(), "practice-a"));

@@ -17,6 +17,7 @@
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/https_client.hpp"
 #include "tests/support/json_answers.hpp"
+#include "tests/support/referrer_sim.hpp"
 
 namespace rg::testing {
 namespace {
@@ -96,18 +97,14 @@ class process_message_test : public ::testing::Test {
   static const std::string& certs() { return shared_certs_dir(); }
 
   void SetUp() override {
-    sim_ = std::make_unique<child_process>(std::vector<std::string>{
-        referrer_sim_binary(), "--bars", "--cert", certs() + "/server.crt", "--key", certs() + "/server.key",
-        "--client-ca", certs() + "/ca.crt", "--out", dir_.str("received.jsonl")});
+    sim_ = std::make_unique<child_process>(referrer_sim_argv({"--bars", certs(), {}, dir_.str("received.jsonl"), {}}));
     ASSERT_TRUE(sim_->started()) << sim_->stderr_text();
-    gateway_ = std::make_unique<child_process>(gateway_args(
-        certs(), dir_,
-        {"referrers.0.delivery=bars",
-         "referrers.0.endpoint=https://localhost:" + std::to_string(sim_->port("https")) + "/fhir/$process-message",
-         "referrers.0.bars.target_identifier=https://fhir.nhs.uk/Id/dos-service-id|2222222222",
-         "delivery.client_cert=" + certs() + "/client-gateway.crt",
-         "delivery.client_key=" + certs() + "/client-gateway.key", "delivery.server_ca=" + certs() + "/ca.crt",
-         "delivery.retry_base_ms=50", "delivery.retry_cap_ms=500"}));
+    std::vector<std::string> sets = delivery_test_settings(certs());
+    sets.insert(sets.end(), {"referrers.0.delivery=bars",
+                             "referrers.0.endpoint=https://localhost:" + std::to_string(sim_->port("https")) +
+                                 "/fhir/$process-message",
+                             "referrers.0.bars.target_identifier=https://fhir.nhs.uk/Id/dos-service-id|2222222222"});
+    gateway_ = std::make_unique<child_process>(gateway_args(certs(), dir_, sets));
     ASSERT_TRUE(gateway_->started()) << gateway_->stderr_text();
   }
 
