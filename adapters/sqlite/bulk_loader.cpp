@@ -6,7 +6,6 @@
 #include "adapters/sqlite/resource_reads.hpp"
 #include "adapters/sqlite/schema.hpp"
 #include "gateway/core/store_time.hpp"
-#include "gateway/files/private_paths.hpp"
 
 namespace gateway::sqlite {
 
@@ -36,15 +35,9 @@ std::string existing_data(connection& db) {
 
 boost::system::result<std::unique_ptr<bulk_loader>, open_error> bulk_loader::open(const bulk_options& options) {
   try {
-    if (options.path.empty()) return open_failure("storage path is empty");
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      const auto made = files::make_file_private(options.path + suffix, *suffix == '\0');
-      if (!made.error.empty()) return open_failure(made.error);
-    }
     std::string error;
-    auto db = connection::open(options.path, false, 5000, error);
+    auto db = open_database(options.path, 5000, 0, error);
     if (!db) return open_failure(error);
-    if (auto message = prepare_database(*db, 0); !message.empty()) return open_failure(options.path + ": " + message);
     if (!options.allow_existing) {
       if (const auto held = existing_data(*db); !held.empty())
         return open_failure(options.path + " already holds data (" + held +
@@ -115,7 +108,6 @@ core::commit_outcome bulk_loader::add(core::unit_of_work work, time_point at, st
   } catch (const std::exception& e) {
     return failed(std::string("bulk load: ") + e.what());
   }
-  ++units_;
   return std::move(*answer);
 }
 

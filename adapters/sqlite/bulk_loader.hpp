@@ -61,8 +61,6 @@ class bulk_loader {
   // Empty on success, else the error.
   std::string finish();
 
-  std::uint64_t units() const noexcept { return units_; }
-
  private:
   bulk_loader(std::unique_ptr<connection> db, std::size_t batch, std::int64_t last_ms);
   gateway::core::commit_outcome failed(const std::string& why);
@@ -71,7 +69,6 @@ class bulk_loader {
   std::size_t batch_;
   std::size_t in_transaction_ = 0;
   std::int64_t last_ms_;
-  std::uint64_t units_ = 0;
   bool broken_ = false;
 };
 

@@ -7,10 +7,10 @@
 namespace rg::testing {
 
 struct referrer_sim_spec {
-  std::string mode;        // "" (FHIR messaging), "--bars", "--mllp" or "--mllps"
-  std::string certs_dir;   // the CA its client certificates must chain to (--client-ca)
-  std::string server_dir;  // where server.crt and server.key are; certs_dir when empty
-  std::string out_file;    // what it records (--out); none when empty
+  std::string mode;                // "" (FHIR messaging), "--bars", "--mllp" or "--mllps"
+  std::string certs_dir;           // the CA its client certificates must chain to (--client-ca)
+  std::string server_dir;          // where server.crt and server.key are; certs_dir when empty
+  std::string out_file;            // what it records (--out); none when empty
   std::vector<std::string> flags;  // anything else, last
 };
 

@@ -9,9 +9,10 @@
 // pending: a delivery backlog. The Tasks of all but the newest --requested referrals (default one
 // in fifty, about a week of a year's referrals) are accepted by the platform half a step later
 // (Task version 2, a status-update message to the referrer marked delivered, an AuditEvent), so
-// the work queue holds what a working service's would. --platform-org, --event-source and --triage-rules FILE give the
-// gateway configuration's platform.organization, platform.event_source and triage.rules (defaults:
-// the configuration's defaults and the embedded rules); pass the ones the gateway will run with.
+// the work queue holds what a working service's would. --platform-org, --event-source and
+// --triage-rules FILE give the gateway configuration's platform.organization,
+// platform.event_source and triage.rules (defaults: the configuration's defaults and the embedded
+// rules); pass the ones the gateway will run with.
 // Refuses a database that holds data unless --allow-existing. Stop any gateway using the file first.
 //
 // Prints progress to err every 100,000 referrals and, at the end, referrals/s and the database's
