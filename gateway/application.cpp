@@ -19,8 +19,8 @@
 #include "gateway/api/task_update_route.hpp"
 #include "gateway/api/validate_route.hpp"
 #include "gateway/app/audit_path.hpp"
-#include "gateway/app/random_uuid.hpp"
 #include "gateway/app/services.hpp"
+#include "gateway/app/time_ordered_uuid.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/store.hpp"
 #include "gateway/core/triage_rules.hpp"
@@ -148,7 +148,7 @@ std::string application::start(net::server& server) {
     use_cases.referrers.push_back(
         {r.organization, r.endpoint, v2 || bars || r.service_request == config::service_request_form::resource, v2});
   }
-  use_cases.new_id = &app::random_uuid;
+  use_cases.new_id = &app::time_ordered_uuid;
   use_cases.now = [] { return std::chrono::system_clock::now(); };
   use_cases.urgent_accept_within = config_.triage.urgent_accept;
   parts_->services = std::make_unique<app::services>(use_cases);

@@ -1,7 +1,8 @@
 #include "adapters/sinks/jsonl_scan.hpp"
 
-#include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,13 +11,73 @@
 
 namespace gateway::sinks {
 
+namespace {
+
+// Reads one line (SAX, no document built: the sink checks every event it appends) and keeps the
+// value of the object's first top-level "id" member, as a DOM's FindMember would find it.
+class top_level_id {
+ public:
+  bool StartObject() { return open(); }
+  bool StartArray() { return open(); }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool EndArray(rapidjson::SizeType) { return close(); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    next_is_id_ = depth_ == 1 && !seen_ && std::string_view(s, n) == "id";
+    return true;
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (taking()) id_.assign(s, n);
+    return true;
+  }
+  bool Null() { return scalar(); }
+  bool Bool(bool) { return scalar(); }
+  bool Int(int) { return scalar(); }
+  bool Uint(unsigned) { return scalar(); }
+  bool Int64(std::int64_t) { return scalar(); }
+  bool Uint64(std::uint64_t) { return scalar(); }
+  bool Double(double) { return scalar(); }
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return scalar(); }
+
+  const std::string& id() const { return id_; }
+
+ private:
+  bool open() {
+    taking();  // a container as the first "id" value: no string id
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  bool scalar() {
+    taking();
+    return true;
+  }
+  // Whether the value now starting is the first top-level "id"'s (marked seen).
+  bool taking() {
+    if (!next_is_id_) return false;
+    next_is_id_ = false;
+    seen_ = true;
+    return true;
+  }
+
+  std::string id_;
+  int depth_ = 0;
+  bool next_is_id_ = false, seen_ = false;
+};
+
+}  // namespace
+
 std::string event_id_of(std::string_view line) {
-  rapidjson::Document doc;
-  doc.Parse(line.data(), line.size());
-  if (doc.HasParseError() || !doc.IsObject()) return {};
-  const auto it = doc.FindMember("id");
-  if (it == doc.MemberEnd() || !it->value.IsString()) return {};
-  return std::string(it->value.GetString(), it->value.GetStringLength());
+  // An object at the top (what parses after a '{' can be nothing else).
+  const auto first = line.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || line[first] != '{') return {};
+  top_level_id handler;
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream in(line.data(), line.size());
+  if (reader.Parse(in, handler).IsError()) return {};
+  return handler.id();
 }
 
 std::variant<jsonl_scan_result, std::string> scan_jsonl(int fd, std::size_t max_line,

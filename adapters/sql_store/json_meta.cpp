@@ -1,157 +1,211 @@
 #include "adapters/sql_store/json_meta.hpp"
 
-#include <rapidjson/reader.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
+#include <array>
+#include <cstddef>
 #include <string>
 
 namespace gateway::sql_store {
 namespace {
 
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+constexpr std::size_t none = std::string_view::npos;
 
-// Forwards SAX events to a writer, dropping the members we own and adding ours: `id` right after
-// `resourceType` (or at the end), our two `meta` members at the end of `meta` (or a new `meta`).
-class meta_stamper {
+// The bytes that end a run of plain characters inside a string: the quote, the backslash and the
+// control characters.
+constexpr std::array<bool, 256> stops_string_run = [] {
+  std::array<bool, 256> stops{};
+  for (int c = 0; c < 0x20; ++c) stops[c] = true;
+  stops['"'] = stops['\\'] = true;
+  return stops;
+}();
+
+// Checks the grammar of compact JSON (RFC 8259 without insignificant whitespace) and says where
+// each value ends; `none` for anything this path leaves to the rewrite: whitespace, a \u or \/
+// escape (the rewrite writes those differently), a control character, anything malformed.
+class compact_scanner {
  public:
-  meta_stamper(json_writer& out, std::string_view id, std::string_view version, std::string_view updated)
-      : out_(out), id_(id), version_(version), updated_(updated) {}
+  explicit compact_scanner(std::string_view text) : text_(text) {}
 
-  bool Null() {
-    return value([&] { return out_.Null(); });
-  }
-  bool Bool(bool b) {
-    return value([&] { return out_.Bool(b); });
-  }
-  bool Int(int) { return false; }  // numbers arrive raw (kParseNumbersAsStringsFlag)
-  bool Uint(unsigned) { return false; }
-  bool Int64(std::int64_t) { return false; }
-  bool Uint64(std::uint64_t) { return false; }
-  bool Double(double) { return false; }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    return value([&] { return out_.RawValue(s, n, rapidjson::kNumberType); });
-  }
-  bool String(const char* s, rapidjson::SizeType n, bool) {
-    const bool after_type = depth_ == 1 && key_ == "resourceType" && skip_ == 0;
-    const bool ok = value([&] { return out_.String(s, n); });
-    if (ok && after_type && !id_written_) return write_id();
-    return ok;
-  }
-  bool StartObject() {
-    if (skip_ > 0 || starts_skip()) {
-      ++skip_;
-      return true;
+  char at(std::size_t p) const { return p < text_.size() ? text_[p] : '\0'; }
+
+  // A string starting at p (its opening quote): the position after its closing quote.
+  std::size_t string_end(std::size_t p) const {
+    if (at(p) != '"') return none;
+    for (++p;; ++p) {
+      while (p < text_.size() && !stops_string_run[static_cast<unsigned char>(text_[p])]) ++p;
+      const char c = at(p);
+      if (c == '"') return p + 1;
+      if (c != '\\') return none;  // a control character, or the end of the text
+      const char e = at(++p);
+      if (e != '"' && e != '\\' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return none;
     }
-    ++depth_;
-    if (depth_ == 2 && array_depth_ == 0 && key_path_top_ == "meta") in_meta_ = true;
-    return out_.StartObject();
   }
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    if (skip_ > 0) return true;
-    key_.assign(s, n);
-    if (depth_ == 1) key_path_top_ = key_;
-    if (dropped(key_)) return true;  // its value is skipped by starts_skip()
-    return out_.Key(s, n);
-  }
-  bool EndObject(rapidjson::SizeType) {
-    if (skip_ > 0) {
-      --skip_;
-      return true;
-    }
-    if (depth_ == 2 && in_meta_) {
-      write_meta_members();
-      in_meta_ = false;
-      meta_written_ = true;
-    }
-    if (depth_ == 1) {
-      if (!id_written_ && !write_id()) return false;
-      if (!meta_written_) {
-        out_.Key("meta");
-        out_.StartObject();
-        write_meta_members();
-        out_.EndObject();
+
+  // A value starting at p: the position after it. Iterative: nesting depth costs no stack.
+  std::size_t value_end(std::size_t p) {
+    open_.clear();
+    for (;;) {
+      p = scalar_or_open(p);
+      if (p == none) return none;
+      // After a value (or an empty container closed): close what ends here, then the next one.
+      for (;;) {
+        if (open_.empty()) return p;
+        const char c = at(p);
+        if (c == ',') {
+          ++p;
+          if (open_.back() == '{' && (p = key_end(p)) == none) return none;
+          break;
+        }
+        if (c != (open_.back() == '{' ? '}' : ']')) return none;
+        open_.pop_back();
+        ++p;
       }
     }
-    --depth_;
-    key_.clear();
-    return out_.EndObject();
   }
-  bool StartArray() {
-    if (skip_ > 0 || starts_skip()) {
-      ++skip_;
-      return true;
-    }
-    ++array_depth_;
-    return depth_ >= 1 && out_.StartArray();
-  }
-  bool EndArray(rapidjson::SizeType) {
-    if (skip_ > 0) {
-      --skip_;
-      return true;
-    }
-    --array_depth_;
-    return out_.EndArray();
+
+  // A member's key and its colon starting at p: the position of its value.
+  std::size_t key_end(std::size_t p) const {
+    p = string_end(p);
+    return p != none && at(p) == ':' ? p + 1 : none;
   }
 
  private:
-  // A scalar value: skipped if it belongs to a dropped member; the top level must be an object.
-  template <class Write>
-  bool value(Write write) {
-    if (skip_ > 0) return true;
-    if (depth_ == 0) return false;
-    if (starts_skip()) {
-      key_.clear();
-      return true;
+  // A scalar, an empty container, or the opening of a container and its first key: the position
+  // after the scalar or the empty container, or of the first value inside.
+  std::size_t scalar_or_open(std::size_t p) {
+    for (;;) {
+      const char c = at(p);
+      if (c == '{' || c == '[') {
+        const char close = c == '{' ? '}' : ']';
+        if (at(p + 1) == close) return p + 2;
+        open_.push_back(c);
+        p = c == '{' ? key_end(p + 1) : p + 1;
+        if (p == none) return none;
+        continue;
+      }
+      if (c == '"') return string_end(p);
+      if (c == 't') return literal_end(p, "true");
+      if (c == 'f') return literal_end(p, "false");
+      if (c == 'n') return literal_end(p, "null");
+      return number_end(p);
     }
-    return write();
-  }
-  // True when the value about to start is the value of a member we drop.
-  bool starts_skip() const { return array_depth_ == 0 && dropped(key_) && depth_ >= 1; }
-  bool dropped(const std::string& key) const {
-    if (array_depth_ != 0) return false;
-    if (depth_ == 1) return key == "id";
-    if (depth_ == 2 && in_meta_) return key == "versionId" || key == "lastUpdated";
-    return false;
-  }
-  bool write_id() {
-    id_written_ = true;
-    return out_.Key("id") && out_.String(id_.data(), static_cast<rapidjson::SizeType>(id_.size()));
-  }
-  void write_meta_members() {
-    out_.Key("versionId");
-    out_.String(version_.data(), static_cast<rapidjson::SizeType>(version_.size()));
-    out_.Key("lastUpdated");
-    out_.String(updated_.data(), static_cast<rapidjson::SizeType>(updated_.size()));
   }
 
-  json_writer& out_;
-  std::string_view id_, version_, updated_;
-  std::string key_;           // the last key seen at the current object level
-  std::string key_path_top_;  // the last top-level key
-  int depth_ = 0;             // object nesting of what is written
-  int array_depth_ = 0;       // arrays open inside the current written object chain
-  int skip_ = 0;              // nesting inside a dropped value
-  bool in_meta_ = false, id_written_ = false, meta_written_ = false;
+  std::size_t literal_end(std::size_t p, std::string_view word) const {
+    return text_.substr(p, word.size()) == word ? p + word.size() : none;
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  std::size_t digits_end(std::size_t p) const {
+    if (!digit(at(p))) return none;
+    while (digit(at(p))) ++p;
+    return p;
+  }
+
+  std::size_t number_end(std::size_t p) const {
+    if (at(p) == '-') ++p;
+    if (at(p) == '0')
+      ++p;
+    else if ((p = digits_end(p)) == none)
+      return none;
+    if (at(p) == '.' && (p = digits_end(p + 1)) == none) return none;
+    if (at(p) == 'e' || at(p) == 'E') {
+      ++p;
+      if (at(p) == '+' || at(p) == '-') ++p;
+      p = digits_end(p);
+    }
+    return p;
+  }
+
+  std::string_view text_;
+  std::string open_;  // the containers open around the value being scanned: '{' or '['
 };
 
+// A string as RapidJSON's Writer writes it, when that is just the text in quotes.
+bool plain(std::string_view s) {
+  for (const char c : s)
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+  return true;
+}
+
+void member(std::string& out, bool& first, std::string_view key, std::string_view value_text) {
+  if (!first) out += ',';
+  first = false;
+  out += '"';
+  out += key;
+  out += "\":";
+  out += value_text;
+}
+
 }  // namespace
+
+std::optional<std::string> stamp_meta_compact(std::string_view json, std::string_view id, std::string_view version,
+                                              std::string_view last_updated) {
+  if (!plain(id) || !plain(version) || !plain(last_updated)) return std::nullopt;
+  std::string quoted_id = "\"";
+  quoted_id.append(id).append("\"");
+  std::string stamps = "\"versionId\":\"";
+  stamps.append(version).append("\",\"lastUpdated\":\"").append(last_updated).append("\"");
+  compact_scanner scan(json);
+  if (scan.at(0) != '{') return std::nullopt;
+  std::string out;
+  out.reserve(json.size() + stamps.size() + quoted_id.size() + 24);
+  out += '{';
+  bool first = true, id_written = false, meta_written = false;
+  // Each member of the object at p ('{'): keep(key, value_at) takes its value and answers the
+  // position after it; members answers the position after the object, or none.
+  const auto members = [&scan, &json](std::size_t p, auto keep) -> std::size_t {
+    if (scan.at(++p) == '}') return p + 1;
+    for (;;) {
+      const std::size_t value_at = scan.key_end(p);
+      if (value_at == none) return none;
+      const std::string_view key = json.substr(p + 1, value_at - p - 3);
+      if (key.find('\\') != std::string_view::npos) return none;
+      const std::size_t end = keep(key, value_at);
+      if (end == none) return none;
+      if (scan.at(end) == '}') return end + 1;
+      if (scan.at(end) != ',') return none;
+      p = end + 1;
+    }
+  };
+  const std::size_t end = members(0, [&](std::string_view key, std::size_t value_at) -> std::size_t {
+    if (key == "meta") {  // its members but ours, then ours
+      if (scan.at(value_at) != '{') return none;
+      member(out, first, "meta", "{");
+      bool first_in_meta = true;
+      const std::size_t meta_end = members(value_at, [&](std::string_view inner, std::size_t inner_at) {
+        const std::size_t inner_end = scan.value_end(inner_at);
+        if (inner_end != none && inner != "versionId" && inner != "lastUpdated")
+          member(out, first_in_meta, inner, json.substr(inner_at, inner_end - inner_at));
+        return inner_end;
+      });
+      if (!first_in_meta) out += ',';
+      out += stamps;
+      out += '}';
+      meta_written = true;
+      return meta_end;
+    }
+    const std::size_t value_end = scan.value_end(value_at);
+    if (value_end == none || (key == "resourceType" && scan.at(value_at) != '"')) return none;
+    if (key != "id") member(out, first, key, json.substr(value_at, value_end - value_at));
+    if (key == "resourceType" && !id_written) {
+      member(out, first, "id", quoted_id);
+      id_written = true;
+    }
+    return value_end;
+  });
+  if (end != json.size()) return std::nullopt;  // malformed, or text after the object
+  if (!id_written) member(out, first, "id", quoted_id);
+  if (!meta_written) member(out, first, "meta", "{" + stamps.append("}"));
+  out += '}';
+  return out;
+}
 
 std::optional<std::string> stamp_meta(std::string_view json, std::string_view id, std::int64_t version,
                                       std::string_view last_updated) {
   const std::string version_text = std::to_string(version);
-  rapidjson::StringBuffer buffer;
-  buffer.Reserve(json.size() + 96);
-  json_writer writer(buffer);
-  meta_stamper stamper(writer, id, version_text, last_updated);
-  rapidjson::MemoryStream raw(json.data(), json.size());
-  rapidjson::Reader reader;
-  constexpr unsigned flags = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseStopWhenDoneFlag;
-  if (reader.Parse<flags>(raw, stamper).IsError()) return std::nullopt;
-  // Anything but whitespace after the object is malformed.
-  for (std::size_t i = raw.Tell(); i < json.size(); ++i)
-    if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t') return std::nullopt;
-  return std::string(buffer.GetString(), buffer.GetSize());
+  if (auto fast = stamp_meta_compact(json, id, version_text, last_updated)) return fast;
+  return stamp_meta_rewritten(json, id, version_text, last_updated);
 }
 
 }  // namespace gateway::sql_store

@@ -95,14 +95,18 @@ int connection::try_exec(const char* sql) noexcept {
   return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
 }
 
-statement& connection::cached(const std::string& sql) {
+statement& connection::cached(std::string_view sql) {
   auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, prepare(sql)).first;
+  if (it == cache_.end()) {
+    std::string text(sql);
+    auto prepared = prepare(text);
+    it = cache_.emplace(std::move(text), std::move(prepared)).first;
+  }
   it->second->reset();
   return *it->second;
 }
 
-int connection::try_run_cached(const std::string& sql) noexcept {
+int connection::try_run_cached(std::string_view sql) noexcept {
   try {
     cached(sql).run();
     return SQLITE_OK;

@@ -1,6 +1,8 @@
 #pragma once
-// One request for the writer thread. The writer applies each job inside its own SAVEPOINT of a
-// batch transaction and answers it only after the batch's COMMIT (group commit).
+// One request for the writer thread. The writer applies a batch of jobs in one transaction and
+// answers them only after its COMMIT (group commit). A job may be applied twice: first without a
+// savepoint; if any job of the batch is then rejected or fails, the transaction is rolled back and
+// each job applied again in its own SAVEPOINT (writer.cpp). apply() therefore starts afresh.
 
 #include "adapters/sqlite/connection.hpp"
 #include "gateway/core/store_errc.hpp"
@@ -20,8 +22,9 @@ class write_job {
  public:
   virtual ~write_job() = default;
 
-  // Applies the job. false = rejected (a conflict, a taken claim): its savepoint is rolled back and
-  // the rest of the batch goes on. Throws db_error when storage fails.
+  // Applies the job, from the start each time it is called. false = rejected (a conflict, a taken
+  // claim): its changes are rolled back and the rest of the batch goes on. Throws db_error when
+  // storage fails.
   virtual bool apply(write_context& ctx) = 0;
   // The batch committed: answer with what apply() decided.
   virtual void succeed() = 0;

@@ -102,56 +102,76 @@ void writer::fail_all(std::vector<std::unique_ptr<write_job>>& jobs, const std::
   for (auto& job : jobs) job->fail(store_errc::unavailable, why);
 }
 
-void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
-  enum class status : char { applied, rejected, storage_failed };
-  std::vector<status> statuses(jobs.size(), status::applied);
-  std::vector<std::string> errors(jobs.size());
-  write_context ctx = next_context();
+// One pass over a batch inside BEGIN IMMEDIATE, left open for the caller's COMMIT. With
+// savepoints each unit has its own and a rejected or failing unit is rolled back alone. Without,
+// the first unit not applied ends the pass: the transaction is rolled back and false answered (the
+// caller applies the batch again with savepoints). A storage failure rolls back, sets b.fatal and
+// answers false.
+bool writer::apply_pass(batch_state& b, std::vector<std::unique_ptr<write_job>>& jobs, write_context& ctx,
+                        bool savepoints) {
   connection& db = *db_;
-
-  if (const int rc = db.try_exec("BEGIN IMMEDIATE"); rc != SQLITE_OK)
-    return fail_all(jobs, describe(db.handle(), rc, "begin"));
-  // After a failed transaction, health is known again only from one that really wrote (an
-  // empty one commits without touching the WAL): rewriting the header's user_version makes this
-  // batch write and sync a page whatever its jobs do.
-  const bool probing = counters_.consecutive_failures.load(std::memory_order_relaxed) > 0;
-  if (probing) {
-    const std::string probe = "PRAGMA user_version=" + std::to_string(latest_schema_version());
-    if (const int rc = db.try_exec(probe.c_str()); rc != SQLITE_OK) {
-      const std::string why = describe(db.handle(), rc, "health probe");
-      db.try_exec("ROLLBACK");
-      return fail_all(jobs, why);
-    }
+  const auto abandon = [&db, &b](std::string why) {
+    b.fatal = std::move(why);
+    db.try_exec("ROLLBACK");
+    return false;
+  };
+  if (const int rc = db.try_exec("BEGIN IMMEDIATE"); rc != SQLITE_OK) {
+    b.fatal = describe(db.handle(), rc, "begin");
+    return false;
   }
-  const std::int64_t changes_before = sqlite3_total_changes64(db.handle());
-
+  if (b.probing) {
+    const std::string probe = "PRAGMA user_version=" + std::to_string(latest_schema_version());
+    if (const int rc = db.try_exec(probe.c_str()); rc != SQLITE_OK)
+      return abandon(describe(db.handle(), rc, "health probe"));
+  }
+  b.changes_before = sqlite3_total_changes64(db.handle());
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (const int rc = db.try_run_cached("SAVEPOINT unit"); rc != SQLITE_OK) {
-      const std::string why = describe(db.handle(), rc, "savepoint");
-      db.try_exec("ROLLBACK");
-      return fail_all(jobs, why);
+    if (savepoints) {
+      if (const int rc = db.try_run_cached("SAVEPOINT unit"); rc != SQLITE_OK)
+        return abandon(describe(db.handle(), rc, "savepoint"));
     }
+    b.errors[i].clear();
     try {
-      statuses[i] = jobs[i]->apply(ctx) ? status::applied : status::rejected;
+      b.statuses[i] = jobs[i]->apply(ctx) ? unit_status::applied : unit_status::rejected;
     } catch (const std::exception& e) {
-      statuses[i] = status::storage_failed;
-      errors[i] = e.what();
+      b.statuses[i] = unit_status::storage_failed;
+      b.errors[i] = e.what();
     }
     db.reset_busy();
     // Disk full or I/O errors may make SQLite roll back the whole transaction; then nothing of
     // this batch is on disk and every unit must hear so.
-    if (!db.in_transaction()) {
-      db.try_exec("ROLLBACK");
-      return fail_all(jobs, errors[i].empty() ? "transaction rolled back by storage" : errors[i]);
+    if (!db.in_transaction()) return abandon(b.errors[i].empty() ? "transaction rolled back by storage" : b.errors[i]);
+    const bool keep = b.statuses[i] == unit_status::applied;
+    if (!savepoints) {
+      if (keep) continue;
+      if (const int rc = db.try_exec("ROLLBACK"); rc != SQLITE_OK) b.fatal = describe(db.handle(), rc, "rollback");
+      return false;  // applied again with savepoints
     }
-    const bool keep = statuses[i] == status::applied;
     int rc = keep ? SQLITE_OK : db.try_run_cached("ROLLBACK TO unit");
     if (rc == SQLITE_OK) rc = db.try_run_cached("RELEASE unit");
-    if (rc != SQLITE_OK) {
-      const std::string why = describe(db.handle(), rc, "savepoint");
-      db.try_exec("ROLLBACK");
-      return fail_all(jobs, why);
-    }
+    if (rc != SQLITE_OK) return abandon(describe(db.handle(), rc, "savepoint"));
+  }
+  return true;
+}
+
+void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
+  batch_state b;
+  b.statuses.assign(jobs.size(), unit_status::applied);
+  b.errors.resize(jobs.size());
+  // After a failed transaction, health is known again only from one that really wrote (an
+  // empty one commits without touching the WAL): rewriting the header's user_version makes this
+  // batch write and sync a page whatever its jobs do.
+  b.probing = counters_.consecutive_failures.load(std::memory_order_relaxed) > 0;
+  write_context ctx = next_context();
+  connection& db = *db_;
+  // Most batches have no rejected unit, so each is first applied without savepoints: a unit in a
+  // savepoint has SQLite copy every existing page it changes into the statement journal (about 70
+  // page copies per referral, a tenth of the writer's instructions). The first unit rejected or
+  // failing ends that pass: it is rolled back whole and the batch applied again, each unit in its
+  // own savepoint, so what commits is what always did.
+  if (!apply_pass(b, jobs, ctx, false)) {
+    if (!b.fatal.empty()) return fail_all(jobs, b.fatal);
+    if (!apply_pass(b, jobs, ctx, true)) return fail_all(jobs, b.fatal);
   }
 
   if (const int rc = db.try_exec("COMMIT"); rc != SQLITE_OK) {
@@ -162,12 +182,12 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
 
   // Durable: only now does anyone hear about this batch.
   counters_.transactions_committed.fetch_add(1, std::memory_order_relaxed);
-  if (probing || sqlite3_total_changes64(db.handle()) != changes_before) counters_.note_transaction(true);
+  if (b.probing || sqlite3_total_changes64(db.handle()) != b.changes_before) counters_.note_transaction(true);
   counters_.note_batch(jobs.size());
   // Wake the dispatcher before answering, so whoever hears "committed" can rely on it being woken.
   bool wake_outbox = false;
   for (std::size_t i = 0; i < jobs.size(); ++i)
-    wake_outbox = wake_outbox || (statuses[i] == status::applied && jobs[i]->wakes_outbox());
+    wake_outbox = wake_outbox || (b.statuses[i] == unit_status::applied && jobs[i]->wakes_outbox());
   if (wake_outbox) {
     std::function<void()> notify;
     {
@@ -177,17 +197,17 @@ void writer::run_batch(std::vector<std::unique_ptr<write_job>>& jobs) {
     if (notify) notify();
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    switch (statuses[i]) {
-      case status::applied:
+    switch (b.statuses[i]) {
+      case unit_status::applied:
         counters_.units_committed.fetch_add(1, std::memory_order_relaxed);
         jobs[i]->succeed();
         break;
-      case status::rejected:
+      case unit_status::rejected:
         counters_.units_rejected.fetch_add(1, std::memory_order_relaxed);
         jobs[i]->succeed();
         break;
-      case status::storage_failed:
-        jobs[i]->fail(store_errc::unavailable, errors[i]);
+      case unit_status::storage_failed:
+        jobs[i]->fail(store_errc::unavailable, b.errors[i]);
         break;
     }
   }

@@ -39,7 +39,16 @@ class writer {
 
  private:
   void run();
+  enum class unit_status : char { applied, rejected, storage_failed };
   void run_batch(std::vector<std::unique_ptr<write_job>>& jobs);
+  struct batch_state {  // what the passes over one batch decided
+    std::vector<unit_status> statuses;
+    std::vector<std::string> errors;
+    std::string fatal;  // the storage failed: every unit fails with this
+    bool probing = false;
+    std::int64_t changes_before = 0;
+  };
+  bool apply_pass(batch_state& b, std::vector<std::unique_ptr<write_job>>& jobs, write_context& ctx, bool savepoints);
   void fail_all(std::vector<std::unique_ptr<write_job>>& jobs, const std::string& why);
   write_context next_context();
 

@@ -2,7 +2,7 @@
 #include <string_view>
 
 #include "gateway/api/fhir_api.hpp"
-#include "gateway/app/random_uuid.hpp"
+#include "gateway/app/time_ordered_uuid.hpp"
 
 namespace gateway::api {
 
@@ -12,7 +12,7 @@ std::string request_id_for(std::string_view client_value) {
                           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                           "0123456789._:-") == std::string_view::npos;
   if (usable) return std::string(client_value);
-  return app::random_uuid();
+  return app::time_ordered_uuid();
 }
 
 }  // namespace gateway::api

@@ -29,7 +29,7 @@ struct context {
   // Configured referrers (referrers[]); a referrer not listed gets urn:ods:<ODS> and the
   // ServiceRequest by reference.
   std::vector<core::feedback_destination> referrers;
-  std::function<std::string()> new_id;  // a new random UUID
+  std::function<std::string()> new_id;  // a new UUID (the gateway: time_ordered_uuid)
   std::function<std::chrono::system_clock::time_point()> now;
   // Service level: an urgent referral's Task not accepted within this raises referral.overdue
   // (service_level.hpp); zero: no check.

@@ -3,6 +3,7 @@
 #include "adapters/sql_store/json_meta.hpp"
 #include "gateway/app/audit_trail.hpp"
 #include "gateway/app/referral_submission.hpp"
+#include "gateway/app/time_ordered_uuid.hpp"
 #include "gateway/core/embedded_config.hpp"
 #include "gateway/core/fhir_time.hpp"
 #include "gateway/core/platform_update_plan.hpp"
@@ -25,6 +26,11 @@ namespace app = gateway::app;
 constexpr std::array<const char*, 8> family_names{"Example",   "Sample", "Testcase", "Placeholder",
                                                   "Synthetic", "Dummy",  "Fixture",  "Mock"};
 constexpr std::array<const char*, 8> given_names{"Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee"};
+
+std::uint64_t unix_ms(std::chrono::system_clock::time_point t) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+}
 
 int check_digit(const std::string& nine) {
   int sum = 0;
@@ -98,14 +104,14 @@ synthetic_referrals::synthetic_referrals(synthetic_settings settings)
   if (settings_.organisations == 0) settings_.organisations = 1;
 }
 
+// Version-7 UUIDs as the gateway makes them (gateway/app/time_ordered_uuid.hpp): the unit's time,
+// then bits from the seeded generator instead of OpenSSL, so the same settings give the same ids.
 std::string synthetic_referrals::new_id() {
+  unsigned char bits[10];
   const std::uint64_t a = random_(), b = random_();
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0x0fff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return out;
+  for (int i = 0; i < 8; ++i) bits[i] = static_cast<unsigned char>(a >> (8 * i));
+  for (int i = 0; i < 2; ++i) bits[8 + i] = static_cast<unsigned char>(b >> (8 * i));
+  return app::format_uuid_v7(id_ms_, bits);
 }
 
 // As the Task update service does it: the stored Task (version 1 as the store stamps it) merged
@@ -114,6 +120,7 @@ boost::system::result<core::unit_of_work, std::string> synthetic_referrals::acce
                                                                                    const core::resource_write& task,
                                                                                    const std::string& ods,
                                                                                    time_point created, time_point at) {
+  id_ms_ = unix_ms(at);
   const std::string created_text = core::format_store_instant(created);
   auto task_json = gateway::sql_store::stamp_meta(task.json, task.id, 1, created_text);
   auto sr_json = gateway::sql_store::stamp_meta(sr.json, sr.id, 1, created_text);
@@ -148,6 +155,7 @@ boost::system::result<core::unit_of_work, std::string> synthetic_referrals::acce
 boost::system::result<synthetic_referral, std::string> synthetic_referrals::next(time_point now,
                                                                                  std::optional<time_point> accept_at) {
   const std::uint64_t n = made_;
+  id_ms_ = unix_ms(now);
   const std::size_t k = n % settings_.organisations;
   const std::string ods = synthetic_organisation(settings_, k);
   // One in twenty: the person this practice referred `organisations` referrals ago, again.

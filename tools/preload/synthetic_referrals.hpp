@@ -12,8 +12,9 @@
 // (a configured practice, so a benchmark can ask as it), the others Y00001, Y00002, ...;
 // referral n comes from practice n mod organisations, so per-practice queries are selective.
 // About one in ten referrals is urgent; one in twenty is a patient the practice referred before
-// (the stored Patient is reused, as the create service does). Ids come from a seeded generator:
-// the same settings give the same units.
+// (the stored Patient is reused, as the create service does). Ids are version-7 UUIDs of the
+// unit's time, as the gateway makes them, with bits from a seeded generator: the same settings
+// give the same units.
 //
 // A referral can also come with its Task accepted later (`accept_at`): the unit of work the Task
 // update service (gateway/app/task_update.cpp) commits for the platform's PUT /Task moving it from
@@ -87,6 +88,7 @@ class synthetic_referrals {
   gateway::core::code_system outcome_codes_;
   std::mt19937_64 random_;
   std::uint64_t made_ = 0;
+  std::uint64_t id_ms_ = 0;  // the time in the ids being made (the unit's commit time)
   std::uint64_t next_patient_ = 0;
   std::unordered_map<std::string, std::string> patients_;  // NHS number + practice -> stored Patient id
 };
