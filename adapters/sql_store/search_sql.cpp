@@ -60,7 +60,8 @@ std::string keyset_condition(sql_text& sql, const std::vector<key_sql>& keys, co
 
 }  // namespace
 
-boost::system::result<search_statements> build_search(const core::search_query& query, placeholder_style style) {
+boost::system::result<search_statements> build_search(const core::search_query& query, placeholder_style style,
+                                                      plan_hints hints) {
   if (query.type.empty()) return make_error_code(store_errc::invalid_request);
   search_statements out;
   out.sort = query.sort;
@@ -68,18 +69,25 @@ boost::system::result<search_statements> build_search(const core::search_query& 
 
   sql_text sql(style);
   const std::string type = sql.param(query.type);
-  std::string filters = " WHERE r.type = " + type + " AND r.deleted = 0";
+  const bool sqlite = hints == plan_hints::sqlite;
+  const bool by_owner = sqlite && query.owner_org;
+  // SQLite: "+r.type" keeps the planner off the (type, id) key, so a criterion's matches drive.
+  const bool by_criterion = sqlite && !query.owner_org && !query.criteria.empty();
+  std::string from = " FROM resources r";
+  if (by_owner) from += " INDEXED BY resources_by_owner";
+  std::string filters = std::string(" WHERE ") + (by_criterion ? "+" : "") + "r.type = " + type + " AND r.deleted = 0";
   if (query.owner_org) filters += " AND r.owner_org = " + sql.param(*query.owner_org);
   if (query.last_updated_ge) filters += " AND r.last_updated >= " + sql.param(*query.last_updated_ge);
   if (query.last_updated_le) filters += " AND r.last_updated <= " + sql.param(*query.last_updated_le);
   for (const auto& c : query.criteria) {
     if (c.any_of.empty()) return make_error_code(store_errc::invalid_request);
-    filters += " AND r.rkey IN (SELECT s.rkey FROM search_keys s WHERE s.type = " + type +
-               " AND s.param = " + sql.param(c.param) + " AND s.value IN (";
+    const std::string keys = "search_keys s WHERE s.type = " + type + " AND s.param = " + sql.param(c.param);
+    filters += by_owner ? " AND EXISTS (SELECT 1 FROM " + keys + " AND s.rkey = r.rkey AND s.value IN ("
+                        : " AND r.rkey IN (SELECT s.rkey FROM " + keys + " AND s.value IN (";
     for (std::size_t i = 0; i < c.any_of.size(); ++i) filters += (i ? ", " : "") + sql.param(c.any_of[i]);
     filters += "))";
   }
-  out.count_sql = "SELECT count(*) FROM resources r" + filters;
+  out.count_sql = "SELECT count(*)" + from + filters;
   out.count_params = sql.binds.size();
 
   std::vector<key_sql> keys;
@@ -103,14 +111,24 @@ boost::system::result<search_statements> build_search(const core::search_query& 
   }
 
   std::string order;
-  for (const auto& k : keys) order += k.expr + (k.descending ? " DESC, " : " ASC, ");
-  order += keys.back().descending ? "r.seq DESC" : "r.seq ASC";
+  std::string outer_order;  // the same order over the inner query's columns
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    order += keys[i].expr + (keys[i].descending ? " DESC, " : " ASC, ");
+    outer_order += "p.k" + std::to_string(i) + (keys[i].descending ? " DESC, " : " ASC, ");
+  }
+  const char* seq_order = keys.back().descending ? "seq DESC" : "seq ASC";
+  order += std::string("r.") + seq_order;
+  outer_order += std::string("p.") + seq_order;
 
-  std::string select = "SELECT r.type, r.id, r.version, r.last_updated, r.owner_org, r.deleted, h.json, r.seq";
-  for (const auto& k : keys) select += ", " + k.expr;
+  // The page's rows are chosen and sorted first, and only they are joined to their JSON: sorting
+  // a large match set carries keys, not documents.
+  std::string inner = "SELECT r.type, r.id, r.version, r.last_updated, r.owner_org, r.deleted, r.seq";
+  for (std::size_t i = 0; i < keys.size(); ++i) inner += ", " + keys[i].expr + " AS k" + std::to_string(i);
   const std::string limit = sql.param(static_cast<std::int64_t>(query.count) + 1);
-  out.page_sql = select + " FROM resources r JOIN resource_history h ON h.seq = r.seq" + page_filters + " ORDER BY " +
-                 order + " LIMIT " + limit;
+  std::string select = "SELECT p.type, p.id, p.version, p.last_updated, p.owner_org, p.deleted, h.json, p.seq";
+  for (std::size_t i = 0; i < keys.size(); ++i) select += ", p.k" + std::to_string(i);
+  out.page_sql = select + " FROM (" + inner + from + page_filters + " ORDER BY " + order + " LIMIT " + limit +
+                 ") p JOIN resource_history h ON h.seq = p.seq ORDER BY " + outer_order;
   out.binds = std::move(sql.binds);
   return out;
 }

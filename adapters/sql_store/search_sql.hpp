@@ -34,9 +34,18 @@ struct search_statements {
   std::vector<core::sort_key> sort;  // the effective sort (last-updated ascending when none asked)
 };
 
+// How the statement tells the engine which index to start from. PostgreSQL plans from its
+// statistics (none). SQLite has none (no ANALYZE: plans must not change with the data) and, left
+// alone, walks every resource of the type, checking each against a list of all search-key matches
+// (a whole-store scan per search, 0.5-10 s at 200,000 referrals); `sqlite` instead starts from the
+// owner's resources (resources_by_owner, a criterion then checked by one search_keys lookup per
+// row) when the query has an owner scope, and from the criterion's search-key matches otherwise.
+enum class plan_hints { none, sqlite };
+
 // invalid_request for an empty type, a criterion without values, or a cursor that does not belong
 // to this query's sort.
-boost::system::result<search_statements> build_search(const core::search_query& query, placeholder_style style);
+boost::system::result<search_statements> build_search(const core::search_query& query, placeholder_style style,
+                                                      plan_hints hints = plan_hints::none);
 
 // Collects the rows of page_sql into a page.
 class search_page_builder {

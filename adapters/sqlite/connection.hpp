@@ -57,6 +57,7 @@ class statement {
   void reset() noexcept;
 
   int parameter_count() const noexcept { return sqlite3_bind_parameter_count(stmt_); }
+  int column_count() const noexcept { return sqlite3_column_count(stmt_); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string text(int col) const;

@@ -1,5 +1,7 @@
 #include "adapters/sqlite/schema.hpp"
 
+#include "gateway/files/private_paths.hpp"
+
 #include <iterator>
 
 namespace gateway::sqlite {
@@ -191,6 +193,29 @@ std::string prepare_database(connection& db, std::int64_t max_page_count, int up
   } catch (const std::exception& e) {
     return std::string("cannot prepare database: ") + e.what();
   }
+}
+
+std::unique_ptr<connection> open_database(const std::string& path, int busy_timeout_ms, std::int64_t max_page_count,
+                                          std::string& error) {
+  if (path.empty()) {
+    error = "storage path is empty";
+    return nullptr;
+  }
+  // Patient data: private from the first byte.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const auto made = files::make_file_private(path + suffix, *suffix == '\0');
+    if (!made.error.empty()) {
+      error = made.error;
+      return nullptr;
+    }
+  }
+  auto db = connection::open(path, false, busy_timeout_ms, error);
+  if (!db) return nullptr;
+  if (auto message = prepare_database(*db, max_page_count); !message.empty()) {
+    error = path + ": " + message;
+    return nullptr;
+  }
+  return db;
 }
 
 std::string prepare_reader(connection& db) {

@@ -17,7 +17,7 @@ void bind_values(statement& s, const std::vector<codec::sql_value>& values, std:
 }  // namespace
 
 core::search_outcome run_search(connection& db, const core::search_query& query) {
-  auto built = codec::build_search(query, codec::placeholder_style::question);
+  auto built = codec::build_search(query, codec::placeholder_style::question, codec::plan_hints::sqlite);
   if (!built) return built.error();
   const auto& sql = *built;
   std::int64_t total = -1;

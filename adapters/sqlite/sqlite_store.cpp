@@ -9,7 +9,6 @@
 #include "adapters/sqlite/schema.hpp"
 #include "adapters/sqlite/search_query_sql.hpp"
 #include "adapters/sqlite/writer.hpp"
-#include "gateway/files/private_paths.hpp"
 
 #include <boost/system/system_error.hpp>
 
@@ -105,18 +104,9 @@ open_error open_failure(std::string message) {
 
 boost::system::result<std::unique_ptr<sqlite_store>, open_error> sqlite_store::open(const sqlite_options& options) {
   try {
-    if (options.path.empty()) return open_failure("storage path is empty");
-    // Patient data: the file is created 0600 (SQLite gives its -wal and -shm the same mode), and
-    // files left readable by others (by an older version) lose that.
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      const auto made = files::make_file_private(options.path + suffix, *suffix == '\0');
-      if (!made.error.empty()) return open_failure(made.error);
-    }
     std::string error;
-    auto write_db = connection::open(options.path, false, options.busy_timeout_ms, error);
+    auto write_db = open_database(options.path, options.busy_timeout_ms, options.max_page_count, error);
     if (!write_db) return open_failure(error);
-    if (auto message = prepare_database(*write_db, options.max_page_count); !message.empty())
-      return open_failure(options.path + ": " + message);
     const std::int64_t last_ms = read_last_commit_ms(*write_db);
     write_db->reset_busy();
 

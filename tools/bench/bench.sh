@@ -53,6 +53,10 @@
 #       referrals each (all referrers at once, one connection each, so their messages interleave),
 #       and one referrer-sim listening on N ports, one endpoint per referrer.
 #   --gateway-set K=V (any mode, repeatable) adds a --set to every gateway started.
+#   tools/bench/bench.sh scale [--referrals 1000000] [--backlog 100000] [--runs 3] [...]
+#       The store at scale (issue 16): a preloaded store (gatewayctl preload, cached in
+#       BUILD_DIR/scale-cache), its backlog drain, start-up to ready, a referrer's search pages and
+#       the platform's work queue, and intake beside an empty store. See tools/bench/bench_scale.sh.
 #   tools/bench/bench.sh profile [--duration-s 10] [--perf-out FILE]
 #       perf record -g on the gateway under the intake load; prints the top symbols.
 #
@@ -63,7 +67,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-}
 [[ $# -gt 0 ]] && shift
 build=${BUILD_DIR:-$root/build-bench}
-runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 destinations=1 gateway_sets=() gateway_set_text="" engine=sqlite instances=1 compare=
+runs=3 connections="" duration=10 warmup=2 client_threads=1 io_threads=$(nproc) do_build=1 log="" perf_out="" storage_dir="" count=5000 destinations=1 gateway_sets=() gateway_set_text="" engine=sqlite instances=1 compare= referrals=1000000 backlog=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -82,6 +86,8 @@ while [[ $# -gt 0 ]]; do
     --engine) engine=$2; shift 2 ;;
     --instances) instances=$2; shift 2 ;;
     --compare) compare=$2; shift 2 ;;
+    --referrals) referrals=$2; shift 2 ;;
+    --backlog) backlog=$2; shift 2 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -92,6 +98,7 @@ case $mode in
   memory) connections=${connections:-1000} ;;
   profile) connections=${connections:-64} ;;
   delivery) connections=${connections:-16} ;;
+  scale) connections=${connections:-64} ;;
   *) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0" >&2; exit 2 ;;
 esac
 log=${log:-$build/bench-results.md}
@@ -738,6 +745,9 @@ TABLE
   echo "$summary"
   { echo "$summary"; echo; echo '```'; cat "$work/results"; echo '```'; } >>"$log"
   echo "(appended to $log)"
+  ;;
+scale)
+  source "$root/tools/bench/bench_scale.sh"
   ;;
 profile)
   start_gateway gateway

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ void usage(std::FILE* out) {
       "load:    --connections 64  --warmup-s 2  --duration-s 10  --method POST  --path /fhir/ServiceRequest\n"
       "         --body FILE  --marker TEXT (replaced per request by a unique value)  --marker-uuid (that value a\n"
       "         UUID)  --header 'Name: value'\n"
+      "         --paths FILE (each request a line of FILE in turn, instead of --path)\n"
       "         --label NAME (names the result line)  --tag TEXT (prefix of the unique values)\n"
       "idle:    --connections 1000  --hold-s 30 (from start)  --first-get PATH (one GET per connection first)\n"
       "feedback: --count 1000  --connections 16  --body FILE  --marker TEXT: new referrals as --client, each Task\n"
@@ -65,6 +67,15 @@ bool to_seconds(const std::string& text, std::chrono::milliseconds& out) {
   const double v = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0' || v < 0) return false;
   out = std::chrono::milliseconds(static_cast<long long>(v * 1000));
+  return true;
+}
+
+// The non-empty lines of `file`; false if it cannot be read.
+bool read_lines(const std::string& file, std::vector<std::string>& out) {
+  std::ifstream in(file);
+  if (!in) return false;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
   return true;
 }
 
@@ -145,6 +156,8 @@ int main(int argc, char** argv) {
       load.method = *v;
     else if (flag == "--path")
       load.path = *v;
+    else if (flag == "--paths")
+      ok = read_lines(*v, load.paths) && !load.paths.empty();
     else if (flag == "--body")
       body_file = *v;
     else if (flag == "--marker")

@@ -56,7 +56,8 @@ void note_error(connection_record& record, const char* step, const boost::system
 }
 
 http::request<http::string_body> make_request(const load_options& o, unsigned index, std::uint64_t sequence) {
-  http::request<http::string_body> request{http::string_to_verb(o.method), o.path, 11};
+  const std::string& path = o.paths.empty() ? o.path : o.paths[(index + sequence) % o.paths.size()];
+  http::request<http::string_body> request{http::string_to_verb(o.method), path, 11};
   request.set(http::field::host, o.target.tls.server_name);
   request.set(http::field::accept, "application/fhir+json");
   for (const auto& [name, value] : o.headers) request.set(name, value);

@@ -33,6 +33,9 @@ struct load_options {
   target_spec target;
   std::string method = "POST";
   std::string path = "/fhir/ServiceRequest";
+  // Non-empty: request n of connection c goes to paths[(c + n) mod size] instead of `path` (reads
+  // over a fixed list of URLs: search pages, a work queue).
+  std::vector<std::string> paths;
   const request_template* body = nullptr;  // null: requests without a body
   std::vector<std::pair<std::string, std::string>> headers;
   std::string run_tag;  // makes identifiers unique across runs against the same store

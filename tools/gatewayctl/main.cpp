@@ -7,6 +7,7 @@
 #include "tools/certs/certs_command.hpp"
 #include "tools/gatewayctl/migrate_command.hpp"
 #include "tools/gatewayctl/outbox_command.hpp"
+#include "tools/gatewayctl/preload_command.hpp"
 #include "tools/gatewayctl/send_command.hpp"
 #include "tools/gatewayctl/send_v2_command.hpp"
 #include "tools/gatewayctl/validate_command.hpp"
@@ -30,7 +31,9 @@ void usage(std::FILE* out) {
       "                                           --url https://HOST:PORT, --as NAME (operator), --certs DIR)\n"
       "  status [--ops URL] [--url URL] [--as NAME] [--certs DIR]\n"
       "                                           readiness and outbox depth of a running gateway\n"
-      "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n",
+      "  migrate --from sqlite:FILE --to postgres:DSN   copy an embedded store into an empty PostgreSQL one\n"
+      "  preload --db FILE --referrals N [--requested N] [--pending N] [--organisations 200] [--days 365]\n"
+      "          [--allow-existing]                 fill an empty SQLite store with synthetic referrals (benchmarks)\n",
       out);
 }
 
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   if (command == "send-v2") return rg::gatewayctl::run_send_v2_command(args, std::cout, std::cerr);
   if (command == "outbox") return rg::gatewayctl::run_outbox_command(args, std::cout, std::cerr);
   if (command == "status") return rg::gatewayctl::run_status_command(args, std::cout, std::cerr);
+  if (command == "preload") return rg::gatewayctl::run_preload_command(args, std::cout, std::cerr);
   if (command == "migrate") return rg::gatewayctl::run_migrate_command(args, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     usage(stdout);
