@@ -15,7 +15,7 @@
 // - at most `max_held` items are held in total, so what one fetch asks for is bounded;
 // - fairness across destinations: a destination holds at most twice its in-flight limit items
 //   waiting or in flight (and at most `per_destination` when it holds none yet): each fetch asks
-//   the store for at most that share of each destination's items (fetch_scope), so a destination
+//   the store for at most that share of each destination's items (fetch_started), so a destination
 //   with a large backlog or a slow receiver takes a bounded part of max_held and of each fetch,
 //   and other destinations' items are fetched in the same round instead of waiting behind it;
 // - ordering per (channel, ordering_key) is the store's: it leases only the head of a key, so
