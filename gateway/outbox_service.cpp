@@ -122,6 +122,9 @@ dispatcher_options options_from(const config::delivery_settings& d) {
   // Held = waiting + in flight + answered and being recorded: room for many destinations' worth of
   // attempts while a batch of results is written.
   o.limits.max_held = std::max<std::size_t>(1024, 4 * static_cast<std::size_t>(d.max_per_destination));
+  // Fairness: a destination seen for the first time takes at most its window (twice its in-flight
+  // limit) of one fetch, so a referrer's backlog cannot fill the fetch ahead of other referrers.
+  o.limits.per_destination = 2 * static_cast<std::size_t>(std::max(1u, d.max_per_destination));
   return o;
 }
 

@@ -51,23 +51,62 @@ boost::system::error_code changed_or_explain(pg_connection& db, const pg_result&
 }  // namespace
 
 core::outbox_entries_outcome outbox_fetch_due(pg_connection& db, const std::string& instance,
-                                              outbox_clock::time_point now, std::size_t limit, milliseconds lease) {
-  // Eligible: pending, due, not leased (or the lease ran out), and no older undelivered item
-  // (pending, leased or dead) of the same (channel, ordering_key). Rows another instance is
-  // leasing right now are skipped, not waited for.
+                                              outbox_clock::time_point now, std::size_t limit, milliseconds lease,
+                                              const core::outbox_fetch_scope& scope) {
+  // dests: each (channel, destination) with pending items, found by a recursive skip along
+  // outbox_pending_by_destination (one index seek each), with its share: scope.shares ($6-$8),
+  // else scope.per_destination ($5).
+  // candidates: each destination's oldest eligible items, at most its share: pending, due, not
+  // leased (or the lease ran out), and no older undelivered item (pending, leased or dead) of the
+  // same (channel, ordering_key); of all of them the $2 oldest by (next_attempt_at, seq).
+  // due: those rows locked; rows another instance is leasing right now are skipped, not waited
+  // for, and a row another instance leased since this statement's snapshot is left out (the lease
+  // is checked again after the lock).
+  const std::size_t share = scope.per_destination == 0 ? limit : std::min(limit, scope.per_destination);
+  std::vector<std::string> channels;
+  std::vector<std::string> destinations;
+  std::vector<std::string> most;
+  for (const auto& d : scope.shares) {
+    channels.push_back(d.channel);
+    destinations.push_back(d.destination);
+    most.push_back(std::to_string(std::min(limit, d.most)));
+  }
+  pg_params p(to_ms(now), static_cast<std::int64_t>(limit), to_ms(now + lease), instance,
+              static_cast<std::int64_t>(share));
+  p.add_array(channels).add_array(destinations).add_array(most);
   const auto r = db.run(std::string(R"sql(
-WITH due AS (
+WITH RECURSIVE dests AS (
+  (SELECT channel, destination FROM outbox WHERE state = 'pending' ORDER BY channel, destination LIMIT 1)
+  UNION ALL
+  SELECT n.channel, n.destination FROM dests d CROSS JOIN LATERAL (
+    SELECT o.channel, o.destination FROM outbox o
+    WHERE o.state = 'pending' AND (o.channel, o.destination) > (d.channel, d.destination)
+    ORDER BY o.channel, o.destination LIMIT 1) n),
+shares AS (
+  SELECT d.channel, d.destination,
+         coalesce((SELECT s.most FROM unnest($6::text[], $7::text[], $8::bigint[]) AS s(channel, destination, most)
+                   WHERE s.channel = d.channel AND s.destination = d.destination LIMIT 1), $5) AS most
+  FROM dests d),
+candidates AS (
+  SELECT c.seq FROM shares d CROSS JOIN LATERAL (
+    SELECT o.seq, o.next_attempt_at FROM outbox o
+    WHERE o.channel = d.channel AND o.destination = d.destination AND o.state = 'pending'
+      AND o.next_attempt_at <= $1 AND (o.leased_until IS NULL OR o.leased_until <= $1)
+      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.ordering_key = o.ordering_key
+                      AND p.state <> 'delivered' AND p.seq < o.seq)
+    ORDER BY o.next_attempt_at, o.seq LIMIT d.most) c
+  WHERE d.most > 0
+  ORDER BY c.next_attempt_at, c.seq LIMIT $2),
+due AS (
   SELECT o.seq FROM outbox o
-  WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.leased_until IS NULL OR o.leased_until <= $1)
-    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.ordering_key = o.ordering_key
-                    AND p.state <> 'delivered' AND p.seq < o.seq)
-  ORDER BY o.next_attempt_at, o.seq LIMIT $2
+  WHERE o.seq IN (SELECT seq FROM candidates) AND o.state = 'pending'
+    AND (o.leased_until IS NULL OR o.leased_until <= $1)
   FOR UPDATE OF o SKIP LOCKED)
 UPDATE outbox SET leased_until = $3, lease_owner = $4, attempts = outbox.attempts + 1
 FROM due WHERE outbox.seq = due.seq
 RETURNING outbox.seq, )sql") +
                             (column_list + 5),
-                        pg_params(to_ms(now), static_cast<std::int64_t>(limit), to_ms(now + lease), instance));
+                        p);
   auto due = entries_from(r);
   std::sort(due.begin(), due.end(), [](const core::outbox_entry& a, const core::outbox_entry& b) {
     return std::make_pair(a.next_attempt_at, a.seq) < std::make_pair(b.next_attempt_at, b.seq);

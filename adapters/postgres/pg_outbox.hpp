@@ -22,7 +22,8 @@ using outbox_clock = std::chrono::system_clock;
 
 gateway::core::outbox_entries_outcome outbox_fetch_due(pg_connection& db, const std::string& instance,
                                                        outbox_clock::time_point now, std::size_t limit,
-                                                       std::chrono::milliseconds lease);
+                                                       std::chrono::milliseconds lease,
+                                                       const gateway::core::outbox_fetch_scope& scope);
 std::vector<boost::system::error_code> outbox_mark_delivered(pg_connection& db, const std::vector<std::string>& ids,
                                                              outbox_clock::time_point at);
 // Several results in one transaction (one commit): the delivered ones in one UPDATE, the others

@@ -137,12 +137,13 @@ void postgres_store::outbox_job(std::function<Result(pg_connection&)> body, stor
 // after a failed transaction it first rewrites the clock row (a write whose COMMIT waits for the
 // WAL flush), so a failure is forgotten only once a write commits, with or without traffic.
 void postgres_store::fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
+                               const core::outbox_fetch_scope& scope,
                                store_callback<core::outbox_entries_outcome> done) {
   const bool probing = counters_.consecutive_failures.load(std::memory_order_relaxed) > 0;
   outbox_job<core::outbox_entries_outcome>(
-      [instance = options_.instance, now, limit, lease, probing](pg_connection& db) {
+      [instance = options_.instance, now, limit, lease, scope, probing](pg_connection& db) {
         if (probing) db.run("UPDATE store_clock SET last_ms = last_ms");
-        return outbox_fetch_due(db, instance, now, limit, lease);
+        return outbox_fetch_due(db, instance, now, limit, lease, scope);
       },
       [this, probing, done = std::move(done)](core::outbox_entries_outcome r) mutable {
         if (!r) {

@@ -2,6 +2,10 @@
 
 #include "adapters/sql_store/outbox_columns.hpp"
 
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
 namespace gateway::sqlite {
 namespace {
 
@@ -39,33 +43,67 @@ boost::system::error_code explain_no_change(connection& db, const std::string& i
 }  // namespace
 
 std::string outbox_fetch_due_query() {
-  // Eligible: pending, due, not leased, and no older undelivered item (pending, leased or dead)
-  // of the same (channel, ordering_key): only heads of keys, and none behind a dead one.
-  // INDEXED BY: without it (and without ANALYZE statistics) SQLite takes outbox_by_state, visits
-  // every pending row and sorts them all, payloads included, on every fetch, so a fetch cost grew
-  // with the backlog; walking outbox_due in (next_attempt_at, seq) order stops after `limit`.
-  return std::string(columns) +
-         "o INDEXED BY outbox_due WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 "
-         "AND (o.leased_until IS NULL OR o.leased_until <= ?1) "
+  // One destination's eligible items (?1 channel, ?2 destination, ?3 now in ms, ?4 the most to
+  // take): pending, due, not leased, and no older undelivered item (pending, leased or dead) of the
+  // same (channel, ordering_key): only heads of keys, and none behind a dead one.
+  // INDEXED BY: the walk runs along outbox_pending_by_destination in (next_attempt_at, seq) order
+  // within the destination and stops after ?4, whatever the backlog (without ANALYZE statistics
+  // SQLite may otherwise take outbox_by_state and sort every pending row).
+  return "SELECT o.seq, o.next_attempt_at FROM outbox o INDEXED BY outbox_pending_by_destination "
+         "WHERE o.channel = ?1 AND o.destination = ?2 AND o.state = 'pending' AND o.next_attempt_at <= ?3 "
+         "AND (o.leased_until IS NULL OR o.leased_until <= ?3) "
          "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel "
          "AND p.ordering_key = o.ordering_key AND p.state <> 'delivered' AND p.seq < o.seq) "
-         "ORDER BY o.next_attempt_at, o.seq LIMIT ?2";
+         "ORDER BY o.next_attempt_at, o.seq LIMIT ?4";
 }
 
 core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time_point now, std::size_t limit,
-                                              milliseconds lease) {
-  auto& s = db.cached(outbox_fetch_due_query());
-  s.bind_all(to_ms(now), static_cast<std::int64_t>(limit));
+                                              milliseconds lease, const core::outbox_fetch_scope& scope) {
+  std::unordered_map<std::string, std::size_t> shares;
+  for (const auto& d : scope.shares) shares[d.channel + '\n' + d.destination] = d.most;
+  const std::size_t share = scope.per_destination == 0 ? limit : std::min(limit, scope.per_destination);
+  // Each destination with pending items, found by skipping along the index (one seek per
+  // destination), gives its share of its oldest eligible items; the `limit` oldest of those are
+  // leased.
+  auto& first = db.cached(
+      "SELECT channel, destination FROM outbox INDEXED BY outbox_pending_by_destination "
+      "WHERE state = 'pending' ORDER BY channel, destination LIMIT 1");
+  auto& next = db.cached(
+      "SELECT channel, destination FROM outbox INDEXED BY outbox_pending_by_destination "
+      "WHERE state = 'pending' AND (channel, destination) > (?1, ?2) ORDER BY channel, destination LIMIT 1");
+  auto& heads = db.cached(outbox_fetch_due_query());
+  const std::int64_t now_ms = to_ms(now);
+  std::vector<std::pair<std::int64_t, std::int64_t>> candidates;  // (next_attempt_at, seq)
+  std::string channel;
+  std::string destination;
+  statement* at = &first;
+  for (bool found = first.step(); found; found = next.bind_all(channel, destination).step()) {
+    channel = at->text(0);
+    destination = at->text(1);
+    at->reset();
+    at = &next;
+    const auto own = shares.find(channel + '\n' + destination);
+    const std::size_t most = own == shares.end() ? share : std::min(limit, own->second);
+    if (most == 0) continue;
+    heads.bind_all(channel, destination, now_ms, static_cast<std::int64_t>(most));
+    while (heads.step()) candidates.emplace_back(heads.int64(1), heads.int64(0));
+    heads.reset();
+  }
+  next.reset();
+  const std::size_t take = std::min(limit, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(take), candidates.end());
+  candidates.resize(take);
+
   std::vector<core::outbox_entry> due;
-  while (s.step()) due.push_back(entry_from(s));
-  s.reset();
+  due.reserve(take);
   const std::int64_t until = to_ms(now + lease);
-  for (auto& e : due) {
+  auto& row = db.cached(std::string(columns) + "WHERE seq = ?1");
+  for (const auto& c : candidates) {
     db.cached("UPDATE outbox SET leased_until = ?1, attempts = attempts + 1 WHERE seq = ?2")
-        .bind_all(until, e.seq)
+        .bind_all(until, c.second)
         .run();
-    e.leased_until = from_ms(until);
-    ++e.attempts;
+    if (row.bind_all(c.second).step()) due.push_back(entry_from(row));
+    row.reset();
   }
   return due;
 }

@@ -14,12 +14,13 @@ namespace gateway::sqlite {
 
 using outbox_clock = std::chrono::system_clock;
 
-// The due-items query outbox_fetch_due runs (?1 now in ms, ?2 the limit); for its plan test.
+// The query outbox_fetch_due runs for each destination's eligible items; for its plan test.
 std::string outbox_fetch_due_query();
 
 // Writer side (inside the batch transaction).
 gateway::core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time_point now, std::size_t limit,
-                                                       std::chrono::milliseconds lease);
+                                                       std::chrono::milliseconds lease,
+                                                       const gateway::core::outbox_fetch_scope& scope);
 boost::system::error_code outbox_mark_delivered(connection& db, const std::string& id, outbox_clock::time_point at);
 boost::system::error_code outbox_mark_failed(connection& db, const std::string& id, outbox_clock::time_point next,
                                              const std::string& error);

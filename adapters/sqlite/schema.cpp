@@ -129,6 +129,16 @@ CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'deliver
 CREATE INDEX resource_history_first_referrals ON resource_history (type, last_updated)
   WHERE type = 'ServiceRequest' AND version = 1;
 )sql"},
+    {5, R"sql(
+-- Fairness across destinations (issue 16): the dispatcher's fetch takes a bounded number of each
+-- destination's oldest eligible items, so one referrer's backlog cannot fill the fetch while other
+-- referrers' feedback waits. It finds the destinations with pending items by skipping along this
+-- index (one seek each) and walks each destination's items in due order.
+-- It replaces outbox_due, which the fetch no longer walks and nothing else reads.
+CREATE INDEX outbox_pending_by_destination ON outbox (channel, destination, next_attempt_at, seq)
+  WHERE state = 'pending';
+DROP INDEX outbox_due;
+)sql"},
 };
 
 std::string pragma_text(connection& db, const char* sql) {

@@ -188,10 +188,12 @@ core::store_metrics sqlite_store::metrics() const {
 // Outbox state changes go through the writer (durable before answered) without the queue bound:
 // the dispatcher's own concurrency bounds them, and refusing them would only stall delivery.
 void sqlite_store::fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
-                             store_callback<core::outbox_entries_outcome> done) {
-  writer_->submit(std::make_unique<write_fn_job<core::outbox_entries_outcome>>(
-                      [=](connection& db) { return outbox_fetch_due(db, now, limit, lease); }, std::move(done), false),
-                  false);
+                             const core::outbox_fetch_scope& scope, store_callback<core::outbox_entries_outcome> done) {
+  writer_->submit(
+      std::make_unique<write_fn_job<core::outbox_entries_outcome>>(
+          [now, limit, lease, scope](connection& db) { return outbox_fetch_due(db, now, limit, lease, scope); },
+          std::move(done), false),
+      false);
 }
 
 void sqlite_store::mark_delivered(std::string id, time_point at, store_callback<error_code> done) {

@@ -58,6 +58,7 @@ class sqlite_store final : public gateway::core::store {
   gateway::core::store_metrics metrics() const override;
 
   void fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
+                 const gateway::core::outbox_fetch_scope& scope,
                  gateway::core::store_callback<gateway::core::outbox_entries_outcome> done) override;
   void mark_delivered(std::string id, time_point at,
                       gateway::core::store_callback<boost::system::error_code> done) override;

@@ -16,6 +16,7 @@ std::string destination_key(const outbox_item& item) {
 dispatch_state::dispatch_state(dispatch_limits limits, limit_fn limit) : limits_(limits), limit_(std::move(limit)) {
   limits_.batch = std::max<std::size_t>(limits_.batch, 1);
   limits_.max_held = std::max<std::size_t>(limits_.max_held, 1);
+  limits_.per_destination = std::max<std::size_t>(limits_.per_destination, 1);
 }
 
 std::size_t dispatch_state::fetch_size(time_point now) const {
@@ -26,12 +27,24 @@ std::size_t dispatch_state::fetch_size(time_point now) const {
   return std::min(limits_.batch, limits_.max_held - held_);
 }
 
-void dispatch_state::fetch_started(time_point now, std::size_t size) {
+outbox_fetch_scope dispatch_state::fetch_started(time_point now, std::size_t size) {
   fetching_ = true;
   dirty_ = false;
   asked_ = size;
   // This fetch sees every retry due by now.
   retries_.erase(retries_.begin(), retries_.upper_bound(now));
+  outbox_fetch_scope scope;
+  scope.per_destination = limits_.per_destination;
+  scope.shares.reserve(destinations_.size());
+  offered_.clear();
+  for (const auto& [key, q] : destinations_) {
+    const std::size_t holds = q.in_flight + q.waiting.size();
+    const std::size_t window = 2 * static_cast<std::size_t>(q.limit);
+    const std::size_t share = holds >= window ? 0 : window - holds;
+    scope.shares.push_back({q.channel, q.destination, share});
+    offered_[key] = share;
+  }
+  return scope;
 }
 
 std::vector<outbox_entry> dispatch_state::fetch_done(std::vector<outbox_entry> items, time_point now) {
@@ -39,7 +52,7 @@ std::vector<outbox_entry> dispatch_state::fetch_done(std::vector<outbox_entry> i
   poll_at_ = now + limits_.idle_poll;
   // A full batch: more may be due already.
   if (items.size() >= asked_) dirty_ = true;
-  std::vector<std::string> touched;
+  std::vector<std::pair<std::string, std::size_t>> touched;  // key, items taken
   for (auto& item : items) {
     if (stopping_ || !held_ids_.insert(item.item.id).second) {
       ++ignored_;  // the same item again after its lease ran out while we still hold it
@@ -47,12 +60,31 @@ std::vector<outbox_entry> dispatch_state::fetch_done(std::vector<outbox_entry> i
     }
     ++held_;
     std::string key = destination_key(item.item);
-    destinations_[key].waiting.push_back(std::move(item));
-    if (std::find(touched.begin(), touched.end(), key) == touched.end()) touched.push_back(std::move(key));
+    auto& q = destinations_[key];
+    if (q.channel.empty()) {
+      q.channel = item.item.channel;
+      q.destination = item.item.destination;
+      q.limit = std::max(1u, limit_ ? limit_(q.channel, q.destination) : 1u);
+    }
+    q.waiting.push_back(std::move(item));
+    const auto t = std::find_if(touched.begin(), touched.end(), [&](const auto& k) { return k.first == key; });
+    if (t == touched.end()) {
+      touched.emplace_back(std::move(key), 1);
+    } else {
+      ++t->second;
+    }
+  }
+  // A destination that took its whole share may have more due: look again at once if it still has
+  // room (one seen for the first time, whose window is larger than per_destination).
+  for (const auto& [key, taken] : touched) {
+    const auto& q = destinations_[key];
+    const auto offer = offered_.find(key);
+    const std::size_t share = offer == offered_.end() ? limits_.per_destination : offer->second;
+    if (taken >= share && q.in_flight + q.waiting.size() < 2 * static_cast<std::size_t>(q.limit)) dirty_ = true;
   }
   std::vector<outbox_entry> start;
-  for (const auto& key : touched) {
-    auto more = start_from(key, destinations_[key]);
+  for (const auto& t : touched) {
+    auto more = start_from(t.first, destinations_[t.first]);
     std::move(more.begin(), more.end(), std::back_inserter(start));
   }
   return start;
@@ -88,11 +120,7 @@ void dispatch_state::recorded(const std::string& id) {
 std::vector<outbox_entry> dispatch_state::start_from(const std::string& key, destination_queue& q) {
   std::vector<outbox_entry> start;
   if (stopping_) return start;
-  const unsigned bound =
-      q.waiting.empty()
-          ? 1u
-          : std::max(1u, limit_ ? limit_(q.waiting.front().item.channel, q.waiting.front().item.destination) : 1u);
-  while (!q.waiting.empty() && q.in_flight < bound) {
+  while (!q.waiting.empty() && q.in_flight < q.limit) {
     in_flight_.emplace(q.waiting.front().item.id, key);
     ++q.in_flight;
     start.push_back(std::move(q.waiting.front()));

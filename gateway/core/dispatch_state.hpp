@@ -13,6 +13,11 @@
 //   commit latency's; items fetched over that bound wait here, still leased, in the order the
 //   store handed them out;
 // - at most `max_held` items are held in total, so what one fetch asks for is bounded;
+// - fairness across destinations: a destination holds at most twice its in-flight limit items
+//   waiting or in flight (and at most `per_destination` when it holds none yet): each fetch asks
+//   the store for at most that share of each destination's items (fetch_started), so a destination
+//   with a large backlog or a slow receiver takes a bounded part of max_held and of each fetch,
+//   and other destinations' items are fetched in the same round instead of waiting behind it;
 // - ordering per (channel, ordering_key) is the store's: it leases only the head of a key, so
 //   at most one item per key is ever held, and the next one is fetched only after the head's
 //   result was recorded (recorded()): an item stays held from fetch to record.
@@ -37,6 +42,9 @@ namespace gateway::core {
 struct dispatch_limits {
   std::size_t batch = 64;       // most items per fetch
   std::size_t max_held = 1024;  // waiting + in flight + being recorded
+  // Most items one fetch takes of a destination that holds none yet (its share once it holds some
+  // is twice its in-flight limit, less what it holds).
+  std::size_t per_destination = 8;
   // Look again this long after a fetch that found nothing more: items due later that this process
   // did not schedule (e.g. after a restart), and leases that ran out.
   std::chrono::milliseconds idle_poll{1'000};
@@ -57,7 +65,8 @@ class dispatch_state {
 
   // How many items to fetch now; 0 = do not fetch (one outstanding, nothing due, no room, stopped).
   std::size_t fetch_size(time_point now) const;
-  void fetch_started(time_point now, std::size_t size);
+  // A fetch of `size` items starts; answers each destination's share of it, for the store.
+  outbox_fetch_scope fetch_started(time_point now, std::size_t size);
   // The fetched items (in the store's order); answers those to start now.
   std::vector<outbox_entry> fetch_done(std::vector<outbox_entry> items, time_point now);
   void fetch_failed(time_point now);
@@ -90,6 +99,9 @@ class dispatch_state {
 
  private:
   struct destination_queue {
+    std::string channel;
+    std::string destination;
+    unsigned limit = 1;  // in flight at most
     unsigned in_flight = 0;
     std::deque<outbox_entry> waiting;
   };
@@ -102,6 +114,7 @@ class dispatch_state {
   bool fetching_ = false;
   bool stopping_ = false;
   std::size_t asked_ = 0;
+  std::unordered_map<std::string, std::size_t> offered_;  // the outstanding fetch's shares, by key
   std::size_t held_ = 0;
   std::size_t ignored_ = 0;
   time_point poll_at_{};  // the idle poll

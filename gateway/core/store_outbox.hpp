@@ -95,6 +95,19 @@ struct outbox_stats {
   std::optional<std::chrono::system_clock::time_point> oldest_pending_created_at;
 };
 
+// How one fetch shares itself among destinations (issue 16: one referrer's backlog must not fill
+// the dispatcher's window while other referrers' feedback waits behind it).
+struct outbox_fetch_scope {
+  struct share {
+    std::string channel;
+    std::string destination;
+    std::size_t most = 0;  // this destination's bound for this fetch; 0: leave it out
+  };
+  // At most this many items of any one (channel, destination) not in `shares`; 0: no bound.
+  std::size_t per_destination = 0;
+  std::vector<share> shares;
+};
+
 using outbox_entries_outcome = boost::system::result<std::vector<outbox_entry>>;
 using outbox_entry_outcome = boost::system::result<outbox_entry>;
 using outbox_stats_outcome = boost::system::result<outbox_stats>;
@@ -111,8 +124,13 @@ class outbox_store {
   // is fetched again (same id), by this instance or another. `now` is the caller's clock: instances
   // sharing a store need clocks that agree to well within a lease (NTP).
   // The lease must outlast one delivery attempt.
+  // Fairness (scope): each (channel, destination) gives at most its share of its oldest eligible
+  // items (scope.shares, else scope.per_destination); of those, the `limit` oldest by
+  // (next_attempt_at, seq) are leased. So a destination with thousands of due items never hides
+  // another destination's items from the fetch. A fetch costs one index seek per destination with
+  // pending items plus a walk bounded by its share, not a walk through another's backlog.
   virtual void fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
-                         store_callback<outbox_entries_outcome> done) = 0;
+                         const outbox_fetch_scope& scope, store_callback<outbox_entries_outcome> done) = 0;
   // Ends the lease. delivered: the key's next item becomes eligible.
   virtual void mark_delivered(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
   // The results of several attempts in one unit of work: the dispatcher records together whatever

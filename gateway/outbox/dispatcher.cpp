@@ -117,9 +117,9 @@ struct dispatcher::impl {
     if (!released || state.stopping()) return;
     const auto now = sys_clock::now();
     if (const std::size_t n = state.fetch_size(now); n > 0) {
-      state.fetch_started(now, n);
+      const core::outbox_fetch_scope scope = state.fetch_started(now, n);
       auto d = door;
-      store.fetch_due(now, n, options.lease, [d, this](core::outbox_entries_outcome r) {
+      store.fetch_due(now, n, options.lease, scope, [d, this](core::outbox_entries_outcome r) {
         d->post([this, r = std::move(r)]() mutable { on_fetched(std::move(r)); });
       });
     }

@@ -5,8 +5,9 @@
 // after the listeners have drained. Network ports (the HTTPS sender) may run on io().
 //
 // Cycle: at start release_leases (this instance's leases from its previous run are stale; other
-// instances' stay theirs), then fetch_due -> hand each item to the port of its (channel,
-// destination) -> feed the result to core::retry_schedule -> the destination's slot frees at once
+// instances' stay theirs), then fetch_due (each destination's share of it bounded by
+// core::dispatch_state, so one destination's backlog cannot fill the fetch or the window) -> hand each item to the port
+// of its (channel, destination) -> feed the result to core::retry_schedule -> the destination's slot frees at once
 // -> the result joins the next batch of results the store records in one unit
 // (outbox_store::record_results: delivered / failed with its next attempt / dead with the last
 // error; one batch being written at a time) -> once recorded, the item is let go and its key's next

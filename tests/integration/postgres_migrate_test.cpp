@@ -63,7 +63,7 @@ void populate(core::store& s) {
   ASSERT_NO_FATAL_FAILURE(commit(s, std::move(gone)));
   // Outbox states: delivered, dead with an error, failed (pending with an error), pending.
   const auto now = std::chrono::system_clock::now() + 1s;
-  ASSERT_TRUE(wait_for<core::outbox_entries_outcome>([&](auto cb) { s.fetch_due(now, 3, 30s, std::move(cb)); }));
+  ASSERT_TRUE(wait_for<core::outbox_entries_outcome>([&](auto cb) { s.fetch_due(now, 3, 30s, {}, std::move(cb)); }));
   EXPECT_FALSE(wait_for<boost::system::error_code>([&](auto cb) { s.mark_delivered("msg-sr0", now, std::move(cb)); }));
   EXPECT_FALSE(
       wait_for<boost::system::error_code>([&](auto cb) { s.park_dead("msg-sr1", "HTTP 400", std::move(cb)); }));

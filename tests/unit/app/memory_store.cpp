@@ -201,7 +201,7 @@ void memory_store::search_audit(core::audit_query query, core::store_callback<co
   done(std::move(page));
 }
 
-void memory_store::fetch_due(time_point, std::size_t, std::chrono::milliseconds,
+void memory_store::fetch_due(time_point, std::size_t, std::chrono::milliseconds, const core::outbox_fetch_scope&,
                              core::store_callback<core::outbox_entries_outcome> done) {
   done(core::outbox_entries_outcome(store_errc::unavailable));
 }

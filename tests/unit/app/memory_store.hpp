@@ -41,7 +41,7 @@ class memory_store final : public core::store {
   core::store_metrics metrics() const override { return metrics_; }
 
   // Outbox port: the operator's reads keep working; the dispatcher's calls answer unavailable.
-  void fetch_due(time_point, std::size_t, std::chrono::milliseconds,
+  void fetch_due(time_point, std::size_t, std::chrono::milliseconds, const core::outbox_fetch_scope&,
                  core::store_callback<core::outbox_entries_outcome> done) override;
   void mark_delivered(std::string, time_point, core::store_callback<boost::system::error_code> done) override;
   void mark_failed(std::string, time_point, std::string, core::store_callback<boost::system::error_code> done) override;

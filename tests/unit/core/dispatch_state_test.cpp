@@ -62,6 +62,44 @@ TEST(dispatch_state, fetches_at_start_then_not_again_until_something_happens) {
   EXPECT_EQ(s.fetch_size(t0 + 1s), 10u) << "the idle poll";
 }
 
+// Fairness across destinations (hazard H-DLV-FAIR): each fetch asks the store for at most a
+// destination's share, twice its in-flight limit less what it holds, so a slow destination's
+// backlog never fills the window; a destination that took its whole share and still has room is
+// looked at again at once.
+std::size_t share_of(const outbox_fetch_scope& scope, const std::string& destination) {
+  for (const auto& s : scope.shares) {
+    if (s.destination == destination) return s.most;
+  }
+  return scope.per_destination;
+}
+
+TEST(dispatch_state, each_fetch_asks_for_at_most_a_destinations_share) {
+  auto l = limits(64, 1024);
+  l.per_destination = 8;
+  dispatch_state s(l, [](const std::string&, const std::string& destination) { return destination == "A" ? 4u : 16u; });
+  auto scope = s.fetch_started(t0, s.fetch_size(t0));
+  EXPECT_EQ(scope.per_destination, 8u);
+  EXPECT_TRUE(scope.shares.empty()) << "nothing held yet";
+  std::vector<outbox_entry> batch;
+  for (int i = 0; i < 8; ++i) batch.push_back(item(std::string("a").append(std::to_string(i)), "A"));
+  for (int i = 0; i < 8; ++i) batch.push_back(item(std::string("b").append(std::to_string(i)), "B"));
+  EXPECT_EQ(s.fetch_done(std::move(batch), t0).size(), 12u) << "4 of A, 8 of B in flight";
+  EXPECT_EQ(s.fetch_size(t0), 64u) << "B took its whole share and has room (window 32): look again";
+
+  scope = s.fetch_started(t0, s.fetch_size(t0));
+  EXPECT_EQ(share_of(scope, "A"), 0u) << "A holds 4 in flight + 4 waiting: left out";
+  EXPECT_EQ(share_of(scope, "B"), 24u);
+  EXPECT_EQ(share_of(scope, "C"), 8u) << "a destination not held yet";
+  s.fetch_done({}, t0);
+
+  // One of A's answers: a waiting item starts, A holds 7, so its next share is 1.
+  EXPECT_EQ(ids(finish(s, "a0")), (std::vector<std::string>{"a4"}));
+  scope = s.fetch_started(t0, s.fetch_size(t0));
+  EXPECT_EQ(share_of(scope, "A"), 1u);
+  s.fetch_done({item("a8", "A")}, t0);
+  EXPECT_EQ(s.fetch_size(t0 + 500ms), 0u) << "A took its share but has no room left: no fetch at once";
+}
+
 TEST(dispatch_state, a_wake_during_a_fetch_fetches_again_afterwards) {
   dispatch_state s(limits(), bound(4));
   s.fetch_started(t0, s.fetch_size(t0));

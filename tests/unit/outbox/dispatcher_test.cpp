@@ -236,11 +236,45 @@ TEST_F(dispatcher_test, never_more_than_the_bound_in_flight_per_destination) {
   EXPECT_EQ(slow.most(), 2u);
 }
 
+// Fairness across destinations (issue 16, hazard H-DLV-FAIR): a referrer whose receiver does not
+// answer, with thousands of feedback messages due, holds a bounded share of the dispatcher's window
+// (leased items), and another referrer's feedback, queued after all of them, is delivered at once.
+TEST_F(dispatcher_test, a_backlog_for_a_stalled_destination_does_not_delay_another_destination) {
+  holding_port stalled;
+  scripted_port prompt([](const core::outbox_entry&, int) { return http(200); });
+  registry_.add("feedback", "A81001", {&stalled, 4, "stalled"});
+  registry_.add("feedback", "B82002", {&prompt, 4, "prompt"});
+  options_.stop_grace = 50ms;
+  constexpr int backlog = 3'000;
+  core::unit_of_work u;
+  for (int i = 0; i < backlog; ++i) {
+    u.outbox.push_back({std::string("a").append(std::to_string(i)), "feedback", "A81001",
+                        std::string("ra").append(std::to_string(i)), "application/fhir+json", "{}"});
+  }
+  ASSERT_TRUE(wait_for<core::commit_outcome>([&](auto cb) { store_->commit(std::move(u), std::move(cb)); }));
+  for (const char* id : {"b0", "b1", "b2"}) add(id, std::string("rb-").append(id), "B82002");
+  start();
+  ASSERT_TRUE(eventually([&] { return delivered("b0") && delivered("b1") && delivered("b2"); }))
+      << "B82002's feedback waits behind A81001's backlog";
+  EXPECT_EQ(stalled.held(), 4u);
+  // A81001 holds its in-flight bound plus as many waiting, not the window (max_held, 1,024).
+  core::outbox_list_query q;
+  q.state = core::outbox_state::pending;
+  q.count = backlog;
+  const auto pending = wait_for<core::outbox_entries_outcome>([&](auto cb) { store_->list_outbox(q, std::move(cb)); });
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->size(), static_cast<std::size_t>(backlog));
+  const auto leased = std::count_if(pending->begin(), pending->end(),
+                                    [](const core::outbox_entry& e) { return e.leased_until.has_value(); });
+  EXPECT_EQ(leased, 8);
+  run_.reset();  // before the ports: the stalled deliveries are abandoned, their items stay leased
+}
+
 TEST_F(dispatcher_test, resumes_items_a_crashed_process_left_leased) {
   add("r1-a", "referral-1");
   // A previous process fetched it (leased for an hour) and died before recording anything.
   auto leased = wait_for<core::outbox_entries_outcome>(
-      [&](auto cb) { store_->fetch_due(std::chrono::system_clock::now(), 10, 1h, std::move(cb)); });
+      [&](auto cb) { store_->fetch_due(std::chrono::system_clock::now(), 10, 1h, {}, std::move(cb)); });
   ASSERT_EQ(leased.value().size(), 1u);
   scripted_port port([](const core::outbox_entry&, int) { return http(200); });
   registry_.add("feedback", "A81001", {&port, 4, "test"});

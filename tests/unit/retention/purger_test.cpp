@@ -30,7 +30,7 @@ class purger_test : public store_test::store_test {
     ASSERT_TRUE(commit(std::move(u)));
     if (!delivered_at) return;
     wait_for<core::outbox_entries_outcome>(
-        [&](auto cb) { store_->fetch_due(clock_type::now() + 1h, 1000, 30s, std::move(cb)); });
+        [&](auto cb) { store_->fetch_due(clock_type::now() + 1h, 1000, 30s, {}, std::move(cb)); });
     ASSERT_FALSE(wait_for<error_code>([&](auto cb) { store_->mark_delivered(id, *delivered_at, std::move(cb)); }));
   }
   std::int64_t outbox_rows() {

@@ -44,7 +44,7 @@ class postgres_instances : public store_test {
   }
   static std::vector<std::string> fetch(core::store& s, clock_type::time_point now,
                                         std::chrono::milliseconds lease = 30s) {
-    auto r = wait_for<core::outbox_entries_outcome>([&](auto cb) { s.fetch_due(now, 100, lease, std::move(cb)); });
+    auto r = wait_for<core::outbox_entries_outcome>([&](auto cb) { s.fetch_due(now, 100, lease, {}, std::move(cb)); });
     EXPECT_TRUE(r);
     std::vector<std::string> out;
     if (r)

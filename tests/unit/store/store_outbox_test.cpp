@@ -24,9 +24,9 @@ class outbox_test : public store_test {
     ASSERT_TRUE(commit(u));
   }
   std::vector<std::string> fetch(clock_type::time_point now, std::size_t limit = 100,
-                                 std::chrono::milliseconds lease = 30s) {
-    auto r =
-        wait_for<core::outbox_entries_outcome>([&](auto cb) { store_->fetch_due(now, limit, lease, std::move(cb)); });
+                                 std::chrono::milliseconds lease = 30s, const core::outbox_fetch_scope& scope = {}) {
+    auto r = wait_for<core::outbox_entries_outcome>(
+        [&](auto cb) { store_->fetch_due(now, limit, lease, scope, std::move(cb)); });
     EXPECT_TRUE(r);
     std::vector<std::string> out;
     for (const auto& e : *r) out.push_back(e.item.id);
@@ -66,6 +66,38 @@ TEST_P(outbox_test, only_the_head_of_each_key_is_due_and_in_order) {
   EXPECT_FALSE(delivered("b1"));
   EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a3"}));
   EXPECT_EQ(show("a3").attempts, 1);
+}
+
+// Fairness across destinations (issue 16, hazard H-DLV-FAIR): with thousands of due items for one
+// referrer, queued first, another referrer's items are in the same fetch; a destination that holds
+// its share is left out, and one with a share of its own gets that many.
+TEST_P(outbox_test, a_destinations_backlog_does_not_hide_another_destinations_items_from_a_fetch) {
+  constexpr int backlog = 3'000;
+  core::unit_of_work u;
+  for (int i = 0; i < backlog; ++i) {
+    // Names built by append, not operator+: g++ 12 warns (-Wrestrict) on the latter here.
+    const std::string n = std::to_string(i);
+    u.outbox.push_back({std::string("a").append(n), "feedback", "ORG-A", std::string("sr-a").append(n),
+                        "application/fhir+json", "{}"});
+  }
+  ASSERT_TRUE(commit(u));
+  core::unit_of_work b;
+  for (const char* id : {"b1", "b2", "b3"})
+    b.outbox.push_back({id, "feedback", "ORG-B", std::string("sr-").append(id), "application/fhir+json", "{}"});
+  b.outbox.push_back({"b4", "feedback", "ORG-B", "sr-b1", "application/fhir+json", "{}"});  // behind b1
+  ASSERT_TRUE(commit(b));
+
+  core::outbox_fetch_scope scope;
+  scope.per_destination = 4;
+  EXPECT_EQ(fetch(later_, 64, 30s, scope), (std::vector<std::string>{"a0", "a1", "a2", "a3", "b1", "b2", "b3"}));
+  // ORG-A holds its share: left out; ORG-B has nothing more due (b4 waits for b1).
+  scope.shares = {{"feedback", "ORG-A", 0}};
+  EXPECT_TRUE(fetch(later_, 64, 30s, scope).empty());
+  // A share of its own, and the limit still takes the oldest first.
+  scope.shares = {{"feedback", "ORG-A", 10}};
+  EXPECT_EQ(fetch(later_, 3, 30s, scope), (std::vector<std::string>{"a4", "a5", "a6"}));
+  // Without a scope the fetch is the oldest `limit` eligible items.
+  EXPECT_EQ(fetch(later_, 2), (std::vector<std::string>{"a7", "a8"}));
 }
 
 TEST_P(outbox_test, several_results_recorded_in_one_unit_have_each_its_effect_and_report_unknown_ids) {

@@ -25,7 +25,7 @@ class store_retention_test : public store_test {
   void deliver(const std::string& id, clock_type::time_point at) {
     // Leased first, as the dispatcher does.
     wait_for<core::outbox_entries_outcome>(
-        [&](auto cb) { store_->fetch_due(clock_type::now() + 1h, 1000, 30s, std::move(cb)); });
+        [&](auto cb) { store_->fetch_due(clock_type::now() + 1h, 1000, 30s, {}, std::move(cb)); });
     ASSERT_FALSE(wait_for<error_code>([&](auto cb) { store_->mark_delivered(id, at, std::move(cb)); }));
   }
   void audit(const std::string& id, const std::string& recorded) {
