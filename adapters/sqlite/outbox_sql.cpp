@@ -89,6 +89,7 @@ core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time
     while (heads.step()) candidates.emplace_back(heads.int64(1), heads.int64(0));
     heads.reset();
   }
+  first.reset();  // a statement that ran to its end may still hold its read until reset
   next.reset();
   const std::size_t take = std::min(limit, candidates.size());
   std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(take), candidates.end());
