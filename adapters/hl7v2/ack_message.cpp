@@ -123,10 +123,30 @@ answered_header header_from_text(std::string_view text) {
   return h;
 }
 
+namespace {
+
+// Whether any text the ACK carries is outside ASCII (the values are UTF-8: decoded from the
+// message, whatever its MSH-18). An ACK without MSH-18 is ASCII, so such an ACK must declare
+// UTF-8, or the sender could not read the answer (and MSA-2 must echo MSH-10 exactly).
+bool needs_utf8(const ack_input& in) {
+  const answered_header& a = in.answered;
+  const auto wide = [](std::string_view v) {
+    return std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  };
+  for (const std::string* v :
+       {&a.sending_application, &a.sending_facility, &a.receiving_application, &a.receiving_facility, &a.trigger,
+        &a.control_id, &a.processing_id, &a.version, &in.control_id, &in.timestamp})
+    if (wide(*v)) return true;
+  return std::any_of(in.problems.begin(), in.problems.end(), [&](const ack_problem& p) { return wide(p.text); });
+}
+
+}  // namespace
+
 std::string build_ack(const ack_input& in) {
   const answered_header& a = in.answered;
   message_builder b;
   segment_builder& msh = b.add("MSH");
+  if (needs_utf8(in)) msh.set(18, "UNICODE UTF-8");
   msh.set(3, a.receiving_application.empty() ? "REFERRAL-GATEWAY" : a.receiving_application);
   msh.set(4, a.receiving_facility);
   msh.set(5, a.sending_application);

@@ -34,6 +34,31 @@ TEST(Ack, AnswersSwapSenderAndReceiverAndEchoTheControlId) {
   EXPECT_EQ(ack.find("ERR"), nullptr);
 }
 
+// Found by fuzz_er7_parse: a UTF-8 message (here by its byte order mark) with non-ASCII text in
+// the MSH fields the ACK echoes was answered with an ACK that declared no MSH-18 (so ASCII) and
+// could not be read back; the sender would never learn the outcome of its message.
+TEST(Ack, AnAnswerEchoingTextOutsideAsciiDeclaresUtf8AndEchoesItExactly) {
+  const message m = parsed(
+      "\xEF\xBB\xBFMSH|^~\\&|SomeSystem||TransformationAgent\x7f|20\xEF\xBB\xBF"
+      "1M|||REF^I12|CTRL-\xC3\xA9");
+  ack_input in;
+  in.answered = header_of(m);
+  in.code = ack_code::aa;
+  in.control_id = "ACK0002";
+  const auto written = build_ack(in);
+  auto ack = parse_er7(written);
+  ASSERT_TRUE(ack) << ack.error().text();
+  EXPECT_EQ(ack->header().raw(18), "UNICODE UTF-8");
+  const auto sender = ack->decode(ack->header().raw(3));
+  ASSERT_TRUE(sender);
+  EXPECT_EQ(*sender, "TransformationAgent\x7f");          // escaped on the wire, the same text read back
+  EXPECT_EQ(ack->segments()[1].raw(2), "CTRL-\xC3\xA9");  // MSA-2 is MSH-10 byte for byte
+
+  ack_input plain;
+  plain.answered = header_of(parsed(testdata::read_data("ref-i12-msk-clinic.hl7")));
+  EXPECT_TRUE(parsed(build_ack(plain)).header().raw(18).empty()) << "ASCII answers stay without MSH-18";
+}
+
 TEST(Ack, ErrorsNameSegmentFieldAndProblemForOldAndNewReceivers) {
   ack_input in;
   in.answered.control_id = "M1";
