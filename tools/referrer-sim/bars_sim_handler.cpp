@@ -71,11 +71,6 @@ std::pair<std::string, std::string> reply_problem(const rapidjson::Value& bundle
   return {};
 }
 
-std::int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 bars_sim_handler::bars_sim_handler(const sim_options& options, message_log& log, sim_counters& counters)
@@ -124,12 +119,7 @@ asio::awaitable<http_response> bars_sim_handler::handle(http_request request, ga
     const auto d = bars::duplicate_answer("answered by --answer-409");
     co_return bars_answer(d.status, d.json, request_id, correlation_id);
   }
-  if (fail_remaining_.load() > 0 && fail_remaining_.fetch_sub(1) > 0) {
-    counters_.failed.fetch_add(1);
-    const std::int64_t now = unix_ms_now();
-    std::int64_t never = 0;
-    counters_.first_failed_at_ms.compare_exchange_strong(never, now);
-    counters_.last_failed_at_ms.store(now);
+  if (counters_.take_planned_failure(fail_remaining_)) {
     const auto e = bars::make_error_answer(503, {});
     http_response r = bars_answer(e.status, e.json, request_id, correlation_id);
     if (options_.retry_after) r.set(http::field::retry_after, std::to_string(*options_.retry_after));

@@ -7,17 +7,13 @@
 
 #include "adapters/hl7v2/ack_message.hpp"
 #include "adapters/hl7v2/er7_parser.hpp"
+#include "tools/referrer-sim/sim_handler.hpp"
 
 namespace rg::referrer_sim {
 namespace hl7v2 = gateway::hl7v2;
 using gateway::net::mllp_answer;
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string ack_text(const hl7v2::answered_header& answered, hl7v2::ack_code code, std::string id,
                      std::vector<hl7v2::ack_problem> problems = {}) {
@@ -40,7 +36,7 @@ std::string record_line(const hl7v2::message& m, const std::string& control_id, 
   w.Key("type");
   w.String(type.c_str(), static_cast<rapidjson::SizeType>(type.size()));
   w.Key("received_at_ms");
-  w.Int64(now_ms());
+  w.Int64(unix_ms_now());
   w.Key("message");
   w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   w.EndObject();

@@ -70,11 +70,6 @@ std::variant<std::string, std::string> message_id(const rapidjson::Value& bundle
   return result(std::in_place_index<0>, std::string(id->GetString(), id->GetStringLength()));
 }
 
-std::int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 std::string sim_counters::json() const {
@@ -85,6 +80,21 @@ std::string sim_counters::json() const {
          ",\"first_failed_at_ms\":" + std::to_string(first_failed_at_ms.load()) +
          ",\"last_failed_at_ms\":" + std::to_string(last_failed_at_ms.load()) +
          ",\"last_accepted_at_ms\":" + std::to_string(last_accepted_at_ms.load()) + "}";
+}
+
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool sim_counters::take_planned_failure(std::atomic<std::int64_t>& remaining) {
+  if (remaining.load() <= 0 || remaining.fetch_sub(1) <= 0) return false;
+  failed.fetch_add(1);
+  const std::int64_t now = unix_ms_now();
+  std::int64_t never = 0;
+  first_failed_at_ms.compare_exchange_strong(never, now);
+  last_failed_at_ms.store(now);
+  return true;
 }
 
 sim_handler::sim_handler(const sim_options& options, message_log& log, sim_counters& counters)
@@ -114,12 +124,7 @@ asio::awaitable<http_response> sim_handler::handle(http_request request, gateway
     counters_.rejected.fetch_add(1);
     co_return problem(http::status::bad_request, fhir::issue_code::processing, "rejected by --answer-400");
   }
-  if (fail_remaining_.load() > 0 && fail_remaining_.fetch_sub(1) > 0) {
-    counters_.failed.fetch_add(1);
-    const std::int64_t now = unix_ms_now();
-    std::int64_t never = 0;
-    counters_.first_failed_at_ms.compare_exchange_strong(never, now);
-    counters_.last_failed_at_ms.store(now);
+  if (counters_.take_planned_failure(fail_remaining_)) {
     http_response r =
         problem(http::status::service_unavailable, fhir::issue_code::processing, "unavailable (--fail-first)");
     if (options_.retry_after) r.set(http::field::retry_after, std::to_string(*options_.retry_after));

@@ -34,7 +34,14 @@ struct sim_counters {
   std::atomic<std::int64_t> last_accepted_at_ms{0};
 
   std::string json() const;
+
+  // Whether this message is one of the refusals --fail-first plans (`remaining` counts them down);
+  // if so it is counted and its time stamped.
+  bool take_planned_failure(std::atomic<std::int64_t>& remaining);
 };
+
+// Now, in Unix milliseconds.
+std::int64_t unix_ms_now();
 
 class sim_handler final : public gateway::net::http_handler {
  public:
