@@ -1,6 +1,7 @@
 #include "adapters/sql_store/search_sql.hpp"
 
 #include "adapters/sql_store/search_cursor.hpp"
+#include "gateway/core/search_pairs.hpp"
 
 #include <charconv>
 
@@ -58,6 +59,46 @@ std::string keyset_condition(sql_text& sql, const std::vector<key_sql>& keys, co
   return out + ")";
 }
 
+// The paired key's path (core::paired_index_for): the page is one range of the paired rows, read
+// in index order (value = criterion value, separator, sort value; then rkey, i.e. creation order)
+// and joined to their resources; the total counts that range alone (only current, undeleted
+// resources have search rows, one paired row each). No sort, no per-row look-up of the sort value.
+boost::system::result<search_statements> build_paired_search(const core::search_query& query,
+                                                             const core::paired_index& pair, search_statements out,
+                                                             placeholder_style style) {
+  sql_text sql(style);
+  const std::string& wanted = query.criteria.front().any_of.front();
+  const std::string prefix = wanted + core::paired_separator;
+  const std::string beyond = wanted + static_cast<char>(core::paired_separator + 1);
+  const std::string type = sql.param(query.type);
+  const std::string first = sql.param(prefix);
+  std::string filters = " WHERE q.type = " + type + " AND q.param = " + sql.param(std::string(pair.param)) +
+                        " AND q.value >= " + first + " AND q.value < " + sql.param(beyond);
+  out.count_sql = "SELECT count(*) FROM search_keys q" + filters;
+  out.count_params = sql.binds.size();
+
+  out.signature = "paired," + out.signature;
+  if (query.cursor) {
+    const auto pos = decode_cursor(*query.cursor);
+    if (!pos || pos->signature != out.signature || pos->values.size() != 2)
+      return make_error_code(store_errc::invalid_request);
+    filters += " AND (q.value, q.rkey) > (" + sql.param(prefix + pos->values.front()) + ", " + sql.param(pos->seq) + ")";
+  }
+  // The sort value follows the prefix; substr counts characters in both engines.
+  std::int64_t sort_value_from = 1;
+  for (const unsigned char c : prefix) sort_value_from += (c & 0xC0) != 0x80;
+  const std::string inner = "SELECT r.type, r.id, r.version, r.last_updated, r.owner_org, r.deleted, r.seq, "
+                            "substr(q.value, " +
+                            sql.param(sort_value_from) +
+                            ") AS k0, q.rkey AS k1 FROM search_keys q JOIN resources r ON r.rkey = q.rkey" +
+                            filters + " AND r.deleted = 0 ORDER BY q.value, q.rkey LIMIT " +
+                            sql.param(static_cast<std::int64_t>(query.count) + 1);
+  out.page_sql = "SELECT p.type, p.id, p.version, p.last_updated, p.owner_org, p.deleted, h.json, p.k1, p.k0, p.k1 FROM (" +
+                 inner + ") p JOIN resource_history h ON h.seq = p.seq ORDER BY p.k0, p.k1";
+  out.binds = std::move(sql.binds);
+  return out;
+}
+
 }  // namespace
 
 boost::system::result<search_statements> build_search(const core::search_query& query, placeholder_style style,
@@ -66,6 +107,14 @@ boost::system::result<search_statements> build_search(const core::search_query& 
   search_statements out;
   out.sort = query.sort;
   if (out.sort.empty()) out.sort.push_back(core::sort_key{});
+  out.signature = sort_signature(out.sort);
+  // The platform's work queue and its like: no owner scope, one criterion with one value, sorted
+  // ascending by a key a paired key serves, then in creation order.
+  if (!query.owner_org && !query.last_updated_ge && !query.last_updated_le && query.criteria.size() == 1 &&
+      query.criteria.front().any_of.size() == 1 && out.sort.size() == 2 && !out.sort[0].descending &&
+      out.sort[1].param == core::sort_created && !out.sort[1].descending)
+    if (const auto* pair = core::paired_index_for(query.type, query.criteria.front().param, out.sort[0].param))
+      return build_paired_search(query, *pair, std::move(out), style);
 
   sql_text sql(style);
   const std::string type = sql.param(query.type);
@@ -94,6 +143,8 @@ boost::system::result<search_statements> build_search(const core::search_query& 
   for (const auto& k : out.sort) {
     if (k.param == core::sort_last_updated)
       keys.push_back({"r.last_updated", k.descending});
+    else if (k.param == core::sort_created)
+      keys.push_back({"r.rkey", k.descending});
     else
       keys.push_back(
           {"coalesce((SELECT min(s.value) FROM search_keys s WHERE s.rkey = r.rkey "
@@ -105,7 +156,7 @@ boost::system::result<search_statements> build_search(const core::search_query& 
   std::string page_filters = filters;
   if (query.cursor) {
     const auto pos = decode_cursor(*query.cursor);
-    if (!pos || pos->signature != sort_signature(out.sort) || pos->values.size() != keys.size())
+    if (!pos || pos->signature != out.signature || pos->values.size() != keys.size())
       return make_error_code(store_errc::invalid_request);
     page_filters += " AND " + keyset_condition(sql, keys, *pos);
   }
@@ -134,7 +185,7 @@ boost::system::result<search_statements> build_search(const core::search_query& 
 }
 
 search_page_builder::search_page_builder(const core::search_query& query, const search_statements& statements)
-    : count_(query.count), signature_(sort_signature(statements.sort)) {}
+    : count_(query.count), signature_(statements.signature) {}
 
 bool search_page_builder::add(core::resource_record record, std::int64_t seq, std::vector<std::string> sort_values) {
   if (page_.items.size() == count_) {

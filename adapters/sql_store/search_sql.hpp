@@ -27,11 +27,15 @@ struct search_statements {
   // SELECT count(*): uses the first count_params of `binds`.
   std::string count_sql;
   std::size_t count_params = 0;
-  // Columns: type, id, version, last_updated, owner_org, deleted, json, seq, then one per sort key.
-  // Fetches one row more than a page, so the builder knows whether a next page exists.
+  // Columns: type, id, version, last_updated, owner_org, deleted, json, tie, then one per sort key.
+  // tie is the order among equal sort values: the current version's write sequence, or on a paired
+  // key's path (core::paired_index_for) the resource's rkey (its first version's sequence), the
+  // order of that index. Fetches one row more than a page, so the builder knows whether a next page
+  // exists.
   std::string page_sql;
   std::vector<sql_value> binds;
   std::vector<core::sort_key> sort;  // the effective sort (last-updated ascending when none asked)
+  std::string signature;             // what a cursor of this query carries: the sort and the path
 };
 
 // How the statement tells the engine which index to start from. PostgreSQL plans from its
@@ -43,7 +47,7 @@ struct search_statements {
 enum class plan_hints { none, sqlite };
 
 // invalid_request for an empty type, a criterion without values, or a cursor that does not belong
-// to this query's sort.
+// to this query's sort and path.
 boost::system::result<search_statements> build_search(const core::search_query& query, placeholder_style style,
                                                       plan_hints hints = plan_hints::none);
 

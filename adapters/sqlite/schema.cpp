@@ -139,6 +139,18 @@ CREATE INDEX outbox_pending_by_destination ON outbox (channel, destination, next
   WHERE state = 'pending';
 DROP INDEX outbox_due;
 )sql"},
+    {6, R"sql(
+-- Paired search keys (gateway/core/search_pairs.hpp, issue 16): each Task's one
+-- "status+priority-rank" row, which the platform's work queue reads as one index range in its
+-- order. Tasks written before have none; a Task without a priority-rank row is routine (rank 3),
+-- as the core indexes it.
+INSERT OR IGNORE INTO search_keys (type, param, value, rkey)
+  SELECT s.type, 'status+priority-rank',
+         s.value || char(31) || coalesce((SELECT min(p.value) FROM search_keys p
+                                          WHERE p.rkey = s.rkey AND p.param = 'priority-rank'), '3'),
+         s.rkey
+  FROM search_keys s WHERE s.type = 'Task' AND s.param = 'status';
+)sql"},
 };
 
 std::string pragma_text(connection& db, const char* sql) {

@@ -204,8 +204,8 @@ boost::system::result<std::vector<core::sort_key>, search_param_error> parse_sor
     }
     for (const auto& key : it->keys) keys.push_back({key, descending});
   }
-  // Equal keys keep arrival order, which is also what makes the keyset cursor total.
-  if (!by_last_updated) keys.push_back({core::sort_last_updated, false});
+  // Equal keys keep creation order (core::sort_created), which also makes the keyset cursor total.
+  if (!by_last_updated) keys.push_back({core::sort_created, false});
   return keys;
 }
 
@@ -297,6 +297,7 @@ translate_outcome translate_search(const search_definition& def, const std::vect
   out.query.count = default_page_size;
   instant_bounds updated;
   bool sorted = false;
+  bool total_asked = false;
   for (const auto& p : params) {
     if (p.name == cursor_param) {
       if (!p.value.empty()) out.query.cursor = p.value;
@@ -325,6 +326,7 @@ translate_outcome translate_search(const search_definition& def, const std::vect
         return bad("_total", "'" + p.value + "' is not none, estimate or accurate");
       }
       out.query.include_total = p.value != "none";
+      total_asked = true;
       out.applied.push_back(p);
     } else if (p.name == "_lastUpdated") {
       if (split_alternatives(p.value).size() > 1)
@@ -354,6 +356,10 @@ translate_outcome translate_search(const search_definition& def, const std::vect
     }
   }
   if (!sorted) out.query.sort = {core::sort_key{}};
+  // The total comes with the first page; a later page counts every match again only when asked
+  // (_total=accurate|estimate): a referrer paging through thousands of referrals would otherwise
+  // pay for the whole count on every page.
+  if (out.query.cursor && !total_asked) out.query.include_total = false;
   if (updated.ge) out.query.last_updated_ge = lower_bound_text(*updated.ge);
   if (updated.le) out.query.last_updated_le = upper_bound_text(*updated.le);
   return out;

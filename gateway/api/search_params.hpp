@@ -14,7 +14,8 @@
 // A comma separates alternatives (OR; "\," is a literal comma); repeated parameters are ANDed.
 // Common parameters: _lastUpdated (see search_date.hpp), _count (default 20, larger than 100 is
 // clamped), _sort (comma list of _lastUpdated or a type's sort names, "-" for descending; the
-// rest of the order is _lastUpdated ascending), _total=none|accurate|estimate, _cursor (from a
+// rest of the order is creation order unless _lastUpdated is named), _total=none|accurate|estimate
+// (the default: a total on the first page, none on later ones unless asked for), _cursor (from a
 // next link), _format (handled by the front door).
 //
 // Thread safety: pure functions; the definitions are immutable.

@@ -5,6 +5,7 @@
 #include "gateway/core/fhir_time.hpp"
 #include "gateway/core/outcome_link.hpp"
 #include "gateway/core/request_priority.hpp"
+#include "gateway/core/search_pairs.hpp"
 
 #include <algorithm>
 #include <string>
@@ -105,7 +106,10 @@ void task(const Value& t, index_builder& b) {
   // priority is searched through its rank (index_query_values): one row serves both.
   const auto priority =
       parse_request_priority(fhir::json::string_member(t, "priority")).value_or(request_priority::routine);
-  b.add("priority-rank", std::to_string(priority_rank(priority)));
+  const std::string rank = std::to_string(priority_rank(priority));
+  b.add("priority-rank", rank);
+  if (const auto status = fhir::json::string_member(t, "status"); !status.empty())
+    b.add(task_queue_key.param, std::string(status) + paired_separator + rank);
   b.date_time("authored-on", fhir::json::string_member(t, "authoredOn"));
   b.date_time("modified", fhir::json::string_member(t, "lastModified"));
 }

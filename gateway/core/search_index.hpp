@@ -23,6 +23,14 @@
 //         ServiceRequest, see outcome_link.hpp), patient, status; Observation also code
 //   anything else: nothing.
 //
+// Paired keys (search_pairs.hpp): a Task also has one "status+priority-rank" row whose value is
+// its status, the separator '\x1f', then its priority rank ("requested\x1f2"). The platform's work
+// queue, `Task?status=requested&_sort=priority`, then reads one index range already in its order
+// (most urgent first, and within a priority the Task created first first) instead of looking up and
+// sorting every waiting Task per request. Both parts are single-valued (one status, one rank per
+// Task), so each Task has exactly one paired row. Databases written before hold none; the stores'
+// migrations add them.
+//
 // Thread safety: pure function.
 
 #include "gateway/core/store_records.hpp"  // index_entry, defined by the store port
@@ -42,5 +50,6 @@ std::vector<index_entry> search_index_entries(const rapidjson::Value& resource);
 // as "business-status-system|code", a bare owner/requester value also as the ODS token, and a
 // priority code ("urgent") as its rank ("2"; an unknown code as "", which nothing matches).
 std::vector<std::string> index_query_values(std::string_view index_param, std::vector<std::string> values);
+
 
 }  // namespace gateway::core

@@ -22,6 +22,11 @@ struct search_criterion {
 // The reserved key name for sorting by last-updated time; any other name sorts by the smallest
 // index value of that param (missing sorts as "").
 inline constexpr const char* sort_last_updated = "_lastUpdated";
+// The reserved key name for creation order (the order resources were first stored). The API
+// appends it to a _sort list that does not name _lastUpdated: equal values keep the order their
+// resources arrived in, whatever was updated since (a Task touched by an overdue notice keeps its
+// place in the work queue instead of going to the back of its priority).
+inline constexpr const char* sort_created = "_created";
 
 struct sort_key {
   std::string param = sort_last_updated;

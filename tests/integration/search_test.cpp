@@ -314,6 +314,14 @@ TEST_F(search_test, the_work_queue_gives_urgent_referrals_first) {
   ASSERT_EQ(page1.ids, std::vector<std::string>{task_of(urgent)});
   const auto page2 = view(platform.request("GET", page1.next));
   EXPECT_EQ(page2.ids, std::vector<std::string>{task_of(routine1)});
+  // The first page carries the total; a later page only when asked for (the next link keeps it).
+  EXPECT_EQ(page1.total, 4);
+  EXPECT_EQ(page2.total, -1) << page2.body;
+  const auto counted1 =
+      view(platform.request("GET", "/fhir/Task?status=requested&_sort=priority&_count=1&_total=accurate"));
+  const auto counted2 = view(platform.request("GET", counted1.next));
+  EXPECT_EQ(counted2.ids, std::vector<std::string>{task_of(routine1)});
+  EXPECT_EQ(counted2.total, 4) << counted2.body;
 }
 
 TEST_F(search_test, the_platform_finds_a_creates_audit_event_by_entity_and_a_referrer_gets_403) {

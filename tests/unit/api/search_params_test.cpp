@@ -137,12 +137,12 @@ TEST(search_params, bad_counts_are_refused_naming_count) {
   }
 }
 
-TEST(search_params, sort_by_priority_ranks_then_orders_by_last_updated) {
+TEST(search_params, sort_by_priority_ranks_then_keeps_creation_order) {
   const auto t = ok("Task", {{"_sort", "priority"}});
   ASSERT_EQ(t.query.sort.size(), 2u);
   EXPECT_EQ(t.query.sort[0].param, "priority-rank");
   EXPECT_FALSE(t.query.sort[0].descending);
-  EXPECT_EQ(t.query.sort[1].param, core::sort_last_updated);
+  EXPECT_EQ(t.query.sort[1].param, core::sort_created);
   EXPECT_FALSE(t.query.sort[1].descending);
 
   const auto both = ok("Task", {{"_sort", "priority,-_lastUpdated"}});
@@ -201,6 +201,16 @@ TEST(search_params, total_none_skips_the_count) {
   EXPECT_FALSE(ok("Task", {{"_total", "none"}}).query.include_total);
   EXPECT_TRUE(ok("Task", {{"_total", "accurate"}}).query.include_total);
   EXPECT_EQ(refused("Task", {{"_total", "lots"}}).param, "_total");
+}
+
+// The first page carries the total; a later page counts again only when asked (the next link
+// keeps an explicit _total, see search_bundle).
+TEST(search_params, a_later_page_counts_only_when_asked) {
+  EXPECT_TRUE(ok("Task", {{"status", "requested"}}).query.include_total);
+  EXPECT_FALSE(ok("Task", {{"status", "requested"}, {"_cursor", "c1.abc.1"}}).query.include_total);
+  EXPECT_TRUE(ok("Task", {{"_total", "accurate"}, {"_cursor", "c1.abc.1"}}).query.include_total);
+  EXPECT_TRUE(ok("Task", {{"_cursor", "c1.abc.1"}, {"_total", "estimate"}}).query.include_total);
+  EXPECT_FALSE(ok("Task", {{"_cursor", "c1.abc.1"}, {"_total", "none"}}).query.include_total);
 }
 
 TEST(search_params, strict_handling_is_read_from_prefer) {

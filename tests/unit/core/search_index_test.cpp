@@ -56,10 +56,16 @@ TEST(search_index, task_entries_with_priority_rank) {
     EXPECT_EQ(values(idx, "owner"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|PLAT01"});
     EXPECT_EQ(values(idx, "requester"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|A81001"});
     EXPECT_EQ(values(idx, "authored-on"), strings{"2024-05-01T10:00:00Z"});
+    // The work queue's paired row: status, separator, rank (search_pairs.hpp).
+    EXPECT_EQ(values(idx, "status+priority-rank"), strings{std::string("requested\x1f") + r.rank});
   }
   // A Task without priority sorts as routine.
   const auto bare = fixtures::parse(R"({"resourceType":"Task","status":"requested"})");
   EXPECT_EQ(values(search_index_entries(bare), "priority-rank"), strings{"3"});
+  EXPECT_EQ(values(search_index_entries(bare), "status+priority-rank"), strings{"requested\x1f" "3"});
+  // Without a status there is nothing to pair.
+  const auto no_status = fixtures::parse(R"({"resourceType":"Task","priority":"urgent"})");
+  EXPECT_EQ(values(search_index_entries(no_status), "status+priority-rank"), strings{});
 }
 
 TEST(search_index, business_status_of_other_systems_keeps_both_forms) {

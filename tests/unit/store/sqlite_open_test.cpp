@@ -165,6 +165,20 @@ TEST_F(open_test, a_version_1_database_migrates_its_search_index) {
     return ids;
   };
   EXPECT_EQ(find("requested"), (std::vector<std::string>{"t2", "t1"}));  // rank 1 before rank 3
+  // Migration 6 gave each Task its paired work-queue row (search_pairs.hpp), which the work queue
+  // (one status, sorted by priority then creation) reads alone.
+  {
+    core::search_query q;
+    q.type = "Task";
+    q.criteria = {{"status", {"requested"}}};
+    q.sort = {{"priority-rank", false}, {core::sort_created, false}};
+    auto page = wait_for<core::search_outcome>([&](auto cb) { store.search(q, std::move(cb)); });
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->total, 2);
+    ASSERT_EQ(page->items.size(), 2u);
+    EXPECT_EQ(page->items[0].id, "t2");
+    EXPECT_EQ(page->items[1].id, "t1");
+  }
 
   core::resource_write w = create("Task", "t1");
   w.kind = core::write_kind::update;

@@ -102,5 +102,32 @@ TEST_F(search_plan_test, a_search_without_owner_starts_from_the_criterions_match
   }
 }
 
+// The platform's work queue (Task?status=requested&_sort=priority): one range of the paired
+// search rows in index order, each joined to its resource by rkey; no sort of every waiting Task
+// and no per-row look-up of its priority (4,000 waiting Tasks took 0.7 s at 200,000 referrals). The
+// total counts the range without touching the resources.
+TEST_F(search_plan_test, the_work_queue_reads_its_paired_rows_in_order) {
+  core::search_query q;
+  q.type = "Task";
+  q.criteria.push_back({"status", {"requested"}});
+  q.sort = {{"priority-rank", false}, {core::sort_created, false}};
+  for (bool next : {false, true}) {
+    if (next) q.cursor = sql_store::encode_cursor({"paired,priority-rank+,_created+,", {"2", "7"}, 7});
+    const auto sql = statements(q);
+    const std::string page = plan(sql.page_sql);
+    EXPECT_NE(page.find("SEARCH q USING PRIMARY KEY (type=? AND param=? AND value>? AND value<?)"), std::string::npos)
+        << page;
+    EXPECT_NE(page.find("USING INDEX resources_by_rkey (rkey=?)"), std::string::npos) << page;
+    const auto inner_end = page.find("SCAN p");
+    ASSERT_NE(inner_end, std::string::npos) << page;
+    EXPECT_EQ(page.substr(0, inner_end).find("TEMP B-TREE"), std::string::npos) << page;
+    EXPECT_EQ(page.find("CORRELATED"), std::string::npos) << page;
+    const std::string count = plan(sql.count_sql);
+    EXPECT_NE(count.find("SEARCH q USING PRIMARY KEY (type=? AND param=? AND value>? AND value<?)"), std::string::npos)
+        << count;
+    EXPECT_EQ(count.find("resources"), std::string::npos) << count;
+  }
+}
+
 }  // namespace
 }  // namespace gateway::store_test

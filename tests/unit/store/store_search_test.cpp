@@ -1,5 +1,6 @@
 #include "tests/unit/store/store_fixture.hpp"
 
+#include "gateway/core/search_pairs.hpp"
 #include "gateway/core/store_time.hpp"
 
 #include <set>
@@ -14,10 +15,27 @@ class search_test : public store_test {
  protected:
   core::resource_record add_task(const std::string& id, const std::string& owner, const std::string& status,
                                  const std::string& rank = "1") {
-    auto r = commit(unit(create("Task", id, owner,
-                                {{"status", status}, {"priority-rank", rank}, {"based-on", "ServiceRequest/" + id}})));
+    auto r = commit(unit(create("Task", id, owner, task_index(id, status, rank))));
     EXPECT_TRUE(r);
     return r->written.at(0);
+  }
+
+  // The rows the core indexes a Task under (search_index.cpp), the paired work-queue row included.
+  static std::vector<core::index_entry> task_index(const std::string& id, const std::string& status,
+                                                   const std::string& rank) {
+    return {{"status", status},
+            {"priority-rank", rank},
+            {"based-on", "ServiceRequest/" + id},
+            {std::string(core::task_queue_key.param), status + core::paired_separator + rank}};
+  }
+
+  // The platform's work queue, as the API asks for it (Task?status=X&_sort=priority).
+  static core::search_query work_queue(std::vector<std::string> statuses = {"requested"}) {
+    core::search_query q;
+    q.type = "Task";
+    q.criteria.push_back({"status", std::move(statuses)});
+    q.sort = {{"priority-rank", false}, {core::sort_created, false}};
+    return q;
   }
 
   static std::vector<std::string> ids(const core::search_page& page) {
@@ -125,6 +143,46 @@ TEST_P(search_test, sorts_by_indexed_param_then_last_updated_and_descending) {
   q.sort = {{"priority-rank", true}, {core::sort_last_updated, false}};
   q.count = 1;
   EXPECT_EQ(all_pages(q), (std::vector<std::string>{"routine1", "routine2", "urgent1", "urgent2"}));
+}
+
+// The work queue reads its paired rows (one index range, already in order): most urgent first, and
+// within a priority the Task created first first, whatever was updated since. The same query with a
+// second status value (which cannot use the paired rows) sorts the same way.
+TEST_P(search_test, the_work_queue_orders_by_priority_then_creation_even_after_updates) {
+  add_task("routine1", "ORG-A", "requested", "3");
+  add_task("urgent1", "ORG-B", "requested", "2");
+  add_task("routine2", "ORG-A", "requested", "3");
+  add_task("urgent2", "ORG-A", "requested", "2");
+  add_task("stat1", "ORG-B", "requested", "0");
+  add_task("accepted1", "ORG-A", "accepted", "0");
+  // A later version of urgent1 (an overdue notice, say): it keeps its place before urgent2.
+  auto touched = create("Task", "urgent1", "ORG-B", task_index("urgent1", "requested", "2"));
+  touched.kind = core::write_kind::update;
+  ASSERT_TRUE(commit(unit(touched)));
+  add_task("gone", "ORG-A", "requested", "0");
+  auto d = create("Task", "gone");
+  d.kind = core::write_kind::remove;
+  ASSERT_TRUE(commit(unit(d)));
+
+  const std::vector<std::string> expected{"stat1", "urgent1", "urgent2", "routine1", "routine2"};
+  auto page = search(work_queue());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 5);
+  EXPECT_EQ(ids(*page), expected);
+  EXPECT_EQ(ids(*search(work_queue({"requested", "no-such-status"}))), expected);
+  EXPECT_EQ(ids(*search(work_queue({"accepted"}))), (std::vector<std::string>{"accepted1"}));
+
+  // One at a time: each exactly once, in order; a Task arriving meanwhile joins its priority's end.
+  auto q = work_queue();
+  q.count = 1;
+  EXPECT_EQ(all_pages(q, [&] { add_task("urgent3", "ORG-A", "requested", "2"); }),
+            (std::vector<std::string>{"stat1", "urgent1", "urgent2", "urgent3", "routine1", "routine2"}));
+  // A cursor of the work queue is refused by the same search with another shape, and vice versa.
+  auto first = search(q);
+  ASSERT_TRUE(first && first->next_cursor);
+  auto other = work_queue({"requested", "no-such-status"});
+  other.cursor = first->next_cursor;
+  EXPECT_EQ(search(other).error(), store_errc::invalid_request);
 }
 
 TEST_P(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
