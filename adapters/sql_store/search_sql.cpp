@@ -123,7 +123,7 @@ boost::system::result<search_statements> build_search(const core::search_query& 
   // SQLite: "+r.type" keeps the planner off the (type, id) key, so a criterion's matches drive.
   const bool by_criterion = sqlite && !query.owner_org && !query.criteria.empty();
   std::string from = " FROM resources r";
-  if (by_owner) from += " INDEXED BY resources_by_owner";
+  if (by_owner) from += " INDEXED BY resources_by_owner_live";
   std::string filters = std::string(" WHERE ") + (by_criterion ? "+" : "") + "r.type = " + type + " AND r.deleted = 0";
   if (query.owner_org) filters += " AND r.owner_org = " + sql.param(*query.owner_org);
   if (query.last_updated_ge) filters += " AND r.last_updated >= " + sql.param(*query.last_updated_ge);

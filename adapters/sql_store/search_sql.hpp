@@ -42,7 +42,7 @@ struct search_statements {
 // statistics (none). SQLite has none (no ANALYZE: plans must not change with the data) and, left
 // alone, walks every resource of the type, checking each against a list of all search-key matches
 // (a whole-store scan per search, 0.5-10 s at 200,000 referrals); `sqlite` instead starts from the
-// owner's resources (resources_by_owner, a criterion then checked by one search_keys lookup per
+// owner's resources (resources_by_owner_live, a criterion then checked by one search_keys lookup per
 // row) when the query has an owner scope, and from the criterion's search-key matches otherwise.
 enum class plan_hints { none, sqlite };
 

@@ -65,11 +65,14 @@ TEST_F(search_plan_test, a_referrers_search_walks_its_own_resources_and_looks_ea
   const auto sql = statements(referrer_page());
   for (const auto& text : {sql.count_sql, sql.page_sql}) {
     const std::string p = plan(text);
-    EXPECT_NE(p.find("USING INDEX resources_by_owner (type=? AND owner_org=?)"), std::string::npos) << p;
+    EXPECT_NE(p.find("INDEX resources_by_owner_live (type=? AND owner_org=? AND deleted=?)"), std::string::npos) << p;
     EXPECT_NE(p.find("CORRELATED SCALAR SUBQUERY"), std::string::npos) << p;
     EXPECT_EQ(p.find("LIST SUBQUERY"), std::string::npos) << p;
     EXPECT_EQ(p.find("PRIMARY KEY (type=?)"), std::string::npos) << p;
   }
+  // The total reads the owner's index alone (it carries deleted and rkey): no table look-up per row.
+  EXPECT_NE(plan(sql.count_sql).find("USING COVERING INDEX resources_by_owner_live"), std::string::npos)
+      << plan(sql.count_sql);
   // Sorted by _lastUpdated: the owner's index order, no sort while choosing the page's rows; only
   // the page itself (51 rows) is put in order again once joined to its JSON.
   const std::string page = plan(sql.page_sql);
@@ -83,7 +86,10 @@ TEST_F(search_plan_test, the_next_page_keeps_the_owners_index) {
   core::search_query q = referrer_page();
   q.cursor = sql_store::encode_cursor({"_lastUpdated+,", {"2024-01-01T00:00:00.000Z"}, 42});
   const std::string p = plan(statements(q).page_sql);
-  EXPECT_NE(p.find("USING INDEX resources_by_owner"), std::string::npos) << p;
+  // ... and seeks past the cursor's last_updated rather than walking the earlier pages again.
+  EXPECT_NE(p.find("INDEX resources_by_owner_live (type=? AND owner_org=? AND deleted=? AND last_updated>?)"),
+            std::string::npos)
+      << p;
   EXPECT_EQ(p.find("LIST SUBQUERY"), std::string::npos) << p;
 }
 
