@@ -18,9 +18,9 @@ core::resource_record record_from(const pg_result& r, int row) {
 constexpr const char* history_columns =
     "SELECT type, id, version, last_updated, owner_org, deleted, json FROM resource_history ";
 
-pg_params params_of(const std::vector<codec::sql_value>& values, std::size_t n) {
+pg_params params_of(const std::vector<codec::sql_value>& values) {
   pg_params p;
-  for (std::size_t i = 0; i < values.size() && i < n; ++i) std::visit([&](const auto& v) { p.add(v); }, values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) std::visit([&](const auto& v) { p.add(v); }, values[i]);
   return p;
 }
 
@@ -74,11 +74,11 @@ core::search_outcome run_search(pg_connection& db, const core::search_query& que
   codec::search_page_builder page(query, sql);
   db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   if (query.include_total) {
-    const auto r = db.run_once(sql.count_sql, params_of(sql.binds, sql.count_params));
+    const auto r = db.run_once(sql.count_sql, params_of(sql.count_binds));
     total = r.rows() > 0 ? r.int64(0, 0) : 0;
   }
   if (query.count > 0) {
-    const auto r = db.run_once(sql.page_sql, params_of(sql.binds, sql.binds.size()));
+    const auto r = db.run_once(sql.page_sql, params_of(sql.binds));
     for (int i = 0; i < r.rows(); ++i) {
       std::vector<std::string> sort_values;
       for (std::size_t k = 0; k < sql.sort.size(); ++k) sort_values.push_back(r.text(i, static_cast<int>(8 + k)));
@@ -92,7 +92,7 @@ core::search_outcome run_search(pg_connection& db, const core::search_query& que
 core::audit_outcome run_audit_search(pg_connection& db, const core::audit_query& query) {
   auto built = codec::build_audit_search(query, codec::placeholder_style::dollar);
   if (!built) return built.error();
-  const auto r = db.run_once(built->sql, params_of(built->binds, built->binds.size()));
+  const auto r = db.run_once(built->sql, params_of(built->binds));
   codec::audit_page_builder page(query);
   for (int i = 0; i < r.rows(); ++i) {
     const std::string action = r.text(i, 5);

@@ -143,6 +143,13 @@ INSERT INTO search_keys (type, param, value, rkey)
          s.rkey
   FROM search_keys s WHERE s.type = 'Task' AND s.param = 'status'
   ON CONFLICT DO NOTHING;
+-- The owner-paired rows (search_pairs.hpp): "<owner>\x1f<status>" per ServiceRequest and Task, so a
+-- referrer's total by one status counts one index range.
+INSERT INTO search_keys (type, param, value, rkey)
+  SELECT s.type, '_owner+status', r.owner_org || chr(31) || s.value, s.rkey
+  FROM search_keys s JOIN resources r ON r.rkey = s.rkey
+  WHERE s.type IN ('ServiceRequest', 'Task') AND s.param = 'status'
+  ON CONFLICT DO NOTHING;
 )sql"},
 };
 

@@ -59,6 +59,15 @@ std::string keyset_condition(sql_text& sql, const std::vector<key_sql>& keys, co
   return out + ")";
 }
 
+// The owner-paired key that counts this query's matches, if one does: an owner scope and one
+// criterion with one value, nothing else to filter on.
+const core::owner_paired_index* owner_count_pair(const core::search_query& query) {
+  if (!query.owner_org || query.last_updated_ge || query.last_updated_le || query.criteria.size() != 1 ||
+      query.criteria.front().any_of.size() != 1)
+    return nullptr;
+  return core::owner_paired_for(query.type, query.criteria.front().param);
+}
+
 // The paired key's path (core::paired_index_for): the page is one range of the paired rows, read
 // in index order (value = criterion value, separator, sort value; then rkey, i.e. creation order)
 // and joined to their resources; the total counts that range alone (only current, undeleted
@@ -75,7 +84,7 @@ boost::system::result<search_statements> build_paired_search(const core::search_
   std::string filters = " WHERE q.type = " + type + " AND q.param = " + sql.param(std::string(pair.param)) +
                         " AND q.value >= " + first + " AND q.value < " + sql.param(beyond);
   out.count_sql = "SELECT count(*) FROM search_keys q" + filters;
-  out.count_params = sql.binds.size();
+  out.count_binds = sql.binds;
 
   out.signature = "paired," + out.signature;
   if (query.cursor) {
@@ -136,8 +145,17 @@ boost::system::result<search_statements> build_search(const core::search_query& 
     for (std::size_t i = 0; i < c.any_of.size(); ++i) filters += (i ? ", " : "") + sql.param(c.any_of[i]);
     filters += "))";
   }
-  out.count_sql = "SELECT count(*)" + from + filters;
-  out.count_params = sql.binds.size();
+  if (const auto* pair = owner_count_pair(query)) {
+    // A referrer's total by one status: the count of its owner-paired rows (search_pairs.hpp).
+    sql_text count(style);
+    out.count_sql = "SELECT count(*) FROM search_keys q WHERE q.type = " + count.param(query.type) +
+                    " AND q.param = " + count.param(std::string(pair->param)) + " AND q.value = " +
+                    count.param(*query.owner_org + core::paired_separator + query.criteria.front().any_of.front());
+    out.count_binds = std::move(count.binds);
+  } else {
+    out.count_sql = "SELECT count(*)" + from + filters;
+    out.count_binds = sql.binds;
+  }
 
   std::vector<key_sql> keys;
   for (const auto& k : out.sort) {

@@ -24,9 +24,9 @@ using sql_value = std::variant<std::string, std::int64_t>;
 enum class placeholder_style { question, dollar };  // ?1 (SQLite) or $1 (PostgreSQL)
 
 struct search_statements {
-  // SELECT count(*): uses the first count_params of `binds`.
+  // SELECT count(*) with its own parameters.
   std::string count_sql;
-  std::size_t count_params = 0;
+  std::vector<sql_value> count_binds;
   // Columns: type, id, version, last_updated, owner_org, deleted, json, tie, then one per sort key.
   // tie is the order among equal sort values: the current version's write sequence, or on a paired
   // key's path (core::paired_index_for) the resource's rkey (its first version's sequence), the

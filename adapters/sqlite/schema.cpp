@@ -152,13 +152,18 @@ INSERT OR IGNORE INTO search_keys (type, param, value, rkey)
   FROM search_keys s WHERE s.type = 'Task' AND s.param = 'status';
 )sql"},
     {7, R"sql(
--- A referrer's searches (issue 16) walk its own resources in last-updated order and count them for
--- the total: this index carries what the walk filters on (deleted) and what each row's criterion
--- look-up needs (rkey), so the walk reads the index alone instead of one table look-up per row
--- (a practice with 5,000 referrals paid 5,000 of them for every first page). It replaces
+-- A referrer's searches (issue 16) walk its own resources in last-updated order: this index
+-- carries what the walk filters on (deleted) and what each row's criterion look-up needs (rkey),
+-- so the walk reads the index alone instead of one table look-up per row. It replaces
 -- resources_by_owner; deleted comes before last_updated, so tombstones are skipped, not walked.
 CREATE INDEX resources_by_owner_live ON resources (type, owner_org, deleted, last_updated, seq, rkey);
 DROP INDEX resources_by_owner;
+-- ... and the total of a referrer's list by one status counts one index range: the owner-paired
+-- rows (gateway/core/search_pairs.hpp), "<owner>\x1f<status>" per ServiceRequest and Task.
+INSERT OR IGNORE INTO search_keys (type, param, value, rkey)
+  SELECT s.type, '_owner+status', r.owner_org || char(31) || s.value, s.rkey
+  FROM search_keys s JOIN resources r ON r.rkey = s.rkey
+  WHERE s.type IN ('ServiceRequest', 'Task') AND s.param = 'status';
 )sql"},
 };
 

@@ -8,9 +8,8 @@ namespace {
 namespace core = gateway::core;
 namespace codec = gateway::sql_store;
 
-// Binds the first `n` values (a shorter statement, the total, uses a prefix).
-void bind_values(statement& s, const std::vector<codec::sql_value>& values, std::size_t n) {
-  for (std::size_t i = 0; i < values.size() && i < n; ++i)
+void bind_values(statement& s, const std::vector<codec::sql_value>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
     std::visit([&](const auto& v) { s.bind(static_cast<int>(i + 1), v); }, values[i]);
 }
 
@@ -25,12 +24,12 @@ core::search_outcome run_search(connection& db, const core::search_query& query)
   db.exec("BEGIN");  // one snapshot for the total and the page
   if (query.include_total) {
     auto count = db.prepare(sql.count_sql);
-    bind_values(*count, sql.binds, sql.count_params);
+    bind_values(*count, sql.count_binds);
     total = count->step() ? count->int64(0) : 0;
   }
   if (query.count > 0) {
     auto s = db.prepare(sql.page_sql);
-    bind_values(*s, sql.binds, sql.binds.size());
+    bind_values(*s, sql.binds);
     while (s->step()) {
       std::vector<std::string> sort_values;
       for (std::size_t k = 0; k < sql.sort.size(); ++k) sort_values.push_back(s->text(static_cast<int>(8 + k)));
@@ -48,7 +47,7 @@ core::audit_outcome run_audit_search(connection& db, const core::audit_query& qu
   auto built = codec::build_audit_search(query, codec::placeholder_style::question);
   if (!built) return built.error();
   auto s = db.prepare(built->sql);
-  bind_values(*s, built->binds, built->binds.size());
+  bind_values(*s, built->binds);
   codec::audit_page_builder page(query);
   while (s->step()) {
     const std::string action = s->text(5);

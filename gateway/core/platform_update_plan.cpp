@@ -94,7 +94,7 @@ platform_plan_outcome plan_task_update(const task_update_input& in) {
   w.expected_version = in.stored->version;
   w.owner_org = in.stored->owner_org;
   w.json = without_meta(task);
-  w.index = search_index_entries(task);
+  w.index = search_index_entries(task, w.owner_org);
   plan.resource_write = plan.work.writes.size();
   plan.work.writes.push_back(std::move(w));
   plan.work.outbox.push_back(std::move(*item));
@@ -130,7 +130,7 @@ platform_plan_outcome plan_outcome_post(const outcome_post_input& in) {
   w.id = in.id;
   w.owner_org = in.owner_org;
   w.json = without_meta(shown);
-  w.index = search_index_entries(shown);
+  w.index = search_index_entries(shown, w.owner_org);
   w.index.push_back({std::string(written_by_param), std::string(written_by_platform)});
   plan.resource_write = plan.work.writes.size();
   plan.work.writes.push_back(std::move(w));

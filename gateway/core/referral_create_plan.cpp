@@ -40,7 +40,7 @@ resource_write write_of(write_kind kind, std::string type, std::string id, std::
   w.id = std::move(id);
   w.owner_org = std::move(owner);
   w.json = json::serialise(resource);
-  w.index = search_index_entries(resource);
+  w.index = search_index_entries(resource, w.owner_org);
   return w;
 }
 

@@ -49,7 +49,7 @@ resource_write update_of(std::string type, std::string id, std::int64_t version,
   w.expected_version = version;
   w.owner_org = std::move(owner);
   w.json = json::serialise(resource);
-  w.index = search_index_entries(resource);
+  w.index = search_index_entries(resource, w.owner_org);
   return w;
 }
 

@@ -150,7 +150,7 @@ std::vector<std::string> index_query_values(std::string_view index_param, std::v
   return out;
 }
 
-std::vector<index_entry> search_index_entries(const Value& resource) {
+std::vector<index_entry> search_index_entries(const Value& resource, std::string_view owner_org) {
   index_builder b;
   const auto type = fhir::json::string_member(resource, "resourceType");
   if (type == "ServiceRequest")
@@ -159,6 +159,9 @@ std::vector<index_entry> search_index_entries(const Value& resource) {
     task(resource, b);
   else if (is_outcome_type(type))
     outcome(resource, b);
+  if (const auto* pair = owner_paired_for(type, owner_status_key.criterion); pair && !owner_org.empty())
+    if (const auto status = fhir::json::string_member(resource, "status"); !status.empty())
+      b.add(pair->param, std::string(owner_org) + paired_separator + std::string(status));
   return b.take();
 }
 

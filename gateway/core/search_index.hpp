@@ -28,8 +28,9 @@
 // queue, `Task?status=requested&_sort=priority`, then reads one index range already in its order
 // (most urgent first, and within a priority the Task created first first) instead of looking up and
 // sorting every waiting Task per request. Both parts are single-valued (one status, one rank per
-// Task), so each Task has exactly one paired row. Databases written before hold none; the stores'
-// migrations add them.
+// Task), so each Task has exactly one paired row. ServiceRequests and Tasks also have one
+// "_owner+status" row, "<owner>\x1f<status>", so a referrer's total by status counts one index
+// range. Databases written before hold none; the stores' migrations add them.
 //
 // Thread safety: pure function.
 
@@ -43,7 +44,9 @@
 
 namespace gateway::core {
 
-std::vector<index_entry> search_index_entries(const rapidjson::Value& resource);
+// owner_org: the organisation the store keeps the resource under (resource_write::owner_org), for
+// the owner-paired rows (search_pairs.hpp); required, so no write can leave them out.
+std::vector<index_entry> search_index_entries(const rapidjson::Value& resource, std::string_view owner_org);
 
 // The index values a search criterion on `index_param` must match for the searched `values` (as
 // the API translated them: "system|value", "value", "Type/id"): a bare business-status code also

@@ -19,6 +19,20 @@ inline constexpr char paired_separator = '\x1f';  // never in a FHIR code or str
 // Task: "<status>\x1f<priority rank>", the platform's work queue (Task?status=X&_sort=priority).
 inline constexpr paired_index task_queue_key{"status+priority-rank", "status", "priority-rank"};
 
+// ServiceRequest and Task: "<owner organisation>\x1f<status>", a referrer's list by status
+// (ServiceRequest?status=active): its total is the count of one index range instead of one look-up
+// per resource the practice ever stored (search_index_entries takes the owner for it).
+struct owner_paired_index {
+  std::string_view param;      // the index param of the paired rows
+  std::string_view criterion;  // the index param whose value follows the owner; single-valued
+};
+inline constexpr owner_paired_index owner_status_key{"_owner+status", "status"};
+
+constexpr const owner_paired_index* owner_paired_for(std::string_view type, std::string_view criterion) {
+  if ((type == "ServiceRequest" || type == "Task") && criterion == owner_status_key.criterion) return &owner_status_key;
+  return nullptr;
+}
+
 // The paired key for a search of `type` filtering on `criterion` and sorted by `sort`, if any.
 constexpr const paired_index* paired_index_for(std::string_view type, std::string_view criterion,
                                                std::string_view sort) {

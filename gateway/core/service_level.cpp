@@ -104,7 +104,7 @@ unit_of_work plan_overdue_notice(const overdue_notice_input& in) {
   w.expected_version = in.task_version;
   w.owner_org = in.task_owner;
   w.json = json::serialise(task);
-  w.index = search_index_entries(task);
+  w.index = search_index_entries(task, w.owner_org);
   work.writes.push_back(std::move(w));
   work.outbox.push_back({in.event_id, events_channel, platform_events_destination, sr_id,
                          "application/cloudevents+json", overdue_event(in, sr_id, task_id)});

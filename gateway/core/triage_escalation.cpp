@@ -121,7 +121,7 @@ escalation_outcome plan_escalation(const escalation_input& in) {
   e.task_write.expected_version = in.task_version;
   e.task_write.owner_org = in.task_owner;
   e.task_write.json = json::serialise(task);
-  e.task_write.index = search_index_entries(task);
+  e.task_write.index = search_index_entries(task, e.task_write.owner_org);
 
   const std::string sr_id(fhir::json::string_member(*in.service_request, "id"));
   triage_event_header header;

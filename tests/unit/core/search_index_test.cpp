@@ -27,12 +27,16 @@ TEST(search_index, service_request_entries) {
   // As stored: the gateway points subject at the stored Patient.
   sr["subject"].SetObject();
   sr["subject"].AddMember("reference", "Patient/p1", sr.GetAllocator());
-  const auto idx = search_index_entries(sr);
+  const auto idx = search_index_entries(sr, "ORG-A");
   EXPECT_EQ(values(idx, "identifier"), (strings{"https://fhir.b82002.example.org/referral|B-77", "B-77"}));
   EXPECT_EQ(values(idx, "patient"), strings{"Patient/p1"});
   EXPECT_EQ(values(idx, "status"), strings{"active"});
   EXPECT_EQ(values(idx, "requester"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|B82002"});
   EXPECT_EQ(values(idx, "authored"), strings{"2024-04-02T07:15:00Z"});  // +01:00 normalised to UTC
+  EXPECT_EQ(values(idx, "_owner+status"), strings{"ORG-A\x1f" "active"});
+  // Outcomes are not listed by owner and status: no such row.
+  const auto obs = fixtures::parse(R"({"resourceType":"Observation","status":"final"})");
+  EXPECT_EQ(values(search_index_entries(obs, "ORG-A"), "_owner+status"), strings{});
 }
 
 TEST(search_index, task_entries_with_priority_rank) {
@@ -44,7 +48,7 @@ TEST(search_index, task_entries_with_priority_rank) {
     initial_task_input in{"ServiceRequest/sr1", "Patient/p1", "A81001", "PLAT01", "2024-05-01T10:00:00Z", {}};
     in.triage.priority = *parse_request_priority(r.priority);
     const auto task = build_initial_task(in);
-    const auto idx = search_index_entries(task);
+    const auto idx = search_index_entries(task, "ORG-A");
     EXPECT_EQ(values(idx, "priority"), strings{});  // searched through priority-rank
     EXPECT_EQ(values(idx, "priority-rank"), strings{r.rank});
     EXPECT_EQ(values(idx, "based-on"), strings{"ServiceRequest/sr1"});
@@ -56,22 +60,24 @@ TEST(search_index, task_entries_with_priority_rank) {
     EXPECT_EQ(values(idx, "owner"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|PLAT01"});
     EXPECT_EQ(values(idx, "requester"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|A81001"});
     EXPECT_EQ(values(idx, "authored-on"), strings{"2024-05-01T10:00:00Z"});
+    // The owner's list by status: owner, separator, status (search_pairs.hpp).
+    EXPECT_EQ(values(idx, "_owner+status"), strings{"ORG-A\x1frequested"});
     // The work queue's paired row: status, separator, rank (search_pairs.hpp).
     EXPECT_EQ(values(idx, "status+priority-rank"), strings{std::string("requested\x1f") + r.rank});
   }
   // A Task without priority sorts as routine.
   const auto bare = fixtures::parse(R"({"resourceType":"Task","status":"requested"})");
-  EXPECT_EQ(values(search_index_entries(bare), "priority-rank"), strings{"3"});
-  EXPECT_EQ(values(search_index_entries(bare), "status+priority-rank"), strings{"requested\x1f" "3"});
+  EXPECT_EQ(values(search_index_entries(bare, "ORG-A"), "priority-rank"), strings{"3"});
+  EXPECT_EQ(values(search_index_entries(bare, "ORG-A"), "status+priority-rank"), strings{"requested\x1f" "3"});
   // Without a status there is nothing to pair.
   const auto no_status = fixtures::parse(R"({"resourceType":"Task","priority":"urgent"})");
-  EXPECT_EQ(values(search_index_entries(no_status), "status+priority-rank"), strings{});
+  EXPECT_EQ(values(search_index_entries(no_status, "ORG-A"), "status+priority-rank"), strings{});
 }
 
 TEST(search_index, business_status_of_other_systems_keeps_both_forms) {
   const auto t = fixtures::parse(
       R"({"resourceType":"Task","businessStatus":{"coding":[{"system":"http://example.org/bs","code":"x"}]}})");
-  EXPECT_EQ(values(search_index_entries(t), "business-status"), (strings{"http://example.org/bs|x", "x"}));
+  EXPECT_EQ(values(search_index_entries(t, "ORG-A"), "business-status"), (strings{"http://example.org/bs|x", "x"}));
 }
 
 TEST(search_index, query_values_ask_for_every_stored_form) {
@@ -102,11 +108,11 @@ TEST(search_index, outcomes_index_their_referral) {
   };
   for (const auto& r : rows) {
     const auto doc = fixtures::parse(r.json);
-    EXPECT_EQ(values(search_index_entries(doc), "based-on"), r.based_on) << r.json;
+    EXPECT_EQ(values(search_index_entries(doc, "ORG-A"), "based-on"), r.based_on) << r.json;
   }
   const auto obs = fixtures::parse(rows[0].json);
-  const auto idx = search_index_entries(obs);
+  const auto idx = search_index_entries(obs, "ORG-A");
   EXPECT_EQ(values(idx, "code"), (strings{"http://loinc.org|44261-6", "44261-6"}));
   EXPECT_EQ(values(idx, "patient"), strings{"Patient/p1"});
-  EXPECT_TRUE(search_index_entries(fixtures::parse(R"({"resourceType":"Patient","id":"x"})")).empty());
+  EXPECT_TRUE(search_index_entries(fixtures::parse(R"({"resourceType":"Patient","id":"x"})"), "ORG-A").empty());
 }

@@ -178,6 +178,16 @@ TEST_F(open_test, a_version_1_database_migrates_its_search_index) {
     ASSERT_EQ(page->items.size(), 2u);
     EXPECT_EQ(page->items[0].id, "t2");
     EXPECT_EQ(page->items[1].id, "t1");
+    // ... and its owner-paired row (migration 7), which the owner's total by one status counts.
+    q.owner_org = "ORG-A";
+    q.sort.clear();
+    page = wait_for<core::search_outcome>([&](auto cb) { store.search(q, std::move(cb)); });
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->total, 2);
+    q.owner_org = "ORG-B";
+    page = wait_for<core::search_outcome>([&](auto cb) { store.search(q, std::move(cb)); });
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->total, 0);
   }
 
   core::resource_write w = create("Task", "t1");

@@ -63,16 +63,23 @@ core::search_query referrer_page() {
 // the page stops at its limit (no sort of the owner's resources, no list of every match).
 TEST_F(search_plan_test, a_referrers_search_walks_its_own_resources_and_looks_each_criterion_up) {
   const auto sql = statements(referrer_page());
-  for (const auto& text : {sql.count_sql, sql.page_sql}) {
+  auto two_values = referrer_page();
+  two_values.criteria.front().any_of.push_back("on-hold");
+  const auto walked = statements(two_values);
+  for (const auto& text : {walked.count_sql, sql.page_sql}) {
     const std::string p = plan(text);
     EXPECT_NE(p.find("INDEX resources_by_owner_live (type=? AND owner_org=? AND deleted=?)"), std::string::npos) << p;
     EXPECT_NE(p.find("CORRELATED SCALAR SUBQUERY"), std::string::npos) << p;
     EXPECT_EQ(p.find("LIST SUBQUERY"), std::string::npos) << p;
     EXPECT_EQ(p.find("PRIMARY KEY (type=?)"), std::string::npos) << p;
   }
-  // The total reads the owner's index alone (it carries deleted and rkey): no table look-up per row.
-  EXPECT_NE(plan(sql.count_sql).find("USING COVERING INDEX resources_by_owner_live"), std::string::npos)
-      << plan(sql.count_sql);
+  // A walked total reads the owner's index alone (it carries deleted and rkey): no table look-up.
+  EXPECT_NE(plan(walked.count_sql).find("USING COVERING INDEX resources_by_owner_live"), std::string::npos)
+      << plan(walked.count_sql);
+  // With one status the total is the count of the owner-paired rows: one index range, no walk.
+  const std::string count = plan(sql.count_sql);
+  EXPECT_NE(count.find("SEARCH q USING PRIMARY KEY (type=? AND param=? AND value=?)"), std::string::npos) << count;
+  EXPECT_EQ(count.find("resources"), std::string::npos) << count;
   // Sorted by _lastUpdated: the owner's index order, no sort while choosing the page's rows; only
   // the page itself (51 rows) is put in order again once joined to its JSON.
   const std::string page = plan(sql.page_sql);

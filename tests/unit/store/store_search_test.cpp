@@ -5,6 +5,7 @@
 
 #include <set>
 #include <thread>
+#include <tuple>
 
 namespace gateway::store_test {
 namespace {
@@ -27,6 +28,12 @@ class search_test : public store_test {
             {"priority-rank", rank},
             {"based-on", "ServiceRequest/" + id},
             {std::string(core::task_queue_key.param), status + core::paired_separator + rank}};
+  }
+  static std::vector<core::index_entry> owned_task_index(const std::string& id, const std::string& owner,
+                                                         const std::string& status) {
+    auto index = task_index(id, status, "3");
+    index.push_back({std::string(core::owner_status_key.param), owner + core::paired_separator + status});
+    return index;
   }
 
   // The platform's work queue, as the API asks for it (Task?status=X&_sort=priority).
@@ -183,6 +190,41 @@ TEST_P(search_test, the_work_queue_orders_by_priority_then_creation_even_after_u
   auto other = work_queue({"requested", "no-such-status"});
   other.cursor = first->next_cursor;
   EXPECT_EQ(search(other).error(), store_errc::invalid_request);
+}
+
+// A referrer's total by one status counts its owner-paired rows (search_pairs.hpp); it agrees with
+// the walk of its own resources (two statuses), superseded and deleted versions included.
+TEST_P(search_test, a_referrers_total_by_one_status_counts_only_its_own_current_rows) {
+  for (const auto& [id, owner, status] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"a1", "ORG-A", "requested"},
+           {"a2", "ORG-A", "requested"},
+           {"a3", "ORG-A", "requested"},
+           {"a4", "ORG-A", "accepted"},
+           {"b1", "ORG-B", "requested"},
+           {"b2", "ORG-B", "requested"}})
+    ASSERT_TRUE(commit(unit(create("Task", id, owner, owned_task_index(id, owner, status)))));
+  auto moved = create("Task", "a2", "ORG-A", owned_task_index("a2", "ORG-A", "accepted"));
+  moved.kind = core::write_kind::update;
+  ASSERT_TRUE(commit(unit(moved)));
+  auto gone = create("Task", "a3");
+  gone.kind = core::write_kind::remove;
+  ASSERT_TRUE(commit(unit(gone)));
+
+  auto total = [&](const std::string& owner, std::vector<std::string> statuses) {
+    core::search_query q;
+    q.type = "Task";
+    q.owner_org = owner;
+    q.criteria.push_back({"status", std::move(statuses)});
+    auto page = search(q);
+    EXPECT_TRUE(page);
+    EXPECT_EQ(page->total, static_cast<std::int64_t>(page->items.size()));
+    return page->total;
+  };
+  EXPECT_EQ(total("ORG-A", {"requested"}), 1);
+  EXPECT_EQ(total("ORG-A", {"accepted"}), 2);
+  EXPECT_EQ(total("ORG-A", {"requested", "accepted"}), 3);
+  EXPECT_EQ(total("ORG-B", {"requested"}), 2);
+  EXPECT_EQ(total("ORG-C", {"requested"}), 0);
 }
 
 TEST_P(search_test, keyset_pages_stay_correct_while_new_rows_arrive) {
