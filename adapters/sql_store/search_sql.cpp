@@ -91,19 +91,21 @@ boost::system::result<search_statements> build_paired_search(const core::search_
     const auto pos = decode_cursor(*query.cursor);
     if (!pos || pos->signature != out.signature || pos->values.size() != 2)
       return make_error_code(store_errc::invalid_request);
-    filters += " AND (q.value, q.rkey) > (" + sql.param(prefix + pos->values.front()) + ", " + sql.param(pos->seq) + ")";
+    filters +=
+        " AND (q.value, q.rkey) > (" + sql.param(prefix + pos->values.front()) + ", " + sql.param(pos->seq) + ")";
   }
   // The sort value follows the prefix; substr counts characters in both engines.
   std::int64_t sort_value_from = 1;
   for (const unsigned char c : prefix) sort_value_from += (c & 0xC0) != 0x80;
-  const std::string inner = "SELECT r.type, r.id, r.version, r.last_updated, r.owner_org, r.deleted, r.seq, "
-                            "substr(q.value, " +
-                            sql.param(sort_value_from) +
-                            ") AS k0, q.rkey AS k1 FROM search_keys q JOIN resources r ON r.rkey = q.rkey" +
-                            filters + " AND r.deleted = 0 ORDER BY q.value, q.rkey LIMIT " +
-                            sql.param(static_cast<std::int64_t>(query.count) + 1);
-  out.page_sql = "SELECT p.type, p.id, p.version, p.last_updated, p.owner_org, p.deleted, h.json, p.k1, p.k0, p.k1 FROM (" +
-                 inner + ") p JOIN resource_history h ON h.seq = p.seq ORDER BY p.k0, p.k1";
+  const std::string inner =
+      "SELECT r.type, r.id, r.version, r.last_updated, r.owner_org, r.deleted, r.seq, "
+      "substr(q.value, " +
+      sql.param(sort_value_from) + ") AS k0, q.rkey AS k1 FROM search_keys q JOIN resources r ON r.rkey = q.rkey" +
+      filters + " AND r.deleted = 0 ORDER BY q.value, q.rkey LIMIT " +
+      sql.param(static_cast<std::int64_t>(query.count) + 1);
+  out.page_sql =
+      "SELECT p.type, p.id, p.version, p.last_updated, p.owner_org, p.deleted, h.json, p.k1, p.k0, p.k1 FROM (" +
+      inner + ") p JOIN resource_history h ON h.seq = p.seq ORDER BY p.k0, p.k1";
   out.binds = std::move(sql.binds);
   return out;
 }

@@ -54,5 +54,4 @@ std::vector<index_entry> search_index_entries(const rapidjson::Value& resource, 
 // priority code ("urgent") as its rank ("2"; an unknown code as "", which nothing matches).
 std::vector<std::string> index_query_values(std::string_view index_param, std::vector<std::string> values);
 
-
 }  // namespace gateway::core

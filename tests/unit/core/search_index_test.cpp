@@ -33,7 +33,8 @@ TEST(search_index, service_request_entries) {
   EXPECT_EQ(values(idx, "status"), strings{"active"});
   EXPECT_EQ(values(idx, "requester"), strings{"https://fhir.nhs.uk/Id/ods-organization-code|B82002"});
   EXPECT_EQ(values(idx, "authored"), strings{"2024-04-02T07:15:00Z"});  // +01:00 normalised to UTC
-  EXPECT_EQ(values(idx, "_owner+status"), strings{"ORG-A\x1f" "active"});
+  EXPECT_EQ(values(idx, "_owner+status"), strings{"ORG-A\x1f"
+                                                  "active"});
   // Outcomes are not listed by owner and status: no such row.
   const auto obs = fixtures::parse(R"({"resourceType":"Observation","status":"final"})");
   EXPECT_EQ(values(search_index_entries(obs, "ORG-A"), "_owner+status"), strings{});
@@ -68,7 +69,8 @@ TEST(search_index, task_entries_with_priority_rank) {
   // A Task without priority sorts as routine.
   const auto bare = fixtures::parse(R"({"resourceType":"Task","status":"requested"})");
   EXPECT_EQ(values(search_index_entries(bare, "ORG-A"), "priority-rank"), strings{"3"});
-  EXPECT_EQ(values(search_index_entries(bare, "ORG-A"), "status+priority-rank"), strings{"requested\x1f" "3"});
+  EXPECT_EQ(values(search_index_entries(bare, "ORG-A"), "status+priority-rank"), strings{"requested\x1f"
+                                                                                         "3"});
   // Without a status there is nothing to pair.
   const auto no_status = fixtures::parse(R"({"resourceType":"Task","priority":"urgent"})");
   EXPECT_EQ(values(search_index_entries(no_status, "ORG-A"), "status+priority-rank"), strings{});

@@ -195,13 +195,13 @@ TEST_P(search_test, the_work_queue_orders_by_priority_then_creation_even_after_u
 // A referrer's total by one status counts its owner-paired rows (search_pairs.hpp); it agrees with
 // the walk of its own resources (two statuses), superseded and deleted versions included.
 TEST_P(search_test, a_referrers_total_by_one_status_counts_only_its_own_current_rows) {
-  for (const auto& [id, owner, status] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"a1", "ORG-A", "requested"},
-           {"a2", "ORG-A", "requested"},
-           {"a3", "ORG-A", "requested"},
-           {"a4", "ORG-A", "accepted"},
-           {"b1", "ORG-B", "requested"},
-           {"b2", "ORG-B", "requested"}})
+  for (const auto& [id, owner, status] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{{"a1", "ORG-A", "requested"},
+                                                                      {"a2", "ORG-A", "requested"},
+                                                                      {"a3", "ORG-A", "requested"},
+                                                                      {"a4", "ORG-A", "accepted"},
+                                                                      {"b1", "ORG-B", "requested"},
+                                                                      {"b2", "ORG-B", "requested"}})
     ASSERT_TRUE(commit(unit(create("Task", id, owner, owned_task_index(id, owner, status)))));
   auto moved = create("Task", "a2", "ORG-A", owned_task_index("a2", "ORG-A", "accepted"));
   moved.kind = core::write_kind::update;
