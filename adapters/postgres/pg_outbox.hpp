@@ -1,7 +1,9 @@
 #pragma once
-// Outbox statements on PostgreSQL. State changes run on the outbox worker's connection, each one
-// statement in its own transaction (durable before answered: synchronous_commit=on); listing runs
-// on a reader. Times are ms since the epoch.
+// Outbox statements on PostgreSQL. State changes run on the outbox worker's connection, each in
+// its own transaction (durable before answered: synchronous_commit=on); listing runs on a reader.
+// Times are ms since the epoch. A change of a key's item that moves the items behind it (fail,
+// park, requeue, deliver a dead item) locks the item first and moves them in a second statement:
+// see pg_outbox.cpp.
 //
 // Several instances share the table. fetch_due leases with FOR UPDATE SKIP LOCKED, so two
 // instances fetching at once never lease the same item, and records the leasing instance

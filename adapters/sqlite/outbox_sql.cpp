@@ -40,6 +40,47 @@ boost::system::error_code explain_no_change(connection& db, const std::string& i
   return make_error_code(s.bind_all(id).step() ? otherwise : store_errc::not_found);
 }
 
+// Where an item sits on its key: what the statements that move the items behind it need.
+struct key_place {
+  std::string channel;
+  std::string ordering_key;
+  std::int64_t seq = 0;
+};
+
+key_place place_from(const statement& s) {
+  return key_place{s.text(0), s.text(1), s.int64(2)};
+}
+
+// The pending items behind `head` on its key that are due before `until` are due at `until`
+// (never earlier than they were). They cannot go before the head, so this changes no delivery;
+// left due, they would sit in outbox_pending_by_destination ahead of the head's retry and every
+// fetch would walk and check each of them again for as long as the head waits (issue 16).
+// INDEXED BY: the key's open items after the head (its partial condition state <> 'delivered'
+// spelled out so SQLite may use it); without statistics SQLite takes outbox_by_state and walks
+// every pending item created after the head.
+void hold_followers(connection& db, const key_place& head, std::int64_t until) {
+  db.cached(
+        "UPDATE outbox INDEXED BY outbox_open_by_key SET next_attempt_at = ?4 "
+        "WHERE channel = ?1 AND ordering_key = ?2 AND seq > ?3 AND state <> 'delivered' AND state = 'pending' "
+        "AND next_attempt_at < ?4")
+      .bind_all(head.channel, head.ordering_key, head.seq, until)
+      .run();
+}
+
+// The pending items behind `item` that wait beyond max(created_at, at) are due from then again,
+// except those still behind a dead item of the key (they keep no next attempt).
+void release_followers(connection& db, const key_place& item, std::int64_t at) {
+  db.cached(
+        "UPDATE outbox INDEXED BY outbox_open_by_key SET next_attempt_at = max(created_at, ?4) "
+        "WHERE channel = ?1 AND ordering_key = ?2 AND seq > ?3 AND state <> 'delivered' AND state = 'pending' "
+        "AND next_attempt_at > max(created_at, ?4) "
+        "AND NOT EXISTS (SELECT 1 FROM outbox d INDEXED BY outbox_open_by_key WHERE d.channel = outbox.channel "
+        "AND d.ordering_key = outbox.ordering_key AND d.state <> 'delivered' AND d.state = 'dead' "
+        "AND d.seq < outbox.seq)")
+      .bind_all(item.channel, item.ordering_key, item.seq, at)
+      .run();
+}
+
 }  // namespace
 
 std::string outbox_fetch_due_query() {
@@ -68,9 +109,17 @@ core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time
   auto& first = db.cached(
       "SELECT channel, destination FROM outbox INDEXED BY outbox_pending_by_destination "
       "WHERE state = 'pending' ORDER BY channel, destination LIMIT 1");
+  // The next destination: a later one of the same channel, else the first of a later channel. Not
+  // `(channel, destination) > (?1, ?2)`: SQLite (3.40) seeks that row value on the channel alone
+  // and then reads every index entry of the destination it means to skip, so each fetch read every
+  // pending item, and a referrer that is down (its backlog growing) slowed every fetch (issue 16).
   auto& next = db.cached(
-      "SELECT channel, destination FROM outbox INDEXED BY outbox_pending_by_destination "
-      "WHERE state = 'pending' AND (channel, destination) > (?1, ?2) ORDER BY channel, destination LIMIT 1");
+      "SELECT channel, destination FROM (SELECT channel, destination FROM outbox "
+      "INDEXED BY outbox_pending_by_destination WHERE state = 'pending' AND channel = ?1 AND destination > ?2 "
+      "ORDER BY channel, destination LIMIT 1) "
+      "UNION ALL SELECT channel, destination FROM (SELECT channel, destination FROM outbox "
+      "INDEXED BY outbox_pending_by_destination WHERE state = 'pending' AND channel > ?1 "
+      "ORDER BY channel, destination LIMIT 1) LIMIT 1");
   auto& heads = db.cached(outbox_fetch_due_query());
   const std::int64_t now_ms = to_ms(now);
   std::vector<std::pair<std::int64_t, std::int64_t>> candidates;  // (next_attempt_at, seq)
@@ -111,38 +160,54 @@ core::outbox_entries_outcome outbox_fetch_due(connection& db, outbox_clock::time
 
 boost::system::error_code outbox_mark_delivered(connection& db, const std::string& id, outbox_clock::time_point at) {
   // Also from dead: an operator may park an item while its last attempt is still on the wire.
-  db.cached("UPDATE outbox SET state = 'delivered', delivered_at = ?2, leased_until = NULL WHERE id = ?1")
-      .bind_all(id, to_ms(at))
-      .run();
-  return db.changes() == 0 ? make_error_code(store_errc::not_found) : boost::system::error_code();
+  auto& s = db.cached(
+      "UPDATE outbox SET state = 'delivered', delivered_at = ?2, leased_until = NULL WHERE id = ?1 "
+      "RETURNING channel, ordering_key, seq, next_attempt_at");
+  if (!s.bind_all(id, to_ms(at)).step()) return make_error_code(store_errc::not_found);
+  const key_place item = place_from(s);
+  const std::int64_t next = s.int64(3);  // not changed here: its value before
+  s.reset();
+  // A next attempt after the delivery: the item was dead (none), or another attempt's failure was
+  // recorded after this one was sent (a lease that ran out); the items behind it held their wait.
+  if (next > to_ms(at)) release_followers(db, item, to_ms(at));
+  return {};
 }
 
 boost::system::error_code outbox_mark_failed(connection& db, const std::string& id, outbox_clock::time_point next,
                                              const std::string& error) {
-  db.cached(
-        "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, leased_until = NULL "
-        "WHERE id = ?1 AND state = 'pending'")
-      .bind_all(id, to_ms(next), error)
-      .run();
-  return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
+  auto& s = db.cached(
+      "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, leased_until = NULL "
+      "WHERE id = ?1 AND state = 'pending' RETURNING channel, ordering_key, seq");
+  if (!s.bind_all(id, to_ms(next), error).step()) return explain_no_change(db, id, store_errc::invalid_request);
+  const key_place head = place_from(s);
+  s.reset();
+  hold_followers(db, head, to_ms(next));
+  return {};
 }
 
 boost::system::error_code outbox_park_dead(connection& db, const std::string& id, const std::string& error) {
-  db.cached(
-        "UPDATE outbox SET state = 'dead', last_error = ?2, leased_until = NULL "
-        "WHERE id = ?1 AND state <> 'delivered'")
-      .bind_all(id, error)
-      .run();
-  return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
+  // The items behind a dead item cannot be delivered until it is requeued (or delivered after
+  // all), so they have no next attempt either: out of every fetch's walk, however long it stays.
+  const std::int64_t none = to_ms(core::outbox_no_next_attempt);
+  auto& s = db.cached(
+      "UPDATE outbox SET state = 'dead', next_attempt_at = ?3, last_error = ?2, leased_until = NULL "
+      "WHERE id = ?1 AND state <> 'delivered' RETURNING channel, ordering_key, seq");
+  if (!s.bind_all(id, error, none).step()) return explain_no_change(db, id, store_errc::invalid_request);
+  const key_place item = place_from(s);
+  s.reset();
+  hold_followers(db, item, none);
+  return {};
 }
 
 boost::system::error_code outbox_requeue(connection& db, const std::string& id, outbox_clock::time_point at) {
-  db.cached(
-        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, leased_until = NULL "
-        "WHERE id = ?1 AND state <> 'delivered'")
-      .bind_all(id, to_ms(at))
-      .run();
-  return db.changes() == 0 ? explain_no_change(db, id, store_errc::invalid_request) : boost::system::error_code();
+  auto& s = db.cached(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, leased_until = NULL "
+      "WHERE id = ?1 AND state <> 'delivered' RETURNING channel, ordering_key, seq");
+  if (!s.bind_all(id, to_ms(at)).step()) return explain_no_change(db, id, store_errc::invalid_request);
+  const key_place item = place_from(s);
+  s.reset();
+  release_followers(db, item, to_ms(at));
+  return {};
 }
 
 boost::system::result<std::int64_t> outbox_requeue_all_dead(connection& db, outbox_clock::time_point at) {
@@ -151,7 +216,19 @@ boost::system::result<std::int64_t> outbox_requeue_all_dead(connection& db, outb
         "WHERE state = 'dead'")
       .bind_all(to_ms(at))
       .run();
-  return static_cast<std::int64_t>(db.changes());
+  const auto requeued = static_cast<std::int64_t>(db.changes());
+  // Every item that waited with no next attempt comes back, unless a dead item is still before it
+  // (none is left here; the condition keeps the statement the PostgreSQL store's). An operator's
+  // bulk action: one walk of the pending items.
+  db.cached(
+        "UPDATE outbox SET next_attempt_at = max(created_at, ?1) "
+        "WHERE state = 'pending' AND next_attempt_at >= ?2 "
+        "AND NOT EXISTS (SELECT 1 FROM outbox d INDEXED BY outbox_open_by_key WHERE d.channel = outbox.channel "
+        "AND d.ordering_key = outbox.ordering_key AND d.state <> 'delivered' AND d.state = 'dead' "
+        "AND d.seq < outbox.seq)")
+      .bind_all(to_ms(at), to_ms(core::outbox_no_next_attempt))
+      .run();
+  return requeued;
 }
 
 boost::system::error_code outbox_release_leases(connection& db) {

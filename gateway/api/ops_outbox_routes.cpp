@@ -74,8 +74,9 @@ void write_entry(writer& w, const core::outbox_entry& e, bool with_payload) {
   w.Key("attempts");
   w.Int(e.attempts);
   key_time(w, "created_at", e.created_at);
-  key_time(w, "next_attempt_at",
-           e.state == core::outbox_state::pending ? std::optional(e.next_attempt_at) : std::nullopt);
+  // null when none is planned: not pending, or waiting behind a dead item of its key.
+  const bool planned = e.state == core::outbox_state::pending && e.next_attempt_at < core::outbox_no_next_attempt;
+  key_time(w, "next_attempt_at", planned ? std::optional(e.next_attempt_at) : std::nullopt);
   key_time(w, "leased_until", e.leased_until);
   key_time(w, "delivered_at", e.delivered_at);
   key_string(w, "last_error", e.last_error);

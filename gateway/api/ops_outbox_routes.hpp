@@ -3,7 +3,8 @@
 // operator or platform (ops_gate.hpp; issue 10 moved them off the plain operations listener
 // because an item's payload names the patient). JSON answers:
 //   GET  /outbox?state=pending|dead|delivered&channel=C&after=SEQ&count=N  one page, by seq
-//        -> {"items":[...],"next_after":SEQ|null}
+//        -> {"items":[...],"next_after":SEQ|null}; an item's next_attempt_at is null when none is
+//        planned (not pending, or waiting behind a dead item of its key)
 //   GET  /outbox/stats          -> {"pending":N,"dead":N,"oldest_pending_created_at":T|null,...}
 //   GET  /outbox/{id}           -> one item, with its payload
 //   POST /outbox/{id}/retry     dead (or pending) -> pending, due now, attempts reset

@@ -7,6 +7,11 @@
 // eligible: the oldest item of the key that is not delivered. If the head is dead, the items
 // behind it wait until it is requeued (they are never silently skipped). A fetched item is leased,
 // so at most one item per key is in flight.
+// The items behind a head share its wait (issue 16): when the head fails, the pending items behind
+// it that were due earlier are due at its next attempt; when it is dead they have none
+// (outbox_no_next_attempt); when it is requeued (or delivered after all) they are due again from
+// max(created_at, that time). They could not go before the head anyway, so order and timing are
+// unchanged, and the fetch's walk of due items never visits a key's blocked items.
 //
 // Instances (issue 14): several gateways may share one store, each with its own dispatcher and a
 // name of its own (storage.instance). A lease belongs to the instance that fetched it; two
@@ -40,6 +45,14 @@ inline constexpr const char* platform_events_destination = "platform";
 inline constexpr const char* feedback_channel = "feedback";  // feedback messages, destination a referrer's ODS code
 
 enum class outbox_state : std::uint8_t { pending, delivered, dead };
+
+// The next attempt of an item that has none planned: a dead item, and a pending item queued
+// behind a dead item of its key (it cannot go before that item is requeued or delivered). Far
+// beyond any retry, so the fetch's walk of due items never reaches such an item; requeue brings it
+// back (issue 16: a referrer that is down must not make every fetch walk its blocked items).
+// 2200-01-01T00:00:00Z: within system_clock's range, and the same in both stores' columns.
+inline constexpr std::chrono::system_clock::time_point outbox_no_next_attempt{
+    std::chrono::milliseconds(7'258'118'400'000)};
 
 // The states by name, as the store keeps them and the operator routes show and take them.
 inline std::string_view to_string(outbox_state state) {
@@ -131,7 +144,8 @@ class outbox_store {
   // pending items plus a walk bounded by its share, not a walk through another's backlog.
   virtual void fetch_due(time_point now, std::size_t limit, std::chrono::milliseconds lease,
                          const outbox_fetch_scope& scope, store_callback<outbox_entries_outcome> done) = 0;
-  // Ends the lease. delivered: the key's next item becomes eligible.
+  // Ends the lease. delivered: the key's next item becomes eligible. Also from dead (an operator
+  // parked it while its last attempt was on the wire): the items behind it come back as on requeue.
   virtual void mark_delivered(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
   // The results of several attempts in one unit of work: the dispatcher records together whatever
   // results arrived while its previous record was being written, so at any concurrency a batch of
@@ -175,12 +189,15 @@ class outbox_store {
       }
     }
   }
-  // Stays pending, retried at next_attempt_at; the error is kept as last_error.
+  // Stays pending, retried at next_attempt_at; the error is kept as last_error. The items behind it
+  // on its key are due no earlier than that.
   virtual void mark_failed(std::string id, time_point next_attempt_at, std::string error,
                            store_callback<boost::system::error_code> done) = 0;
-  // Dead-letter: visible, blocks its key until requeued.
+  // Dead-letter: visible, blocks its key until requeued; it and the items behind it have no next
+  // attempt (outbox_no_next_attempt).
   virtual void park_dead(std::string id, std::string error, store_callback<boost::system::error_code> done) = 0;
-  // Dead (or pending) -> pending, due at `at`, attempts reset. invalid_request if delivered.
+  // Dead (or pending) -> pending, due at `at`, attempts reset. invalid_request if delivered. The
+  // items behind it are due from max(created_at, at) again (unless a dead item is still before them).
   virtual void requeue(std::string id, time_point at, store_callback<boost::system::error_code> done) = 0;
   // Every dead item -> pending; the callback gets how many.
   virtual void requeue_all_dead(time_point at, store_callback<boost::system::result<std::int64_t>> done) = 0;

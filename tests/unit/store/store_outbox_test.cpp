@@ -44,6 +44,10 @@ class outbox_test : public store_test {
   error_code requeue(const std::string& id, clock_type::time_point at) {
     return wait_for<error_code>([&](auto cb) { store_->requeue(id, at, std::move(cb)); });
   }
+  std::vector<error_code> record(std::vector<core::outbox_result> results) {
+    return wait_for<std::vector<error_code>>(
+        [&](auto cb) { store_->record_results(std::move(results), std::move(cb)); });
+  }
   core::outbox_entry show(const std::string& id) {
     return wait_for<core::outbox_entry_outcome>([&](auto cb) { store_->show_outbox(id, std::move(cb)); }).value();
   }
@@ -183,6 +187,87 @@ TEST_P(outbox_test, items_behind_a_dead_item_wait_until_it_is_requeued) {
   EXPECT_EQ(show("a1").attempts, 0);
   EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
   EXPECT_FALSE(delivered("a1"));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2"}));
+}
+
+// Issue 16 (hazard H-DLV-FAIR): the items queued behind a failed head wait for its retry in the
+// store too, not only in the fetch's check, so a fetch does not walk them while it waits; then
+// the head goes first and the rest in order. Both ways of recording a failure.
+TEST_P(outbox_test, items_behind_a_failed_head_are_due_at_its_retry_then_go_in_order) {
+  for (const char* id : {"a1", "a2", "a3"}) enqueue(id, "sr-a");
+  for (const char* id : {"b1", "b2"}) enqueue(id, "sr-b");
+  ASSERT_EQ(fetch(later_), (std::vector<std::string>{"a1", "b1"}));
+  const auto retry = std::chrono::floor<std::chrono::milliseconds>(later_ + 10min);  // as the store keeps it
+  EXPECT_FALSE(failed("a1", retry));
+  using kind = core::outbox_result::kind;
+  const auto errors = record({{"b1", kind::failed, retry + 1min, "503 from peer"}});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_FALSE(errors[0]);
+  for (const char* id : {"a2", "a3"}) EXPECT_GE(show(id).next_attempt_at, retry) << id;
+  EXPECT_GE(show("b2").next_attempt_at, retry + 1min);
+
+  EXPECT_TRUE(fetch(retry - 1s).empty());
+  EXPECT_EQ(fetch(retry), (std::vector<std::string>{"a1"}));
+  EXPECT_FALSE(delivered("a1"));
+  EXPECT_EQ(fetch(retry), (std::vector<std::string>{"a2"}));
+  EXPECT_FALSE(delivered("a2"));
+  EXPECT_EQ(fetch(retry), (std::vector<std::string>{"a3"}));
+  EXPECT_FALSE(delivered("a3"));
+  EXPECT_EQ(fetch(retry + 1min), (std::vector<std::string>{"b1"}));
+  EXPECT_FALSE(delivered("b1"));
+  EXPECT_EQ(fetch(retry + 1min), (std::vector<std::string>{"b2"}));
+}
+
+// Behind a dead head nothing is ever fetched, and in the store nothing behind it is due (so no
+// fetch walks it, however long the head stays dead); the stats still age those items by their
+// creation. Requeued, the head comes back first, then the rest in order. Dead by record_results
+// (the dispatcher) and by park_dead (an operator); back by requeue and by requeue_all_dead.
+TEST_P(outbox_test, items_behind_a_dead_head_are_never_due_until_it_is_requeued_then_go_in_order) {
+  for (const char* id : {"a1", "a2", "a3"}) enqueue(id, "sr-a");
+  for (const char* id : {"b1", "b2"}) enqueue(id, "sr-b");
+  ASSERT_EQ(fetch(later_), (std::vector<std::string>{"a1", "b1"}));
+  using kind = core::outbox_result::kind;
+  const auto errors = record({{"a1", kind::dead, {}, "400 from peer"}});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_FALSE(errors[0]);
+  EXPECT_FALSE(dead("b1"));
+  const auto far = later_ + 24h * 365 * 50;
+  for (const char* id : {"a2", "a3", "b2"}) EXPECT_GT(show(id).next_attempt_at, far) << id;
+  EXPECT_TRUE(fetch(far).empty());
+  const auto counts = wait_for<core::outbox_stats_outcome>([&](auto cb) { store_->outbox_counts(std::move(cb)); });
+  ASSERT_TRUE(counts);
+  ASSERT_TRUE(counts->oldest_pending_created_at);
+  EXPECT_LT(*counts->oldest_pending_created_at, later_);
+
+  EXPECT_FALSE(requeue("a1", later_));
+  for (const char* id : {"a2", "a3"}) EXPECT_LE(show(id).next_attempt_at, later_) << id;
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
+  EXPECT_FALSE(delivered("a1"));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2"}));
+  EXPECT_FALSE(delivered("a2"));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a3"}));
+
+  auto n =
+      wait_for<boost::system::result<std::int64_t>>([&](auto cb) { store_->requeue_all_dead(later_, std::move(cb)); });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1);
+  EXPECT_LE(show("b2").next_attempt_at, later_);
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"b1"}));
+  EXPECT_FALSE(delivered("b1"));
+  EXPECT_EQ(fetch(later_), (std::vector<std::string>{"b2"}));
+}
+
+// An operator parks an item while its last attempt is on the wire, and the attempt succeeds: the
+// item is delivered after all, and the items behind it, taken out of the due range by the park,
+// are due again (else they would wait for a requeue that can never come: it is delivered).
+TEST_P(outbox_test, items_behind_a_dead_item_that_is_delivered_after_all_are_due_again) {
+  for (const char* id : {"a1", "a2"}) enqueue(id, "sr-a");
+  ASSERT_EQ(fetch(later_), (std::vector<std::string>{"a1"}));
+  EXPECT_FALSE(dead("a1"));
+  using kind = core::outbox_result::kind;
+  const auto errors = record({{"a1", kind::delivered, clock_type::now(), ""}});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_FALSE(errors[0]);
   EXPECT_EQ(fetch(later_), (std::vector<std::string>{"a2"}));
 }
 
