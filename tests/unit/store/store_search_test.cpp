@@ -184,6 +184,11 @@ TEST_P(search_test, the_work_queue_orders_by_priority_then_creation_even_after_u
   q.count = 1;
   EXPECT_EQ(all_pages(q, [&] { add_task("urgent3", "ORG-A", "requested", "2"); }),
             (std::vector<std::string>{"stat1", "urgent1", "urgent2", "urgent3", "routine1", "routine2"}));
+  // The general path pages by creation order the same way (its cursor carries the rkey as text).
+  auto general = work_queue({"requested", "no-such-status"});
+  general.count = 2;
+  EXPECT_EQ(all_pages(general),
+            (std::vector<std::string>{"stat1", "urgent1", "urgent2", "urgent3", "routine1", "routine2"}));
   // A cursor of the work queue is refused by the same search with another shape, and vice versa.
   auto first = search(q);
   ASSERT_TRUE(first && first->next_cursor);
