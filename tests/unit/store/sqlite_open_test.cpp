@@ -37,11 +37,12 @@ class open_test : public ::testing::Test {
     ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     sqlite3_close(db);
   }
-  static int user_version(const std::string& path) {
+  static int user_version(const std::string& path) { return pragma_int(path, "PRAGMA user_version"); }
+  static int pragma_int(const std::string& path, const char* pragma) {
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
     sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr);
+    sqlite3_prepare_v2(db, pragma, -1, &s, nullptr);
     sqlite3_step(s);
     const int v = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
@@ -204,6 +205,29 @@ TEST_F(open_test, a_version_1_database_migrates_its_search_index) {
   EXPECT_EQ(find("requested"), (std::vector<std::string>{"t3", "t2"}));  // no rank sorts as "" first
 }
 
+// A new database is made with 8 KiB pages (fewer bytes per referral, schema.cpp); a database made
+// with 4 KiB pages keeps them and works as before.
+TEST_F(open_test, a_new_database_has_8_kib_pages_and_an_older_one_keeps_its_own) {
+  const auto fresh = options("fresh.db");
+  { ASSERT_TRUE(sqlite_store::open(fresh)); }
+  EXPECT_EQ(pragma_int(fresh.path, "PRAGMA page_size"), 8192);
+
+  const auto older = options("older.db");
+  {
+    std::string error;
+    auto db = connection::open(older.path, false, 100, error);
+    ASSERT_TRUE(db) << error;
+    db->exec("PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE made_before (x)");
+  }
+  auto r = sqlite_store::open(older);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(wait_for<core::commit_outcome>([&](auto cb) {
+    (*r)->commit(unit(create("Task", "t1", "ORG-A", {{"status", "requested"}})), std::move(cb));
+  }));
+  r->reset();
+  EXPECT_EQ(pragma_int(older.path, "PRAGMA page_size"), 4096);
+}
+
 TEST_F(open_test, a_database_locked_by_another_writer_is_an_error_not_a_hang) {
   const auto o = options("locked.db");
   { ASSERT_TRUE(sqlite_store::open(o)); }
@@ -219,7 +243,7 @@ TEST_F(open_test, a_database_locked_by_another_writer_is_an_error_not_a_hang) {
 
 TEST_F(open_test, a_full_disk_answers_unavailable_acknowledges_nothing_and_the_store_keeps_working) {
   auto o = options("full.db");
-  o.max_page_count = 64;  // 256 KiB with 4 KiB pages
+  o.max_page_count = 64;  // 512 KiB with 8 KiB pages
   auto r = sqlite_store::open(o);
   ASSERT_TRUE(r) << r.error().message;
   auto& store = **r;
