@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "adapters/hl7v2/er7_charset.hpp"
 #include "adapters/hl7v2/er7_parser.hpp"
 #include "adapters/hl7v2/er7_writer.hpp"
 
@@ -130,9 +131,7 @@ namespace {
 // UTF-8, or the sender could not read the answer (and MSA-2 must echo MSH-10 exactly).
 bool needs_utf8(const ack_input& in) {
   const answered_header& a = in.answered;
-  const auto wide = [](std::string_view v) {
-    return std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-  };
+  const auto wide = [](std::string_view v) { return first_invalid_byte(v, charset::ascii).has_value(); };
   for (const std::string* v :
        {&a.sending_application, &a.sending_facility, &a.receiving_application, &a.receiving_facility, &a.trigger,
         &a.control_id, &a.processing_id, &a.version, &in.control_id, &in.timestamp})
@@ -146,7 +145,7 @@ std::string build_ack(const ack_input& in) {
   const answered_header& a = in.answered;
   message_builder b;
   segment_builder& msh = b.add("MSH");
-  if (needs_utf8(in)) msh.set(18, "UNICODE UTF-8");
+  if (needs_utf8(in)) msh.set(18, std::string(msh18_name(charset::utf8)));
   msh.set(3, a.receiving_application.empty() ? "REFERRAL-GATEWAY" : a.receiving_application);
   msh.set(4, a.receiving_facility);
   msh.set(5, a.sending_application);

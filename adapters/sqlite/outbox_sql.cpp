@@ -217,15 +217,9 @@ boost::system::result<std::int64_t> outbox_requeue_all_dead(connection& db, outb
       .bind_all(to_ms(at))
       .run();
   const auto requeued = static_cast<std::int64_t>(db.changes());
-  // Every item that waited with no next attempt comes back, unless a dead item is still before it
-  // (none is left here; the condition keeps the statement the PostgreSQL store's). An operator's
-  // bulk action: one walk of the pending items.
-  db.cached(
-        "UPDATE outbox SET next_attempt_at = max(created_at, ?1) "
-        "WHERE state = 'pending' AND next_attempt_at >= ?2 "
-        "AND NOT EXISTS (SELECT 1 FROM outbox d INDEXED BY outbox_open_by_key WHERE d.channel = outbox.channel "
-        "AND d.ordering_key = outbox.ordering_key AND d.state <> 'delivered' AND d.state = 'dead' "
-        "AND d.seq < outbox.seq)")
+  // Every item that waited with no next attempt comes back: no dead item is left before it (this
+  // store has one writer). An operator's bulk action: one walk of the pending items.
+  db.cached("UPDATE outbox SET next_attempt_at = max(created_at, ?1) WHERE state = 'pending' AND next_attempt_at >= ?2")
       .bind_all(to_ms(at), to_ms(core::outbox_no_next_attempt))
       .run();
   return requeued;

@@ -79,6 +79,13 @@ class index_builder {
     add(param, text);  // a date (or a partial one) sorts correctly as sent
   }
 
+  // The value of a single-valued param added so far, or "".
+  std::string value_of(std::string_view param) const {
+    for (const auto& e : entries_)
+      if (e.param == param) return e.value;
+    return {};
+  }
+
   std::vector<index_entry> take() { return std::move(entries_); }
 
  private:
@@ -99,7 +106,8 @@ void task(const Value& t, index_builder& b) {
   b.references("based-on", t, "basedOn");
   b.reference("focus", fhir::json::object_member(t, "focus"));
   b.patient(fhir::json::object_member(t, "for"));
-  b.add("status", fhir::json::string_member(t, "status"));
+  const auto status = fhir::json::string_member(t, "status");
+  b.add("status", status);
   b.codings("business-status", fhir::json::object_member(t, "businessStatus"), systems::business_status);
   b.reference("owner", fhir::json::object_member(t, "owner"));
   b.reference("requester", fhir::json::object_member(t, "requester"));
@@ -108,8 +116,7 @@ void task(const Value& t, index_builder& b) {
       parse_request_priority(fhir::json::string_member(t, "priority")).value_or(request_priority::routine);
   const std::string rank = std::to_string(priority_rank(priority));
   b.add("priority-rank", rank);
-  if (const auto status = fhir::json::string_member(t, "status"); !status.empty())
-    b.add(task_queue_key.param, std::string(status) + paired_separator + rank);
+  if (!status.empty()) b.add(task_queue_key.param, std::string(status) + paired_separator + rank);
   b.date_time("authored-on", fhir::json::string_member(t, "authoredOn"));
   b.date_time("modified", fhir::json::string_member(t, "lastModified"));
 }
@@ -159,9 +166,10 @@ std::vector<index_entry> search_index_entries(const Value& resource, std::string
     task(resource, b);
   else if (is_outcome_type(type))
     outcome(resource, b);
+  // The owner-paired row, from the status row just made (search_pairs.hpp).
   if (const auto* pair = owner_paired_for(type, owner_status_key.criterion); pair && !owner_org.empty())
-    if (const auto status = fhir::json::string_member(resource, "status"); !status.empty())
-      b.add(pair->param, std::string(owner_org) + paired_separator + std::string(status));
+    if (const auto status = b.value_of(pair->criterion); !status.empty())
+      b.add(pair->param, std::string(owner_org) + paired_separator + status);
   return b.take();
 }
 
